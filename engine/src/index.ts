@@ -6,3 +6,82 @@ export type { SessionId, PluginId, UserId, DocName, ParsedDocName } from "./ids"
 export { isSessionId, isUserId, isPluginId, sessionDocName, kvDocName, parseDocName } from "./ids";
 export type { QuotaFigures } from "./errors";
 export { ErrorCode, CLOSE_CODES, TaikuError, QuotaExceededError, isErrorCode, unexpectedCase } from "./errors";
+
+// Event log: events, their codec, the store contract, replay and per-key history.
+export type { DocEvent, NewDocEvent, EventKind, EventOrigin } from "./eventlog/docEvent";
+export { EVENT_KINDS, SERVER_ORIGIN, isEventKind } from "./eventlog/docEvent";
+export type { DecodedDocEvent } from "./eventlog/docEventCodec";
+export { encodeDocEvent, decodeDocEvent } from "./eventlog/docEventCodec";
+export type { EventStore, Snapshot, EventRange, LoadedDoc } from "./eventlog/eventStore";
+export type { NormalizedEventRange } from "./eventlog/eventStoreChecks";
+export { normalizeEventRange, checkNewEvents, checkSnapshot, storeClosedError } from "./eventlog/eventStoreChecks";
+export type { MemoryEventData } from "./eventlog/memoryEventStore";
+export { createMemoryEventStore, createMemoryEventData } from "./eventlog/memoryEventStore";
+export { foldEvents, replayTo } from "./eventlog/replay";
+export type { KeyChange } from "./eventlog/keyHistory";
+export { keyHistory } from "./eventlog/keyHistory";
+
+// Protocol: bridge messages, method and event permissions, relay notices.
+export { API_VERSION } from "./protocol/apiVersion";
+export type { Permission } from "./protocol/permission";
+export { PERMISSIONS, isPermission } from "./protocol/permission";
+export type { JsonValue, JsonObject, BridgeValue, BridgeLimits } from "./protocol/bridgeValue";
+export { DEFAULT_BRIDGE_LIMITS, FORBIDDEN_KEYS, checkBridgeValue, isPlainObject, isBytes } from "./protocol/bridgeValue";
+export type {
+  Theme,
+  InitMessage,
+  RequestMessage,
+  BridgeErrorBody,
+  SuccessResponseMessage,
+  ErrorResponseMessage,
+  ResponseMessage,
+  TaikuEvent,
+  EventMessage,
+  BridgeMessage,
+} from "./protocol/bridgeMessage";
+export {
+  isInitMessage,
+  isRequestMessage,
+  isResponseMessage,
+  isErrorResponse,
+  isEventMessage,
+  createInit,
+  createRequest,
+  createResponse,
+  createErrorResponse,
+  createEvent,
+} from "./protocol/bridgeMessage";
+export type { DecodeResult } from "./protocol/decodeBridgeMessage";
+export { decodeBridgeMessage, isEventType } from "./protocol/decodeBridgeMessage";
+export type {
+  PluginSummary,
+  SessionInfo,
+  Participant,
+  ShellInfo,
+  ChatMessage,
+  AgentActivity,
+  QuotaUsage,
+  PluginFileInfo,
+  StorageUsage,
+  FileEntry,
+  StatusLabel,
+  ToastKind,
+  JsonRecord,
+} from "./protocol/bridgeTypes";
+export type { BridgeMethod, BridgeMethodParams, BridgeMethodResults, MethodSpec } from "./protocol/bridgeMethods";
+export { BRIDGE_METHODS, isBridgeMethod, requiredPermission, checkMethodParams } from "./protocol/bridgeMethods";
+export type { AdmittedCall } from "./protocol/admitRequest";
+export { admitRequest } from "./protocol/admitRequest";
+export type { TaikuEventMap } from "./protocol/bridgeEvents";
+export { eventPermissions, mayReceiveEvent, customEventType } from "./protocol/bridgeEvents";
+export type { Schema, Infer } from "./protocol/paramSchema";
+export type { QuotaRejectedNotice, ErrorNotice, RelayNotice } from "./protocol/relayNotice";
+export {
+  MESSAGE_SYNC,
+  MESSAGE_AWARENESS,
+  MESSAGE_AUTH,
+  MESSAGE_QUERY_AWARENESS,
+  MESSAGE_TAIKU_NOTICE,
+  encodeRelayNotice,
+  decodeRelayNotice,
+} from "./protocol/relayNotice";

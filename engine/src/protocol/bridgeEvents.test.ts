@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { customEventType, eventPermissions, mayReceiveEvent } from "./bridgeEvents";
+import type { Permission } from "./permission";
+
+describe("event permissions", () => {
+  it("shell output needs events.subscribe and terminal.read", () => {
+    expect(eventPermissions("shell:data")).toEqual(["events.subscribe", "terminal.read"]);
+    expect(mayReceiveEvent("shell:data", new Set<Permission>(["events.subscribe", "session.read"]))).toBe(false);
+  });
+
+  it("session events and custom plugin events need events.subscribe and session.read", () => {
+    const reader = new Set<Permission>(["events.subscribe", "session.read"]);
+    for (const type of ["chat:message", "user:join", "user:leave", "agent:activity", "shell:open", "shell:exit", customEventType("build.status", "done")]) {
+      expect(eventPermissions(type), type).toEqual(["events.subscribe", "session.read"]);
+      expect(mayReceiveEvent(type, reader)).toBe(true);
+      expect(mayReceiveEvent(type, new Set<Permission>(["session.read"]))).toBe(false);
+    }
+  });
+
+  it("events about the plugin's own KV and actions need no permission", () => {
+    for (const type of ["kv:change", "kv:rejected", "kv:update", "action:run"]) {
+      expect(mayReceiveEvent(type, new Set())).toBe(true);
+    }
+  });
+
+  it("unknown and malformed event types are never delivered", () => {
+    for (const type of ["secret:leak", "plugin:x", "plugin:Bad Id:x", "toString", "__proto__"]) {
+      expect(eventPermissions(type), type).toBeUndefined();
+    }
+  });
+});

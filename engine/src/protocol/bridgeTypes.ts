@@ -1,0 +1,132 @@
+/**
+ * The data shapes that bridge methods return and events carry. They are
+ * plain JSON (plus `Uint8Array` where noted) so they survive structured
+ * clone over a `MessagePort` unchanged.
+ */
+import type { JsonValue } from "./bridgeValue";
+
+/** A plugin known to this client, as `getSession()` lists it. */
+export interface PluginSummary {
+  /** The plugin's id. */
+  readonly id: string;
+  /** Its display name. */
+  readonly name: string;
+  /** True when the session owner enabled it for the session (every client loads it). */
+  readonly serverManaged: boolean;
+}
+
+/** What `getSession()` returns. */
+export interface SessionInfo {
+  /** The session's id. */
+  readonly sessionId: string;
+  /** The session's title. */
+  readonly title: string;
+  /** The user who owns the session. */
+  readonly ownerId: string;
+  /** Plugins registered in this client. */
+  readonly plugins: readonly PluginSummary[];
+}
+
+/** A participant, as `getUsers()` lists them and `user:join` carries. */
+export interface Participant {
+  /** The user's id. */
+  readonly userId: string;
+  /** Display name. */
+  readonly name: string;
+  /** A CSS colour identifying the user. */
+  readonly color: string;
+}
+
+/** A shared shell, as `getShells()` lists it and `shell:open` carries. */
+export interface ShellInfo {
+  /** The shell's id. */
+  readonly id: string;
+  /** Its title. */
+  readonly title: string;
+  /** Working directory where the shell started. */
+  readonly cwd: string;
+  /** The machine the shell runs on. */
+  readonly host: string;
+  /** Whether the shell still runs. */
+  readonly status: "running" | "exited";
+}
+
+/** One chat message, as `getChat()` lists it and `chat:message` carries. */
+export interface ChatMessage {
+  /** The message's id. */
+  readonly id: string;
+  /** The author's user id. */
+  readonly userId: string;
+  /** The author's display name at the time. */
+  readonly name: string;
+  /** The text. */
+  readonly text: string;
+  /** Milliseconds since the epoch. */
+  readonly ts: number;
+}
+
+/** One agent activity entry, as `getAgentActivity()` lists it and `agent:activity` carries. */
+export interface AgentActivity {
+  /** The entry's id. */
+  readonly id: string;
+  /** Which agent acted (a display name). */
+  readonly agent: string;
+  /** What it did, in a sentence. */
+  readonly text: string;
+  /** Milliseconds since the epoch. */
+  readonly ts: number;
+}
+
+/** Live bytes used by a plugin's session KV and its quota. */
+export interface QuotaUsage {
+  /** Live bytes in use. */
+  readonly used: number;
+  /** The quota in bytes. */
+  readonly limit: number;
+}
+
+/** A stored plugin file. */
+export interface PluginFileInfo {
+  /** The file's name. */
+  readonly name: string;
+  /** Its size in bytes. */
+  readonly size: number;
+}
+
+/** What `getStorageUsage()` returns. */
+export interface StorageUsage {
+  /** Bytes of all the plugin's files. */
+  readonly totalBytes: number;
+  /** How many files. */
+  readonly fileCount: number;
+  /** Each file. */
+  readonly files: readonly PluginFileInfo[];
+}
+
+/** An entry of the session's working directory, as `listFiles()` returns it. */
+export interface FileEntry {
+  /** Name within the listed directory. */
+  readonly name: string;
+  /** File or directory. */
+  readonly kind: "file" | "dir";
+  /** Size in bytes (0 for directories). */
+  readonly size: number;
+}
+
+/** A status label item: text, or a link when `href` is set. */
+export interface StatusLabel {
+  /** Stable id of the label within the plugin. */
+  readonly id: string;
+  /** The text shown. */
+  readonly text: string;
+  /** Makes the label a link; `javascript:` and `data:` links render as text. */
+  readonly href?: string;
+  /** Shown on hover. */
+  readonly tooltip?: string;
+}
+
+/** The kind of a toast, which sets its colour. */
+export type ToastKind = "info" | "success" | "warning" | "error";
+
+/** A plugin's settings or session KV entries, by key. */
+export type JsonRecord = { readonly [key: string]: JsonValue };
