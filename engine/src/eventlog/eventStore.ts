@@ -1,0 +1,68 @@
+/**
+ * The persistence contract for document logs.
+ *
+ * A store keeps, per document, an append-only log of {@link DocEvent}s with
+ * dense seqs starting at 1, plus snapshots (a Yjs update equal to the state
+ * after events 1..seq) that make loading cheap. Snapshots never remove events:
+ * replay and per-key history need them.
+ *
+ * Every store — the in-memory one here, the LevelDB one in the server, any
+ * future one — must pass `runEventStoreContract` from `@taiku/engine/testing`.
+ */
+import type { DocName } from "../ids";
+import type { DocEvent, NewDocEvent } from "./docEvent";
+
+/** A document's state after events 1..seq, as one Yjs update. */
+export interface Snapshot {
+  /** The last event folded into `state`. */
+  readonly seq: number;
+  /** `Y.encodeStateAsUpdate` of the document after events 1..seq. */
+  readonly state: Uint8Array;
+}
+
+/** An inclusive range of seqs; either end may be left open. */
+export interface EventRange {
+  /** First seq to include (default 1). */
+  readonly from?: number;
+  /** Last seq to include (default: the last event). */
+  readonly to?: number;
+}
+
+/** What a document needs to be brought into memory. */
+export interface LoadedDoc {
+  /** The latest snapshot, or `null` when none was written. */
+  readonly snapshot: Snapshot | null;
+  /** Every event after the snapshot (all events when there is none), ascending. */
+  readonly tail: DocEvent[];
+}
+
+/** Per-document append-only event logs with snapshots. */
+export interface EventStore {
+  /**
+   * Appends `events` to `doc`'s log, in order and atomically, and assigns
+   * their seqs. Resolves with the stored events once they are durable.
+   * Concurrent calls for one document never interleave or reuse seqs; a call
+   * that fails stores none of its events and rejects.
+   */
+  append(doc: DocName, events: readonly NewDocEvent[]): Promise<DocEvent[]>;
+  /** The events of `doc` with seqs in `range` (inclusive), ascending. */
+  read(doc: DocName, range?: EventRange): Promise<DocEvent[]>;
+  /**
+   * Stores a snapshot of `doc` at `snapshot.seq`. Refused (rejects with an
+   * `invalid_params` error) unless `1 ≤ seq ≤ lastSeq`.
+   */
+  writeSnapshot(doc: DocName, snapshot: Snapshot): Promise<void>;
+  /** The latest snapshot of `doc` plus every event after it. */
+  load(doc: DocName): Promise<LoadedDoc>;
+  /** The seq of `doc`'s last stored event; 0 when it has none. */
+  lastSeq(doc: DocName): Promise<number>;
+  /** Every document with at least one event whose name starts with `prefix`, sorted. */
+  listDocs(prefix: string): Promise<DocName[]>;
+  /** Removes `doc`'s events and snapshots; its next append starts again at seq 1. */
+  deleteDoc(doc: DocName): Promise<void>;
+  /**
+   * Finishes pending writes and releases the store; later calls reject with
+   * an `unavailable` error. A store does not close a database it was given.
+   */
+  close(): Promise<void>;
+}
