@@ -21,20 +21,6 @@ export { foldEvents, replayTo } from "./eventlog/replay";
 export type { KeyChange } from "./eventlog/keyHistory";
 export { keyHistory } from "./eventlog/keyHistory";
 
-// Event log: events, their codec, the store contract, replay and per-key history.
-export type { DocEvent, NewDocEvent, EventKind, EventOrigin } from "./eventlog/docEvent";
-export { EVENT_KINDS, SERVER_ORIGIN, isEventKind } from "./eventlog/docEvent";
-export type { DecodedDocEvent } from "./eventlog/docEventCodec";
-export { encodeDocEvent, decodeDocEvent } from "./eventlog/docEventCodec";
-export type { EventStore, Snapshot, EventRange, LoadedDoc } from "./eventlog/eventStore";
-export type { NormalizedEventRange } from "./eventlog/eventStoreChecks";
-export { normalizeEventRange, checkNewEvents, checkSnapshot, storeClosedError } from "./eventlog/eventStoreChecks";
-export type { MemoryEventData } from "./eventlog/memoryEventStore";
-export { createMemoryEventStore, createMemoryEventData } from "./eventlog/memoryEventStore";
-export { foldEvents, replayTo } from "./eventlog/replay";
-export type { KeyChange } from "./eventlog/keyHistory";
-export { keyHistory } from "./eventlog/keyHistory";
-
 // Protocol: bridge messages, method and event permissions, relay notices.
 export { API_VERSION } from "./protocol/apiVersion";
 export type { Permission } from "./protocol/permission";
