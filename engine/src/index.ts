@@ -85,3 +85,29 @@ export {
   encodeRelayNotice,
   decodeRelayNotice,
 } from "./protocol/relayNotice";
+
+// Plugin manifests: the strict package.json shape and its validator.
+export type {
+  PluginManifest,
+  PluginSettingType,
+  PluginSettingSpec,
+  PluginSecretSpec,
+  PluginPanelSpec,
+  PluginActionSpec,
+  PluginStatusLabelSpec,
+  PluginContributions,
+  ManifestProblem,
+  PluginPackageValidation,
+} from "./manifest/manifestTypes";
+export { validatePluginPackage, formatManifestProblem } from "./manifest/validateManifest";
+export { checkEntryPath } from "./manifest/checkEntryPath";
+export { checkNetworkOrigin } from "./manifest/checkNetworkOrigin";
+
+// Session KV: live size accounting and the quota-checked entry map.
+export { KV_MAP, KV_QUOTA_BYTES, LiveSizeTracker, liveBytes, touchedBy, entryBytes, createSessionKv, acquireTracker } from "./kv/index";
+export type { Touched, WeightHint, SessionKv, SessionKvOptions, KvChangeEvent, KvKeyChange } from "./kv/index";
+export { utf8Length, jsonStringBodyBytes, valueJsonBytes, typeJsonBytes } from "./kv/index";
+
+// The quota arbiter the relay runs on every document.
+export { createArbiter } from "./arbiter/index";
+export type { Arbiter, ArbiterPolicy, ArbiterResult, RejectionReason } from "./arbiter/index";
