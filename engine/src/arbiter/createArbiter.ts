@@ -1,0 +1,184 @@
+/**
+ * The quota arbiter the relay runs on every authoritative document.
+ *
+ * `apply(update, origin)` applies an incoming update. When the update leaves
+ * the document in a state its policy forbids — live data over the quota
+ * (and grown by this update), or a change to a root only the server may
+ * write — the arbiter reverts exactly that update's effect in a transaction
+ * of its own, the *compensation*: what the update inserted is deleted, what
+ * it deleted is re-inserted. The update itself is never dropped, because
+ * later updates from its sender depend on it; the relay persists and
+ * broadcasts the update and its compensation together, so no other replica
+ * ever sees the forbidden state.
+ *
+ * Works for every shared type (maps, texts, arrays, XML, nested types), not
+ * only the `kv` map. Deleted content is kept from garbage collection only
+ * while an update is being judged.
+ */
+import * as Y from "yjs";
+import { KV_QUOTA_BYTES, LiveSizeTracker } from "../kv/liveSize";
+
+/** What the arbiter forbids. */
+export interface ArbiterPolicy {
+  /** Live data limit in bytes; `null` disables the quota. Default {@link KV_QUOTA_BYTES}. */
+  readonly limit?: number | null;
+  /** Root types only {@link Arbiter.transact} may change (e.g. a session's `members`). */
+  readonly protectedRoots?: readonly string[];
+}
+
+/** Why an update was compensated. */
+export type RejectionReason = "quota_exceeded" | "protected_root";
+
+/** The outcome of {@link Arbiter.apply}. */
+export type ArbiterResult =
+  | {
+      readonly accepted: true;
+      /** What the update changed (a Yjs update), `null` when it changed nothing (e.g. a duplicate). */
+      readonly update: Uint8Array | null;
+      readonly liveBytes: number;
+    }
+  | {
+      readonly accepted: false;
+      readonly reason: RejectionReason;
+      readonly update: Uint8Array | null;
+      /** The Yjs update that reverts `update`; apply both or neither. */
+      readonly compensation: Uint8Array | null;
+      /** `kv` keys the update touched, all reverted. */
+      readonly revertedKeys: string[];
+      /** Other root types the update touched, all reverted. */
+      readonly revertedTypes: string[];
+      /** Live bytes before the update, during it, and after the compensation. */
+      readonly used: number;
+      readonly attempted: number;
+      readonly liveBytes: number;
+      readonly limit: number | null;
+    };
+
+/** Marks the transaction of one judged update. */
+class Judged {
+  constructor(readonly origin: unknown) {}
+}
+
+/** The arbiter over one authoritative document. */
+export interface Arbiter {
+  readonly doc: Y.Doc;
+  /** Live bytes of the document now. */
+  liveBytes(): number;
+  /** Applies an incoming update and judges it. Throws only for bytes that are not a Yjs update (after reverting any partial effect). */
+  apply(update: Uint8Array, origin: unknown): ArbiterResult;
+  /** Applies a trusted server-authored change; returns the Yjs update it produced (`null` for none). */
+  transact(change: (doc: Y.Doc) => void, origin?: unknown): Uint8Array | null;
+  destroy(): void;
+}
+
+/** Creates the arbiter for `doc`. */
+export function createArbiter(doc: Y.Doc, policy: ArbiterPolicy = {}): Arbiter {
+  const limit = policy.limit === undefined ? KV_QUOTA_BYTES : policy.limit;
+  const protectedRoots = new Set(policy.protectedRoots ?? []);
+  const tracker = new LiveSizeTracker(doc);
+  let holding = false;
+  doc.gcFilter = () => !holding;
+
+  let captureOrigin: unknown = undefined;
+  let captured: Uint8Array | null = null;
+  let judged: Y.Transaction | null = null;
+  const onUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (captureOrigin !== undefined && origin === captureOrigin) captured = captured === null ? update : Y.mergeUpdates([captured, update]);
+  };
+  const onTransaction = (transaction: Y.Transaction): void => {
+    if (transaction.origin instanceof Judged) judged = transaction;
+  };
+  doc.on("update", onUpdate);
+  doc.on("afterTransaction", onTransaction);
+
+  const reverter = new Y.UndoManager(doc, { trackedOrigins: new Set(), captureTransaction: () => false, captureTimeout: 0 });
+
+  function capture<T>(origin: unknown, run: () => T): { value: T; update: Uint8Array | null } {
+    captureOrigin = origin;
+    captured = null;
+    try {
+      const value = run();
+      return { value, update: captured };
+    } finally {
+      captureOrigin = undefined;
+      captured = null;
+    }
+  }
+
+  function insertionsOf(transaction: Y.Transaction): Y.Transaction["deleteSet"] {
+    const insertions = Y.createDeleteSet();
+    for (const [client, end] of transaction.afterState) {
+      const start = transaction.beforeState.get(client) ?? 0;
+      if (end > start) insertions.clients.set(client, [{ clock: start, len: end - start }] as never);
+    }
+    return insertions;
+  }
+
+  function revert(transaction: Y.Transaction): Uint8Array | null {
+    reverter.undoStack.push({ insertions: insertionsOf(transaction), deletions: transaction.deleteSet, meta: new Map() } as never);
+    const { update } = capture(reverter, () => reverter.undo());
+    reverter.clear();
+    return update;
+  }
+
+  function violation(before: number): RejectionReason | null {
+    for (const root of tracker.lastTouched.roots) if (protectedRoots.has(root)) return "protected_root";
+    if (limit !== null && tracker.bytes > limit && tracker.bytes > before) return "quota_exceeded";
+    return null;
+  }
+
+  return {
+    doc,
+    liveBytes: () => tracker.bytes,
+    apply(update, origin) {
+      const before = tracker.bytes;
+      const marker = new Judged(origin);
+      judged = null;
+      holding = true;
+      let applied: { update: Uint8Array | null };
+      try {
+        applied = capture(marker, () => Y.applyUpdate(doc, update, marker));
+      } catch (error) {
+        holding = false;
+        const partial = judged as Y.Transaction | null;
+        if (partial !== null) revert(partial);
+        throw error;
+      } finally {
+        holding = false;
+      }
+      const transaction = judged as Y.Transaction | null;
+      judged = null;
+      if (transaction === null) return { accepted: true, update: applied.update, liveBytes: tracker.bytes };
+      const reason = violation(before);
+      if (reason === null) {
+        Y.tryGc(transaction.deleteSet, doc.store, () => true);
+        return { accepted: true, update: applied.update, liveBytes: tracker.bytes };
+      }
+      const attempted = tracker.bytes;
+      const touched = tracker.lastTouched;
+      const compensation = revert(transaction);
+      Y.tryGc(transaction.deleteSet, doc.store, () => true);
+      return {
+        accepted: false,
+        reason,
+        update: applied.update,
+        compensation,
+        revertedKeys: [...touched.keys].sort(),
+        revertedTypes: [...touched.roots].sort(),
+        used: before,
+        attempted,
+        liveBytes: tracker.bytes,
+        limit,
+      };
+    },
+    transact(change, origin = "server") {
+      return capture(origin, () => doc.transact(() => change(doc), origin)).update;
+    },
+    destroy() {
+      doc.off("update", onUpdate);
+      doc.off("afterTransaction", onTransaction);
+      reverter.destroy();
+      tracker.destroy();
+    },
+  };
+}

@@ -1,0 +1,3 @@
+/** The relay's quota arbiter. */
+export { createArbiter } from "./createArbiter";
+export type { Arbiter, ArbiterPolicy, ArbiterResult, RejectionReason } from "./createArbiter";
