@@ -1,0 +1,258 @@
+/**
+ * The host side of the plugin bridge (DESIGN.md, "The bridge").
+ *
+ * Each plugin frame gets `taiku:init` plus its own `MessagePort`; the port is
+ * the plugin's identity and carries every later message. Each inbound
+ * message is decoded with the engine's `decodeBridgeMessage`, admitted with
+ * `admitRequest` (method table lookup, permission check, then parameters),
+ * rate-limited per instance, and dispatched through a `Map` of handlers.
+ * Events reach an instance only when `mayReceiveEvent` allows it. Window
+ * messages are never trusted: the host's window listener ignores any whose
+ * `source` is not a live plugin frame, and live frames speak only on their
+ * port. A plugin that floods or keeps sending garbage is stopped and its
+ * panel shows why, while everything else keeps working.
+ */
+import {
+  admitRequest,
+  createErrorResponse,
+  createEvent,
+  createInit,
+  createResponse,
+  decodeBridgeMessage,
+  ErrorCode,
+  mayReceiveEvent,
+  TaikuError,
+  QuotaExceededError,
+  type BridgeValue,
+  type Permission,
+  type PluginId,
+  type PluginManifest,
+  type RequestMessage,
+  type SessionId,
+  type TaikuEvent,
+} from "@taiku/engine";
+import type { HostServices } from "./hostServices";
+import { createRateLimiter, DEFAULT_RATE_LIMIT, type RateLimit } from "./rateLimiter";
+import { createMethodHandlers, type MethodHandler } from "./methodHandlers";
+
+/** One running plugin frame. */
+export interface PluginInstance {
+  readonly instanceId: string;
+  readonly plugin: PluginManifest;
+  readonly granted: ReadonlySet<Permission>;
+  /** Sends an event to this instance, unconditionally (own-plugin events). */
+  sendEvent(type: string, data: BridgeValue): void;
+}
+
+/** Why an instance was stopped. */
+export interface InstanceFailure {
+  readonly instanceId: string;
+  readonly pluginId: string;
+  readonly reason: string;
+}
+
+/** Options of {@link createBridgeHost}. */
+export interface BridgeHostOptions {
+  readonly rateLimit?: RateLimit;
+  /** Protocol violations (undecodable messages) tolerated per instance before it is stopped. */
+  readonly maxStrikes?: number;
+  /** Called when an instance is stopped for misbehaving. */
+  readonly onFailure?: (failure: InstanceFailure) => void;
+}
+
+/** The bridge host. */
+export interface BridgeHost {
+  /** Starts talking to a loaded plugin frame; returns a function that disconnects it. */
+  connect(plugin: PluginManifest, frame: Window, instanceId: string): () => void;
+  /**
+   * Handles a window `message` event. Nothing arriving on the window is acted
+   * on: a plugin speaks only on its port, so a message whose `source` is not
+   * a live plugin frame is forged and one from a plugin frame is stray.
+   */
+  handleWindowMessage(event: MessageEvent): void;
+  /** Sends an event of `pluginId` itself (e.g. `action:run`) to each of its instances. */
+  sendToPlugin(pluginId: string, type: string, data: BridgeValue): void;
+  /** Window messages ignored so far (forged or stray). */
+  readonly ignoredWindowMessages: number;
+  /** Disconnects every instance. */
+  dispose(): void;
+}
+
+interface LiveInstance extends PluginInstance {
+  readonly port: MessagePort;
+  readonly frame: Window;
+  stop(reason?: string): void;
+}
+
+/** Creates the bridge host over `services`. */
+export function createBridgeHost(services: HostServices, options: BridgeHostOptions = {}): BridgeHost {
+  const handlers: ReadonlyMap<string, MethodHandler> = createMethodHandlers();
+  const instances = new Map<string, LiveInstance>();
+  const kvSubscriptions = new Map<LiveInstance, () => void>();
+  const maxStrikes = options.maxStrikes ?? 20;
+  let ignored = 0;
+
+  const stopListening = services.events.listen((event: TaikuEvent) => {
+    for (const instance of instances.values()) {
+      if (mayReceiveEvent(event.type, instance.granted)) post(instance.port, createEvent(event.type, event.data, event.ts));
+    }
+  });
+
+  function post(port: MessagePort, message: unknown): void {
+    port.postMessage(message);
+  }
+
+  function connect(plugin: PluginManifest, frame: Window, instanceId: string): () => void {
+    instances.get(instanceId)?.stop();
+    const channel = new MessageChannel();
+    const port = channel.port1;
+    const limiter = createRateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
+    const cleanups: (() => void)[] = [];
+    let strikes = 0;
+    let stopped = false;
+
+    const instance: LiveInstance = {
+      instanceId,
+      plugin,
+      granted: new Set(plugin.permissions),
+      port,
+      frame,
+      sendEvent(type, data) {
+        if (!stopped) post(port, createEvent(type, data));
+      },
+      stop(reason) {
+        if (stopped) return;
+        stopped = true;
+        instances.delete(instanceId);
+        for (const cleanup of cleanups) cleanup();
+        port.onmessage = null;
+        port.close();
+        if (reason !== undefined) options.onFailure?.({ instanceId, pluginId: plugin.id, reason });
+      },
+    };
+
+    const strike = (why: string): void => {
+      strikes++;
+      if (strikes >= maxStrikes) instance.stop(`stopped after ${strikes} malformed messages (last: ${why})`);
+    };
+
+    port.onmessage = (event: MessageEvent) => {
+      if (stopped) return;
+      if (!limiter.take()) {
+        if (limiter.refusedRecently >= (options.rateLimit ?? DEFAULT_RATE_LIMIT).floodAfter) {
+          instance.stop("stopped for flooding the host with requests");
+          return;
+        }
+        const id = requestIdOf(event.data);
+        if (id !== undefined) post(port, createErrorResponse(id, ErrorCode.Unavailable, "rate limit exceeded; slow down"));
+        return;
+      }
+      const decoded = decodeBridgeMessage(event.data);
+      if (decoded.error !== undefined) {
+        const id = requestIdOf(event.data);
+        if (id !== undefined) post(port, createErrorResponse(id, ErrorCode.InvalidParams, decoded.error));
+        strike(decoded.error);
+        return;
+      }
+      if (decoded.message.type !== "taiku:request") {
+        strike(`unexpected ${decoded.message.type} from a plugin`);
+        return;
+      }
+      void dispatch(instance, decoded.message, () => stopped);
+    };
+    port.onmessageerror = () => strike("message could not be deserialised");
+    port.start();
+    instances.set(instanceId, instance);
+    cleanups.push(() => {
+      kvSubscriptions.get(instance)?.();
+      kvSubscriptions.delete(instance);
+    });
+
+    const kvHandle = services.kv(plugin.id);
+    cleanups.push(
+      kvHandle.kv.observe((change) => {
+        instance.sendEvent("kv:change", { keys: [...change.keys.keys()] });
+      }),
+    );
+
+    const init = createInit({
+      pluginId: plugin.id as PluginId,
+      sessionId: services.sessionId as SessionId,
+      instanceId,
+      theme: "dark",
+    });
+    frame.postMessage(init, "*", [channel.port2]);
+    return () => instance.stop();
+  }
+
+
+  async function dispatch(instance: LiveInstance, request: RequestMessage, isStopped: () => boolean): Promise<void> {
+    const admitted = admitRequest(request, instance.granted);
+    if (admitted.error !== undefined) {
+      post(instance.port, createErrorResponse(request.id, admitted.error.code, admitted.error.message));
+      return;
+    }
+    const handler = handlers.get(admitted.call.method);
+    if (handler === undefined) {
+      post(instance.port, createErrorResponse(request.id, ErrorCode.MethodNotFound, `${request.method} is not available in this host`));
+      return;
+    }
+    let response;
+    try {
+      const result = await handler(admitted.call.params as never, {
+        services,
+        instance,
+        subscribeKv: () => {
+          if (kvSubscriptions.has(instance)) return;
+          kvSubscriptions.set(
+            instance,
+            services.kv(instance.plugin.id).onUpdate((update, origin) => {
+              if (origin !== instance) instance.sendEvent("kv:update", { update });
+            }),
+          );
+        },
+      });
+      response = createResponse(request.id, result);
+    } catch (cause) {
+      response = errorResponseFor(request.id, cause);
+      if (cause instanceof QuotaExceededError) {
+        services.toast(instance.plugin.id, `Not saved: its session data would use ${cause.attempted} of ${cause.limit} bytes.`, "warning");
+      }
+    }
+    if (!isStopped()) post(instance.port, response);
+  }
+
+  return {
+    connect,
+    handleWindowMessage() {
+      // Live frames speak only on their port, so no window message is ever acted on:
+      // one from a foreign frame is forged, one from a plugin frame is stray.
+      ignored++;
+    },
+    sendToPlugin(pluginId, type, data) {
+      for (const instance of instances.values()) if (instance.plugin.id === pluginId) instance.sendEvent(type, data);
+    },
+    get ignoredWindowMessages() {
+      return ignored;
+    },
+    dispose() {
+      stopListening();
+      for (const instance of [...instances.values()]) instance.stop();
+    },
+  };
+}
+
+function errorResponseFor(id: string, cause: unknown) {
+  if (cause instanceof QuotaExceededError) {
+    return createErrorResponse(id, cause.code, cause.message, { used: cause.used, limit: cause.limit, attempted: cause.attempted });
+  }
+  if (cause instanceof TaikuError) return createErrorResponse(id, cause.code, cause.message);
+  return createErrorResponse(id, ErrorCode.Internal, cause instanceof Error ? cause.message : String(cause));
+}
+
+/** The `id` of something shaped like a request, so even a rejected one can be answered. */
+function requestIdOf(raw: unknown): string | undefined {
+  if (typeof raw !== "object" || raw === null || !Object.hasOwn(raw, "id")) return undefined;
+  const id = (raw as { id: unknown }).id;
+  return typeof id === "string" && /^[A-Za-z0-9_.:-]{1,64}$/.test(id) ? id : undefined;
+}

@@ -1,0 +1,55 @@
+/**
+ * What the bridge needs from the host, as one interface: the in-memory
+ * session state, the event stream, each plugin's session KV, HTTP for user
+ * KV and files, the UI (toasts, badges, labels, actions, panels) and the
+ * local settings and secrets. The session view provides the real one; unit
+ * tests provide a small fake.
+ */
+import type { BridgeValue, JsonValue, PluginManifest, SessionKv, StatusLabel, ToastKind } from "@taiku/engine";
+import type { ApiRequestOptions, ApiResult } from "../api/apiRequest";
+import type { ActivityEntry, ChatMessage, Participant, ShellInfo } from "../session/sessionModel";
+import type { SessionEvents } from "../session/sessionEvents";
+
+/** A plugin's session KV as the bridge uses it. */
+export interface HostKv {
+  /** The quota-checked entries over the plugin's document. */
+  readonly kv: SessionKv;
+  /** Applies a plugin's Yjs update after checking the quota (throws `QuotaExceededError`). */
+  applyPluginUpdate(update: Uint8Array, origin: unknown): void;
+  /** Calls `listener` with every update of the document and its origin; returns an unsubscribe function. */
+  onUpdate(listener: (update: Uint8Array, origin: unknown) => void): () => void;
+}
+
+/** The host as the bridge sees it. */
+export interface HostServices {
+  readonly sessionId: string;
+  readonly user: { readonly userId: string; readonly name: string };
+  /** Session title and owner. */
+  sessionInfo(): { title: string; ownerId: string };
+  /** Plugins registered in this client, and whether the session manages each. */
+  registeredPlugins(): { id: string; name: string; serverManaged: boolean }[];
+  participants(): readonly Participant[];
+  shells(): readonly ShellInfo[];
+  chat(): readonly ChatMessage[];
+  activity(): readonly ActivityEntry[];
+  readonly events: SessionEvents;
+  /** Appends a chat message as the user. */
+  sendChat(text: string): void;
+  /** Sends input to a shell; `{ error }` when no shell host can take it. */
+  writeToShell(shellId: string, data: string): { error?: string };
+  /** The session KV of `pluginId` (opened on first use). */
+  kv(pluginId: string): HostKv;
+  /** HTTP to the server with the user's token. */
+  http<T>(path: string, options?: ApiRequestOptions): Promise<ApiResult<T>>;
+  toast(pluginId: string, message: string, kind: ToastKind): void;
+  setBadge(pluginId: string, panelId: string, badge: string | number | null): void;
+  setLabels(pluginId: string, labels: readonly StatusLabel[]): void;
+  setActionEnabled(pluginId: string, actionId: string, enabled: boolean): void;
+  openPanel(pluginId: string, panelId: string): void;
+  settings(plugin: PluginManifest): Record<string, JsonValue>;
+  setSetting(pluginId: string, key: string, value: JsonValue): void;
+  secret(pluginId: string, key: string): string | null;
+}
+
+/** A value the bridge returns to a plugin. */
+export type BridgeResult = BridgeValue;

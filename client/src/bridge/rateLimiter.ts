@@ -1,0 +1,51 @@
+/**
+ * A token bucket per plugin: `burst` requests at once, refilled at `perSecond`.
+ * A plugin that keeps hitting the limit is flooding; the host then stops it.
+ */
+
+/** A request-rate limit. */
+export interface RateLimiter {
+  /** Takes one token; false when the bucket is empty. */
+  take(): boolean;
+  /** Requests refused in the last second (for flood detection). */
+  readonly refusedRecently: number;
+}
+
+/** Limits used by the host bridge per plugin instance. */
+export interface RateLimit {
+  readonly perSecond: number;
+  readonly burst: number;
+  /** Refusals within one second after which the plugin counts as flooding. */
+  readonly floodAfter: number;
+}
+
+/** Default limit: 2,000 requests/s sustained, bursts of 2,000, flooding after 1,000 refusals in a second. */
+export const DEFAULT_RATE_LIMIT: RateLimit = { perSecond: 2000, burst: 2000, floodAfter: 1000 };
+
+/** Creates a token bucket; `now` is injectable for tests. */
+export function createRateLimiter(limit: RateLimit, now: () => number = () => performance.now()): RateLimiter {
+  let tokens = limit.burst;
+  let last = now();
+  let refused = 0;
+  let refusedSince = last;
+  return {
+    take() {
+      const t = now();
+      tokens = Math.min(limit.burst, tokens + ((t - last) / 1000) * limit.perSecond);
+      last = t;
+      if (t - refusedSince > 1000) {
+        refused = 0;
+        refusedSince = t;
+      }
+      if (tokens >= 1) {
+        tokens -= 1;
+        return true;
+      }
+      refused++;
+      return false;
+    },
+    get refusedRecently() {
+      return refused;
+    },
+  };
+}

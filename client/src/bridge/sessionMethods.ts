@@ -1,0 +1,62 @@
+/**
+ * Bridge handlers that read and act on the session: info, participants,
+ * shells, chat, agent activity and custom events. All answers come from the
+ * host's in-memory session state.
+ */
+import { customEventType, ErrorCode, TaikuError } from "@taiku/engine";
+import type { MethodGroup } from "./methodHandlers";
+
+/** Handlers for the `session.*` and `terminal.*` methods and `emit`. */
+export const sessionMethods: MethodGroup = {
+  getSession: (_params, { services }) => ({
+    sessionId: services.sessionId,
+    ...services.sessionInfo(),
+    plugins: services.registeredPlugins(),
+  }),
+  getUsers: (_params, { services }) => {
+    const seen = new Map<string, { userId: string; name: string; color: string }>();
+    for (const p of services.participants()) if (!seen.has(p.userId)) seen.set(p.userId, { userId: p.userId, name: p.name, color: p.colour });
+    return [...seen.values()];
+  },
+  getShells: (_params, { services }) =>
+    services.shells().map((shell) => ({
+      id: shell.id,
+      title: shell.title,
+      cwd: shell.cwd,
+      host: shell.host,
+      status: shell.status === "running" ? "running" : "exited",
+    })),
+  getShellOutput: ({ shellId, lines }, { services }) => {
+    if (!services.shells().some((shell) => shell.id === shellId)) throw new TaikuError(ErrorCode.NotFound, `no shell ${shellId}`);
+    return services.events.shellOutput(shellId, lines ?? 100);
+  },
+  writeToShell: ({ shellId, data }, { services }) => {
+    if (!services.shells().some((shell) => shell.id === shellId)) throw new TaikuError(ErrorCode.NotFound, `no shell ${shellId}`);
+    const outcome = services.writeToShell(shellId, data);
+    if (outcome.error !== undefined) throw new TaikuError(ErrorCode.Unavailable, outcome.error);
+    return null;
+  },
+  getChat: ({ limit }, { services }) => services.chat().slice(-(limit ?? 100)).map((m) => ({ ...m })),
+  sendChat: ({ text }, { services }) => {
+    services.sendChat(text);
+    return null;
+  },
+  getAgentActivity: ({ limit }, { services }) =>
+    services
+      .activity()
+      .slice(-(limit ?? 100))
+      .map((entry, index) => ({ id: `${entry.ts}-${index}`, agent: entry.actor, text: entry.text, ts: entry.ts })),
+  emit: ({ name, data }, { services, instance }) => {
+    services.events.emit(customEventType(instance.plugin.id, name), data);
+    return null;
+  },
+  listFiles: () => {
+    throw new TaikuError(ErrorCode.Unavailable, "no host shares a working directory with this session");
+  },
+  readFile: () => {
+    throw new TaikuError(ErrorCode.Unavailable, "no host shares a working directory with this session");
+  },
+  writeFile: () => {
+    throw new TaikuError(ErrorCode.Unavailable, "no host shares a working directory with this session");
+  },
+};

@@ -1,0 +1,83 @@
+/**
+ * The plugins this server offers, from `GET /plugins/manifest.json`, cached
+ * in localStorage (`taiku:plugin-manifest`) so a session reopens offline
+ * with the same plugins.
+ */
+import { createSignal } from "solid-js";
+import type { PluginManifest } from "@taiku/engine";
+
+/** A discovered plugin as the host uses it. */
+export interface CatalogPlugin extends PluginManifest {
+  /** URL of the plugin's entry page, cache-buster included. */
+  readonly entryUrl: string;
+  /** Where the server found it (`bundled`, `local`). */
+  readonly source: string;
+}
+
+/** The catalog: plugins plus the discovery errors the server reported. */
+export interface PluginCatalog {
+  readonly plugins: readonly CatalogPlugin[];
+  readonly errors: readonly string[];
+}
+
+const CACHE_KEY = "taiku:plugin-manifest";
+
+function parseCatalog(raw: unknown): PluginCatalog {
+  const r = (typeof raw === "object" && raw !== null ? raw : {}) as { plugins?: unknown; errors?: unknown };
+  const plugins: CatalogPlugin[] = [];
+  for (const item of Array.isArray(r.plugins) ? r.plugins : []) {
+    const p = item as Record<string, unknown> & { manifest?: Record<string, unknown> };
+    const manifest = (typeof p.manifest === "object" && p.manifest !== null ? { ...p.manifest, ...p } : p) as Record<string, unknown>;
+    if (typeof manifest.id !== "string" || typeof manifest.entry !== "string") continue;
+    const contributions = (manifest.contributions ?? {}) as Record<string, unknown>;
+    plugins.push({
+      ...(manifest as unknown as PluginManifest),
+      permissions: Array.isArray(manifest.permissions) ? (manifest.permissions as PluginManifest["permissions"]) : [],
+      settings: Array.isArray(manifest.settings) ? (manifest.settings as PluginManifest["settings"]) : [],
+      secrets: Array.isArray(manifest.secrets) ? (manifest.secrets as PluginManifest["secrets"]) : [],
+      network: Array.isArray(manifest.network) ? (manifest.network as string[]) : [],
+      contributions: {
+        panels: Array.isArray(contributions.panels) ? contributions.panels : [],
+        actions: Array.isArray(contributions.actions) ? contributions.actions : [],
+        statusLabels: Array.isArray(contributions.statusLabels) ? contributions.statusLabels : [],
+      } as PluginManifest["contributions"],
+      name: typeof manifest.name === "string" ? manifest.name : manifest.id,
+      entryUrl: typeof manifest.entryUrl === "string" ? manifest.entryUrl : typeof manifest.url === "string" ? manifest.url : `/plugins/${manifest.id}/${manifest.entry}`,
+      source: typeof manifest.source === "string" ? manifest.source : "bundled",
+    });
+  }
+  const errors = (Array.isArray(r.errors) ? r.errors : []).map((e: unknown) =>
+    typeof e === "string" ? e : typeof e === "object" && e !== null && "message" in e ? `${String((e as { plugin?: unknown; package?: unknown }).plugin ?? (e as { package?: unknown }).package ?? "")} ${String((e as { message: unknown }).message)}`.trim() : JSON.stringify(e),
+  );
+  return { plugins, errors };
+}
+
+function loadCached(): PluginCatalog {
+  const raw = localStorage.getItem(CACHE_KEY);
+  return raw === null ? { plugins: [], errors: [] } : parseCatalog(JSON.parse(raw));
+}
+
+const [catalog, setCatalog] = createSignal<PluginCatalog>(loadCached());
+
+/** The plugin catalog, reactive (the cached copy until a fetch succeeds). */
+export { catalog };
+
+/** Fetches the manifest; on failure keeps the cached catalog and returns the reason. */
+export async function refreshCatalog(): Promise<string | undefined> {
+  let response: Response;
+  try {
+    response = await fetch("/plugins/manifest.json", { cache: "no-store" });
+  } catch (cause) {
+    return `plugin manifest unavailable: ${String(cause)}`;
+  }
+  if (!response.ok) return `plugin manifest: HTTP ${response.status}`;
+  const raw: unknown = await response.json();
+  localStorage.setItem(CACHE_KEY, JSON.stringify(raw));
+  setCatalog(parseCatalog(raw));
+  return undefined;
+}
+
+/** The catalog entry for `pluginId`, if discovered. */
+export function findPlugin(pluginId: string): CatalogPlugin | undefined {
+  return catalog().plugins.find((p) => p.id === pluginId);
+}

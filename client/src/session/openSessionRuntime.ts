@@ -1,0 +1,171 @@
+/**
+ * Everything one open session needs, without the UI: the session document
+ * and its awareness, the reactive model, the event stream, each loaded
+ * plugin's session KV, the plugin UI state and the bridge host with the
+ * services it answers from. The session view renders from it; tests and the
+ * benchmark drive it through the UI.
+ */
+import { createMemo, createSignal, type Accessor } from "solid-js";
+import { sessionDocName, type SessionId, type StatusLabel } from "@taiku/engine";
+import { apiRequest } from "../api/apiRequest";
+import type { Auth } from "../api/authStore";
+import type { SessionInfo } from "../api/taikuApi";
+import { createBridgeHost, type BridgeHost } from "../bridge/bridgeHost";
+import type { HostServices } from "../bridge/hostServices";
+import { openPluginKv, type PluginKv } from "../kv/openPluginKv";
+import { catalog, findPlugin, type CatalogPlugin } from "../plugins/pluginCatalog";
+import { readSecret, readSettings, userEnabledPlugins, writeSetting } from "../plugins/pluginPreferences";
+import { createPluginUiState, type PluginUiState } from "../plugins/pluginUiState";
+import { openSyncedDoc, setDocsOnline, type SyncedDoc } from "../sync/syncedDoc";
+import { showToast } from "../ui/toastStore";
+import { attachDocumentSources, createSessionEvents, type SessionEvents } from "./sessionEvents";
+import { createSessionModel, type SessionModel } from "./sessionModel";
+import { trackPresence } from "./presence";
+
+/** One open session. */
+export interface SessionRuntime {
+  readonly sessionId: string;
+  readonly auth: Auth;
+  readonly info: Accessor<SessionInfo | undefined>;
+  readonly synced: SyncedDoc;
+  readonly model: SessionModel;
+  readonly events: SessionEvents;
+  readonly ui: PluginUiState;
+  readonly bridge: BridgeHost;
+  /** Plugins this client runs: enabled by the user or by the session, and discovered. */
+  readonly plugins: Accessor<readonly CatalogPlugin[]>;
+  /** Open plugin KV documents, reactive. */
+  readonly kvDocs: Accessor<readonly SyncedDoc[]>;
+  /** Whether the browser reports a network. */
+  readonly online: Accessor<boolean>;
+  sendChat(text: string): void;
+  /** Runs a plugin's palette action (unless disabled). */
+  runAction(pluginId: string, actionId: string): void;
+  dispose(): void;
+}
+
+/** Opens a session for `auth`. */
+export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor<SessionInfo | undefined>): SessionRuntime {
+  const [online, setOnline] = createSignal(navigator.onLine);
+  const synced = openSyncedDoc({ name: sessionDocName(sessionId as SessionId), token: auth.token, userId: auth.userId });
+  const awareness = synced.provider.awareness;
+  const stopPresence = trackPresence(awareness, auth);
+  const model = createSessionModel(synced.doc, awareness);
+  const events = createSessionEvents();
+  const stopSources = attachDocumentSources(events, synced.doc, awareness);
+  const ui = createPluginUiState("shells");
+  const kvs = new Map<string, PluginKv>();
+  const [kvDocs, setKvDocs] = createSignal<readonly SyncedDoc[]>([]);
+
+  const plugins = createMemo<readonly CatalogPlugin[]>(() => {
+    const wanted = new Set([...userEnabledPlugins(), ...model.managedPlugins()]);
+    return catalog().plugins.filter((plugin) => wanted.has(plugin.id));
+  });
+
+  function kvFor(pluginId: string): PluginKv {
+    const open = kvs.get(pluginId);
+    if (open !== undefined) return open;
+    const created = openPluginKv({
+      sessionId,
+      pluginId,
+      token: auth.token,
+      userId: auth.userId,
+      offline: !online(),
+      onRejected(notice) {
+        const { revertedKeys, revertedTypes, used, limit, attempted } = notice;
+        bridge.sendToPlugin(pluginId, "kv:rejected", { revertedKeys: [...revertedKeys], revertedTypes: [...revertedTypes], used, limit, attempted });
+        const what = [...revertedKeys, ...revertedTypes].join(", ") || "a change";
+        showToast(`The relay undid ${what}: it would have used ${attempted} of ${limit} bytes.`, "warning", findPlugin(pluginId)?.name ?? pluginId);
+      },
+    });
+    kvs.set(pluginId, created);
+    setKvDocs([...kvs.values()].map((kv) => kv.synced));
+    return created;
+  }
+
+  const services: HostServices = {
+    sessionId,
+    user: { userId: auth.userId, name: auth.name },
+    sessionInfo: () => ({ title: info()?.title ?? sessionId, ownerId: info()?.ownerId ?? "" }),
+    registeredPlugins: () => {
+      const managed = new Set(model.managedPlugins());
+      return plugins().map((plugin) => ({ id: plugin.id, name: plugin.name, serverManaged: managed.has(plugin.id) }));
+    },
+    participants: model.participants,
+    shells: model.shells,
+    chat: model.chat,
+    activity: model.activity,
+    events,
+    sendChat,
+    writeToShell: () => ({ error: "no host CLI is connected to take shell input" }),
+    kv: kvFor,
+    http: apiRequest,
+    toast: (pluginId, message, kind) => showToast(message, kind, findPlugin(pluginId)?.name ?? pluginId),
+    setBadge: ui.setBadge,
+    setLabels: (pluginId, labels: readonly StatusLabel[]) => ui.setLabels(pluginId, labels),
+    setActionEnabled: ui.setActionEnabled,
+    openPanel: (pluginId, panelId) => ui.setOpenPanel(`${pluginId}/${panelId}`),
+    settings: readSettings,
+    setSetting: writeSetting,
+    secret: readSecret,
+  };
+
+  const bridge = createBridgeHost(services, {
+    onFailure: ({ pluginId, reason }) => {
+      ui.fail(pluginId, reason);
+      showToast(`Stopped: ${reason}`, "error", findPlugin(pluginId)?.name ?? pluginId);
+    },
+  });
+  const onWindowMessage = (event: MessageEvent): void => bridge.handleWindowMessage(event);
+  window.addEventListener("message", onWindowMessage);
+
+  function allDocs(): SyncedDoc[] {
+    return [synced, ...[...kvs.values()].map((kv) => kv.synced)];
+  }
+  const onOnline = (): void => {
+    setOnline(true);
+    setDocsOnline(allDocs(), true);
+  };
+  const onOffline = (): void => {
+    setOnline(false);
+    setDocsOnline(allDocs(), false);
+  };
+  window.addEventListener("online", onOnline);
+  window.addEventListener("offline", onOffline);
+
+  function sendChat(text: string): void {
+    const trimmed = text.trim();
+    if (trimmed === "") return;
+    synced.doc.getArray("chat").push([{ id: crypto.randomUUID(), userId: auth.userId, name: auth.name, text: trimmed, ts: Date.now() }]);
+  }
+
+  return {
+    sessionId,
+    auth,
+    info,
+    synced,
+    model,
+    events,
+    ui,
+    bridge,
+    plugins,
+    kvDocs,
+    online,
+    sendChat,
+    runAction(pluginId, actionId) {
+      if (ui.disabledActions().has(`${pluginId}/${actionId}`)) return;
+      bridge.sendToPlugin(pluginId, "action:run", { actionId });
+    },
+    dispose() {
+      window.removeEventListener("message", onWindowMessage);
+      window.removeEventListener("online", onOnline);
+      window.removeEventListener("offline", onOffline);
+      bridge.dispose();
+      stopSources();
+      stopPresence();
+      model.dispose();
+      for (const kv of kvs.values()) kv.destroy();
+      synced.destroy();
+    },
+  };
+}

@@ -1,0 +1,167 @@
+/**
+ * The in-memory session state the UI renders and the bridge answers from:
+ * Solid signals mirroring the session document `sessions/<sid>` (members and
+ * plugins written by the server; chat, layout, activity and shells by
+ * clients and the host CLI) and the awareness states of the participants.
+ *
+ * Document layout: `members` Y.Map userId → { name, … }; `plugins` Y.Map
+ * pluginId → { … }; `chat` Y.Array of {@link ChatMessage}; `layout` Y.Map;
+ * `activity` Y.Array of {@link ActivityEntry}; `shells` Y.Map shellId →
+ * {@link ShellInfo}.
+ */
+import * as Y from "yjs";
+import type { Awareness } from "y-protocols/awareness";
+import { createSignal, type Accessor } from "solid-js";
+
+/** One chat message. */
+export interface ChatMessage {
+  readonly id: string;
+  readonly userId: string;
+  readonly name: string;
+  readonly text: string;
+  readonly ts: number;
+}
+
+/** One entry of the agent activity feed. */
+export interface ActivityEntry {
+  readonly actor: string;
+  readonly kind: string;
+  readonly text: string;
+  readonly ts: number;
+}
+
+/** A shell shared into the session by the host CLI. */
+export interface ShellInfo {
+  readonly id: string;
+  readonly title: string;
+  readonly cwd: string;
+  readonly host: string;
+  readonly status: string;
+}
+
+/** A connected participant, from awareness. */
+export interface Participant {
+  readonly clientId: number;
+  readonly userId: string;
+  readonly name: string;
+  readonly colour: string;
+  readonly idle: boolean;
+  /** True for this client's own state. */
+  readonly self: boolean;
+}
+
+/** A member of the session (server-written). */
+export interface Member {
+  readonly userId: string;
+  readonly name: string;
+}
+
+/** The reactive session state. */
+export interface SessionModel {
+  readonly members: Accessor<readonly Member[]>;
+  /** Ids of the session-managed plugins. */
+  readonly managedPlugins: Accessor<readonly string[]>;
+  readonly chat: Accessor<readonly ChatMessage[]>;
+  readonly activity: Accessor<readonly ActivityEntry[]>;
+  readonly shells: Accessor<readonly ShellInfo[]>;
+  readonly layout: Accessor<Readonly<Record<string, unknown>>>;
+  readonly participants: Accessor<readonly Participant[]>;
+  /** Stops observing. */
+  dispose(): void;
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function text(value: unknown, fallback = ""): string {
+  return typeof value === "string" ? value : typeof value === "number" ? String(value) : fallback;
+}
+
+function readMembers(map: Y.Map<unknown>): Member[] {
+  return [...map.entries()].map(([userId, value]) => ({ userId, name: text(record(value).name, userId) }));
+}
+
+function readChat(array: Y.Array<unknown>): ChatMessage[] {
+  return array.toArray().map((raw) => {
+    const r = record(raw);
+    return { id: text(r.id), userId: text(r.userId), name: text(r.name), text: text(r.text), ts: Number(r.ts) || 0 };
+  });
+}
+
+function readActivity(array: Y.Array<unknown>): ActivityEntry[] {
+  return array.toArray().map((raw) => {
+    const r = record(raw);
+    return { actor: text(r.actor), kind: text(r.kind), text: text(r.text), ts: Number(r.ts) || 0 };
+  });
+}
+
+function readShells(map: Y.Map<unknown>): ShellInfo[] {
+  return [...map.entries()].map(([id, raw]) => {
+    const r = record(raw);
+    return { id, title: text(r.title, id), cwd: text(r.cwd), host: text(r.host), status: text(r.status, "running") };
+  });
+}
+
+function readParticipants(awareness: Awareness): Participant[] {
+  const list: Participant[] = [];
+  for (const [clientId, state] of awareness.getStates()) {
+    const user = record(record(state).user);
+    if (typeof user.userId !== "string") continue;
+    list.push({
+      clientId,
+      userId: user.userId,
+      name: text(user.name, user.userId),
+      colour: /^#[0-9a-fA-F]{6}$/.test(text(user.colour)) ? text(user.colour) : "#a1a1aa",
+      idle: record(state).idle === true,
+      self: clientId === awareness.clientID,
+    });
+  }
+  return list.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Mirrors `doc` and `awareness` into signals until disposed. */
+export function createSessionModel(doc: Y.Doc, awareness: Awareness): SessionModel {
+  const membersMap = doc.getMap<unknown>("members");
+  const pluginsMap = doc.getMap<unknown>("plugins");
+  const chatArray = doc.getArray<unknown>("chat");
+  const activityArray = doc.getArray<unknown>("activity");
+  const shellsMap = doc.getMap<unknown>("shells");
+  const layoutMap = doc.getMap<unknown>("layout");
+
+  const [members, setMembers] = createSignal(readMembers(membersMap));
+  const [managedPlugins, setManagedPlugins] = createSignal<readonly string[]>([...pluginsMap.keys()]);
+  const [chat, setChat] = createSignal(readChat(chatArray));
+  const [activity, setActivity] = createSignal(readActivity(activityArray));
+  const [shells, setShells] = createSignal(readShells(shellsMap));
+  const [layout, setLayout] = createSignal<Readonly<Record<string, unknown>>>(layoutMap.toJSON());
+  const [participants, setParticipants] = createSignal(readParticipants(awareness));
+
+  const observers: [Y.Map<unknown> | Y.Array<unknown>, () => void][] = [
+    [membersMap, () => setMembers(readMembers(membersMap))],
+    [pluginsMap, () => setManagedPlugins([...pluginsMap.keys()])],
+    [chatArray, () => setChat(readChat(chatArray))],
+    [activityArray, () => setActivity(readActivity(activityArray))],
+    [shellsMap, () => setShells(readShells(shellsMap))],
+    [layoutMap, () => setLayout(layoutMap.toJSON())],
+  ];
+  for (const [type, observer] of observers) type.observeDeep(observer);
+  const onAwareness = (): void => {
+    setParticipants(readParticipants(awareness));
+  };
+  awareness.on("change", onAwareness);
+
+  return {
+    members,
+    managedPlugins,
+    chat,
+    activity,
+    shells,
+    layout,
+    participants,
+    dispose() {
+      for (const [type, observer] of observers) type.unobserveDeep(observer);
+      awareness.off("change", onAwareness);
+    },
+  };
+}

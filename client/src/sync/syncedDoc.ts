@@ -1,0 +1,97 @@
+/**
+ * One Yjs document kept in three places: memory, IndexedDB (`y-indexeddb`)
+ * and the relay (the stock `y-websocket` provider on `/sync/<docName>`,
+ * authenticated with `?token=`). Offline edits land in IndexedDB and merge
+ * on reconnect; changes made while unsynced are counted in
+ * {@link addPending} until the provider reports a sync.
+ */
+import * as Y from "yjs";
+import { IndexeddbPersistence } from "y-indexeddb";
+import { WebsocketProvider } from "y-websocket";
+import { createSignal, type Accessor } from "solid-js";
+import { addPending, clearPending } from "./pendingChanges";
+
+/** How a document's connection to the relay stands. */
+export type SyncState = "offline" | "connecting" | "syncing" | "synced";
+
+/** A document open in this client. */
+export interface SyncedDoc {
+  readonly name: string;
+  readonly doc: Y.Doc;
+  readonly provider: WebsocketProvider;
+  /** Resolves once the IndexedDB copy has been loaded into `doc`. */
+  readonly whenLoaded: Promise<void>;
+  /** Connection state, reactive. */
+  readonly state: Accessor<SyncState>;
+  /** Disconnects and frees the document (the IndexedDB copy stays). */
+  destroy(): void;
+}
+
+/** Options of {@link openSyncedDoc}. */
+export interface OpenSyncedDocOptions {
+  /** Document name, e.g. `sessions/<sid>`. */
+  readonly name: string;
+  readonly token: string;
+  /** Scopes the IndexedDB copy to the user, so two accounts in one browser never share one. */
+  readonly userId: string;
+  /** Start without connecting (the browser is offline). */
+  readonly offline?: boolean;
+}
+
+/** The `ws(s)://host/sync` base URL for this page. */
+export function syncBaseUrl(): string {
+  return `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/sync`;
+}
+
+/** Opens a document from IndexedDB and connects it to the relay. */
+export function openSyncedDoc(options: OpenSyncedDocOptions): SyncedDoc {
+  const doc = new Y.Doc();
+  const persistence = new IndexeddbPersistence(`taiku:${options.userId}:${options.name}`, doc);
+  const provider = new WebsocketProvider(syncBaseUrl(), options.name, doc, {
+    params: { token: options.token },
+    connect: options.offline !== true && navigator.onLine,
+  });
+  const [state, setState] = createSignal<SyncState>(provider.shouldConnect ? "connecting" : "offline");
+
+  const onStatus = ({ status }: { status: "connected" | "disconnected" | "connecting" }): void => {
+    if (status === "connected") setState(provider.synced ? "synced" : "syncing");
+    else if (status === "connecting") setState("connecting");
+    else setState(provider.shouldConnect ? "connecting" : "offline");
+  };
+  const onSync = (synced: boolean): void => {
+    if (!synced || !provider.wsconnected) return;
+    setState("synced");
+    clearPending(options.name);
+  };
+  const onUpdate = (_update: Uint8Array, origin: unknown): void => {
+    if (origin === provider || origin === persistence) return;
+    if (!provider.wsconnected || !provider.synced) addPending(options.name);
+  };
+  provider.on("status", onStatus);
+  provider.on("sync", onSync);
+  doc.on("update", onUpdate);
+
+  return {
+    name: options.name,
+    doc,
+    provider,
+    whenLoaded: persistence.whenSynced.then(() => undefined),
+    state,
+    destroy() {
+      provider.off("status", onStatus);
+      provider.off("sync", onSync);
+      doc.off("update", onUpdate);
+      provider.destroy();
+      void persistence.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+/** Disconnects (`online` false) or reconnects every given document. */
+export function setDocsOnline(docs: Iterable<SyncedDoc>, online: boolean): void {
+  for (const synced of docs) {
+    if (online) synced.provider.connect();
+    else synced.provider.disconnect();
+  }
+}
