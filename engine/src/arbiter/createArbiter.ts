@@ -33,14 +33,15 @@ export type RejectionReason = "quota_exceeded" | "protected_root";
 export type ArbiterResult =
   | {
       readonly accepted: true;
-      /** What the update changed (a Yjs update), `null` when it changed nothing (e.g. a duplicate). */
+      /** The update as given, or `null` when it changed nothing and left nothing pending (a duplicate): nothing to keep or forward. */
       readonly update: Uint8Array | null;
       readonly liveBytes: number;
     }
   | {
       readonly accepted: false;
       readonly reason: RejectionReason;
-      readonly update: Uint8Array | null;
+      /** The update as given; keep and forward it together with `compensation`. */
+      readonly update: Uint8Array;
       /** The Yjs update that reverts `update`; apply both or neither. */
       readonly compensation: Uint8Array | null;
       /** `kv` keys the update touched, all reverted. */
@@ -88,7 +89,6 @@ export function createArbiter(doc: Y.Doc, policy: ArbiterPolicy = {}): Arbiter {
   const onTransaction = (transaction: Y.Transaction): void => {
     if (transaction.origin instanceof Judged) judged = transaction;
   };
-  doc.on("update", onUpdate);
   doc.on("afterTransaction", onTransaction);
 
   const reverter = new Y.UndoManager(doc, { trackedOrigins: new Set(), captureTransaction: () => false, captureTimeout: 0 });
@@ -96,10 +96,13 @@ export function createArbiter(doc: Y.Doc, policy: ArbiterPolicy = {}): Arbiter {
   function capture<T>(origin: unknown, run: () => T): { value: T; update: Uint8Array | null } {
     captureOrigin = origin;
     captured = null;
+    // Listening to "update" makes Yjs encode every transaction, so listen only while capturing.
+    doc.on("update", onUpdate);
     try {
       const value = run();
       return { value, update: captured };
     } finally {
+      doc.off("update", onUpdate);
       captureOrigin = undefined;
       captured = null;
     }
@@ -121,6 +124,12 @@ export function createArbiter(doc: Y.Doc, policy: ArbiterPolicy = {}): Arbiter {
     return update;
   }
 
+  function changedAnything(transaction: Y.Transaction): boolean {
+    if (transaction.deleteSet.clients.size > 0) return true;
+    for (const [client, end] of transaction.afterState) if ((transaction.beforeState.get(client) ?? 0) !== end) return true;
+    return false;
+  }
+
   function violation(before: number): RejectionReason | null {
     for (const root of tracker.lastTouched.roots) if (protectedRoots.has(root)) return "protected_root";
     if (limit !== null && tracker.bytes > limit && tracker.bytes > before) return "quota_exceeded";
@@ -132,27 +141,28 @@ export function createArbiter(doc: Y.Doc, policy: ArbiterPolicy = {}): Arbiter {
     liveBytes: () => tracker.bytes,
     apply(update, origin) {
       const before = tracker.bytes;
-      const marker = new Judged(origin);
       judged = null;
       holding = true;
-      let applied: { update: Uint8Array | null };
       try {
-        applied = capture(marker, () => Y.applyUpdate(doc, update, marker));
+        Y.applyUpdate(doc, update, new Judged(origin));
       } catch (error) {
         holding = false;
         const partial = judged as Y.Transaction | null;
-        if (partial !== null) revert(partial);
+        if (partial !== null && changedAnything(partial)) revert(partial);
         throw error;
       } finally {
         holding = false;
       }
       const transaction = judged as Y.Transaction | null;
       judged = null;
-      if (transaction === null) return { accepted: true, update: applied.update, liveBytes: tracker.bytes };
+      const changed = transaction !== null && changedAnything(transaction);
+      // Structs waiting for a missing dependency change nothing yet but must be kept.
+      const kept = changed || doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
+      if (transaction === null || !changed) return { accepted: true, update: kept ? update : null, liveBytes: tracker.bytes };
       const reason = violation(before);
       if (reason === null) {
         Y.tryGc(transaction.deleteSet, doc.store, () => true);
-        return { accepted: true, update: applied.update, liveBytes: tracker.bytes };
+        return { accepted: true, update, liveBytes: tracker.bytes };
       }
       const attempted = tracker.bytes;
       const touched = tracker.lastTouched;
@@ -161,7 +171,7 @@ export function createArbiter(doc: Y.Doc, policy: ArbiterPolicy = {}): Arbiter {
       return {
         accepted: false,
         reason,
-        update: applied.update,
+        update,
         compensation,
         revertedKeys: [...touched.keys].sort(),
         revertedTypes: [...touched.roots].sort(),
@@ -175,7 +185,6 @@ export function createArbiter(doc: Y.Doc, policy: ArbiterPolicy = {}): Arbiter {
       return capture(origin, () => doc.transact(() => change(doc), origin)).update;
     },
     destroy() {
-      doc.off("update", onUpdate);
       doc.off("afterTransaction", onTransaction);
       reverter.destroy();
       tracker.destroy();
