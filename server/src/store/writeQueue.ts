@@ -1,0 +1,99 @@
+/**
+ * Group commit: the ordered queue through which every write of a store goes.
+ *
+ * Batch operations that arrive while the queue is idle are held until the
+ * end of the current tick (`setImmediate`), and operations that arrive while
+ * a write is in flight join the next batch, so one database batch carries
+ * everything that piled up. Tasks (range deletes and other multi-step
+ * writes) run alone, in queue order. Every caller's promise settles with the
+ * write that carried its operations.
+ *
+ * A failed write rejects its callers and every entry still queued behind it
+ * (their effects may depend on the lost write: seqs numbered after it, a
+ * snapshot of it), then calls `onFailure` so the owner can forget whatever
+ * it derived from writes that never landed. Nothing fails silently.
+ */
+import { ErrorCode, TaikuError } from "@taiku/engine";
+
+/** How a {@link WriteQueue} writes. */
+export interface WriteQueueOptions<Op> {
+  /** Writes one batch atomically. */
+  readonly writeBatch: (ops: Op[]) => Promise<void>;
+  /** Called after a failed write, once its callers and followers are rejected. */
+  readonly onFailure: (error: unknown) => void;
+}
+
+/** An ordered, group-committing queue of writes. */
+export interface WriteQueue<Op> {
+  /** Adds `ops` to the open batch; resolves once that batch is written. */
+  batch(ops: readonly Op[]): Promise<void>;
+  /** Runs `run` alone, after every entry queued before it. */
+  task(run: () => Promise<void>): Promise<void>;
+  /** Resolves once every entry queued so far has settled, however it settled. */
+  settled(): Promise<void>;
+}
+
+interface Waiter {
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type Entry<Op> =
+  | { readonly kind: "batch"; readonly ops: Op[]; readonly waiters: Waiter[] }
+  | { readonly kind: "task"; readonly run: () => Promise<void>; readonly waiters: Waiter[] };
+
+/** Creates an empty {@link WriteQueue}. */
+export function createWriteQueue<Op>({ writeBatch, onFailure }: WriteQueueOptions<Op>): WriteQueue<Op> {
+  const entries: Entry<Op>[] = [];
+  const idleWaiters: Array<() => void> = [];
+  let running = false;
+
+  function start(): void {
+    if (running) return;
+    running = true;
+    setImmediate(() => void drain());
+  }
+
+  async function drain(): Promise<void> {
+    for (let entry = entries.shift(); entry !== undefined; entry = entries.shift()) {
+      try {
+        await (entry.kind === "batch" ? writeBatch(entry.ops) : entry.run());
+        for (const waiter of entry.waiters) waiter.resolve();
+      } catch (error) {
+        for (const waiter of entry.waiters) waiter.reject(error);
+        const followers = entries.splice(0);
+        const cause = new TaikuError(ErrorCode.Unavailable, `an earlier write failed: ${describe(error)}`);
+        for (const follower of followers) for (const waiter of follower.waiters) waiter.reject(cause);
+        onFailure(error);
+      }
+    }
+    running = false;
+    for (const resolve of idleWaiters.splice(0)) resolve();
+  }
+
+  function enqueue(waiterOf: (waiter: Waiter) => void): Promise<void> {
+    const promise = new Promise<void>((resolve, reject) => waiterOf({ resolve, reject }));
+    start();
+    return promise;
+  }
+
+  return {
+    batch: (ops) =>
+      enqueue((waiter) => {
+        const last = entries.at(-1);
+        if (last?.kind === "batch") {
+          last.ops.push(...ops);
+          last.waiters.push(waiter);
+        } else {
+          entries.push({ kind: "batch", ops: [...ops], waiters: [waiter] });
+        }
+      }),
+    task: (run) => enqueue((waiter) => entries.push({ kind: "task", run, waiters: [waiter] })),
+    settled: () =>
+      running || entries.length > 0 ? new Promise<void>((resolve) => idleWaiters.push(resolve)) : Promise.resolve(),
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
