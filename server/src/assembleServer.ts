@@ -1,0 +1,109 @@
+/**
+ * Puts the server together from already-built parts: the database, the
+ * event store, the relay and the plugin router. `createTaikuServer` builds
+ * those parts and calls this; tests may call it with parts of their own.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type Router from "@koa/router";
+import type { EventStore } from "@taiku/engine";
+import type { Logger } from "pino";
+import { TokenStore } from "./auth/tokenStore";
+import { UserStore } from "./auth/userStore";
+import type { TaikuConfig } from "./config";
+import type { TaikuDatabase } from "./data/database";
+import { PluginFileStore } from "./data/pluginFileStore";
+import { SessionStore } from "./data/sessionStore";
+import { UserKvStore } from "./data/userKvStore";
+import { createApp } from "./http/createApp";
+import { allRoutes } from "./http/routes/allRoutes";
+import { ServerMetrics } from "./http/serverMetrics";
+import type { Services } from "./http/services";
+import { createSyncUpgrade } from "./http/syncUpgrade";
+import type { Relay } from "./sync/relayTypes";
+
+/** A running (or ready to run) taiku server. */
+export interface TaikuServer {
+  /** The one HTTP server (API, plugins, client, sync upgrades). */
+  readonly httpServer: http.Server;
+  /** What route handlers use; exposed for tests and the CLI. */
+  readonly services: Services;
+  /** Starts listening on the configured host and port; resolves with the bound port. */
+  listen(): Promise<{ port: number }>;
+  /** Stops accepting, flushes and closes the relay, then releases `onClose` resources. */
+  close(): Promise<void>;
+}
+
+/** The parts {@link assembleServer} needs. */
+export interface ServerParts {
+  readonly config: TaikuConfig;
+  readonly logger: Logger;
+  readonly db: TaikuDatabase;
+  readonly events: EventStore;
+  readonly relay: Relay;
+  readonly pluginRouter?: Router;
+  /** Called last by `close()`, after the relay is closed (closes the store and the database). */
+  readonly onClose?: () => Promise<void>;
+}
+
+/** Builds the HTTP server around the given parts. */
+export function assembleServer(parts: ServerParts): TaikuServer {
+  const { config, logger, db, events, relay } = parts;
+  const users = new UserStore(db);
+  const tokens = new TokenStore(db, config.limits.tokenTtlMs);
+  const sessions = new SessionStore(db, config.limits.inviteTtlMs);
+  const services: Services = {
+    config,
+    logger,
+    users,
+    tokens,
+    sessions,
+    userKv: new UserKvStore(db),
+    files: new PluginFileStore(config.dataDir, config.limits),
+    relay,
+    events,
+    metrics: new ServerMetrics(),
+  };
+  const app = createApp(services, allRoutes, parts.pluginRouter);
+  const httpServer = http.createServer(app.callback());
+  httpServer.on(
+    "upgrade",
+    createSyncUpgrade({ tokens, users, sessions, relay, logger, allowedOrigins: config.allowedOrigins }),
+  );
+  httpServer.on("clientError", (error, socket) => {
+    logger.debug({ err: error }, "malformed HTTP request");
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+    else socket.destroy();
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    httpServer,
+    services,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(config.port, config.host, () => {
+          httpServer.off("error", reject);
+          const { port } = httpServer.address() as AddressInfo;
+          logger.info({ host: config.host, port }, "taiku is listening");
+          resolve({ port });
+        });
+      }),
+    close: () => {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => {
+          if (!httpServer.listening) resolve();
+          else httpServer.close(() => resolve());
+        });
+        httpServer.closeIdleConnections();
+        await relay.close();
+        httpServer.closeAllConnections();
+        await stopped;
+        await parts.onClose?.();
+        logger.info("taiku stopped");
+      })();
+      return closing;
+    },
+  };
+}

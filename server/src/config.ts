@@ -1,0 +1,136 @@
+/**
+ * Server configuration: where the relay listens, where it keeps its data,
+ * and the limits it enforces. Read once from the environment at start-up
+ * ({@link loadConfig}); tests build one directly with overrides.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root (the folder holding `client/`, `sdk/`, `plugins/`). */
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** Limits the HTTP side enforces. */
+export interface TaikuLimits {
+  /** Largest single plugin file, in bytes. */
+  readonly pluginFileBytes: number;
+  /** Largest total of one user's files for one plugin, in bytes. */
+  readonly pluginTotalBytes: number;
+  /** Most files one user may keep for one plugin. */
+  readonly pluginFileCount: number;
+  /** Largest user KV value (its JSON), in bytes. */
+  readonly userKvValueBytes: number;
+  /** Largest JSON request body on ordinary routes, in bytes. */
+  readonly jsonBodyBytes: number;
+  /** Token-bucket size: requests a token (or an anonymous address) may burst. */
+  readonly rateBurst: number;
+  /** Token-bucket refill: sustained requests per second. */
+  readonly ratePerSecond: number;
+  /** Most KV documents one session may have loaded (passed to the relay). */
+  readonly maxKvDocsPerSession: number;
+  /** How long a login token stays valid, in milliseconds. */
+  readonly tokenTtlMs: number;
+  /** How long an invite code stays valid, in milliseconds. */
+  readonly inviteTtlMs: number;
+}
+
+/** Everything the server needs to start. */
+export interface TaikuConfig {
+  /** Interface to listen on. */
+  readonly host: string;
+  /** Port to listen on; `0` picks a free one. */
+  readonly port: number;
+  /** Folder for the database, plugin files and installed plugins. */
+  readonly dataDir: string;
+  /** The built client (`client/dist`), served at `/` when present. */
+  readonly clientDir: string;
+  /** The plugin SDK bundle, served at `/sdk/plugin-sdk.js`. */
+  readonly sdkBundlePath: string;
+  /** The bundled plugins folder (`plugins/`). */
+  readonly bundledPluginsDir: string;
+  /** Extra browser origins allowed to open sync sockets (besides the server's own). */
+  readonly allowedOrigins: readonly string[];
+  /** pino level: `silent`, `error`, `warn`, `info`, `debug`, … */
+  readonly logLevel: string;
+  /** Limits enforced on requests. */
+  readonly limits: TaikuLimits;
+}
+
+const MIB = 1024 * 1024;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The default limits. */
+export const DEFAULT_LIMITS: TaikuLimits = {
+  pluginFileBytes: 10 * MIB,
+  pluginTotalBytes: 50 * MIB,
+  pluginFileCount: 1000,
+  userKvValueBytes: 1 * MIB,
+  jsonBodyBytes: 64 * 1024,
+  rateBurst: 120,
+  ratePerSecond: 30,
+  maxKvDocsPerSession: 64,
+  tokenTtlMs: 30 * DAY_MS,
+  inviteTtlMs: 7 * DAY_MS,
+};
+
+/** Overrides accepted by {@link createConfig}. */
+export type TaikuConfigOverrides = Partial<Omit<TaikuConfig, "limits">> & { readonly limits?: Partial<TaikuLimits> };
+
+/** Builds a configuration from defaults plus `overrides`. */
+export function createConfig(overrides: TaikuConfigOverrides = {}): TaikuConfig {
+  const { limits, ...rest } = overrides;
+  return {
+    host: "127.0.0.1",
+    port: 7300,
+    dataDir: path.resolve(".taiku"),
+    clientDir: path.join(REPO_ROOT, "client", "dist"),
+    sdkBundlePath: path.join(REPO_ROOT, "sdk", "dist", "plugin-sdk.js"),
+    bundledPluginsDir: path.join(REPO_ROOT, "plugins"),
+    allowedOrigins: [],
+    logLevel: "info",
+    ...rest,
+    limits: { ...DEFAULT_LIMITS, ...limits },
+  };
+}
+
+/** Reads a non-negative integer from the environment, or `undefined` when unset. */
+function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+/**
+ * Reads the configuration from environment variables: `HOST`, `PORT`,
+ * `TAIKU_DATA_DIR`, `LOG_LEVEL`, `TAIKU_ALLOWED_ORIGINS` (comma-separated),
+ * `TAIKU_MAX_FILE_BYTES`, `TAIKU_MAX_PLUGIN_BYTES`, `TAIKU_MAX_PLUGIN_FILES`,
+ * `TAIKU_RATE_BURST`, `TAIKU_RATE_PER_SECOND`, `TAIKU_MAX_KV_DOCS_PER_SESSION`.
+ * Throws on a malformed number: a bad configuration should stop start-up.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): TaikuConfig {
+  const limits: Partial<Record<keyof TaikuLimits, number>> = {};
+  const numeric: ReadonlyArray<readonly [keyof TaikuLimits, string]> = [
+    ["pluginFileBytes", "TAIKU_MAX_FILE_BYTES"],
+    ["pluginTotalBytes", "TAIKU_MAX_PLUGIN_BYTES"],
+    ["pluginFileCount", "TAIKU_MAX_PLUGIN_FILES"],
+    ["rateBurst", "TAIKU_RATE_BURST"],
+    ["ratePerSecond", "TAIKU_RATE_PER_SECOND"],
+    ["maxKvDocsPerSession", "TAIKU_MAX_KV_DOCS_PER_SESSION"],
+  ];
+  for (const [key, name] of numeric) {
+    const value = envInt(env, name);
+    if (value !== undefined) limits[key] = value;
+  }
+  const port = envInt(env, "PORT");
+  return createConfig({
+    host: env.HOST || "127.0.0.1",
+    port: port ?? 7300,
+    dataDir: path.resolve(env.TAIKU_DATA_DIR || ".taiku"),
+    logLevel: env.LOG_LEVEL || "info",
+    allowedOrigins: (env.TAIKU_ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter((o) => o !== ""),
+    limits,
+  });
+}

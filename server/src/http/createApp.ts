@@ -1,0 +1,31 @@
+/**
+ * The Koa application: the one error path, request-rate limiting, the
+ * declared API routes, plugin discovery, and the client app — in that order.
+ */
+import Koa from "koa";
+import type Router from "@koa/router";
+import type { Route } from "./defineRoute";
+import { errorMiddleware } from "./errorMiddleware";
+import { mountRoutes } from "./mountRoutes";
+import { RateLimiter } from "./rateLimiter";
+import { rateLimitMiddleware } from "./rateLimitMiddleware";
+import type { Services } from "./services";
+import { staticClient } from "./staticClient";
+
+/** Builds the Koa app serving `routes`, the plugin router (when given) and the client. */
+export function createApp(services: Services, routes: readonly Route[], pluginRouter: Router | undefined): Koa {
+  const app = new Koa({ proxy: false });
+  const { limits } = services.config;
+  const api = mountRoutes(routes, services);
+  app.use(errorMiddleware(services.logger, services.metrics));
+  app.use(rateLimitMiddleware(new RateLimiter(limits.rateBurst, limits.ratePerSecond)));
+  app.use(api.routes());
+  app.use(api.allowedMethods({ throw: true }));
+  if (pluginRouter !== undefined) {
+    app.use(pluginRouter.routes());
+    app.use(pluginRouter.allowedMethods());
+  }
+  app.use(staticClient(services.config.clientDir));
+  app.on("error", (error: unknown) => services.logger.error({ err: error }, "unhandled Koa error"));
+  return app;
+}

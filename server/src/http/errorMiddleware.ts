@@ -1,0 +1,72 @@
+/**
+ * The one error path of the HTTP side. Every failure below it — an
+ * {@link HttpError} a handler threw, an error Koa or the router raised, or a
+ * bug — leaves as `{ "error": { "code", "message" } }` with a fitting status.
+ * Bugs are logged and answered 500 without internals. It also counts every
+ * answered request for `/metrics`, by matched route (never the raw path).
+ */
+import type { Middleware } from "koa";
+import type { Logger } from "pino";
+import { ErrorCode, TaikuError, type ErrorCode as Code } from "@taiku/engine";
+import { HttpError, statusForCode } from "./httpError";
+import type { ServerMetrics } from "./serverMetrics";
+
+/** The error code that goes with an HTTP status Koa or the router chose. */
+function codeForStatus(status: number): Code {
+  if (status === 401 || status === 403) return ErrorCode.PermissionDenied;
+  if (status === 404) return ErrorCode.NotFound;
+  if (status === 405 || status === 501) return ErrorCode.MethodNotFound;
+  if (status === 408) return ErrorCode.Timeout;
+  if (status === 413) return ErrorCode.QuotaExceeded;
+  if (status === 429 || status === 503) return ErrorCode.Unavailable;
+  if (status >= 400 && status < 500) return ErrorCode.InvalidParams;
+  return ErrorCode.Internal;
+}
+
+interface KoaLikeError {
+  status?: number;
+  expose?: boolean;
+  message?: string;
+  headers?: Record<string, string>;
+}
+
+/** Catches everything below it and answers with the taiku error body. */
+export function errorMiddleware(logger: Logger, metrics: ServerMetrics): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        throw new HttpError(ErrorCode.NotFound, `nothing at ${ctx.method} ${ctx.path}`);
+      }
+    } catch (error) {
+      let status: number;
+      let code: Code;
+      let message: string;
+      if (error instanceof HttpError) {
+        ({ status, code, message } = error);
+      } else if (error instanceof TaikuError) {
+        code = error.code;
+        status = statusForCode(code);
+        message = error.message;
+      } else if (typeof (error as KoaLikeError)?.status === "number" && (error as KoaLikeError).expose === true) {
+        const koaError = error as KoaLikeError;
+        status = koaError.status ?? 500;
+        code = codeForStatus(status);
+        message = koaError.message ?? "request refused";
+        for (const [name, value] of Object.entries(koaError.headers ?? {})) ctx.set(name, value);
+      } else {
+        status = 500;
+        code = ErrorCode.Internal;
+        message = "internal error";
+      }
+      if (status >= 500) logger.error({ err: error, method: ctx.method, path: ctx.path }, "request failed");
+      else logger.debug({ method: ctx.method, path: ctx.path, status, code, message }, "request refused");
+      ctx.status = status;
+      ctx.type = "application/json";
+      ctx.body = { error: { code, message } };
+    } finally {
+      const route = typeof ctx._matchedRoute === "string" ? ctx._matchedRoute : ctx.path.startsWith("/api/") ? "unmatched" : "static";
+      metrics.countRequest(ctx.method, route, ctx.status);
+    }
+  };
+}

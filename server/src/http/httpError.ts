@@ -1,0 +1,68 @@
+/**
+ * The HTTP face of taiku's error codes. Every refusal the API gives is an
+ * {@link HttpError}: an engine {@link ErrorCode} plus the status it is sent
+ * with. {@link statusForCode} is the one mapping from code to status; a
+ * handful of refusals (409 taken name, 429 rate limit) name their status
+ * explicitly.
+ */
+import { ErrorCode, TaikuError, unexpectedCase } from "@taiku/engine";
+
+/** The HTTP status that goes with each error code. */
+export function statusForCode(code: ErrorCode): number {
+  switch (code) {
+    case ErrorCode.InvalidParams:
+      return 400;
+    case ErrorCode.PermissionDenied:
+      return 403;
+    case ErrorCode.NotFound:
+    case ErrorCode.MethodNotFound:
+      return 404;
+    case ErrorCode.Timeout:
+      return 408;
+    case ErrorCode.QuotaExceeded:
+      return 413;
+    case ErrorCode.Internal:
+      return 500;
+    case ErrorCode.Unavailable:
+      return 503;
+    default:
+      return unexpectedCase(code, "error code");
+  }
+}
+
+/** A refusal with a code, a message for the caller and an HTTP status. */
+export class HttpError extends TaikuError {
+  /** The HTTP status sent with the error body. */
+  readonly status: number;
+
+  constructor(code: ErrorCode, message: string, status: number = statusForCode(code)) {
+    super(code, message);
+    this.name = "HttpError";
+    this.status = status;
+  }
+}
+
+/** 400: the request is malformed. */
+export function invalidParams(message: string): HttpError {
+  return new HttpError(ErrorCode.InvalidParams, message);
+}
+
+/** 401: no valid credentials. */
+export function unauthenticated(message = "sign in first: send Authorization: Bearer <token>"): HttpError {
+  return new HttpError(ErrorCode.PermissionDenied, message, 401);
+}
+
+/** 403: authenticated, but not allowed. */
+export function forbidden(message: string): HttpError {
+  return new HttpError(ErrorCode.PermissionDenied, message);
+}
+
+/** 404: nothing there (or nothing the caller may know about). */
+export function notFound(message: string): HttpError {
+  return new HttpError(ErrorCode.NotFound, message);
+}
+
+/** 413: over a size limit. */
+export function tooLarge(message: string): HttpError {
+  return new HttpError(ErrorCode.QuotaExceeded, message);
+}

@@ -1,0 +1,77 @@
+/**
+ * Turns declared routes ({@link Route}) into a `@koa/router` router. For each
+ * request it authenticates the caller when the route needs one, validates
+ * params, query and body against the route's schemas (400 with the schema's
+ * message when they do not match), runs the handler, and validates the answer
+ * against the response schema before sending it (a mismatch is a server bug:
+ * 500, logged).
+ */
+import Router from "@koa/router";
+import type { Context } from "koa";
+import { z } from "zod";
+import { authenticate, bearerToken } from "./authenticate";
+import type { Route } from "./defineRoute";
+import { isBytes } from "./defineRoute";
+import { HttpError, invalidParams, unauthenticated } from "./httpError";
+import { parseJsonBody, readBody } from "./readBody";
+import type { Services } from "./services";
+import { ErrorCode } from "@taiku/engine";
+
+/** Checks `value` against `schema`; a 400 naming every problem when it does not match. */
+function validate(schema: z.ZodType, value: unknown, what: string): unknown {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw invalidParams(`invalid ${what}: ${z.prettifyError(result.error)}`);
+}
+
+/** Reads the query string as a plain object of single values (the last wins). */
+function queryObject(ctx: Context): Record<string, string> {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [key, value] of new URLSearchParams(ctx.querystring)) out[key] = value;
+  return { ...out };
+}
+
+async function answer(route: Route, ctx: Context, services: Services): Promise<void> {
+  let user;
+  if (route.auth === "user") {
+    user = await authenticate(bearerToken(ctx.req.headers), services.tokens, services.users);
+    if (user === undefined) throw unauthenticated();
+  }
+  const params = route.request.params ? validate(route.request.params, { ...ctx.params }, "path") : undefined;
+  const query = route.request.query ? validate(route.request.query, queryObject(ctx), "query") : undefined;
+  let body: unknown;
+  const bodySpec = route.request.body;
+  if (bodySpec !== undefined) {
+    const limit = (route.request.bodyLimit ?? ((limits) => limits.jsonBodyBytes))(services.config.limits);
+    const raw = await readBody(ctx.req, limit);
+    body = isBytes(bodySpec) ? raw : validate(bodySpec, parseJsonBody(raw), "body");
+  }
+
+  const output = await route.handle({ params, query, body, user } as never, services);
+
+  ctx.status = route.response.status;
+  const responseSpec = route.response.body;
+  if (isBytes(responseSpec)) {
+    ctx.type = route.response.contentType ?? "application/octet-stream";
+    ctx.set("X-Content-Type-Options", "nosniff");
+    ctx.body = typeof output === "string" ? output : Buffer.from(output as Uint8Array);
+    return;
+  }
+  const checked = responseSpec.safeParse(output);
+  if (!checked.success) {
+    services.logger.error({ route: `${route.method} ${route.path}`, issues: checked.error.issues }, "response failed its schema");
+    throw new HttpError(ErrorCode.Internal, "the server produced an invalid response");
+  }
+  ctx.type = "application/json";
+  ctx.body = checked.data;
+}
+
+/** A router serving every route in `routes`. */
+export function mountRoutes(routes: readonly Route[], services: Services): Router {
+  const router = new Router();
+  for (const route of routes) {
+    const method = route.method.toLowerCase() as "get" | "post" | "put" | "delete";
+    router[method](route.path, (ctx) => answer(route, ctx as unknown as Context, services));
+  }
+  return router;
+}

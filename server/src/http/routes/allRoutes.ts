@@ -1,0 +1,46 @@
+/**
+ * Every declared route, in the order the API reference lists them. The
+ * server mounts exactly these; `scripts/api-docs.ts` documents exactly these.
+ */
+import type { Route } from "../defineRoute";
+import { loginRoute, registerRoute } from "./authRoutes";
+import { kvHistoryRoute } from "./kvHistoryRoute";
+import { deletePluginFileRoute, getPluginFileRoute, listPluginFilesRoute, putPluginFileRoute } from "./pluginFileRoutes";
+import { healthRoute, metricsRoute, sdkBundleRoute } from "./serviceRoutes";
+import { deleteSessionPluginRoute, getSessionPluginRoute, putSessionPluginRoute } from "./sessionPluginRoutes";
+import {
+  createInviteRoute,
+  createSessionRoute,
+  endSessionRoute,
+  joinSessionRoute,
+  listSessionsRoute,
+  sessionInfoRoute,
+} from "./sessionRoutes";
+import { deleteUserKvRoute, getUserKvRoute, listUserKvRoute, putUserKvRoute } from "./userKvRoutes";
+
+/** Every HTTP route the server answers (besides plugin discovery and the client app). */
+export const allRoutes: readonly Route[] = [
+  registerRoute,
+  loginRoute,
+  createSessionRoute,
+  listSessionsRoute,
+  sessionInfoRoute,
+  createInviteRoute,
+  joinSessionRoute,
+  endSessionRoute,
+  getSessionPluginRoute,
+  putSessionPluginRoute,
+  deleteSessionPluginRoute,
+  kvHistoryRoute,
+  listUserKvRoute,
+  getUserKvRoute,
+  putUserKvRoute,
+  deleteUserKvRoute,
+  listPluginFilesRoute,
+  getPluginFileRoute,
+  putPluginFileRoute,
+  deletePluginFileRoute,
+  healthRoute,
+  metricsRoute,
+  sdkBundleRoute,
+];

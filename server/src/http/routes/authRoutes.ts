@@ -1,0 +1,55 @@
+/**
+ * Sign-up and login: `POST /api/users` and `POST /api/login` (both public).
+ */
+import { z } from "zod";
+import { defineRoute } from "../defineRoute";
+import { HttpError, unauthenticated } from "../httpError";
+import { userIdSchema } from "../schemas";
+import { ErrorCode } from "@taiku/engine";
+
+const credentials = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    // eslint-disable-next-line no-control-regex
+    .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), "name may not contain control characters")
+    .meta({ description: "Display and login name, 1–64 characters, unique (case-insensitive)" }),
+  password: z.string().min(8).max(1024).meta({ description: "8–1024 characters" }),
+});
+
+/** `POST /api/users`: register. */
+export const registerRoute = defineRoute(
+  {
+    method: "POST",
+    path: "/api/users",
+    auth: "public",
+    summary: "Register a user.",
+    request: { body: credentials },
+    response: { status: 201, body: z.object({ userId: userIdSchema }) },
+  },
+  async ({ body }, { users, logger }) => {
+    const created = await users.create(body.name, body.password);
+    if ("error" in created) throw new HttpError(ErrorCode.InvalidParams, `the name ${JSON.stringify(body.name)} is taken`, 409);
+    logger.info({ userId: created.userId }, "user registered");
+    return { userId: created.userId };
+  },
+);
+
+/** `POST /api/login`: exchange name and password for a token. */
+export const loginRoute = defineRoute(
+  {
+    method: "POST",
+    path: "/api/login",
+    auth: "public",
+    summary: "Log in; the token goes in `Authorization: Bearer <token>` (and `?token=` on the sync URL).",
+    request: { body: z.object({ name: z.string().trim().min(1).max(64), password: z.string().min(1).max(1024) }) },
+    response: { status: 200, body: z.object({ token: z.string(), userId: userIdSchema }) },
+  },
+  async ({ body }, { users, tokens }) => {
+    const user = await users.verify(body.name, body.password);
+    if (user === undefined) throw unauthenticated("wrong name or password");
+    return { token: await tokens.issue(user.userId), userId: user.userId };
+  },
+);

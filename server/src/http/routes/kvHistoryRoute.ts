@@ -1,0 +1,57 @@
+/**
+ * `GET /api/sessions/:sid/kv/:pluginId/history?key=`: who changed one key of
+ * a plugin's session KV, when, and from what to what — read from the
+ * document's event log (members only).
+ */
+import { z } from "zod";
+import { keyHistory, kvDocName, type PluginId, type SessionId, type UserId } from "@taiku/engine";
+import { defineRoute } from "../defineRoute";
+import { sessionPluginParams, userIdSchema } from "../schemas";
+import { requireMember } from "./sessionAccess";
+
+const changeSchema = z.object({
+  seq: z.number().int().positive().meta({ description: "The event's position in the document's log" }),
+  ts: z.number().meta({ description: "When the relay accepted it (ms since the Unix epoch)" }),
+  kind: z.enum(["update", "compensation", "server"]),
+  userId: userIdSchema.nullable().meta({ description: "Who made it; null for the server" }),
+  userName: z.string().nullable(),
+  plugin: z.string().optional(),
+  from: z.unknown().optional().meta({ description: "Value before; omitted when the key was absent" }),
+  to: z.unknown().optional().meta({ description: "Value after; omitted when the key was deleted" }),
+});
+
+/** `GET /api/sessions/:sid/kv/:pluginId/history?key=`. */
+export const kvHistoryRoute = defineRoute(
+  {
+    method: "GET",
+    path: "/api/sessions/:sid/kv/:pluginId/history",
+    auth: "user",
+    summary: "Per-key change history of a plugin's session KV, oldest first (members only).",
+    request: { params: sessionPluginParams, query: z.object({ key: z.string().min(1).max(512) }) },
+    response: { status: 200, body: z.object({ key: z.string(), changes: z.array(changeSchema) }) },
+  },
+  async ({ params, query, user }, services) => {
+    const record = await requireMember(services, params.sid as SessionId, user);
+    const events = await services.events.read(kvDocName(record.sessionId, params.pluginId as PluginId), {});
+    const names = new Map<UserId, string | null>();
+    const nameOf = async (userId: UserId | null): Promise<string | null> => {
+      if (userId === null) return null;
+      if (!names.has(userId)) names.set(userId, (await services.users.get(userId))?.name ?? null);
+      return names.get(userId) ?? null;
+    };
+    const changes = [];
+    for (const change of keyHistory(events, query.key)) {
+      changes.push({
+        seq: change.seq,
+        ts: change.ts,
+        kind: change.kind,
+        userId: change.origin.userId,
+        userName: await nameOf(change.origin.userId),
+        ...(change.origin.plugin === undefined ? {} : { plugin: change.origin.plugin }),
+        ...(change.from === undefined ? {} : { from: change.from }),
+        ...(change.to === undefined ? {} : { to: change.to }),
+      });
+    }
+    return { key: query.key, changes };
+  },
+);

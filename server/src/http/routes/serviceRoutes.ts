@@ -1,0 +1,58 @@
+/**
+ * Public service routes: liveness (`/healthz`), Prometheus metrics
+ * (`/metrics`) and the plugin SDK module (`/sdk/plugin-sdk.js`).
+ */
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { ErrorCode } from "@taiku/engine";
+import { BYTES, defineRoute } from "../defineRoute";
+import { HttpError } from "../httpError";
+
+/** `GET /healthz`: liveness. */
+export const healthRoute = defineRoute(
+  {
+    method: "GET",
+    path: "/healthz",
+    auth: "public",
+    summary: "Liveness: answers while the server is up.",
+    request: {},
+    response: { status: 200, body: z.object({ ok: z.literal(true), uptimeSeconds: z.number() }) },
+  },
+  async () => {
+    return { ok: true as const, uptimeSeconds: Math.round(process.uptime()) };
+  },
+);
+
+/** `GET /metrics`: Prometheus text. */
+export const metricsRoute = defineRoute(
+  {
+    method: "GET",
+    path: "/metrics",
+    auth: "public",
+    summary:
+      "Prometheus text: connections, loaded documents, updates, persist latency summary, quota rejections, compensations, HTTP requests by route and status.",
+    request: {},
+    response: { status: 200, body: BYTES, contentType: "text/plain; version=0.0.4; charset=utf-8" },
+  },
+  async (_input, { metrics, relay }) => {
+    return metrics.render(relay.metrics());
+  },
+);
+
+/** `GET /sdk/plugin-sdk.js`: the plugin SDK as one ES module (503 until it is built). */
+export const sdkBundleRoute = defineRoute(
+  {
+    method: "GET",
+    path: "/sdk/plugin-sdk.js",
+    auth: "public",
+    summary: "The plugin SDK as one ES module, loadable from sandboxed plugin frames (503 until built).",
+    request: {},
+    response: { status: 200, body: BYTES, contentType: "text/javascript; charset=utf-8" },
+  },
+  async (_input, { config }) => {
+    return readFile(config.sdkBundlePath).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "ENOENT") throw error;
+      throw new HttpError(ErrorCode.Unavailable, "the plugin SDK bundle is not built yet: run `node sdk/scripts/build.mjs` (or `npm start`)");
+    });
+  },
+);

@@ -1,0 +1,28 @@
+/**
+ * What route handlers work with: the stores, the relay and the event store,
+ * configuration and logging. Built once by `createTaikuServer`.
+ */
+import type { EventStore } from "@taiku/engine";
+import type { Logger } from "pino";
+import type { TokenStore } from "../auth/tokenStore";
+import type { UserStore } from "../auth/userStore";
+import type { TaikuConfig } from "../config";
+import type { PluginFileStore } from "../data/pluginFileStore";
+import type { SessionStore } from "../data/sessionStore";
+import type { UserKvStore } from "../data/userKvStore";
+import type { Relay } from "../sync/relayTypes";
+import type { ServerMetrics } from "./serverMetrics";
+
+/** The server's parts, as route handlers see them. */
+export interface Services {
+  readonly config: TaikuConfig;
+  readonly logger: Logger;
+  readonly users: UserStore;
+  readonly tokens: TokenStore;
+  readonly sessions: SessionStore;
+  readonly userKv: UserKvStore;
+  readonly files: PluginFileStore;
+  readonly relay: Relay;
+  readonly events: EventStore;
+  readonly metrics: ServerMetrics;
+}
