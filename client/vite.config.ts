@@ -10,7 +10,7 @@ const devServer = process.env.TAIKU_DEV_SERVER ?? "http://127.0.0.1:7300";
 
 export default defineConfig({
   plugins: [solid()],
-  build: { outDir: "dist", emptyOutDir: true, target: "es2022" },
+  build: { outDir: "dist", emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 800 },
   server: {
     proxy: {
       "/api": devServer,

@@ -1,0 +1,176 @@
+/**
+ * The session view: participants, shells, plugin panels, chat, agent
+ * activity, the status bar with the connection indicator and plugin labels,
+ * the action palette, the plugin manager and the invite dialog.
+ */
+import { createMemo, createSignal, For, onCleanup, onMount, Show, type JSX } from "solid-js";
+import type { Auth } from "../api/authStore";
+import { createInvite, type SessionInfo } from "../api/taikuApi";
+import { PluginFrame } from "../plugins/PluginFrame";
+import { PluginManager } from "../plugins/PluginManager";
+import { refreshCatalog } from "../plugins/pluginCatalog";
+import { showToast } from "../ui/toastStore";
+import { ActionPalette, usePaletteShortcuts, type PaletteAction } from "./ActionPalette";
+import { ActivityFeed } from "./ActivityFeed";
+import { ChatPanel } from "./ChatPanel";
+import { ConnectionIndicator } from "./ConnectionIndicator";
+import { openSessionRuntime } from "./openSessionRuntime";
+import { ParticipantsPanel } from "./ParticipantsPanel";
+import { cachedSessionInfo, loadSessionInfo } from "./sessionInfoCache";
+import { ShellsPanel } from "./ShellsPanel";
+import { StatusBar, type PluginLabels } from "./StatusBar";
+
+/** The view of one session for a signed-in user. */
+export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Element {
+  const [info, setInfo] = createSignal<SessionInfo | undefined>(cachedSessionInfo(props.sessionId));
+  const [accessError, setAccessError] = createSignal<string>();
+  const [paletteOpen, setPaletteOpen] = createSignal(false);
+  const [managerOpen, setManagerOpen] = createSignal(false);
+  const [inviteLink, setInviteLink] = createSignal<string>();
+  const runtime = openSessionRuntime(props.sessionId, props.auth, info);
+  onCleanup(() => runtime.dispose());
+
+  onMount(async () => {
+    const [loaded] = await Promise.all([loadSessionInfo(props.sessionId), refreshCatalog()]);
+    if (loaded.info !== undefined) setInfo(loaded.info);
+    if (loaded.error !== undefined) setAccessError(loaded.error);
+  });
+
+  const isOwner = () => info()?.ownerId === props.auth.userId;
+
+  async function invite(): Promise<void> {
+    const result = await createInvite(props.sessionId);
+    if (result.error) {
+      showToast(`Could not create an invite: ${result.error.message}`, "error");
+      return;
+    }
+    setInviteLink(`${location.origin}/#/join/${encodeURIComponent(props.sessionId)}/${encodeURIComponent(result.value.code)}`);
+  }
+
+  const panels = createMemo(() =>
+    runtime.plugins().flatMap((plugin) =>
+      [...plugin.contributions.panels]
+        .sort((a, b) => (a.order ?? 0) - (b.order ?? 0))
+        .map((panel) => ({ key: `${plugin.id}/${panel.id}`, pluginId: plugin.id, title: panel.title, initialBadge: panel.badge })),
+    ),
+  );
+  const openPluginId = () => runtime.ui.openPanel().split("/")[0];
+
+  const actions = createMemo<PaletteAction[]>(() => [
+    { key: "host/plugins", title: "Manage plugins", group: "Session", disabled: false, run: () => setManagerOpen(true) },
+    ...(isOwner() ? [{ key: "host/invite", title: "Invite people", group: "Session", disabled: false, run: () => void invite() }] : []),
+    ...runtime.plugins().flatMap((plugin) =>
+      plugin.contributions.actions.map((action) => ({
+        key: `${plugin.id}/${action.id}`,
+        title: action.title,
+        ...(action.description === undefined ? {} : { description: action.description }),
+        ...(action.shortcut === undefined ? {} : { shortcut: action.shortcut }),
+        group: action.group ?? plugin.name,
+        disabled: runtime.ui.disabledActions().has(`${plugin.id}/${action.id}`),
+        run: () => runtime.runAction(plugin.id, action.id),
+      })),
+    ),
+  ]);
+  usePaletteShortcuts(actions, () => setPaletteOpen((open) => !open));
+
+  const labels = createMemo<PluginLabels[]>(() =>
+    runtime.plugins().map((plugin) => ({
+      pluginId: plugin.id,
+      pluginName: plugin.name,
+      labels:
+        runtime.ui.labels()[plugin.id] ??
+        plugin.contributions.statusLabels.map((label) => ({ id: label.id, text: label.text ?? "", ...(label.href === undefined ? {} : { href: label.href }) })),
+    })),
+  );
+
+  return (
+    <div class="session-view">
+      <header class="session-header row spread">
+        <div class="row">
+          <a href="#/" class="muted">
+            ← Sessions
+          </a>
+          <h1>{info()?.title ?? props.sessionId}</h1>
+        </div>
+        <div class="row">
+          <Show when={isOwner()}>
+            <button class="secondary" onClick={() => void invite()}>
+              Invite
+            </button>
+          </Show>
+          <button class="secondary" onClick={() => setManagerOpen(true)}>
+            Plugins
+          </button>
+          <button class="secondary" title="Ctrl/Cmd+K" onClick={() => setPaletteOpen(true)}>
+            Actions
+          </button>
+        </div>
+      </header>
+      <Show when={accessError()}>
+        <p class="error banner" role="alert">
+          {accessError()}
+        </p>
+      </Show>
+      <Show when={inviteLink()}>
+        {(link) => (
+          <div class="banner invite">
+            Invite link: <input class="invite-link" readOnly value={link()} onFocus={(e) => e.currentTarget.select()} />
+            <button class="link" onClick={() => setInviteLink(undefined)}>
+              Close
+            </button>
+          </div>
+        )}
+      </Show>
+      <div class="session-body">
+        <aside class="sidebar">
+          <ParticipantsPanel model={runtime.model} />
+        </aside>
+        <main class="workspace">
+          <nav class="tabs" role="tablist">
+            <button role="tab" classList={{ active: runtime.ui.openPanel() === "shells" }} onClick={() => runtime.ui.setOpenPanel("shells")}>
+              Shells
+            </button>
+            <For each={panels()}>
+              {(panel) => (
+                <button role="tab" class="plugin-tab" data-panel={panel.key} classList={{ active: runtime.ui.openPanel() === panel.key }} onClick={() => runtime.ui.setOpenPanel(panel.key)}>
+                  {panel.title}
+                  <Show when={runtime.ui.badges()[panel.key] ?? panel.initialBadge}>
+                    {(badge) => <span class="badge">{String(badge())}</span>}
+                  </Show>
+                </button>
+              )}
+            </For>
+          </nav>
+          <div class="workspace-body">
+            <Show when={runtime.ui.openPanel() === "shells"}>
+              <ShellsPanel sessionId={props.sessionId} shells={runtime.model.shells()} events={runtime.events} />
+            </Show>
+            <For each={runtime.plugins()}>
+              {(plugin) => (
+                <PluginFrame
+                  plugin={plugin}
+                  bridge={runtime.bridge}
+                  visible={openPluginId() === plugin.id && plugin.contributions.panels.length > 0}
+                  failure={runtime.ui.failures()[plugin.id]}
+                  onFail={(reason) => runtime.ui.fail(plugin.id, reason)}
+                  onRestart={() => runtime.ui.clearFailure(plugin.id)}
+                />
+              )}
+            </For>
+          </div>
+        </main>
+        <aside class="sidebar right">
+          <ChatPanel messages={runtime.model.chat()} onSend={runtime.sendChat} />
+          <ActivityFeed entries={runtime.model.activity()} />
+        </aside>
+      </div>
+      <StatusBar indicator={<ConnectionIndicator sessionId={props.sessionId} docs={[runtime.synced, ...runtime.kvDocs()]} online={runtime.online()} />} plugins={labels()} />
+      <Show when={paletteOpen()}>
+        <ActionPalette actions={actions()} onClose={() => setPaletteOpen(false)} />
+      </Show>
+      <Show when={managerOpen()}>
+        <PluginManager sessionId={props.sessionId} isOwner={isOwner()} managed={runtime.model.managedPlugins()} onClose={() => setManagerOpen(false)} />
+      </Show>
+    </div>
+  );
+}
