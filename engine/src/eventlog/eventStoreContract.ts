@@ -176,6 +176,16 @@ export function runEventStoreContract(name: string, setup: () => Promise<EventSt
       expect((await store.load(A)).snapshot).toBeNull();
     });
 
+    it("calls take effect in call order: an append issued before deleteDoc is deleted with it", async () => {
+      const [first, second, third] = randomEvents(A, 19, 3);
+      const calls = [store.append(A, [first!]), store.deleteDoc(A), store.append(A, [second!, third!])];
+      await Promise.all(calls);
+      expect((await store.read(A)).map(comparable)).toEqual([
+        comparable({ ...second!, seq: 1 }),
+        comparable({ ...third!, seq: 2 }),
+      ]);
+    });
+
     it("listDocs returns the documents whose names start with a prefix, sorted", async () => {
       const names = ["sessions/s2", "sessions/s1/kv/b", "sessions/s10", "sessions/s1", "sessions/s1/kv/a"];
       for (const doc of names) await store.append(doc as DocName, randomEvents(doc as DocName, 13, 1));
