@@ -10,7 +10,7 @@ import { invalidParams, tooLarge } from "./httpError";
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) {
-    throw tooLarge(`request body is ${declared} bytes; the limit is ${limit}`);
+    throw tooLarge(`request body is ${declared} bytes; the limit is ${limit} bytes`);
   }
   const chunks: Buffer[] = [];
   let size = 0;

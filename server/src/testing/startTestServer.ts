@@ -51,7 +51,15 @@ export interface CallResult {
 /** Starts a server; `overrides` adjust the configuration (limits especially). */
 export async function startTestServer(overrides: TaikuConfigOverrides = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "taiku-http-"));
-  const config = createConfig({ host: "127.0.0.1", port: 0, dataDir, logLevel: "silent", clientDir: path.join(dataDir, "no-client"), ...overrides });
+  const config = createConfig({
+    host: "127.0.0.1",
+    port: 0,
+    dataDir,
+    logLevel: "silent",
+    clientDir: path.join(dataDir, "client", "dist"),
+    sdkBundlePath: path.join(dataDir, "sdk", "plugin-sdk.js"),
+    ...overrides,
+  });
   const db = new Level<string, string>(path.join(dataDir, "db"));
   await db.open();
   const events = createMemoryEventStore();
