@@ -7,20 +7,17 @@
  * and handed to `onRejected` (the host turns it into a `kv:rejected` event
  * and a toast naming the plugin).
  */
-import * as Y from "yjs";
 import {
-  createSessionKv,
   decodeRelayNotice,
   kvDocName,
-  liveBytes,
   MESSAGE_TAIKU_NOTICE,
-  QuotaExceededError,
   type PluginId,
   type QuotaRejectedNotice,
   type SessionId,
 } from "@taiku/engine";
 import type { HostKv } from "../bridge/hostServices";
 import { openSyncedDoc, type SyncedDoc } from "../sync/syncedDoc";
+import { createHostKv } from "./createHostKv";
 
 /** Options of {@link openPluginKv}. */
 export interface OpenPluginKvOptions {
@@ -43,7 +40,6 @@ export interface PluginKv extends HostKv {
 export function openPluginKv(options: OpenPluginKvOptions): PluginKv {
   const name = kvDocName(options.sessionId as SessionId, options.pluginId as PluginId);
   const synced = openSyncedDoc({ name, token: options.token, userId: options.userId, offline: options.offline });
-  const kv = createSessionKv(synced.doc);
 
   synced.provider.messageHandlers[MESSAGE_TAIKU_NOTICE] = (_encoder, decoder) => {
     const decoded = decodeRelayNotice(decoder.arr);
@@ -55,25 +51,12 @@ export function openPluginKv(options: OpenPluginKvOptions): PluginKv {
     else console.warn(`taiku: relay reported ${decoded.notice.code} on ${name}: ${decoded.notice.message}`);
   };
 
+  const hostKv = createHostKv(synced.doc);
   return {
+    ...hostKv,
     synced,
-    kv,
-    applyPluginUpdate(update, origin) {
-      const used = kv.liveBytes();
-      const scratch = new Y.Doc();
-      Y.applyUpdate(scratch, Y.encodeStateAsUpdate(synced.doc));
-      Y.applyUpdate(scratch, update);
-      const attempted = liveBytes(scratch);
-      scratch.destroy();
-      if (attempted > kv.limit && attempted > used) throw new QuotaExceededError({ used, limit: kv.limit, attempted });
-      Y.applyUpdate(synced.doc, update, origin);
-    },
-    onUpdate(listener) {
-      synced.doc.on("update", listener);
-      return () => synced.doc.off("update", listener);
-    },
     destroy() {
-      kv.destroy();
+      hostKv.destroy();
       synced.destroy();
     },
   };
