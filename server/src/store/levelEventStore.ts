@@ -113,11 +113,20 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
     return entries.map(([key, value]) => decodeStored(key, value));
   }
 
-  /** Rejects when closed or `check` throws; else runs `body`. */
-  async function guarded<T>(doc: DocName | null, body: () => Promise<T>): Promise<T> {
-    if (closed) throw storeClosedError();
-    if (doc !== null) checkStorableDocName(doc);
-    return body();
+  /** Calls accepted before `close()`; it waits for them. */
+  const accepted = new Set<Promise<void>>();
+
+  /** Rejects when the store is closed or `doc` cannot be stored; else runs `body`. */
+  function guarded<T>(doc: DocName | null, body: () => Promise<T>): Promise<T> {
+    if (closed) return Promise.reject(storeClosedError());
+    const call = (async () => {
+      if (doc !== null) checkStorableDocName(doc);
+      return body();
+    })();
+    const forget = (): void => void accepted.delete(tracked);
+    const tracked: Promise<void> = call.then(forget, forget);
+    accepted.add(tracked);
+    return call;
   }
 
   return {
@@ -202,6 +211,7 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
 
     close: async () => {
       closed = true;
+      await Promise.all(accepted);
       await writes.settled();
     },
   };
