@@ -1,0 +1,217 @@
+import { afterEach, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import * as Y from "yjs";
+import * as encoding from "lib0/encoding";
+import { KV_QUOTA_BYTES, createSessionKv, decodeRelayNotice, liveBytes, type DocName, type EventStore } from "@taiku/engine";
+import { connect, eventually, startRelay, synced, type RelayFixture, type TestClient } from "./relayFixture";
+
+const KV = "sessions/s1/kv/build-status";
+let fixtures: RelayFixture[] = [];
+let clients: TestClient[] = [];
+
+async function relay(options: Parameters<typeof startRelay>[0] = {}): Promise<RelayFixture> {
+  const fixture = await startRelay(options);
+  fixtures.push(fixture);
+  return fixture;
+}
+
+function client(fixture: RelayFixture, doc = KV, user = "tester"): TestClient {
+  const c = connect(fixture.url, doc, user);
+  clients.push(c);
+  return c;
+}
+
+afterEach(async () => {
+  for (const c of clients) c.destroy();
+  clients = [];
+  for (const f of fixtures) await f.dispose();
+  fixtures = [];
+});
+
+const kvJson = (c: TestClient): unknown => c.doc.getMap("kv").toJSON();
+
+describe("relay sync with stock y-websocket clients", () => {
+  it("two clients converge and a late joiner receives the state", async () => {
+    const r = await relay();
+    const alice = client(r);
+    const bob = client(r);
+    await Promise.all([synced(alice), synced(bob)]);
+    alice.doc.getMap("kv").set("build_status", "passing");
+    bob.doc.getMap("kv").set("owner", "bob");
+    await eventually(() => alice.doc.getMap("kv").size === 2 && bob.doc.getMap("kv").size === 2);
+    expect(kvJson(alice)).toEqual(kvJson(bob));
+    const late = client(r);
+    await synced(late);
+    await eventually(() => late.doc.getMap("kv").get("build_status") === "passing" && late.doc.getMap("kv").get("owner") === "bob");
+  });
+
+  it("compensates a write past 65,536 bytes: replicas converge within quota and the sender gets the notice", async () => {
+    const r = await relay();
+    const alice = client(r);
+    const bob = client(r);
+    await Promise.all([synced(alice), synced(bob)]);
+    createSessionKv(alice.doc).set("keep", "x".repeat(40_000));
+    await eventually(() => bob.doc.getMap("kv").has("keep"));
+    // Bob's client skips the local check, as a careless or hostile client would.
+    bob.doc.getMap("kv").set("huge", "y".repeat(30_000));
+    await eventually(() => bob.notices.length === 1, 5_000, "quota notice");
+    const decoded = decodeRelayNotice(bob.notices[0]!);
+    expect(decoded).toMatchObject({ notice: { type: "quota_rejected", doc: KV, revertedKeys: ["huge"], limit: KV_QUOTA_BYTES } });
+    await eventually(() => !bob.doc.getMap("kv").has("huge"));
+    expect(alice.doc.getMap("kv").has("huge")).toBe(false);
+    expect(kvJson(alice)).toEqual(kvJson(bob));
+    expect(liveBytes(bob.doc)).toBeLessThanOrEqual(KV_QUOTA_BYTES);
+  });
+
+  it("two concurrent writes that only together exceed the quota: exactly one stands", async () => {
+    const r = await relay();
+    const alice = client(r);
+    const bob = client(r);
+    await Promise.all([synced(alice), synced(bob)]);
+    createSessionKv(alice.doc).set("alice", "a".repeat(40_000));
+    createSessionKv(bob.doc).set("bob", "b".repeat(40_000));
+    await eventually(() => alice.notices.length + bob.notices.length === 1, 5_000, "one notice");
+    await eventually(() => alice.doc.getMap("kv").size === 1 && bob.doc.getMap("kv").size === 1, 5_000, "one key");
+    expect(kvJson(alice)).toEqual(kvJson(bob));
+  });
+
+  it("never sends an update to a peer before the store has made it durable", async () => {
+    let release: () => void = () => {};
+    let gate = Promise.resolve();
+    const wrapStore = (store: EventStore): EventStore => ({
+      ...store,
+      append: async (doc, events) => {
+        await gate;
+        return store.append(doc, events);
+      },
+      load: (doc) => store.load(doc),
+      read: (doc, range) => store.read(doc, range),
+      writeSnapshot: (doc, s) => store.writeSnapshot(doc, s),
+      lastSeq: (doc) => store.lastSeq(doc),
+      listDocs: (p) => store.listDocs(p),
+      deleteDoc: (doc) => store.deleteDoc(doc),
+      close: () => store.close(),
+    });
+    const r = await relay({ wrapStore });
+    const alice = client(r);
+    const bob = client(r);
+    await Promise.all([synced(alice), synced(bob)]);
+    gate = new Promise((resolve) => (release = resolve));
+    alice.doc.getMap("kv").set("k", "v");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(bob.doc.getMap("kv").has("k")).toBe(false);
+    expect(await r.store.lastSeq(KV as DocName)).toBe(0);
+    release();
+    await eventually(() => bob.doc.getMap("kv").get("k") === "v");
+    expect(await r.store.lastSeq(KV as DocName)).toBe(1);
+  });
+
+  it("restarts with a long history: equal state, loaded from a snapshot plus a short tail", async () => {
+    const first = await relay({ snapshotEvery: 100 });
+    const writer = client(first);
+    await synced(writer);
+    const map = writer.doc.getMap("kv");
+    for (let i = 0; i < 450; i++) map.set(`key${i % 20}`, { i, text: `value ${i}` });
+    await eventually(() => writer.provider.wsconnected && writer.doc.getMap("kv").get("key9") !== undefined);
+    // All 450 updates are durable once the relay has forwarded something written after them.
+    const probe = client(first);
+    await synced(probe);
+    await eventually(() => (probe.doc.getMap("kv").get("key9") as { i: number } | undefined)?.i === 449);
+    const expected = map.toJSON();
+    writer.destroy();
+    probe.destroy();
+    clients = [];
+    await first.stop();
+    const loaded = await (await import("./relayFixture")).startRelay({ dir: first.dir });
+    fixtures.push(loaded);
+    const { snapshot, tail } = await loaded.store.load(KV as DocName);
+    expect(snapshot).not.toBeNull();
+    expect(tail.length).toBeLessThan(100);
+    const reader = client(loaded);
+    await synced(reader);
+    await eventually(() => JSON.stringify(reader.doc.getMap("kv").toJSON()) === JSON.stringify(expected), 5_000, "restored state");
+  });
+
+  it("refuses a client's change to a session's members and reverts it for everyone", async () => {
+    const r = await relay();
+    await r.relay.transact("sessions/s1" as DocName, (doc) => doc.getMap("members").set("owner", { role: "owner" }));
+    const mallory = client(r, "sessions/s1", "mallory");
+    const alice = client(r, "sessions/s1", "alice");
+    await Promise.all([synced(mallory), synced(alice)]);
+    mallory.doc.getMap("members").set("mallory", { role: "owner" });
+    mallory.doc.getArray("chat").push([{ text: "hi" }]);
+    await eventually(() => mallory.notices.length === 1, 5_000, "notice");
+    expect(decodeRelayNotice(mallory.notices[0]!)).toMatchObject({ notice: { type: "error", code: "permission_denied" } });
+    await eventually(() => !mallory.doc.getMap("members").has("mallory"));
+    expect(alice.doc.getMap("members").toJSON()).toEqual({ owner: { role: "owner" } });
+    // The chat message was a separate update and stands.
+    await eventually(() => alice.doc.getArray("chat").length === 1);
+  });
+});
+
+describe("relay under bad input", () => {
+  function rawSocket(fixture: RelayFixture, doc: string): Promise<WebSocket> {
+    const ws = new WebSocket(`${fixture.url}/${doc}`);
+    return new Promise((resolve, reject) => {
+      ws.on("open", () => resolve(ws));
+      ws.on("error", reject);
+    });
+  }
+
+  function closed(ws: WebSocket): Promise<{ code: number; reason: string }> {
+    return new Promise((resolve) => ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+  }
+
+  it("closes only the offending socket, with a code and a reason, and other rooms keep syncing", async () => {
+    const r = await relay({ maxPayload: 64 * 1024 });
+    const alice = client(r, "sessions/s2/kv/notes");
+    const bob = client(r, "sessions/s2/kv/notes");
+    await Promise.all([synced(alice), synced(bob)]);
+
+    const cases: Array<[string, (ws: WebSocket) => void, number]> = [
+      ["garbage", (ws) => ws.send(Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f])), 4400],
+      ["truncated update", (ws) => ws.send(Buffer.from([0, 2, 50, 1, 2, 3])), 4400],
+      ["bad update bytes", (ws) => ws.send(Buffer.from([0, 2, 5, 9, 9, 9, 9, 9])), 4400],
+      ["text frame", (ws) => ws.send("hello"), 4400],
+      ["unknown type", (ws) => ws.send(Buffer.from([42])), 4400],
+      ["oversized frame", (ws) => ws.send(Buffer.alloc(100 * 1024)), 1009],
+    ];
+    for (const [label, act, code] of cases) {
+      const ws = await rawSocket(r, KV);
+      const done = closed(ws);
+      act(ws);
+      const outcome = await done;
+      expect(outcome.code, label).toBe(code);
+      if (code !== 1009) expect(outcome.reason.length, label).toBeGreaterThan(0);
+    }
+
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, 1);
+    const flood = encoding.createEncoder();
+    encoding.writeVarUint(flood, 50);
+    for (let id = 1; id <= 50; id++) {
+      encoding.writeVarUint(flood, 1_000_000 + id);
+      encoding.writeVarUint(flood, 1);
+      encoding.writeVarString(flood, JSON.stringify({ user: { name: `bot${id}` } }));
+    }
+    encoding.writeVarUint8Array(encoder, encoding.toUint8Array(flood));
+    const flooder = await rawSocket(r, KV);
+    const floodClosed = closed(flooder);
+    flooder.send(encoding.toUint8Array(encoder));
+    expect((await floodClosed).code).toBe(4400);
+
+    alice.doc.getMap("kv").set("still", "alive");
+    await eventually(() => bob.doc.getMap("kv").get("still") === "alive");
+  });
+
+  it("removes a client's awareness state when its socket closes", async () => {
+    const r = await relay();
+    const alice = client(r);
+    const bob = client(r);
+    await Promise.all([synced(alice), synced(bob)]);
+    alice.provider.awareness.setLocalStateField("user", { name: "alice" });
+    await eventually(() => bob.provider.awareness.getStates().has(alice.doc.clientID));
+    alice.provider.disconnect();
+    await eventually(() => !bob.provider.awareness.getStates().has(alice.doc.clientID));
+  });
+});

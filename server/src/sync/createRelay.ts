@@ -1,0 +1,404 @@
+/**
+ * The sync relay: accepts authorised y-websocket sockets, keeps documents in
+ * memory while they are used, judges every incoming update with the quota
+ * arbiter, and persists before it broadcasts (see `liveDocument.ts`).
+ *
+ * Per document: `sessions/<sid>` has no quota, and only the server may
+ * change its `members` and `plugins` roots; `sessions/<sid>/kv/<pluginId>`
+ * has the session KV quota, and a session may hold at most
+ * `maxKvDocsPerSession` of them.
+ */
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import type { Logger } from "pino";
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as Y from "yjs";
+import { WebSocketServer, type WebSocket } from "ws";
+import {
+  KV_QUOTA_BYTES,
+  SERVER_ORIGIN,
+  encodeRelayNotice,
+  parseDocName,
+  type ArbiterPolicy,
+  type DocName,
+  type EventOrigin,
+  type EventStore,
+  type NewDocEvent,
+  type SessionId,
+} from "@taiku/engine";
+import { LiveDocument } from "./liveDocument";
+import type { Relay, RelayMetrics, SyncPeer } from "./relayTypes";
+import { ErrorCode, RateLimiter, closeSocket, decodeClientFrame } from "./syncConnection";
+import { awarenessFrame, syncStep1Frame, syncStep2Frame, updateFrame } from "./syncMessages";
+
+/** Roots of a session document that only the server writes. */
+export const SERVER_ONLY_ROOTS = ["members", "plugins"] as const;
+
+/** Options of {@link createRelay}. */
+export interface RelayOptions {
+  readonly store: EventStore;
+  readonly logger: Logger;
+  /** Session KV quota in bytes (default 65,536). */
+  readonly quotaBytes?: number;
+  /** Session KV documents one session may hold (default 64). */
+  readonly maxKvDocsPerSession?: number;
+  /** Largest frame accepted, in bytes (default 8 MiB). */
+  readonly maxPayload?: number;
+  /** Awareness client ids one socket may announce (default 8). */
+  readonly maxAwarenessStates?: number;
+  /** Frames per second a socket may send, sustained (default 2,000; bursts to twice that). */
+  readonly framesPerSecond?: number;
+  /** Events between snapshots (default 1,000). */
+  readonly snapshotEvery?: number;
+  /** How long a document without sockets stays in memory, ms (default 30 s). */
+  readonly idleMs?: number;
+  /** Bytes queued on a socket before it is dropped as too slow (default 32 MiB). */
+  readonly maxBufferedBytes?: number;
+}
+
+interface Connection {
+  readonly id: string;
+  readonly ws: WebSocket;
+  readonly peer: SyncPeer;
+  readonly origin: EventOrigin;
+  readonly awarenessIds: Set<number>;
+  readonly limiter: RateLimiter;
+  live: LiveDocument | null;
+  alive: boolean;
+}
+
+let connectionCounter = 0;
+
+/** Creates the relay. */
+export function createRelay(options: RelayOptions): Relay {
+  const { store, logger } = options;
+  const quotaBytes = options.quotaBytes ?? KV_QUOTA_BYTES;
+  const maxKvDocs = options.maxKvDocsPerSession ?? 64;
+  const maxAwarenessStates = options.maxAwarenessStates ?? 8;
+  const framesPerSecond = options.framesPerSecond ?? 2_000;
+  const idleMs = options.idleMs ?? 30_000;
+  const maxBuffered = options.maxBufferedBytes ?? 32 * 1024 * 1024;
+  const snapshotEvery = options.snapshotEvery ?? 1_000;
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 8 * 1024 * 1024 });
+  const documents = new Map<DocName, Promise<LiveDocument>>();
+  const unloading = new Map<DocName, Promise<void>>();
+  const idleTimers = new Map<DocName, NodeJS.Timeout>();
+  const connections = new Set<Connection>();
+  const counters = { updates: 0, quotaRejections: 0, compensations: 0 };
+  let persistLatency: number[] = [];
+  let closed = false;
+
+  const heartbeat = setInterval(() => {
+    for (const conn of connections) {
+      if (!conn.alive) {
+        conn.ws.terminate();
+        continue;
+      }
+      conn.alive = false;
+      conn.ws.ping();
+    }
+  }, 30_000);
+  heartbeat.unref();
+
+  function policyFor(name: DocName): ArbiterPolicy {
+    const parsed = parseDocName(name);
+    if (parsed?.kind === "kv") return { limit: quotaBytes };
+    return { limit: null, protectedRoots: SERVER_ONLY_ROOTS };
+  }
+
+  function open(name: DocName): Promise<LiveDocument> {
+    const existing = documents.get(name);
+    if (existing !== undefined) return existing;
+    const loading = (async () => {
+      await unloading.get(name);
+      const live = await LiveDocument.load(name, {
+        store,
+        logger,
+        policy: policyFor(name),
+        snapshotEvery,
+        onFailure: (live) => drop(live),
+        onPersisted: (ms) => {
+          if (persistLatency.length < 10_000) persistLatency.push(ms);
+        },
+      });
+      attachAwareness(live);
+      return live;
+    })();
+    documents.set(name, loading);
+    loading.catch(() => documents.delete(name));
+    return loading;
+  }
+
+  /** Forgets a failed document: its sockets reconnect and reload it from the store. */
+  function drop(live: LiveDocument): void {
+    documents.delete(live.name);
+    for (const conn of connections) {
+      if (conn.live === live) closeSocket(conn.ws, ErrorCode.Internal, "the relay could not persist an update; reconnect");
+    }
+    live.destroy();
+  }
+
+  function scheduleIdle(live: LiveDocument): void {
+    clearTimeout(idleTimers.get(live.name));
+    if (live.peers.size > 0 || closed) return;
+    const timer = setTimeout(() => {
+      idleTimers.delete(live.name);
+      if (live.peers.size === 0) void unload(live);
+    }, idleMs);
+    timer.unref();
+    idleTimers.set(live.name, timer);
+  }
+
+  async function unload(live: LiveDocument): Promise<void> {
+    if (documents.get(live.name) === undefined) return;
+    documents.delete(live.name);
+    const done = (async () => {
+      if (live.hasUnsnapshotted) live.snapshot();
+      await live.flush();
+      live.destroy();
+    })();
+    unloading.set(live.name, done);
+    await done.finally(() => {
+      if (unloading.get(live.name) === done) unloading.delete(live.name);
+    });
+  }
+
+  async function kvCapReached(name: DocName): Promise<boolean> {
+    const parsed = parseDocName(name);
+    if (parsed?.kind !== "kv" || documents.has(name)) return false;
+    const prefix = `sessions/${parsed.sessionId}/kv/`;
+    const stored = new Set<string>(await store.listDocs(prefix));
+    if (stored.has(name)) return false;
+    for (const loaded of documents.keys()) if (loaded.startsWith(prefix)) stored.add(loaded);
+    return stored.size >= maxKvDocs;
+  }
+
+  function send(conn: Connection, frame: Uint8Array): void {
+    if (conn.ws.readyState !== conn.ws.OPEN) return;
+    if (conn.ws.bufferedAmount > maxBuffered) {
+      closeSocket(conn.ws, ErrorCode.Unavailable, "too slow: the send buffer is full; reconnect");
+      return;
+    }
+    conn.ws.send(frame);
+  }
+
+  function broadcast(live: LiveDocument, frame: Uint8Array, except: Connection | null): void {
+    for (const peer of live.peers) if (peer !== except) send(peer as Connection, frame);
+  }
+
+  function receiveUpdate(conn: Connection, live: LiveDocument, update: Uint8Array): void {
+    const result = live.arbiter.apply(update, conn.origin);
+    if (result.update === null) return;
+    const ts = Date.now();
+    counters.updates++;
+    if (result.accepted) {
+      const frame = updateFrame(result.update);
+      void live.commit([{ doc: live.name, update: result.update, origin: conn.origin, ts, kind: "update" }], () => broadcast(live, frame, conn));
+      return;
+    }
+    const events: NewDocEvent[] = [{ doc: live.name, update: result.update, origin: conn.origin, ts, kind: "update" }];
+    if (result.compensation !== null) events.push({ doc: live.name, update: result.compensation, origin: SERVER_ORIGIN, ts, kind: "compensation" });
+    counters.compensations++;
+    if (result.reason === "quota_exceeded") counters.quotaRejections++;
+    const both = result.compensation === null ? result.update : Y.mergeUpdates([result.update, result.compensation]);
+    const notice =
+      result.reason === "quota_exceeded"
+        ? encodeRelayNotice({
+            type: "quota_rejected",
+            doc: live.name,
+            revertedKeys: result.revertedKeys,
+            revertedTypes: result.revertedTypes,
+            used: result.used,
+            limit: result.limit ?? quotaBytes,
+            attempted: result.attempted,
+          })
+        : encodeRelayNotice({ type: "error", code: ErrorCode.PermissionDenied, message: `only the server may change ${result.revertedTypes.join(", ")}; the change was reverted` });
+    void live.commit(events, () => {
+      broadcast(live, updateFrame(both), conn);
+      if (result.compensation !== null) send(conn, updateFrame(result.compensation));
+      send(conn, notice);
+    });
+  }
+
+  function receive(conn: Connection, live: LiveDocument, data: Uint8Array): void {
+    const decoded = decodeClientFrame(data);
+    if ("error" in decoded) return reject(conn, ErrorCode.InvalidParams, decoded.error);
+    const frame = decoded.frame;
+    switch (frame.kind) {
+      case "sync-step-1": {
+        let reply: Uint8Array;
+        try {
+          reply = syncStep2Frame(live.doc, frame.stateVector);
+        } catch (cause) {
+          return reject(conn, ErrorCode.InvalidParams, `malformed state vector (${String(cause)})`);
+        }
+        live.afterDurable(() => send(conn, reply));
+        return;
+      }
+      case "update":
+        try {
+          receiveUpdate(conn, live, frame.update);
+        } catch (cause) {
+          return reject(conn, ErrorCode.InvalidParams, `malformed update (${String(cause)})`);
+        }
+        return;
+      case "awareness":
+        try {
+          awarenessProtocol.applyAwarenessUpdate(live.awareness, frame.update, conn);
+        } catch (cause) {
+          return reject(conn, ErrorCode.InvalidParams, `malformed awareness update (${String(cause)})`);
+        }
+        if (conn.awarenessIds.size > maxAwarenessStates) {
+          reject(conn, ErrorCode.InvalidParams, `more than ${maxAwarenessStates} awareness states on one socket`);
+        }
+        return;
+      case "query-awareness":
+        send(conn, awarenessFrame(live.awareness, Array.from(live.awareness.getStates().keys())));
+        return;
+      case "auth":
+        return;
+    }
+  }
+
+  function reject(conn: Connection, code: ErrorCode, reason: string): void {
+    logger.warn({ connection: conn.id, user: conn.peer.userId, doc: conn.live?.name, reason }, "closing a sync socket");
+    closeSocket(conn.ws, code, reason);
+  }
+
+  function attachAwareness(live: LiveDocument): void {
+    live.awareness.on("update", ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+      const owner = origin as Connection | null;
+      if (owner !== null && connections.has(owner)) {
+        for (const id of added) owner.awarenessIds.add(id);
+        for (const id of removed) owner.awarenessIds.delete(id);
+      }
+      const changed = [...added, ...updated, ...removed];
+      if (changed.length > 0) broadcast(live, awarenessFrame(live.awareness, changed), null);
+    });
+  }
+
+  async function attach(conn: Connection, name: DocName, pending: Uint8Array[]): Promise<void> {
+    if (await kvCapReached(name)) {
+      return reject(conn, ErrorCode.QuotaExceeded, `this session already holds ${maxKvDocs} plugin documents`);
+    }
+    const live = await open(name);
+    if (conn.ws.readyState !== conn.ws.OPEN) {
+      scheduleIdle(live);
+      return;
+    }
+    clearTimeout(idleTimers.get(name));
+    conn.live = live;
+    live.peers.add(conn);
+    send(conn, syncStep1Frame(live.doc));
+    const states = Array.from(live.awareness.getStates().keys());
+    if (states.length > 0) send(conn, awarenessFrame(live.awareness, states));
+    for (const data of pending.splice(0)) receive(conn, live, data);
+  }
+
+  function accept(ws: WebSocket, name: DocName, peer: SyncPeer): void {
+    const parsed = parseDocName(name);
+    const id = `c${++connectionCounter}`;
+    const origin: EventOrigin = parsed?.kind === "kv" ? { userId: peer.userId, connection: id, plugin: parsed.pluginId } : { userId: peer.userId, connection: id };
+    const conn: Connection = { id, ws, peer, origin, awarenessIds: new Set(), limiter: new RateLimiter(framesPerSecond, framesPerSecond * 2), live: null, alive: true };
+    connections.add(conn);
+    ws.binaryType = "nodebuffer";
+    const pending: Uint8Array[] = [];
+    ws.on("pong", () => {
+      conn.alive = true;
+    });
+    ws.on("message", (data: Buffer, isBinary: boolean) => {
+      if (!isBinary) return reject(conn, ErrorCode.InvalidParams, "text frames are not part of the sync protocol");
+      if (!conn.limiter.take()) return reject(conn, ErrorCode.Unavailable, `more than ${framesPerSecond} frames per second`);
+      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      if (conn.live === null) pending.push(bytes);
+      else if (!conn.live.failed) receive(conn, conn.live, bytes);
+    });
+    ws.on("error", (error) => logger.warn({ err: error, connection: id }, "sync socket error"));
+    ws.on("close", () => {
+      connections.delete(conn);
+      const live = conn.live;
+      if (live === null) return;
+      live.peers.delete(conn);
+      if (conn.awarenessIds.size > 0) awarenessProtocol.removeAwarenessStates(live.awareness, [...conn.awarenessIds], null);
+      scheduleIdle(live);
+    });
+    attach(conn, name, pending).catch((error: unknown) => {
+      logger.error({ err: error, doc: name }, "loading a document failed");
+      closeSocket(ws, ErrorCode.Internal, "the document could not be loaded");
+    });
+  }
+
+  return {
+    handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, doc: DocName, peer: SyncPeer) {
+      if (closed) {
+        socket.destroy();
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => accept(ws, doc, peer));
+    },
+
+    async transact(name, change) {
+      const live = await open(name);
+      const update = live.arbiter.transact(change, SERVER_ORIGIN);
+      try {
+        if (update !== null) {
+          const durable = await live.commit([{ doc: name, update, origin: SERVER_ORIGIN, ts: Date.now(), kind: "server" }], () =>
+            broadcast(live, updateFrame(update), null),
+          );
+          if (!durable) throw new Error(`persisting a server change to ${name} failed`);
+        }
+      } finally {
+        scheduleIdle(live);
+      }
+    },
+
+    async read(name, view) {
+      const live = await open(name);
+      try {
+        return view(live.doc);
+      } finally {
+        scheduleIdle(live);
+      }
+    },
+
+    async endSession(sessionId: SessionId) {
+      const prefix = `sessions/${sessionId}/kv/`;
+      const names = new Set<DocName>(await store.listDocs(prefix));
+      for (const name of documents.keys()) if (name.startsWith(prefix)) names.add(name);
+      for (const name of names) {
+        const loading = documents.get(name);
+        if (loading !== undefined) {
+          const live = await loading;
+          for (const conn of connections) if (conn.live === live) closeSocket(conn.ws, ErrorCode.NotFound, "the session has ended");
+          await unload(live);
+        }
+        await store.deleteDoc(name);
+      }
+    },
+
+    metrics(): RelayMetrics {
+      const drained = persistLatency;
+      persistLatency = [];
+      return {
+        connections: connections.size,
+        loadedDocuments: documents.size,
+        updatesTotal: counters.updates,
+        quotaRejectionsTotal: counters.quotaRejections,
+        compensationsTotal: counters.compensations,
+        persistLatencyMs: drained,
+      };
+    },
+
+    async close() {
+      closed = true;
+      clearInterval(heartbeat);
+      for (const timer of idleTimers.values()) clearTimeout(timer);
+      const loaded = await Promise.allSettled(documents.values());
+      for (const outcome of loaded) if (outcome.status === "fulfilled") await unload(outcome.value);
+      await Promise.allSettled(unloading.values());
+      for (const conn of connections) conn.ws.close(1001, "the relay is shutting down");
+      wss.close();
+    },
+  };
+}
