@@ -77,7 +77,7 @@ describe("sign-up and login", () => {
   });
 
   it("refuses API calls without a token, with a bad token, or with a malformed header with 401", async () => {
-    for (const headers of [{}, { authorization: "Bearer not-a-token" }, { authorization: "Basic abc" }]) {
+    for (const headers of [{}, { authorization: "Bearer not-a-token" }, { authorization: "Basic abc" }] as Array<Record<string, string>>) {
       const answer = await t.call("GET", "/api/sessions", { headers });
       expect(answer.status).toBe(401);
       expect(answer.json.error.code).toBe("permission_denied");

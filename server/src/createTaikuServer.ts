@@ -1,0 +1,52 @@
+/**
+ * Builds the whole taiku server from a configuration: one LevelDB database
+ * under `<dataDir>/db` (sublevels per concern), the LevelDB event store, the
+ * sync relay, plugin discovery, and the HTTP side around them. This file is
+ * the one place those parts are wired together.
+ */
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import type { Logger } from "pino";
+import type { TaikuConfig } from "./config";
+import { assembleServer, type TaikuServer } from "./assembleServer";
+import { createLogger } from "./logger";
+import { createPluginRoutes } from "./plugins";
+import { createLevelEventStore, openLevel } from "./store";
+import { createRelay } from "./sync/createRelay";
+
+export type { TaikuServer } from "./assembleServer";
+
+/** Options for {@link createTaikuServer}. */
+export interface CreateTaikuServerOptions {
+  readonly config: TaikuConfig;
+  /** Defaults to a pino logger at `config.logLevel`. */
+  readonly logger?: Logger;
+}
+
+/** Opens the data directory and builds a server ready to `listen()`. */
+export async function createTaikuServer(options: CreateTaikuServerOptions): Promise<TaikuServer> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  await mkdir(path.join(config.dataDir, "plugins"), { recursive: true });
+  const db = await openLevel(path.join(config.dataDir, "db"));
+  const events = createLevelEventStore(db.sublevel("events"));
+  const relay = createRelay({ store: events, logger, maxKvDocsPerSession: config.limits.maxKvDocsPerSession });
+  const pluginRouter = createPluginRoutes({
+    bundledDir: config.bundledPluginsDir,
+    dataDir: config.dataDir,
+    logger,
+    clientOrigins: config.allowedOrigins,
+  });
+  return assembleServer({
+    config,
+    logger,
+    db,
+    events,
+    relay,
+    pluginRouter,
+    onClose: async () => {
+      await events.close();
+      await db.close();
+    },
+  });
+}
