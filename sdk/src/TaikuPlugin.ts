@@ -1,0 +1,310 @@
+/**
+ * `TaikuPlugin`: everything a plugin does with its host. Create one, await
+ * `ready()`, then call the typed methods; each is one bridge request checked
+ * by the host against the permissions in the plugin's manifest. Failures
+ * reject with `PermissionDeniedError`, `QuotaExceededError`, `NotFoundError`,
+ * `TimeoutError` or `BridgeError`.
+ */
+import {
+  ErrorCode,
+  type AgentActivity,
+  type ChatMessage,
+  type FileEntry,
+  type JsonRecord,
+  type JsonValue,
+  type Participant,
+  type PluginFileInfo,
+  type PluginId,
+  type QuotaUsage,
+  type SessionId,
+  type SessionInfo,
+  type ShellInfo,
+  type StatusLabel,
+  type StorageUsage,
+  type TaikuEvent,
+  type TaikuEventMap,
+  type Theme,
+  type ToastKind,
+} from "@taiku/engine";
+import type * as Y from "yjs";
+import { BridgeClient, type EventHandler } from "./bridgeClient";
+import { BridgeError } from "./errors";
+import { openSharedDoc } from "./sharedDoc";
+
+/** Options of {@link TaikuPlugin}. */
+export interface TaikuPluginOptions {
+  /** Milliseconds to wait for each answer before rejecting with `TimeoutError`; 10,000 by default. */
+  readonly timeout?: number;
+}
+
+/** An event of a built-in type, with its data typed. */
+export interface TypedEvent<T extends keyof TaikuEventMap> {
+  /** The event type. */
+  readonly type: T;
+  /** The event's payload. */
+  readonly data: TaikuEventMap[T];
+  /** Milliseconds since the epoch when the event happened. */
+  readonly ts: number;
+}
+
+/** The default request timeout in milliseconds. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** A plugin's connection to taiku. */
+export class TaikuPlugin {
+  readonly #client: BridgeClient;
+  #sharedDoc: Promise<Y.Doc> | null = null;
+
+  /** Starts listening for the host; nothing is sent until the first call. */
+  constructor(options: TaikuPluginOptions = {}) {
+    this.#client = new BridgeClient(options.timeout ?? DEFAULT_TIMEOUT_MS);
+  }
+
+  /** Resolves with this plugin once the host has started it (`taiku:init` arrived). */
+  async ready(): Promise<this> {
+    await this.#client.ready();
+    return this;
+  }
+
+  #init() {
+    const init = this.#client.init;
+    if (init === null) throw new BridgeError(ErrorCode.Unavailable, "the host has not started this plugin yet: await ready() first");
+    return init;
+  }
+
+  /** This plugin's id. Available after `ready()`. */
+  get pluginId(): PluginId {
+    return this.#init().pluginId;
+  }
+
+  /** The session this plugin runs in. Available after `ready()`. */
+  get sessionId(): SessionId {
+    return this.#init().sessionId;
+  }
+
+  /** Distinguishes this frame from other frames of the same plugin. Available after `ready()`. */
+  get instanceId(): string {
+    return this.#init().instanceId;
+  }
+
+  /** The host's colour scheme when the plugin started. Available after `ready()`. */
+  get theme(): Theme {
+    return this.#init().theme;
+  }
+
+  /** The host's bridge API version. Available after `ready()`. */
+  get apiVersion(): number {
+    return this.#init().apiVersion;
+  }
+
+  /** Calls `handler` for each event of `type`, or of every type with `"*"`; returns an unsubscribe function. */
+  on<T extends keyof TaikuEventMap>(type: T, handler: (event: TypedEvent<T>) => void): () => void;
+  on(type: string, handler: (event: TaikuEvent) => void): () => void;
+  on(type: string, handler: (event: TaikuEvent) => void): () => void {
+    return this.#client.on(type, handler as EventHandler);
+  }
+
+  /** Stops calling `handler` for `type`. */
+  off(type: string, handler: (event: never) => void): void {
+    this.#client.off(type, handler as EventHandler);
+  }
+
+  /** Stops talking to the host; pending calls reject with `TimeoutError`. */
+  close(): void {
+    this.#client.close();
+  }
+
+  /** Session info, including the plugins registered in this client. Needs `session.read`. */
+  getSession(): Promise<SessionInfo> {
+    return this.#client.request("getSession", {});
+  }
+
+  /** The participants. Needs `session.read`. */
+  getUsers(): Promise<Participant[]> {
+    return this.#client.request("getUsers", {});
+  }
+
+  /** The shared shells. Needs `session.read`. */
+  getShells(): Promise<ShellInfo[]> {
+    return this.#client.request("getShells", {});
+  }
+
+  /** The last `lines` lines (all buffered output when omitted) of a shell. Needs `terminal.read`. */
+  getShellOutput(shellId: string, lines?: number): Promise<string> {
+    return this.#client.request("getShellOutput", lines === undefined ? { shellId } : { shellId, lines });
+  }
+
+  /** Types `data` into a shell. Needs `terminal.write`. */
+  async writeToShell(shellId: string, data: string): Promise<void> {
+    await this.#client.request("writeToShell", { shellId, data });
+  }
+
+  /** Chat messages, oldest first; the last `limit` when given. Needs `session.read`. */
+  getChat(limit?: number): Promise<ChatMessage[]> {
+    return this.#client.request("getChat", limit === undefined ? {} : { limit });
+  }
+
+  /** Sends a chat message as the current user. Needs `session.write`. */
+  async sendChat(text: string): Promise<void> {
+    await this.#client.request("sendChat", { text });
+  }
+
+  /** Agent activity, oldest first; the last `limit` when given. Needs `session.read`. */
+  getAgentActivity(limit?: number): Promise<AgentActivity[]> {
+    return this.#client.request("getAgentActivity", limit === undefined ? {} : { limit });
+  }
+
+  /** Shows a toast. Needs `ui.panel`. */
+  async showToast(message: string, kind: ToastKind = "info"): Promise<void> {
+    await this.#client.request("showToast", { message, kind });
+  }
+
+  /** A secret the user entered for this plugin on this client, or `null`. Never leaves the client. */
+  getSecret(name: string): Promise<string | null> {
+    return this.#client.request("getSecret", { name });
+  }
+
+  /** One local setting (manifest default when unset), or `null`. */
+  getSetting(key: string): Promise<JsonValue | null> {
+    return this.#client.request("getSetting", { key });
+  }
+
+  /** Every local setting, defaults included. */
+  getSettings(): Promise<JsonRecord> {
+    return this.#client.request("getSettings", {});
+  }
+
+  /** Changes a local setting on this client. */
+  async setSetting(key: string, value: JsonValue): Promise<void> {
+    await this.#client.request("setSetting", { key, value });
+  }
+
+  /** Sets a key of this plugin's session KV, shared with every participant. Rejects with `QuotaExceededError` past 64 KiB of live data. */
+  async setPluginData(key: string, value: JsonValue): Promise<void> {
+    await this.#client.request("setPluginData", { key, value });
+  }
+
+  /** A key of this plugin's session KV, or `null`. */
+  getPluginData(key: string): Promise<JsonValue | null> {
+    return this.#client.request("getPluginData", { key });
+  }
+
+  /** Every entry of this plugin's session KV. */
+  getAllPluginData(): Promise<JsonRecord> {
+    return this.#client.request("getAllPluginData", {});
+  }
+
+  /** Deletes a key of this plugin's session KV. */
+  async deletePluginData(key: string): Promise<void> {
+    await this.#client.request("deletePluginData", { key });
+  }
+
+  /** A key of another plugin's session KV, or `null`. Needs `kv.read`. */
+  getOtherPluginData(pluginId: string, key: string): Promise<JsonValue | null> {
+    return this.#client.request("getOtherPluginData", { pluginId, key });
+  }
+
+  /** Live bytes this plugin's session KV uses, and the limit. */
+  getPluginDataUsage(): Promise<QuotaUsage> {
+    return this.#client.request("getPluginDataUsage", {});
+  }
+
+  /** Stores a value for the current user (follows them across sessions; 1 MiB per value). */
+  async setUserData(key: string, value: JsonValue): Promise<void> {
+    await this.#client.request("setUserData", { key, value });
+  }
+
+  /** A value stored for the current user, or `null`. */
+  getUserData(key: string): Promise<JsonValue | null> {
+    return this.#client.request("getUserData", { key });
+  }
+
+  /** The keys stored for the current user. */
+  listUserData(): Promise<string[]> {
+    return this.#client.request("listUserData", {});
+  }
+
+  /** Deletes a value stored for the current user. */
+  async deleteUserData(key: string): Promise<void> {
+    await this.#client.request("deleteUserData", { key });
+  }
+
+  /** Stores a file for the current user (text is stored as UTF-8). */
+  async writePluginFile(name: string, data: string | ArrayBuffer | Uint8Array): Promise<void> {
+    const payload = typeof data === "string" ? data : data instanceof Uint8Array ? new Uint8Array(data) : new Uint8Array(data.slice(0));
+    await this.#client.request("writePluginFile", { name, data: payload });
+  }
+
+  /** A stored file's bytes. Rejects with `NotFoundError` when there is none. */
+  async readPluginFile(name: string): Promise<ArrayBuffer> {
+    const bytes = await this.#client.request("readPluginFile", { name });
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+
+  /** The stored files. */
+  listPluginFiles(): Promise<PluginFileInfo[]> {
+    return this.#client.request("listPluginFiles", {});
+  }
+
+  /** Deletes a stored file. */
+  async deletePluginFile(name: string): Promise<void> {
+    await this.#client.request("deletePluginFile", { name });
+  }
+
+  /** Bytes and count of the stored files. */
+  getStorageUsage(): Promise<StorageUsage> {
+    return this.#client.request("getStorageUsage", {});
+  }
+
+  /** Emits the custom event `plugin:<pluginId>:<name>` to the session. Needs `session.write`. */
+  async emit(name: string, data: JsonValue = null): Promise<void> {
+    await this.#client.request("emit", { name, data });
+  }
+
+  /** Sets (or with `null` clears) the badge of one of this plugin's panels. Needs `ui.panel`. */
+  async setBadge(panelId: string, badge: string | number | null): Promise<void> {
+    await this.#client.request("setBadge", { panelId, badge });
+  }
+
+  /** Replaces this plugin's status labels. Needs `ui.panel`. */
+  async setLabels(labels: StatusLabel[]): Promise<void> {
+    await this.#client.request("setLabels", { labels: labels.map((label) => ({ ...label })) });
+  }
+
+  /** Enables or disables one of this plugin's palette actions. Needs `ui.panel`. */
+  async setActionEnabled(actionId: string, enabled: boolean): Promise<void> {
+    await this.#client.request("setActionEnabled", { actionId, enabled });
+  }
+
+  /** Asks the host to show one of this plugin's panels. Needs `ui.panel`. */
+  async openPanel(panelId: string): Promise<void> {
+    await this.#client.request("openPanel", { panelId });
+  }
+
+  /** Entries of a directory of the session's working directory (its root when omitted). Needs `fs.read`. */
+  listFiles(path?: string): Promise<FileEntry[]> {
+    return this.#client.request("listFiles", path === undefined ? {} : { path });
+  }
+
+  /** A text file of the session's working directory. Needs `fs.read`. */
+  readFile(path: string): Promise<string> {
+    return this.#client.request("readFile", { path });
+  }
+
+  /** Writes a text file in the session's working directory. Needs `fs.write`. */
+  async writeFile(path: string, content: string): Promise<void> {
+    await this.#client.request("writeFile", { path, content });
+  }
+
+  /**
+   * A `Y.Doc` replica of this plugin's session KV document, synced with every
+   * participant. Entries are in `doc.getMap("kv")`; use any Yjs type for
+   * richer merges. A local change that would take live data past the quota
+   * is undone before the call that made it returns, and that call throws
+   * `QuotaExceededError`. The same document is returned on every call.
+   */
+  sharedDoc(): Promise<Y.Doc> {
+    this.#sharedDoc ??= openSharedDoc(this.#client);
+    return this.#sharedDoc;
+  }
+}

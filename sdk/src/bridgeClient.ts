@@ -1,0 +1,150 @@
+/**
+ * The plugin's end of the bridge: sends `taiku:request`s over the host's
+ * port, correlates `taiku:response`s by id, rejects a request the host does
+ * not answer within the timeout, and dispatches `taiku:event`s to handlers
+ * by type and to `*` handlers. Every inbound message goes through the
+ * engine's decoder first; it caches nothing and retries nothing.
+ */
+import {
+  createRequest,
+  decodeBridgeMessage,
+  isErrorResponse,
+  type BridgeMethod,
+  type BridgeMethodParams,
+  type BridgeMethodResults,
+  type BridgeValue,
+  type InitMessage,
+  type TaikuEvent,
+} from "@taiku/engine";
+import { errorFromBody, TimeoutError } from "./errors";
+import { awaitHostLink, type HostLink } from "./hostLink";
+
+/** A handler of session events. */
+export type EventHandler = (event: TaikuEvent) => void;
+
+interface Pending {
+  readonly resolve: (result: BridgeValue) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: ReturnType<typeof setTimeout>;
+}
+
+let clientCount = 0;
+
+/** Reports an error thrown by a plugin's own handler without stopping the bridge. */
+function reportHandlerError(error: unknown): void {
+  queueMicrotask(() => {
+    throw error;
+  });
+}
+
+/** One plugin's connection to its host. */
+export class BridgeClient {
+  private link: HostLink | null = null;
+  private readonly linked: Promise<HostLink>;
+  private readonly cancelWait: () => void;
+  private readonly pending = new Map<string, Pending>();
+  private readonly handlers = new Map<string, Set<EventHandler>>();
+  private readonly prefix = `c${++clientCount}`;
+  private nextId = 0;
+  private closed = false;
+
+  constructor(private readonly timeoutMs: number) {
+    let cancel: () => void = () => {};
+    this.linked = new Promise<HostLink>((resolve) => {
+      cancel = awaitHostLink((link) => {
+        if (this.closed) return;
+        this.link = link;
+        link.port.addEventListener("message", this.onPortMessage);
+        link.port.start();
+        resolve(link);
+      });
+    });
+    this.cancelWait = cancel;
+  }
+
+  /** Resolves with the host's `taiku:init` once it arrived. */
+  async ready(): Promise<InitMessage> {
+    return (await this.linked).init;
+  }
+
+  /** The `taiku:init` if it arrived, else `null`. */
+  get init(): InitMessage | null {
+    return this.link?.init ?? null;
+  }
+
+  /** Calls a bridge method; rejects with the error class matching the host's error code, or `TimeoutError`. */
+  request<M extends BridgeMethod>(method: M, params: BridgeMethodParams[M]): Promise<BridgeMethodResults[M]> {
+    const id = `${this.prefix}-${++this.nextId}`;
+    return new Promise<BridgeMethodResults[M]>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        const why = this.link === null ? "no taiku host started this plugin" : "the host did not answer";
+        reject(new TimeoutError(`${method} timed out after ${this.timeoutMs} ms: ${why}`));
+      }, this.timeoutMs);
+      this.pending.set(id, { resolve: resolve as (result: BridgeValue) => void, reject, timer });
+      void this.linked.then((link) => {
+        if (!this.pending.has(id)) return;
+        link.port.postMessage(createRequest(id, method, params as { [key: string]: BridgeValue }));
+      });
+    });
+  }
+
+  /** Calls `handler` for events of `type` (or every event for `*`); returns an unsubscribe function. */
+  on(type: string, handler: EventHandler): () => void {
+    let set = this.handlers.get(type);
+    if (set === undefined) {
+      set = new Set();
+      this.handlers.set(type, set);
+    }
+    set.add(handler);
+    return () => this.off(type, handler);
+  }
+
+  /** Stops calling `handler` for `type`. */
+  off(type: string, handler: EventHandler): void {
+    this.handlers.get(type)?.delete(handler);
+  }
+
+  /** Stops listening; pending requests are rejected with `TimeoutError`. */
+  close(): void {
+    this.closed = true;
+    this.cancelWait();
+    this.link?.port.removeEventListener("message", this.onPortMessage);
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      pending.reject(new TimeoutError(`request ${id} abandoned: the plugin was closed`));
+    }
+    this.pending.clear();
+  }
+
+  private readonly onPortMessage = (event: MessageEvent): void => {
+    const decoded = decodeBridgeMessage(event.data);
+    if (decoded.error !== undefined) {
+      console.warn(`taiku plugin: ignored a malformed message from the host: ${decoded.error}`);
+      return;
+    }
+    const message = decoded.message;
+    if (message.type === "taiku:response") {
+      const pending = this.pending.get(message.id);
+      if (pending === undefined) return;
+      this.pending.delete(message.id);
+      clearTimeout(pending.timer);
+      if (isErrorResponse(message)) pending.reject(errorFromBody(message.error));
+      else pending.resolve(message.result);
+    } else if (message.type === "taiku:event") {
+      this.dispatch(message.event);
+    }
+  };
+
+  private dispatch(event: TaikuEvent): void {
+    for (const type of [event.type, "*"]) {
+      for (const handler of [...(this.handlers.get(type) ?? [])]) {
+        try {
+          handler(event);
+        } catch (error) {
+          reportHandlerError(error);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * `@taiku/plugin-sdk`: the public surface for plugin authors. Everything
+ * exported here is documented in the generated API reference; nothing else
+ * is public.
+ */
+export { TaikuPlugin, DEFAULT_TIMEOUT_MS } from "./TaikuPlugin";
+export type { TaikuPluginOptions, TypedEvent } from "./TaikuPlugin";
+export { BridgeError, PermissionDeniedError, QuotaExceededError, NotFoundError, TimeoutError } from "./errors";
+export { API_VERSION, ErrorCode } from "@taiku/engine";
+export type {
+  AgentActivity,
+  ChatMessage,
+  FileEntry,
+  JsonRecord,
+  JsonValue,
+  Participant,
+  Permission,
+  PluginFileInfo,
+  PluginId,
+  PluginSummary,
+  QuotaUsage,
+  SessionId,
+  SessionInfo,
+  ShellInfo,
+  StatusLabel,
+  StorageUsage,
+  TaikuEvent,
+  TaikuEventMap,
+  Theme,
+  ToastKind,
+} from "@taiku/engine";

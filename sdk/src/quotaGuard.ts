@@ -1,0 +1,138 @@
+/**
+ * The writer-side quota check for a plugin's `sharedDoc()` replica.
+ *
+ * Yjs has no hook that runs before a change is applied, so the guard judges
+ * each local transaction as soon as it ends: if it took live data past the
+ * quota (and grew it), the guard reverts exactly that transaction (what it
+ * inserted is deleted, what it deleted is restored) before control returns
+ * to the code that made the change, and that code gets a
+ * `QuotaExceededError`. The over-quota state never leaves the replica: local
+ * updates are sent to the host only after judgement, an over-quota change
+ * merged with its revert. Remote changes (the host's, the relay's
+ * compensations) are never judged here; the relay is the authority.
+ *
+ * Deleted content is kept from garbage collection only until judgement.
+ */
+import { acquireTracker, KV_QUOTA_BYTES, QuotaExceededError } from "@taiku/engine";
+import * as Y from "yjs";
+
+/** Options of {@link guardQuota}. */
+export interface QuotaGuardOptions {
+  /** Live data limit in bytes; the session KV quota by default. */
+  readonly limit?: number;
+  /** True for the origin of changes that came from elsewhere (never judged, never sent). */
+  readonly isRemote: (origin: unknown) => boolean;
+  /** Receives each judged local update, ready to send to the host. */
+  readonly send: (update: Uint8Array) => void;
+}
+
+/** A quota guard attached to one document. */
+export interface QuotaGuard {
+  /** Live data of the document, in bytes. */
+  liveBytes(): number;
+  /** The limit in bytes. */
+  readonly limit: number;
+  /** Detaches the guard; the document is left as it is. */
+  destroy(): void;
+}
+
+interface Judgement {
+  readonly transaction: Y.Transaction;
+  readonly used: number;
+  readonly attempted: number;
+}
+
+/** Attaches the quota guard to `doc`. */
+export function guardQuota(doc: Y.Doc, options: QuotaGuardOptions): QuotaGuard {
+  const limit = options.limit ?? KV_QUOTA_BYTES;
+  const { tracker, release } = acquireTracker(doc);
+  const reverter = new Y.UndoManager(doc, { trackedOrigins: new Set(), captureTransaction: () => false, captureTimeout: 0 });
+  const bytesBefore = new WeakMap<Y.Transaction, number>();
+  let judged: Y.Transaction[] = [];
+  let over: Judgement[] = [];
+  let outgoing: Uint8Array[] = [];
+  let holding = false;
+  let reverting = false;
+  const previousGcFilter = doc.gcFilter;
+  doc.gcFilter = (item) => !holding && previousGcFilter(item);
+
+  const isLocal = (transaction: Y.Transaction): boolean => !options.isRemote(transaction.origin) && !reverting;
+
+  const onBeforeTransaction = (transaction: Y.Transaction): void => {
+    if (!isLocal(transaction)) return;
+    holding = true;
+    bytesBefore.set(transaction, tracker.bytes);
+  };
+  const onAfterTransaction = (transaction: Y.Transaction): void => {
+    if (!isLocal(transaction)) return;
+    judged.push(transaction);
+    const used = bytesBefore.get(transaction) ?? tracker.bytes;
+    if (tracker.bytes > limit && tracker.bytes > used) over.push({ transaction, used, attempted: tracker.bytes });
+  };
+  const onUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (!options.isRemote(origin)) outgoing.push(update);
+  };
+  const onAfterAll = (): void => {
+    if (reverting) return;
+    const refused = over;
+    const done = judged;
+    over = [];
+    judged = [];
+    if (refused.length > 0) {
+      reverting = true;
+      try {
+        for (const judgement of [...refused].reverse()) revert(judgement.transaction);
+      } finally {
+        reverting = false;
+      }
+    }
+    holding = false;
+    for (const transaction of done) Y.tryGc(transaction.deleteSet, doc.store, () => true);
+    const updates = outgoing;
+    outgoing = [];
+    if (updates.length > 0) options.send(updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates));
+    const first = refused[0];
+    if (first !== undefined) {
+      const last = refused[refused.length - 1] as Judgement;
+      throw new QuotaExceededError({ used: first.used, limit, attempted: last.attempted });
+    }
+  };
+
+  function revert(transaction: Y.Transaction): void {
+    const insertions = Y.createDeleteSet();
+    for (const [client, end] of transaction.afterState) {
+      const start = transaction.beforeState.get(client) ?? 0;
+      if (end > start) insertions.clients.set(client, [new DeleteItem(start, end - start)] as never);
+    }
+    reverter.undoStack.push({ insertions, deletions: transaction.deleteSet, meta: new Map() } as never);
+    reverter.undo();
+    reverter.clear();
+  }
+
+  doc.on("beforeTransaction", onBeforeTransaction);
+  doc.on("afterTransaction", onAfterTransaction);
+  doc.on("update", onUpdate);
+  doc.on("afterAllTransactions", onAfterAll);
+
+  return {
+    limit,
+    liveBytes: () => tracker.bytes,
+    destroy() {
+      doc.off("beforeTransaction", onBeforeTransaction);
+      doc.off("afterTransaction", onAfterTransaction);
+      doc.off("update", onUpdate);
+      doc.off("afterAllTransactions", onAfterAll);
+      doc.gcFilter = previousGcFilter;
+      reverter.destroy();
+      release();
+    },
+  };
+}
+
+/** A run of clocks, shaped like Yjs's own delete-set items. */
+class DeleteItem {
+  constructor(
+    readonly clock: number,
+    readonly len: number,
+  ) {}
+}
