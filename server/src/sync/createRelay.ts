@@ -27,7 +27,7 @@ import {
   type SessionId,
 } from "@taiku/engine";
 import { LiveDocument } from "./liveDocument";
-import type { Relay, RelayMetrics, SyncPeer } from "./relayTypes";
+import type { Relay, RelayExtension, RelayMetrics, RelaySocket, SyncPeer } from "./relayTypes";
 import { ErrorCode, RateLimiter, closeSocket, decodeClientFrame } from "./syncConnection";
 import { awarenessFrame, syncStep1Frame, syncStep2Frame, updateFrame } from "./syncMessages";
 
@@ -54,6 +54,8 @@ export interface RelayOptions {
   readonly idleMs?: number;
   /** Bytes queued on a socket before it is dropped as too slow (default 32 MiB). */
   readonly maxBufferedBytes?: number;
+  /** Extensions owning message types 101 and up. */
+  readonly extensions?: readonly RelayExtension[];
 }
 
 interface Connection {
@@ -65,6 +67,7 @@ interface Connection {
   readonly limiter: RateLimiter;
   live: LiveDocument | null;
   alive: boolean;
+  socket: RelaySocket | null;
 }
 
 let connectionCounter = 0;
@@ -79,6 +82,14 @@ export function createRelay(options: RelayOptions): Relay {
   const idleMs = options.idleMs ?? 30_000;
   const maxBuffered = options.maxBufferedBytes ?? 32 * 1024 * 1024;
   const snapshotEvery = options.snapshotEvery ?? 1_000;
+  const extensions = new Map<number, RelayExtension>();
+  for (const extension of options.extensions ?? []) {
+    for (const type of extension.messageTypes) {
+      if (type <= 100 || extensions.has(type)) throw new Error(`extension ${extension.name} cannot own message type ${type}`);
+      extensions.set(type, extension);
+    }
+  }
+  const extensionTypes = new Set(extensions.keys());
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 8 * 1024 * 1024 });
   const documents = new Map<DocName, Promise<LiveDocument>>();
@@ -222,7 +233,7 @@ export function createRelay(options: RelayOptions): Relay {
   }
 
   function receive(conn: Connection, live: LiveDocument, data: Uint8Array): void {
-    const decoded = decodeClientFrame(data);
+    const decoded = decodeClientFrame(data, extensionTypes);
     if ("error" in decoded) return reject(conn, ErrorCode.InvalidParams, decoded.error);
     const frame = decoded.frame;
     switch (frame.kind) {
@@ -258,7 +269,28 @@ export function createRelay(options: RelayOptions): Relay {
         return;
       case "auth":
         return;
+      case "extension": {
+        const extension = extensions.get(frame.type);
+        if (extension === undefined || conn.socket === null) return;
+        try {
+          extension.onMessage(conn.socket, frame.type, frame.payload);
+        } catch (cause) {
+          return reject(conn, ErrorCode.InvalidParams, `malformed ${extension.name} message (${String(cause)})`);
+        }
+        return;
+      }
     }
+  }
+
+  function socketOf(conn: Connection, live: LiveDocument): RelaySocket {
+    return {
+      id: conn.id,
+      doc: live.name,
+      peer: conn.peer,
+      send: (frame) => send(conn, frame),
+      close: (code, reason) => closeSocket(conn.ws, code, reason),
+      others: () => [...live.peers].filter((peer) => peer !== conn).flatMap((peer) => ((peer as Connection).socket === null ? [] : [(peer as Connection).socket as RelaySocket])),
+    };
   }
 
   function reject(conn: Connection, code: ErrorCode, reason: string): void {
@@ -289,10 +321,12 @@ export function createRelay(options: RelayOptions): Relay {
     }
     clearTimeout(idleTimers.get(name));
     conn.live = live;
+    conn.socket = socketOf(conn, live);
     live.peers.add(conn);
     send(conn, syncStep1Frame(live.doc));
     const states = Array.from(live.awareness.getStates().keys());
     if (states.length > 0) send(conn, awarenessFrame(live.awareness, states));
+    for (const extension of new Set(extensions.values())) extension.onOpen?.(conn.socket);
     for (const data of pending.splice(0)) receive(conn, live, data);
   }
 
@@ -300,7 +334,7 @@ export function createRelay(options: RelayOptions): Relay {
     const parsed = parseDocName(name);
     const id = `c${++connectionCounter}`;
     const origin: EventOrigin = parsed?.kind === "kv" ? { userId: peer.userId, connection: id, plugin: parsed.pluginId } : { userId: peer.userId, connection: id };
-    const conn: Connection = { id, ws, peer, origin, awarenessIds: new Set(), limiter: new RateLimiter(framesPerSecond, framesPerSecond * 2), live: null, alive: true };
+    const conn: Connection = { id, ws, peer, origin, awarenessIds: new Set(), limiter: new RateLimiter(framesPerSecond, framesPerSecond * 2), live: null, alive: true, socket: null };
     connections.add(conn);
     ws.binaryType = "nodebuffer";
     const pending: Uint8Array[] = [];
@@ -320,6 +354,7 @@ export function createRelay(options: RelayOptions): Relay {
       const live = conn.live;
       if (live === null) return;
       live.peers.delete(conn);
+      if (conn.socket !== null) for (const extension of new Set(extensions.values())) extension.onClose?.(conn.socket);
       if (conn.awarenessIds.size > 0) awarenessProtocol.removeAwarenessStates(live.awareness, [...conn.awarenessIds], null);
       scheduleIdle(live);
     });

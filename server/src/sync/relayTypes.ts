@@ -53,3 +53,38 @@ export interface RelayMetrics {
   /** Persist latency samples in milliseconds since the last call (drained). */
   readonly persistLatencyMs: readonly number[];
 }
+
+/** A sync socket as a relay extension sees it. */
+export interface RelaySocket {
+  /** The connection id (also the `connection` of its events' origin). */
+  readonly id: string;
+  /** The document this socket syncs. */
+  readonly doc: DocName;
+  /** Who is on the other end. */
+  readonly peer: SyncPeer;
+  /** Sends one frame to this socket (dropped if it is closed). */
+  send(frame: Uint8Array): void;
+  /** Closes this socket with the close code of `code`. */
+  close(code: import("@taiku/engine").ErrorCode, reason: string): void;
+  /** The other open sockets on the same document. */
+  others(): RelaySocket[];
+}
+
+/**
+ * An extension of the relay: it owns message types the sync protocol does
+ * not use (101 and up; 100 is the relay's notices), which the stock
+ * y-websocket client ignores. The relay authenticates, routes and limits
+ * frames; the extension decides what they mean.
+ */
+export interface RelayExtension {
+  /** A short name for logs. */
+  readonly name: string;
+  /** The message types this extension reads. */
+  readonly messageTypes: readonly number[];
+  /** A socket finished loading its document and is ready. */
+  onOpen?(socket: RelaySocket): void;
+  /** A frame of one of `messageTypes` arrived; `payload` is the frame after its type. Throwing closes the socket as malformed. */
+  onMessage(socket: RelaySocket, type: number, payload: Uint8Array): void;
+  /** A socket closed. */
+  onClose?(socket: RelaySocket): void;
+}

@@ -14,10 +14,11 @@ export type ClientFrame =
   | { readonly kind: "update"; readonly update: Uint8Array }
   | { readonly kind: "awareness"; readonly update: Uint8Array }
   | { readonly kind: "query-awareness" }
-  | { readonly kind: "auth" };
+  | { readonly kind: "auth" }
+  | { readonly kind: "extension"; readonly type: number; readonly payload: Uint8Array };
 
 /** Decodes one client frame; `{ error }` for anything else. */
-export function decodeClientFrame(data: Uint8Array): { frame: ClientFrame } | { error: string } {
+export function decodeClientFrame(data: Uint8Array, extensionTypes: ReadonlySet<number> = new Set()): { frame: ClientFrame } | { error: string } {
   if (data.byteLength === 0) return { error: "empty frame" };
   const decoder = decoding.createDecoder(data);
   try {
@@ -37,6 +38,7 @@ export function decodeClientFrame(data: Uint8Array): { frame: ClientFrame } | { 
       case MESSAGE_AUTH:
         return { frame: { kind: "auth" } };
       default:
+        if (extensionTypes.has(type)) return { frame: { kind: "extension", type, payload: data.subarray(decoder.pos) } };
         return { error: `unknown message type ${type}` };
     }
   } catch (cause) {
