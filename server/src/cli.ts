@@ -1,0 +1,72 @@
+/**
+ * The `taiku` command line (run by `server/bin/taiku.mjs` through tsx):
+ *
+ * - `taiku serve` — run the server (`HOST`, `PORT`, `TAIKU_DATA_DIR`, `LOG_LEVEL`)
+ * - `taiku user add <name> [--password <password>]` — register a user
+ * - `taiku plugin add <folder>` · `taiku plugin list` · `taiku plugin remove <id>`
+ * - `taiku share <sid>` — share shells into a session (not available yet)
+ */
+import { runPluginCommand } from "./cli/runPluginCommand";
+import { runServe } from "./cli/runServe";
+import { runUserAdd } from "./cli/runUserAdd";
+
+const HELP = `taiku — a live collaboration session that plugins extend
+
+usage:
+  taiku serve                                   run the server
+  taiku user add <name> [--password <password>] register a user
+  taiku plugin add <folder>                     install a plugin package (symlinked)
+  taiku plugin list                             list bundled and installed plugins
+  taiku plugin remove <id>                      uninstall a local plugin
+  taiku share <sessionId>                       share shells into a session (not available yet)
+
+environment: HOST (127.0.0.1), PORT (7300), TAIKU_DATA_DIR (./.taiku), LOG_LEVEL (info)
+`;
+
+/** Splits `--name value` options from positional arguments. */
+function parseOptions(args: readonly string[]): { positional: string[]; options: Map<string, string | undefined> } {
+  const positional: string[] = [];
+  const options = new Map<string, string | undefined>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    if (arg.startsWith("--")) {
+      const [name, inline] = arg.slice(2).split("=", 2) as [string, string | undefined];
+      const next = args[i + 1];
+      if (inline !== undefined) options.set(name, inline);
+      else if (next !== undefined && !next.startsWith("--")) {
+        options.set(name, next);
+        i++;
+      } else options.set(name, undefined);
+    } else positional.push(arg);
+  }
+  return { positional, options };
+}
+
+/** Runs one `taiku` command; resolves with the process exit code. */
+export async function runCli(args: readonly string[]): Promise<number> {
+  const [command, ...rest] = args;
+  switch (command) {
+    case "serve":
+      return runServe();
+    case "user": {
+      const { positional, options } = parseOptions(rest);
+      if (positional[0] !== "add") break;
+      return runUserAdd(positional[1], options.get("password"));
+    }
+    case "plugin":
+      return runPluginCommand(rest);
+    case "share":
+      process.stderr.write("taiku share is not available yet in this build\n");
+      return 1;
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      process.stdout.write(HELP);
+      return command === undefined ? 2 : 0;
+    default:
+      break;
+  }
+  process.stderr.write(`unknown command: ${args.join(" ")}\n\n${HELP}`);
+  return 2;
+}

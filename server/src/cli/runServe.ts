@@ -1,0 +1,39 @@
+/**
+ * `taiku serve`: starts the server from the environment's configuration and
+ * shuts it down gracefully on SIGTERM or SIGINT — stop accepting, close the
+ * relay (which flushes every pending write), close the database — then
+ * resolves so the process exits 0. A second signal during shutdown exits 1
+ * at once.
+ */
+import { loadConfig } from "../config";
+import { createTaikuServer } from "../createTaikuServer";
+import { createLogger } from "../logger";
+
+/** Runs the server until a shutdown signal; resolves with the exit code. */
+export async function runServe(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const config = loadConfig(env);
+  const logger = createLogger(config.logLevel);
+  const server = await createTaikuServer({ config, logger });
+  const { port } = await server.listen();
+  process.stdout.write(`taiku is serving http://${config.host}:${port} (data in ${config.dataDir})\n`);
+  return new Promise((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        logger.warn({ signal }, "second signal during shutdown: exiting now");
+        process.exit(1);
+      }
+      stopping = true;
+      logger.info({ signal }, "shutting down");
+      server.close().then(
+        () => resolve(0),
+        (error: unknown) => {
+          logger.error({ err: error }, "shutdown failed");
+          resolve(1);
+        },
+      );
+    };
+    process.on("SIGTERM", stop);
+    process.on("SIGINT", stop);
+  });
+}
