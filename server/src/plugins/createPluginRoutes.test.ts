@@ -162,7 +162,7 @@ describe("GET /plugins/:id/*", () => {
 
   it("sends plugin pages a sandboxing CSP built from the manifest's network allowlist", async () => {
     const origin = `http://127.0.0.1:${app.port}`;
-    const csp = (await get("/plugins/assets/index.html")).headers["content-security-policy"] ?? "";
+    const csp = String((await get("/plugins/assets/index.html")).headers["content-security-policy"]);
     const directive = (name: string) => csp.split("; ").find((d) => d.startsWith(`${name} `));
     expect(directive("default-src")).toBe(`default-src 'self' ${origin}/plugins/assets/`);
     expect(directive("connect-src")).toBe(`connect-src ${origin}/plugins/assets/ https://api.example.com`);

@@ -56,7 +56,9 @@ export async function readPluginPackage(folder: string, cache: PackageCache): Pr
     parsed = await readMetadata(root, folderName, cache.get(folder));
     cache.set(folder, parsed);
   } catch (cause) {
-    const reason = isMissing(cause) ? "points to a folder that does not exist" : `cannot be read: ${errorText(cause)}`;
+    const code = cause instanceof Error && "code" in cause ? cause.code : undefined;
+    const reason =
+      code === "ELOOP" ? "is a symlink loop" : isMissing(cause) ? "points to a folder that does not exist" : `cannot be read: ${errorText(cause)}`;
     return failed(folderName, reason);
   }
   const plugins: ReadPlugin[] = [];
