@@ -76,6 +76,29 @@ export type { TaikuEventMap } from "./protocol/bridgeEvents";
 export { eventPermissions, mayReceiveEvent, customEventType } from "./protocol/bridgeEvents";
 export type { Schema, Infer } from "./protocol/paramSchema";
 export type { QuotaRejectedNotice, ErrorNotice, RelayNotice } from "./protocol/relayNotice";
+export type {
+  SessionEventMap,
+  SessionEventType,
+  BuiltinSessionEvent,
+  PluginSessionEvent,
+  SessionEvent,
+  SessionEventDecodeResult,
+} from "./protocol/sessionEvents";
+export {
+  MESSAGE_TAIKU_EVENT,
+  MAX_EVENT_FRAME_BYTES,
+  MAX_SHELL_DATA,
+  MAX_SHELL_INPUT,
+  MAX_FS_FILE_BYTES,
+  MAX_PLUGIN_EVENT_BYTES,
+  isSessionEventType,
+  isPluginEventType,
+  sessionEvent,
+  encodeSessionEvent,
+  decodeSessionEvent,
+  decodeSessionEventPayload,
+  checkSessionEvent,
+} from "./protocol/sessionEvents";
 export {
   MESSAGE_SYNC,
   MESSAGE_AWARENESS,
