@@ -72,10 +72,11 @@ export interface RunningApp {
   readonly close: () => Promise<void>;
 }
 
-/** Serves `router` on 127.0.0.1 on a free port. */
-export async function startApp(router: Router): Promise<RunningApp> {
+/** Serves `router` (after any `before` middleware) on 127.0.0.1 on a free port. */
+export async function startApp(router: Router, before: readonly Koa.Middleware[] = []): Promise<RunningApp> {
   const app = new Koa();
   app.silent = true;
+  for (const middleware of before) app.use(middleware);
   app.use(router.routes()).use(router.allowedMethods());
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
