@@ -47,7 +47,9 @@ export function createPluginRoutes(options: PluginRoutesOptions): Router {
   });
   let loggedErrors = "";
 
-  const discover = async (): Promise<PluginDiscovery> => {
+  // Requests that arrive while a scan runs share it (a page load asks for many assets at once).
+  let inflight: Promise<PluginDiscovery> | undefined;
+  const scan = async (): Promise<PluginDiscovery> => {
     const discovery = await discoverPlugins(options, cache);
     const errors = JSON.stringify(discovery.errors);
     if (errors !== loggedErrors) {
@@ -55,6 +57,12 @@ export function createPluginRoutes(options: PluginRoutesOptions): Router {
       for (const error of discovery.errors) logger?.warn(error, "plugin not loaded");
     }
     return discovery;
+  };
+  const discover = (): Promise<PluginDiscovery> => {
+    inflight ??= scan().finally(() => {
+      inflight = undefined;
+    });
+    return inflight;
   };
 
   const router = new Router();

@@ -18,6 +18,12 @@ afterEach(async () => {
 const list = () => listPlugins({ dataDir: sandbox.dataDir, bundledDir: sandbox.bundledDir });
 
 describe("installPlugin / listPlugins / removePlugin", () => {
+  it("lists the repository's bundled hello plugin by default, without errors for it", async () => {
+    const { plugins, errors } = await listPlugins({ dataDir: sandbox.dataDir });
+    expect(plugins.find((p) => p.manifest.id === "hello")).toMatchObject({ source: "bundled", packageName: "@taiku/plugin-hello" });
+    expect(errors.filter((e) => e.package === "@taiku/plugin-hello")).toEqual([]);
+  });
+
   it("links a valid package into the data folder, where the listing finds it", async () => {
     const folder = await writePackage(path.join(sandbox.elsewhere, "weather"), pluginPackage("@acme/plugin-weather", "weather"));
     const result = await installPlugin(folder, sandbox.dataDir, sandbox.bundledDir);
