@@ -105,6 +105,7 @@ describe("the app around the API", () => {
     const served = await t.call("GET", "/sdk/plugin-sdk.js");
     expect(served.status).toBe(200);
     expect(served.headers.get("content-type")).toMatch(/javascript/);
+    expect(served.headers.get("access-control-allow-origin")).toBe("*");
     expect(served.bytes.toString()).toBe("export const sdk = 1;");
   });
 });

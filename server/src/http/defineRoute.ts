@@ -48,6 +48,8 @@ export interface RouteShape {
     readonly body: z.ZodType | Bytes;
     /** Content type of a bytes or text answer (JSON otherwise). */
     readonly contentType?: string;
+    /** Extra headers on every successful answer. */
+    readonly headers?: Readonly<Record<string, string>>;
   };
 }
 

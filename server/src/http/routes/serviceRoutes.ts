@@ -47,7 +47,13 @@ export const sdkBundleRoute = defineRoute(
     auth: "public",
     summary: "The plugin SDK as one ES module, loadable from sandboxed plugin frames (503 until built).",
     request: {},
-    response: { status: 200, body: BYTES, contentType: "text/javascript; charset=utf-8" },
+    response: {
+      status: 200,
+      body: BYTES,
+      contentType: "text/javascript; charset=utf-8",
+      // Sandboxed plugin frames have an opaque origin and load modules in CORS mode.
+      headers: { "Access-Control-Allow-Origin": "*", "Cache-Control": "no-cache" },
+    },
   },
   async (_input, { config }) => {
     return readFile(config.sdkBundlePath).catch((error: NodeJS.ErrnoException) => {
