@@ -1,0 +1,151 @@
+/**
+ * kv-contend: 8, 32 and 64 clients writing into one session KV document, at
+ * a fixed offered rate and at saturation, on taiku, the baseline and the
+ * floor, interleaved. Reports accepted updates/s, p50/p99/max propagation
+ * latency, server CPU ms per 1,000 updates, server RSS and convergence.
+ */
+import { barOf, fmt, fmtSpread, ratio, type BarChart, type BenchContext, type BenchResult, type Benchmark, type ResultTable } from "../harness/benchResult";
+import { connectContendClients, convergenceOf, measurePhase, type PhaseFigures } from "../harness/contendTrial";
+import { withDeployment } from "../harness/deployment";
+import { failures, interleave, successes } from "../harness/interleave";
+import { offerFixedRate, offerSaturation } from "../harness/kvWorkload";
+import { spread, type Spread } from "../harness/stats";
+import { ALL_SYSTEMS, type SystemName } from "../harness/systemProcess";
+
+const KEYS_PER_WRITER = 4;
+const SATURATION_WINDOW = 2;
+
+interface Trial {
+  readonly fixed: PhaseFigures;
+  readonly saturation: PhaseFigures;
+  readonly converged: boolean;
+  readonly rssMiB: number;
+  readonly peakRssMiB: number;
+}
+
+interface Sizes {
+  readonly clientCounts: readonly number[];
+  readonly fixedRate: number;
+  readonly phaseMs: number;
+}
+
+/** Summary per system for one client count. */
+interface SystemSummary {
+  readonly fixedUps: Spread;
+  readonly fixedP50: Spread;
+  readonly fixedP99: Spread;
+  readonly fixedMax: Spread;
+  readonly fixedCpu: Spread;
+  readonly satUps: Spread;
+  readonly satP99: Spread;
+  readonly satCpu: Spread;
+  readonly rss: Spread;
+  readonly converged: string;
+  readonly failed: readonly string[];
+}
+
+function summarize(trials: readonly Trial[], failed: readonly string[]): SystemSummary {
+  const of = (pick: (trial: Trial) => number): Spread => spread(trials.map(pick));
+  return {
+    fixedUps: of((t) => t.fixed.updatesPerSecond),
+    fixedP50: of((t) => t.fixed.latencyMs.p50),
+    fixedP99: of((t) => t.fixed.latencyMs.p99),
+    fixedMax: of((t) => t.fixed.latencyMs.max),
+    fixedCpu: of((t) => t.fixed.cpuMsPer1000),
+    satUps: of((t) => t.saturation.updatesPerSecond),
+    satP99: of((t) => t.saturation.latencyMs.p99),
+    satCpu: of((t) => t.saturation.cpuMsPer1000),
+    rss: of((t) => t.rssMiB),
+    converged: `${trials.filter((t) => t.converged && t.fixed.drained && t.saturation.drained).length}/${trials.length + failed.length}`,
+    failed,
+  };
+}
+
+async function runTrial(system: SystemName, clientCount: number, sizes: Sizes): Promise<Trial> {
+  return withDeployment(system, 1, async (deployment) => {
+    const clients = await connectContendClients(deployment, clientCount, KEYS_PER_WRITER);
+    try {
+      const fixed = await measurePhase(deployment, clients, () => offerFixedRate(clients.pool, sizes.fixedRate, sizes.phaseMs));
+      const saturation = await measurePhase(deployment, clients, () => offerSaturation(clients.pool, clients.observer, SATURATION_WINDOW, sizes.phaseMs));
+      const convergence = await convergenceOf(clients);
+      const memory = deployment.system.memoryKb();
+      return { fixed, saturation, converged: convergence.converged, rssMiB: memory.rss / 1024, peakRssMiB: memory.peak / 1024 };
+    } finally {
+      clients.close();
+    }
+  });
+}
+
+async function run(context: BenchContext): Promise<BenchResult> {
+  const sizes: Sizes = context.smoke
+    ? { clientCounts: [8], fixedRate: 200, phaseMs: 1_000 }
+    : { clientCounts: [8, 32, 64], fixedRate: 400, phaseMs: 5_000 };
+  const repetitions = Math.max(3, context.repetitions);
+  const tables: ResultTable[] = [];
+  const charts: BarChart[] = [];
+  const headlines: string[] = [];
+  const notes: string[] = [];
+  const data: Record<string, Record<string, unknown>> = {};
+  let ok = true;
+  const cpuBars: BarChart["bars"][number][] = [];
+  const satBars: BarChart["bars"][number][] = [];
+  const p99Bars: BarChart["bars"][number][] = [];
+  for (const clientCount of sizes.clientCounts) {
+    context.log(`kv-contend: ${clientCount} clients, ${repetitions} repetitions`);
+    const outcomes = await interleave(ALL_SYSTEMS, repetitions, (system) => runTrial(system, clientCount, sizes), context.log);
+    const summaries = new Map<SystemName, SystemSummary>();
+    for (const system of ALL_SYSTEMS) {
+      const summary = summarize(successes(outcomes.get(system)), failures(outcomes.get(system)));
+      summaries.set(system, summary);
+      if (summary.failed.length > 0) {
+        ok = false;
+        notes.push(`${system}, ${clientCount} clients: ${summary.failed.length} failed run(s): ${summary.failed[0]}`);
+      }
+      const [good, total] = summary.converged.split("/");
+      if (good !== total) {
+        ok = false;
+        notes.push(`${system}, ${clientCount} clients: converged and drained in only ${summary.converged} runs`);
+      }
+      cpuBars.push(barOf(`${system} ${clientCount}c`, summary.fixedCpu));
+      satBars.push(barOf(`${system} ${clientCount}c`, summary.satUps));
+      p99Bars.push(barOf(`${system} ${clientCount}c`, summary.fixedP99));
+    }
+    data[String(clientCount)] = Object.fromEntries(outcomes);
+    tables.push({
+      title: `${clientCount} clients (fixed rate ${sizes.fixedRate}/s, then saturation with ${SATURATION_WINDOW} unseen writes per client; ${sizes.phaseMs / 1000} s each)`,
+      columns: ["system", "updates/s (fixed)", "p50 ms", "p99 ms", "max ms", "CPU ms/1k (fixed)", "updates/s (saturation)", "p99 ms (sat.)", "CPU ms/1k (sat.)", "RSS MiB", "converged"],
+      rows: ALL_SYSTEMS.map((system) => {
+        const s = summaries.get(system);
+        if (s === undefined) return [system];
+        return [system, fmtSpread(s.fixedUps, 0), fmtSpread(s.fixedP50), fmtSpread(s.fixedP99), fmtSpread(s.fixedMax), fmtSpread(s.fixedCpu), fmtSpread(s.satUps, 0), fmtSpread(s.satP99), fmtSpread(s.satCpu), fmtSpread(s.rss), s.converged];
+      }),
+    });
+    const taiku = summaries.get("taiku");
+    const baseline = summaries.get("baseline");
+    const floor = summaries.get("floor");
+    if (taiku !== undefined && baseline !== undefined && floor !== undefined) {
+      headlines.push(
+        `${clientCount} clients: server CPU per update taiku/baseline ${ratio(taiku.fixedCpu.median, baseline.fixedCpu.median)} at ${sizes.fixedRate}/s and ${ratio(taiku.satCpu.median, baseline.satCpu.median)} at saturation; taiku/floor ${ratio(taiku.fixedCpu.median, floor.fixedCpu.median)}; p99 taiku/baseline at equal load ${ratio(taiku.fixedP99.median, baseline.fixedP99.median)} (${fmt(taiku.fixedP99.median)} vs ${fmt(baseline.fixedP99.median)} ms); saturation throughput taiku/baseline ${ratio(taiku.satUps.median, baseline.satUps.median)}.`,
+      );
+    }
+  }
+  charts.push({ title: "Server CPU per 1,000 updates at the fixed rate (lower is better)", unit: "ms", bars: cpuBars });
+  charts.push({ title: "p99 propagation latency at the fixed rate (lower is better)", unit: "ms", bars: p99Bars });
+  charts.push({ title: "Accepted updates/s at saturation (higher is better)", unit: "updates/s", bars: satBars });
+  notes.push("At saturation the client harness (one Node process on the same machine) may be the bottleneck; CPU per update is the figure that holds.");
+  return {
+    name: "kv-contend",
+    title: "Contended writes into one session KV",
+    what: `Writers put ~50-byte JSON values under ${KEYS_PER_WRITER} keys each of one session KV document; an observer replica timestamps every arrival on the writers' clock. Each system runs in a fresh process and data dir per repetition, interleaved. Server CPU is read from /proc for the measured phase only.`,
+    ok,
+    headlines,
+    notes,
+    tables,
+    charts,
+    params: { ...sizes, repetitions, keysPerWriter: KEYS_PER_WRITER, saturationWindow: SATURATION_WINDOW },
+    data,
+  };
+}
+
+/** The kv-contend benchmark. */
+export const kvContend: Benchmark = { name: "kv-contend", run };

@@ -1,0 +1,65 @@
+/**
+ * Where a bench client connects: the sync URL, room and query parameters of
+ * one session KV document on one system. For taiku this needs a user, a
+ * token and real sessions (created over its REST API, so every sync upgrade
+ * goes through authentication and the membership check); the baseline and
+ * the floor accept any room name. The {@link Access} is kept across a
+ * restart on the same data directory.
+ */
+import { randomBytes } from "node:crypto";
+import type { SystemProcess } from "./systemProcess";
+
+/** What a client needs to reach one document. */
+export interface DocTarget {
+  /** `ws://127.0.0.1:<port>/sync`. */
+  readonly serverUrl: string;
+  /** `sessions/<sid>/kv/<pluginId>`. */
+  readonly room: string;
+  /** Query parameters (`token` for taiku). */
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/** Credentials and sessions prepared on one system. */
+export interface Access {
+  readonly token: string | undefined;
+  readonly sessionIds: readonly string[];
+}
+
+async function postJson(port: number, route: string, body: unknown, token?: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`http://127.0.0.1:${port}${route}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`POST ${route} answered ${response.status}: ${text}`);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+/** Creates a user and `sessionCount` sessions on taiku; random session ids elsewhere. */
+export async function prepareAccess(system: SystemProcess, sessionCount: number): Promise<Access> {
+  if (system.name !== "taiku") {
+    return { token: undefined, sessionIds: Array.from({ length: sessionCount }, () => randomBytes(8).toString("hex")) };
+  }
+  const credentials = { name: "bench", password: "bench-password-0" };
+  await postJson(system.port, "/api/users", credentials);
+  const login = await postJson(system.port, "/api/login", credentials);
+  const token = String(login.token);
+  const sessionIds: string[] = [];
+  for (let i = 0; i < sessionCount; i++) {
+    const created = await postJson(system.port, "/api/sessions", { title: `bench ${i}` }, token);
+    sessionIds.push(String(created.sessionId));
+  }
+  return { token, sessionIds };
+}
+
+/** The target for plugin `pluginId`'s KV document in session number `sessionIndex`. */
+export function docTarget(system: SystemProcess, access: Access, sessionIndex: number, pluginId = "bench"): DocTarget {
+  const sessionId = access.sessionIds[sessionIndex];
+  if (sessionId === undefined) throw new Error(`no session number ${sessionIndex} was prepared`);
+  return {
+    serverUrl: `ws://127.0.0.1:${system.port}/sync`,
+    room: `sessions/${sessionId}/kv/${pluginId}`,
+    params: access.token === undefined ? {} : { token: access.token },
+  };
+}

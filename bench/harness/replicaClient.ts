@@ -1,0 +1,55 @@
+/**
+ * A full replica: the stock `y-websocket` `WebsocketProvider` on its own
+ * `Y.Doc`, as an application would run it in Node (`ws`, no broadcast
+ * channel). taiku's notices (message type 100) are counted instead of being
+ * logged as unknown messages.
+ */
+import { WebsocketProvider } from "y-websocket";
+import * as Y from "yjs";
+import type { DocTarget } from "./docTarget";
+import { WebSocketImpl } from "./wsClient";
+
+/** A connected (or connecting) replica. */
+export interface ReplicaClient {
+  readonly doc: Y.Doc;
+  readonly kv: Y.Map<unknown>;
+  readonly provider: WebsocketProvider;
+  /** taiku notices received so far. */
+  notices(): number;
+  /** The `kv` map as JSON with sorted keys, for convergence checks. */
+  canonical(): string;
+  destroy(): void;
+}
+
+/** Connects a stock provider for `target` (to a fresh document unless one is given). */
+export function connectReplica(target: DocTarget, options: { doc?: Y.Doc; connect?: boolean } = {}): ReplicaClient {
+  const doc = options.doc ?? new Y.Doc();
+  const provider = new WebsocketProvider(target.serverUrl, target.room, doc, {
+    WebSocketPolyfill: WebSocketImpl,
+    disableBc: true,
+    params: { ...target.params },
+    connect: options.connect ?? true,
+  });
+  let notices = 0;
+  provider.messageHandlers[100] = () => {
+    notices++;
+  };
+  const kv = doc.getMap<unknown>("kv");
+  return {
+    doc,
+    kv,
+    provider,
+    notices: () => notices,
+    canonical: () => canonicalKv(kv),
+    destroy() {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+/** The map as JSON with keys sorted, so replicas that integrated in a different order compare equal. */
+export function canonicalKv(kv: Y.Map<unknown>): string {
+  const json = kv.toJSON() as Record<string, unknown>;
+  return JSON.stringify(Object.keys(json).sort().map((key) => [key, json[key]]));
+}

@@ -1,0 +1,64 @@
+/**
+ * Writes the results: `bench/results/<name>.json` per benchmark, one SVG per
+ * chart, and `bench/results/report.md` with every benchmark's headlines,
+ * tables, charts and notes, in the order they ran.
+ */
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { BenchResult, ResultTable } from "./benchResult";
+import { renderBarChart } from "./svgChart";
+
+function markdownTable(table: ResultTable): string {
+  const escape = (cell: string): string => cell.replace(/\|/g, "\\|");
+  return [
+    `**${table.title}**`,
+    "",
+    `| ${table.columns.map(escape).join(" | ")} |`,
+    `| ${table.columns.map(() => "---").join(" | ")} |`,
+    ...table.rows.map((row) => `| ${row.map(escape).join(" | ")} |`),
+    "",
+  ].join("\n");
+}
+
+/** Writes `result`'s JSON and charts into `dir`. */
+export function writeResult(dir: string, result: BenchResult): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, `${result.name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  result.charts.forEach((chart, index) => {
+    writeFileSync(path.join(dir, `${result.name}-${index + 1}.svg`), renderBarChart(chart));
+  });
+}
+
+/** Reads back the results of earlier runs for benchmarks not run this time, so the report stays whole. */
+export function readEarlierResult(dir: string, name: string): BenchResult | undefined {
+  const file = path.join(dir, `${name}.json`);
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, "utf8")) as BenchResult;
+}
+
+/** Renders the whole report. */
+export function renderReport(results: readonly BenchResult[], smoke: boolean): string {
+  const cpus = os.cpus();
+  const lines: string[] = [
+    "# taiku benchmarks",
+    "",
+    `Generated ${new Date().toISOString()} on ${cpus.length} × ${cpus[0]?.model ?? "unknown CPU"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}${smoke ? " — **smoke sizes** (CI check that the benchmarks run, not figures to quote)" : ""}.`,
+    "",
+    "Figures are medians over interleaved repetitions with min–max in parentheses. Ratios are taiku divided by the other system: below 1× means taiku uses less (CPU, latency, time, memory). Client harness and servers share the machine, so absolute numbers move with load; ratios are the figures to compare.",
+    "",
+  ];
+  for (const result of results) {
+    lines.push(`## ${result.name}: ${result.title}${result.ok ? "" : " — ⚠ check failed"}`, "", result.what, "");
+    for (const headline of result.headlines) lines.push(`- ${headline}`);
+    if (result.headlines.length > 0) lines.push("");
+    for (const table of result.tables) lines.push(markdownTable(table));
+    result.charts.forEach((_chart, index) => lines.push(`![${result.name} chart ${index + 1}](${result.name}-${index + 1}.svg)`, ""));
+    if (result.notes.length > 0) {
+      lines.push("Notes:", "");
+      for (const note of result.notes) lines.push(`- ${note}`);
+      lines.push("");
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,133 @@
+/**
+ * Starts and stops the systems under test as child processes on 127.0.0.1
+ * with a free port and their own data directory, and reads their CPU time
+ * and memory from `/proc`. A process that does not report ready in time is
+ * killed and reported as an error; every process started here is stopped by
+ * the caller (`stop()` or `kill9()`), and {@link stopAllSystems} ends any
+ * left over when the runner exits.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { readCpuMs, readMemoryKb, type MemoryKb } from "./processStats";
+
+/** The three systems every relay benchmark compares. */
+export type SystemName = "taiku" | "baseline" | "floor";
+
+/** All systems, in the order they are interleaved. */
+export const ALL_SYSTEMS: readonly SystemName[] = ["taiku", "baseline", "floor"];
+
+/** Systems that keep documents on disk (the floor keeps nothing). */
+export const PERSISTENT_SYSTEMS: readonly SystemName[] = ["taiku", "baseline"];
+
+const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const REPO_ROOT = path.resolve(BENCH_DIR, "..");
+const READY_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+const running = new Set<ChildProcess>();
+
+/** A running system process. */
+export interface SystemProcess {
+  readonly name: SystemName;
+  readonly pid: number;
+  readonly port: number;
+  readonly dataDir: string;
+  /** Milliseconds from spawn until the process reported it was listening. */
+  readonly startMs: number;
+  /** CPU time used so far, ms. */
+  cpuMs(): number;
+  /** Current and peak resident memory, KiB. */
+  memoryKb(): MemoryKb;
+  /** SIGTERM (the system flushes what it can), then waits for the exit. */
+  stop(): Promise<void>;
+  /** SIGKILL, then waits for the exit. */
+  kill9(): Promise<void>;
+}
+
+function commandFor(name: SystemName): readonly string[] {
+  switch (name) {
+    case "taiku":
+      return ["--import", "tsx", path.join(BENCH_DIR, "systems", "taiku.ts")];
+    case "baseline":
+      return [path.join(BENCH_DIR, "systems", "baseline.mjs")];
+    case "floor":
+      return [path.join(BENCH_DIR, "systems", "floor.mjs")];
+  }
+}
+
+/** Spawns `name` with its data in `dataDir` and resolves once it listens. */
+export async function startSystem(name: SystemName, dataDir: string): Promise<SystemProcess> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [...commandFor(name)], {
+    cwd: REPO_ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      HOST: "127.0.0.1",
+      PORT: "0",
+      LOG_LEVEL: "error",
+      TAIKU_DATA_DIR: dataDir,
+      BENCH_DATA_DIR: dataDir,
+      // The benchmark's own REST calls (sign-up, sessions) must not hit the per-token rate limit.
+      TAIKU_RATE_BURST: "100000",
+      TAIKU_RATE_PER_SECOND: "100000",
+    },
+  });
+  running.add(child);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  void exited.then(() => running.delete(child));
+  let stderrTail = "";
+  child.stderr?.setEncoding("utf8");
+  child.stderr?.on("data", (chunk: string) => {
+    stderrTail = (stderrTail + chunk).slice(-4000);
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let buffered = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${name} did not start within ${READY_TIMEOUT_MS} ms: ${stderrTail}`));
+    }, READY_TIMEOUT_MS);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code} before it was ready: ${stderrTail}`));
+    });
+    child.stdout?.setEncoding("utf8");
+    child.stdout?.on("data", (chunk: string) => {
+      buffered += chunk;
+      const match = /BENCH_READY (\d+)/.exec(buffered);
+      if (match?.[1] !== undefined) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+        buffered = "";
+      } else if (buffered.length > 10_000) {
+        buffered = buffered.slice(-100);
+      }
+    });
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${name} has no pid`);
+  const waitExit = async (signal: NodeJS.Signals): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  };
+  return {
+    name,
+    pid,
+    port,
+    dataDir,
+    startMs: performance.now() - started,
+    cpuMs: () => readCpuMs(pid),
+    memoryKb: () => readMemoryKb(pid),
+    stop: () => waitExit("SIGTERM"),
+    kill9: () => waitExit("SIGKILL"),
+  };
+}
+
+/** Kills every system process still running (used when the runner exits). */
+export function stopAllSystems(): void {
+  for (const child of running) child.kill("SIGKILL");
+}

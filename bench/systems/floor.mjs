@@ -1,0 +1,66 @@
+/**
+ * The floor: the least any y-websocket relay must do. It answers a client's
+ * sync step 1 with an empty sync step 2 (so the stock client counts itself
+ * synced) and forwards every other frame, unchanged, to the other sockets of
+ * the same room. No Yjs, no document, no disk: what it costs is the cost of
+ * WebSockets and fan-out alone.
+ *
+ * Run as a child process by the benchmark harness: listens on `HOST`
+ * (127.0.0.1) and `PORT` (0 picks a free one), prints `BENCH_READY <port>`,
+ * and exits on SIGTERM.
+ */
+import http from "node:http";
+import { createRequire } from "node:module";
+
+// The ws version the taiku server and the bench clients use (the root one is an older copy).
+const { WebSocketServer } = createRequire(new URL("../../server/package.json", import.meta.url))("ws");
+
+/** Sync message, step 2, carrying an empty Yjs update (no structs, no deletions). */
+const EMPTY_SYNC_STEP_2 = Uint8Array.from([0, 1, 2, 0, 0]);
+
+/** @type {Map<string, Set<import("ws").WebSocket>>} */
+const rooms = new Map();
+const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
+
+const server = http.createServer((_req, res) => {
+  res.writeHead(200, { "content-type": "text/plain" });
+  res.end("floor relay\n");
+});
+
+server.on("upgrade", (req, socket, head) => {
+  const room = (req.url ?? "/").split("?")[0] ?? "/";
+  wss.handleUpgrade(req, socket, head, (ws) => {
+    let peers = rooms.get(room);
+    if (peers === undefined) {
+      peers = new Set();
+      rooms.set(room, peers);
+    }
+    peers.add(ws);
+    ws.on("message", (data, isBinary) => {
+      if (!isBinary) return;
+      const frame = /** @type {Buffer} */ (data);
+      if (frame[0] === 0 && frame[1] === 0) {
+        ws.send(EMPTY_SYNC_STEP_2);
+        return;
+      }
+      for (const peer of peers) {
+        if (peer !== ws && peer.readyState === peer.OPEN) peer.send(frame);
+      }
+    });
+    ws.on("close", () => {
+      peers.delete(ws);
+      if (peers.size === 0) rooms.delete(room);
+    });
+    ws.on("error", (error) => process.stderr.write(`floor: socket error ${error.message}\n`));
+  });
+});
+
+server.listen(Number(process.env.PORT ?? 0), process.env.HOST ?? "127.0.0.1", () => {
+  const address = server.address();
+  process.stdout.write(`BENCH_READY ${typeof address === "object" && address !== null ? address.port : 0}\n`);
+});
+
+process.on("SIGTERM", () => {
+  for (const ws of wss.clients) ws.terminate();
+  server.close(() => process.exit(0));
+});
