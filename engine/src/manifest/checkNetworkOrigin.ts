@@ -27,6 +27,7 @@ export function checkNetworkOrigin(value: unknown): { readonly origin: string } 
   } catch (cause) {
     return { error: `${expected}; it does not parse as a URL (${cause instanceof Error ? cause.message : String(cause)})` };
   }
-  if (url.origin !== value || !HOST.test(url.hostname)) return { error: expected };
+  if (!HOST.test(url.hostname) || url.username !== "" || url.password !== "") return { error: expected };
+  if (url.origin !== value) return { error: `${expected}; write it as "${url.origin}"` };
   return { origin: value };
 }

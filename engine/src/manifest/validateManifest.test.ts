@@ -165,6 +165,12 @@ describe("validatePluginPackage", () => {
     expect(problems.map((p) => p.path)).toEqual(["plugins[0].network[0]"]);
   });
 
+  it("accepts origins with ports, wildcard subdomains and IPv6 hosts, and says how to write a near miss", () => {
+    const network = ["https://api.example.com:8443", "https://*.example.com", "https://[::1]:9000", "https://xn--bcher-kva.example"];
+    expect(withChanges({ network }).plugins[0]?.network).toEqual(network);
+    expect(withChanges({ network: ["https://API.example.com/"] }).problems[0]?.message).toContain('write it as "https://api.example.com"');
+  });
+
   it("checks each setting's default against its type and options", () => {
     const { problems } = withChanges({
       settings: [
