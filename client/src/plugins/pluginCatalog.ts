@@ -28,7 +28,7 @@ function parseCatalog(raw: unknown): PluginCatalog {
   for (const item of Array.isArray(r.plugins) ? r.plugins : []) {
     const p = item as Record<string, unknown> & { manifest?: Record<string, unknown> };
     const manifest = (typeof p.manifest === "object" && p.manifest !== null ? { ...p.manifest, ...p } : p) as Record<string, unknown>;
-    if (typeof manifest.id !== "string" || typeof manifest.entry !== "string") continue;
+    if (typeof manifest.id !== "string" || (typeof manifest.entry !== "string" && typeof manifest.entryUrl !== "string")) continue;
     const contributions = (manifest.contributions ?? {}) as Record<string, unknown>;
     plugins.push({
       ...(manifest as unknown as PluginManifest),
@@ -42,7 +42,8 @@ function parseCatalog(raw: unknown): PluginCatalog {
         statusLabels: Array.isArray(contributions.statusLabels) ? contributions.statusLabels : [],
       } as PluginManifest["contributions"],
       name: typeof manifest.name === "string" ? manifest.name : manifest.id,
-      entryUrl: typeof manifest.entryUrl === "string" ? manifest.entryUrl : typeof manifest.url === "string" ? manifest.url : `/plugins/${manifest.id}/${manifest.entry}`,
+      entry: typeof manifest.entry === "string" ? manifest.entry : "",
+      entryUrl: typeof manifest.entryUrl === "string" ? manifest.entryUrl : `/plugins/${manifest.id}/${String(manifest.entry)}`,
       source: typeof manifest.source === "string" ? manifest.source : "bundled",
     });
   }

@@ -8,7 +8,7 @@ import type { Auth } from "../api/authStore";
 import { createInvite, type SessionInfo } from "../api/taikuApi";
 import { PluginFrame } from "../plugins/PluginFrame";
 import { PluginManager } from "../plugins/PluginManager";
-import { refreshCatalog } from "../plugins/pluginCatalog";
+import { findPlugin, refreshCatalog } from "../plugins/pluginCatalog";
 import { showToast } from "../ui/toastStore";
 import { ActionPalette, usePaletteShortcuts, type PaletteAction } from "./ActionPalette";
 import { ActivityFeed } from "./ActivityFeed";
@@ -55,6 +55,10 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
     ),
   );
   const openPluginId = () => runtime.ui.openPanel().split("/")[0];
+  /** Frames are keyed by plugin id, so a refreshed catalog does not restart running plugins. */
+  const pluginIds = createMemo(() => runtime.plugins().map((plugin) => plugin.id), undefined, {
+    equals: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]),
+  });
 
   const actions = createMemo<PaletteAction[]>(() => [
     { key: "host/plugins", title: "Manage plugins", group: "Session", disabled: false, run: () => setManagerOpen(true) },
@@ -145,16 +149,20 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
             <Show when={runtime.ui.openPanel() === "shells"}>
               <ShellsPanel sessionId={props.sessionId} shells={runtime.model.shells()} events={runtime.events} />
             </Show>
-            <For each={runtime.plugins()}>
-              {(plugin) => (
-                <PluginFrame
-                  plugin={plugin}
-                  bridge={runtime.bridge}
-                  visible={openPluginId() === plugin.id && plugin.contributions.panels.length > 0}
-                  failure={runtime.ui.failures()[plugin.id]}
-                  onFail={(reason) => runtime.ui.fail(plugin.id, reason)}
-                  onRestart={() => runtime.ui.clearFailure(plugin.id)}
-                />
+            <For each={pluginIds()}>
+              {(pluginId) => (
+                <Show when={findPlugin(pluginId)}>
+                  {(plugin) => (
+                    <PluginFrame
+                      plugin={plugin()}
+                      bridge={runtime.bridge}
+                      visible={openPluginId() === pluginId && plugin().contributions.panels.length > 0}
+                      failure={runtime.ui.failures()[pluginId]}
+                      onFail={(reason) => runtime.ui.fail(pluginId, reason)}
+                      onRestart={() => runtime.ui.clearFailure(pluginId)}
+                    />
+                  )}
+                </Show>
               )}
             </For>
           </div>

@@ -1,0 +1,125 @@
+/**
+ * One person in a browser: a real Chromium with a fresh profile
+ * (`--user-data-dir`), and the steps a user takes through the UI — sign
+ * up, create or join a session, enable a plugin, open its panel.
+ */
+import { mkdtemp, mkdir, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type BrowserContext, type Frame, type Page } from "playwright-core";
+import { REPO_ROOT } from "./buildArtifacts";
+
+/** Where screenshots go (gitignored). */
+export const RESULTS_DIR = path.join(REPO_ROOT, "test-results");
+
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** A signed-in user in their own browser. */
+export interface BrowserUser {
+  readonly name: string;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Session id after `createSession` or `join`. */
+  sessionId: string;
+  createSession(title: string): Promise<string>;
+  /** The invite link (owner only). */
+  invite(): Promise<string>;
+  join(link: string): Promise<void>;
+  /** Enables a plugin for this user through the plugin manager, confirming its permissions. */
+  enablePlugin(pluginId: string): Promise<void>;
+  /** Enables a plugin for the whole session (owner). */
+  enableForSession(pluginId: string): Promise<void>;
+  /** Opens a plugin's panel tab and returns its frame once the plugin says it is ready. */
+  openPanel(pluginId: string, panelId: string): Promise<Frame>;
+  /** The (cross-origin) frame of a plugin, once ready. */
+  pluginFrame(pluginId: string): Promise<Frame>;
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Launches a browser for `name`, signs up and signs in at `baseUrl`. */
+export async function launchUser(baseUrl: string, name: string): Promise<BrowserUser> {
+  const profile = await mkdtemp(path.join(os.tmpdir(), "taiku-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: FLAGS,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on("pageerror", (error) => console.error(`[${name}] page error: ${error.message}`));
+  await page.goto(baseUrl);
+  await page.fill("input[name=name]", name);
+  await page.fill("input[name=password]", "correct horse battery");
+  await page.click("text=Sign up");
+  await page.waitForSelector("text=Sessions");
+
+  const user: BrowserUser = {
+    name,
+    context,
+    page,
+    sessionId: "",
+    async createSession(title) {
+      await page.fill("input[name=title]", title);
+      await page.click("text=Create session");
+      await page.waitForURL(/#\/s\//);
+      user.sessionId = decodeURIComponent(new URL(page.url()).hash.split("/")[2] ?? "");
+      await page.waitForSelector(".connection[data-state=saved]");
+      return user.sessionId;
+    },
+    async invite() {
+      await page.click(".session-header >> text=Invite");
+      return page.inputValue(".invite-link");
+    },
+    async join(link) {
+      await page.goto(link);
+      await page.waitForURL(/#\/s\//);
+      user.sessionId = decodeURIComponent(new URL(page.url()).hash.split("/")[2] ?? "");
+      await page.waitForSelector(".connection[data-state=saved]");
+    },
+    async enablePlugin(pluginId) {
+      await page.click(".session-header >> text=Plugins");
+      const card = page.locator(`.plugin-card[data-plugin="${pluginId}"]`);
+      await card.locator("text=Enable…").click();
+      await card.locator(".confirm-enable").click();
+      await page.click(".plugin-manager >> text=Close");
+    },
+    async enableForSession(pluginId) {
+      await page.click(".session-header >> text=Plugins");
+      const box = page.locator(`.plugin-card[data-plugin="${pluginId}"] .session-managed`);
+      await box.check();
+      await page.click(".plugin-manager >> text=Close");
+    },
+    async openPanel(pluginId, panelId) {
+      await page.click(`[data-panel="${pluginId}/${panelId}"]`);
+      return user.pluginFrame(pluginId);
+    },
+    async pluginFrame(pluginId) {
+      const handle = await page.waitForSelector(`.plugin-frame[data-plugin="${pluginId}"] iframe`, { state: "attached" });
+      const frame = await handle.contentFrame();
+      if (frame === null) throw new Error(`no frame for ${pluginId}`);
+      await frame.waitForSelector("body[data-ready=true]", { state: "attached" });
+      return frame;
+    },
+    async screenshot(shot) {
+      await mkdir(RESULTS_DIR, { recursive: true });
+      const file = path.join(RESULTS_DIR, `${shot}.png`);
+      await page.screenshot({ path: file });
+      return file;
+    },
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+  return user;
+}
