@@ -17,7 +17,7 @@ import {
   type TaikuEvent,
 } from "@taiku/engine";
 import { errorFromBody, TimeoutError } from "./errors";
-import { awaitHostLink, type HostLink } from "./hostLink";
+import { awaitHostLink, trafficOf, type HostLink } from "./hostLink";
 
 /** A handler of session events. */
 export type EventHandler = (event: TaikuEvent) => void;
@@ -29,6 +29,8 @@ interface Pending {
 }
 
 let clientCount = 0;
+/** Port messages already counted (several plugins may listen on one port). */
+const counted = new WeakSet<MessageEvent>();
 
 /** Reports an error thrown by a plugin's own handler without stopping the bridge. */
 function reportHandlerError(error: unknown): void {
@@ -84,6 +86,7 @@ export class BridgeClient {
       this.pending.set(id, { resolve: resolve as (result: BridgeValue) => void, reject, timer });
       void this.linked.then((link) => {
         if (!this.pending.has(id)) return;
+        trafficOf(link.port).sent++;
         link.port.postMessage(createRequest(id, method, params as { [key: string]: BridgeValue }));
       });
     });
@@ -118,6 +121,10 @@ export class BridgeClient {
   }
 
   private readonly onPortMessage = (event: MessageEvent): void => {
+    if (this.link !== null && !counted.has(event)) {
+      counted.add(event);
+      trafficOf(this.link.port).received++;
+    }
     const decoded = decodeBridgeMessage(event.data);
     if (decoded.error !== undefined) {
       console.warn(`taiku plugin: ignored a malformed message from the host: ${decoded.error}`);

@@ -17,6 +17,24 @@ export interface HostLink {
   readonly port: MessagePort;
 }
 
+/** Messages a plugin sent and received on one port, so a test host can tell when traffic has stopped. */
+export interface PortTraffic {
+  sent: number;
+  received: number;
+}
+
+const traffic = new WeakMap<MessagePort, PortTraffic>();
+
+/** The traffic counters of a plugin-side port. */
+export function trafficOf(port: MessagePort): PortTraffic {
+  let counts = traffic.get(port);
+  if (counts === undefined) {
+    counts = { sent: 0, received: 0 };
+    traffic.set(port, counts);
+  }
+  return counts;
+}
+
 type Waiter = (link: HostLink) => void;
 
 let current: HostLink | null = null;

@@ -32,7 +32,7 @@ import {
   type Theme,
 } from "@taiku/engine";
 import * as Y from "yjs";
-import { forgetHostLink, offerHostLink, type HostLink } from "../hostLink";
+import { forgetHostLink, offerHostLink, trafficOf, type HostLink } from "../hostLink";
 import { createMockState, type MockData, type MockState } from "./mockData";
 import { MOCK_HANDLERS, type HandlerContext } from "./mockHandlers";
 import { MockRelay, type KvRejection, type RelayConnection } from "./mockRelay";
@@ -92,7 +92,8 @@ export class MockHost {
   readonly #participants = new Set<SimulatedParticipant>();
   readonly #cleanups: (() => void)[] = [];
   #inFlight = 0;
-  #traffic = 0;
+  #sent = 0;
+  #received = 0;
   #forwardingKv = false;
   #disposed = false;
 
@@ -183,14 +184,22 @@ export class MockHost {
     this.#connection.goOnline();
   }
 
-  /** Resolves once messages between plugin and host have stopped flowing. */
+  /**
+   * Resolves once traffic between plugin and host has stopped: every message
+   * either side sent was received, no request is being handled and no
+   * delayed answer is waiting. Rejects if that takes more than five seconds.
+   */
   async settle(): Promise<void> {
-    for (let round = 0; round < 200; round++) {
-      const seen = this.#traffic;
+    const plugin = trafficOf(this.#channel.port2);
+    const quiet = (): boolean =>
+      this.#inFlight === 0 && this.#timers.size === 0 && plugin.sent === this.#received && plugin.received === this.#sent;
+    for (let round = 0; round < 1000; round++) {
       await new Promise((resolve) => setTimeout(resolve, 5));
-      if (this.#inFlight === 0 && this.#traffic === seen) return;
+      if (!quiet()) continue;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      if (quiet()) return;
     }
-    throw new Error("MockHost.settle: traffic did not stop within a second");
+    throw new Error("MockHost.settle: traffic did not stop within five seconds");
   }
 
   /** Closes the port, stops timers and forgets this host; plugins created later wait for a new one. */
@@ -221,12 +230,12 @@ export class MockHost {
 
   #send(type: string, data: BridgeValue): void {
     if (this.#disposed) return;
-    this.#traffic++;
+    this.#sent++;
     this.#port.postMessage(createEvent(type, data));
   }
 
   readonly #onRequest = (event: MessageEvent): void => {
-    this.#traffic++;
+    this.#received++;
     const decoded = decodeBridgeMessage(event.data);
     if (decoded.error !== undefined || decoded.message.type !== "taiku:request") return;
     const request = decoded.message;
@@ -266,7 +275,7 @@ export class MockHost {
     const ms = this.#delays.get(method);
     const post = (): void => {
       if (this.#disposed) return;
-      this.#traffic++;
+      this.#sent++;
       this.#port.postMessage(response);
     };
     if (ms === undefined) return post();
