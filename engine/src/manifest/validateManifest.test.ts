@@ -270,7 +270,8 @@ describe("validatePluginPackage on hostile input", () => {
   it("does not throw on throwing getters or proxies", () => {
     const trap = new Proxy({}, { ownKeys: () => { throw new Error("trap"); }, get: () => { throw new Error("trap"); } });
     const getter = { get taiku(): never { throw new Error("boom"); } };
-    for (const input of [trap, getter, pkg(trap), { taiku: { plugins: [getter] } }]) {
+    const odd = { get taiku(): never { throw { toString: () => { throw new Error("again"); } }; } };
+    for (const input of [trap, getter, odd, pkg(trap), { taiku: { plugins: [getter] } }]) {
       const { plugins, problems } = validatePluginPackage(input);
       expect(plugins).toEqual([]);
       expect(problems.length).toBeGreaterThan(0);

@@ -65,7 +65,8 @@ export function validatePluginPackage(pkgJson: unknown): PluginPackageValidation
     plugins = readPackage(pkgJson, add);
   } catch (cause) {
     // Only non-JSON input (throwing getters, proxies) can get here.
-    add(undefined, "package.json", `could not be read: ${cause instanceof Error ? cause.message : String(cause)}`);
+    const reason = cause instanceof Error && typeof cause.message === "string" ? cause.message.slice(0, 200) : typeof cause;
+    add(undefined, "package.json", `could not be read: ${reason}`);
     plugins = [];
   }
   if (dropped > 0) {
