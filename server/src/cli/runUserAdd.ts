@@ -7,7 +7,9 @@
  */
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { z } from "zod";
 import { UserStore } from "../auth/userStore";
+import { passwordSchema, userNameSchema } from "../http/schemas";
 import { loadConfig } from "../config";
 import { openLevel } from "../store";
 
@@ -30,8 +32,9 @@ export async function runUserAdd(name: string | undefined, password: string | un
     secret = randomBytes(12).toString("base64url");
     generated = true;
   }
-  if (secret.length < 8) {
-    process.stderr.write("the password must be at least 8 characters\n");
+  const checked = z.object({ name: userNameSchema, password: passwordSchema }).safeParse({ name, password: secret });
+  if (!checked.success) {
+    process.stderr.write(`${z.prettifyError(checked.error)}\n`);
     return 2;
   }
   const config = loadConfig(env);
@@ -47,9 +50,9 @@ export async function runUserAdd(name: string | undefined, password: string | un
     throw error;
   }
   try {
-    const created = await new UserStore(db).create(name.trim(), secret);
+    const created = await new UserStore(db).create(checked.data.name, checked.data.password);
     if ("error" in created) {
-      process.stderr.write(`the name ${JSON.stringify(name.trim())} is taken\n`);
+      process.stderr.write(`the name ${JSON.stringify(checked.data.name)} is taken\n`);
       return 1;
     }
     process.stdout.write(`added user ${created.name} (${created.userId})\n`);

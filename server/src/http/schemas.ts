@@ -19,6 +19,19 @@ export const userIdSchema = z
   .refine(isUserId, "not a user id (1–64 of A–Z a–z 0–9 _ -)")
   .meta({ description: "User id: 1–64 of A–Z a–z 0–9 _ -" });
 
+/** A user's name at sign-up: 1–64 characters after trimming, no control characters. */
+export const userNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  // eslint-disable-next-line no-control-regex
+  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), "name may not contain control characters")
+  .meta({ description: "Display and login name, 1–64 characters, unique (case-insensitive)" });
+
+/** A password at sign-up. */
+export const passwordSchema = z.string().min(8).max(1024).meta({ description: "8–1024 characters" });
+
 /** A plugin id. */
 export const pluginIdSchema = z
   .string()

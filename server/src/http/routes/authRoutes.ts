@@ -4,20 +4,10 @@
 import { z } from "zod";
 import { defineRoute } from "../defineRoute";
 import { HttpError, unauthenticated } from "../httpError";
-import { userIdSchema } from "../schemas";
+import { passwordSchema, userIdSchema, userNameSchema } from "../schemas";
 import { ErrorCode } from "@taiku/engine";
 
-const credentials = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1)
-    .max(64)
-    // eslint-disable-next-line no-control-regex
-    .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), "name may not contain control characters")
-    .meta({ description: "Display and login name, 1–64 characters, unique (case-insensitive)" }),
-  password: z.string().min(8).max(1024).meta({ description: "8–1024 characters" }),
-});
+const credentials = z.object({ name: userNameSchema, password: passwordSchema });
 
 /** `POST /api/users`: register. */
 export const registerRoute = defineRoute(
