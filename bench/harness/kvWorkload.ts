@@ -106,12 +106,12 @@ export class WriterPool {
   }
 }
 
-/** Offers `rate` writes per second in total, round-robin over the writers, for `durationMs`. */
-export async function offerFixedRate(pool: WriterPool, rate: number, durationMs: number): Promise<void> {
+/** Offers `rate` writes per second in total, round-robin over the writers, for `durationMs` or until `stop()` holds. */
+export async function offerFixedRate(pool: WriterPool, rate: number, durationMs: number, stop: () => boolean = () => false): Promise<void> {
   const start = performance.now();
   let sent = 0;
   let next = 0;
-  while (performance.now() - start < durationMs) {
+  while (performance.now() - start < durationMs && !stop()) {
     const due = Math.floor(((performance.now() - start) / 1000) * rate);
     for (; sent < due; sent++) {
       pool.write(next);
@@ -160,4 +160,23 @@ export async function checkConvergence(replicas: readonly ReplicaClient[], write
   };
   const converged = await waitFor(holds, timeoutMs);
   return { converged, waitedMs: performance.now() - start };
+}
+
+/** Writes `count` updates as fast as the relay takes them, keeping at most `window` unseen per writer; resolves when all were seen or `timeoutMs` passed. */
+export async function writeHistory(pool: WriterPool, observer: LatencyObserver, count: number, window: number, timeoutMs: number): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  let index = 0;
+  while (pool.total() < count && performance.now() < deadline) {
+    let progressed = false;
+    for (let step = 0; step < pool.writers.length && pool.total() < count; step++) {
+      index = (index + 1) % pool.writers.length;
+      if ((pool.written[index] ?? 0) - (observer.maxSeen.get(index) ?? 0) < window) {
+        pool.write(index);
+        progressed = true;
+      }
+    }
+    if (!progressed) await sleep(2);
+    else if (pool.total() % 200 === 0) await sleep(0);
+  }
+  return waitFor(() => pool.allSeenBy(observer), Math.max(0, deadline - performance.now()));
 }
