@@ -125,6 +125,26 @@ describe("the whole server, with the real relay and LevelDB", () => {
     again.provider.destroy();
   });
 
+  it("refuses a non-member's and an anonymous sync socket before the relay sees it", async () => {
+    const owner = await signUp("owner2");
+    const outsider = await signUp("outsider");
+    const sid = (await call("POST", "/api/sessions", owner.token, { title: "private" })).json.sessionId;
+    const statusOf = (url: string): Promise<number> =>
+      new Promise((resolve) => {
+        const ws = new WebSocket(url);
+        ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on("open", () => {
+          ws.close();
+          resolve(101);
+        });
+      });
+    const wsBase = `${base.replace("http", "ws")}/sync/sessions/${sid}`;
+    expect(await statusOf(`${wsBase}?token=${outsider.token}`)).toBe(403);
+    expect(await statusOf(`${wsBase}/kv/notes?token=${outsider.token}`)).toBe(403);
+    expect(await statusOf(wsBase)).toBe(401);
+    expect(await statusOf(`${wsBase}?token=${owner.token}`)).toBe(101);
+  });
+
   it("serves the plugin manifest publicly", async () => {
     const response = await fetch(`${base}/plugins/manifest.json`);
     expect(response.status).toBe(200);

@@ -3,7 +3,8 @@
  * {@link HttpError} a handler threw, an error Koa or the router raised, or a
  * bug — leaves as `{ "error": { "code", "message" } }` with a fitting status.
  * Bugs are logged and answered 500 without internals. It also counts every
- * answered request for `/metrics`, by matched route (never the raw path).
+ * answered request for `/metrics` and logs it at debug level, by matched
+ * route (never the raw path, which may carry keys or file names).
  */
 import type { Middleware } from "koa";
 import type { Logger } from "pino";
@@ -33,6 +34,7 @@ interface KoaLikeError {
 /** Catches everything below it and answers with the taiku error body. */
 export function errorMiddleware(logger: Logger, metrics: ServerMetrics): Middleware {
   return async (ctx, next) => {
+    const started = performance.now();
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) {
@@ -67,6 +69,7 @@ export function errorMiddleware(logger: Logger, metrics: ServerMetrics): Middlew
     } finally {
       const route = typeof ctx._matchedRoute === "string" ? ctx._matchedRoute : ctx.path.startsWith("/api/") ? "unmatched" : "static";
       metrics.countRequest(ctx.method, route, ctx.status);
+      logger.debug({ method: ctx.method, route, status: ctx.status, ms: Math.round(performance.now() - started) }, "request");
     }
   };
 }
