@@ -54,7 +54,9 @@ export interface MockHostOptions {
 
 /** One request the plugin made, as the host saw it. */
 export interface RecordedCall {
+  /** The method called. */
   readonly method: string;
+  /** Its parameters, as sent. */
   readonly params: { readonly [key: string]: BridgeValue };
   /** The error code it was answered with, when it failed. */
   readonly error?: ErrorCodeValue;

@@ -49,21 +49,35 @@ export interface MockData {
 
 /** The mutable state behind a `MockHost`; tests may read and change it. */
 export interface MockState {
+  /** The session's id. */
   readonly sessionId: SessionId;
+  /** The plugin's id. */
   readonly pluginId: PluginId;
+  /** What `getSession()` answers. */
   session: SessionInfo;
+  /** The participants; the first is the current user (author of `sendChat`). */
   users: Participant[];
+  /** The shared shells. */
   shells: ShellInfo[];
+  /** Buffered output by shell id. */
   shellOutput: Map<string, string>;
   /** Everything written to each shell with `writeToShell`. */
   shellInput: Map<string, string>;
+  /** Chat messages, oldest first; `sendChat` appends. */
   chat: ChatMessage[];
+  /** Agent activity, oldest first. */
   agentActivity: AgentActivity[];
+  /** Local secrets by name. */
   secrets: Map<string, string>;
+  /** Local settings by key; `setSetting` writes. */
   settings: Map<string, JsonValue>;
+  /** Other plugins' session KV, by plugin id then key. */
   otherPluginData: Map<string, Map<string, JsonValue>>;
+  /** The current user's data; `setUserData` writes. */
   userData: Map<string, JsonValue>;
+  /** The current user's files; `writePluginFile` writes. */
   files: Map<string, Uint8Array>;
+  /** Files of the session's working directory by relative path; `writeFile` writes. */
   workspace: Map<string, string>;
   /** Toasts shown, oldest first. */
   toasts: { message: string; kind: string }[];
