@@ -90,6 +90,9 @@ describe("user KV", () => {
     expect(missing.status).toBe(400);
     const badPlugin = await t.call("PUT", "/api/user-kv/Bad!Plugin/k", { token: alice.token, body: { value: 1 } });
     expect(badPlugin.status).toBe(400);
+    const deep = await t.call("PUT", "/api/user-kv/notes/k", { token: alice.token, raw: `{"value":${"[".repeat(50_000)}${"]".repeat(50_000)}}` });
+    expect(deep.status).toBe(400);
+    expect(deep.json.error.message).toMatch(/nested deeper/);
     const got = await t.call("GET", "/api/user-kv/notes/k", { token: alice.token });
     expect(got.status).toBe(404);
   });
