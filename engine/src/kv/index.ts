@@ -3,4 +3,4 @@ export { KV_MAP, KV_QUOTA_BYTES, LiveSizeTracker, liveBytes, touchedBy, entryByt
 export type { Touched, WeightHint } from "./liveSize";
 export { createSessionKv, acquireTracker } from "./sessionKv";
 export type { SessionKv, SessionKvOptions, KvChangeEvent, KvKeyChange } from "./sessionKv";
-export { utf8Length, jsonStringBodyBytes, valueJsonBytes, typeJsonBytes } from "./jsonBytes";
+export { utf8Length, jsonStringBodyBytes, jsonBytes, valueJsonBytes, typeJsonBytes } from "./jsonBytes";

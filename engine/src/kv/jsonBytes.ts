@@ -17,8 +17,11 @@ import * as Y from "yjs";
 /** Any shared type. */
 export type AnyType = Y.AbstractType<any>;
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** UTF-8 byte length of a string (lone surrogates count 3, as the encoder writes them). */
 export function utf8Length(text: string): number {
+  if (!NON_ASCII.test(text)) return text.length;
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -56,10 +59,80 @@ export function jsonStringBodyBytes(text: string): number {
   return bytes;
 }
 
+const writeBigInt = (_key: string, v: unknown): unknown => (typeof v === "bigint" ? v.toString() : v);
+
 /** Serialises a value as JSON, writing bigints as their decimal digits. */
 export function toJsonText(value: unknown): string | undefined {
   if (typeof value === "bigint") return value.toString();
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    // The only value JSON refuses that a Yjs value can hold is a bigint; anything else (a cycle) is the caller's bug.
+    if (error instanceof TypeError && /BigInt/i.test(error.message)) return JSON.stringify(value, writeBigInt);
+    throw error;
+  }
+}
+
+const MAX_WALK_DEPTH = 64;
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== "function";
+}
+
+/** Decimal length of a finite number as JSON writes it. */
+function numberBytes(n: number): number {
+  if (Number.isInteger(n) && n >= 0 && n < 1e15) {
+    let length = 1;
+    for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) length++;
+    return length;
+  }
+  return String(n).length;
+}
+
+/**
+ * UTF-8 bytes of `JSON.stringify(value)`, walked without building the text
+ * (several times faster for the small values plugins write); `undefined`
+ * where JSON would write nothing (undefined, functions, symbols). Values
+ * that are not plain JSON data (class instances, `toJSON` owners, bigints)
+ * fall back to serialising.
+ */
+export function jsonBytes(value: unknown, depth = 0): number | undefined {
+  switch (typeof value) {
+    case "string":
+      return jsonStringBodyBytes(value) + 2;
+    case "number":
+      return Number.isFinite(value) ? numberBytes(value) : 4;
+    case "boolean":
+      return value ? 4 : 5;
+    case "object": {
+      if (value === null) return 4;
+      if (depth > MAX_WALK_DEPTH) break;
+      if (Array.isArray(value)) {
+        let bytes = 2 + Math.max(0, value.length - 1);
+        for (const element of value) bytes += jsonBytes(element, depth + 1) ?? 4;
+        return bytes;
+      }
+      if (!isPlainObject(value)) break;
+      let bytes = 2;
+      let members = 0;
+      for (const key of Object.keys(value)) {
+        const member = jsonBytes((value as Record<string, unknown>)[key], depth + 1);
+        if (member === undefined) continue;
+        bytes += jsonStringBodyBytes(key) + 3 + member;
+        members++;
+      }
+      return bytes + Math.max(0, members - 1);
+    }
+    case "undefined":
+    case "function":
+    case "symbol":
+      return undefined;
+    case "bigint":
+      break;
+  }
+  const text = toJsonText(value);
+  return text === undefined ? undefined : utf8Length(text);
 }
 
 /** Weight of one value stored in a shared type or a `kv` entry. */
@@ -67,10 +140,7 @@ export function valueJsonBytes(value: unknown): number {
   if (value instanceof Y.AbstractType) return typeJsonBytes(value, false);
   if (value instanceof Uint8Array) return value.byteLength;
   if (value instanceof Y.Doc) return jsonStringBodyBytes(value.guid) + 2;
-  if (typeof value === "string") return jsonStringBodyBytes(value) + 2;
-  if (value === undefined) return 4;
-  const text = toJsonText(value);
-  return text === undefined ? 4 : utf8Length(text);
+  return jsonBytes(value) ?? 4;
 }
 
 /** The value a map entry's item holds. */

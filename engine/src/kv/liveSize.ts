@@ -65,12 +65,21 @@ function rootName(doc: Y.Doc, type: AnyType): string {
   throw new Error("root type not found in its document");
 }
 
+const NO_ROOTS: Set<string> = new Set();
+
 /** Which `kv` keys and roots a transaction touched, from its changed types. */
 export function touchedBy(transaction: Y.Transaction): Touched {
+  const doc = transaction.doc;
+  const changed = transaction.changed;
+  if (changed.size === 1) {
+    // The common case, one write to the kv map: no walking, no lookups.
+    const type = changed.keys().next().value as AnyType;
+    const subs = changed.get(type) as Set<string | null>;
+    if (type._item === null && !subs.has(null) && doc.share.get(KV_MAP) === type) return { keys: subs as Set<string>, roots: NO_ROOTS };
+  }
   const keys = new Set<string>();
   const roots = new Set<string>();
-  const doc = transaction.doc;
-  for (const [type, subs] of transaction.changed) {
+  for (const [type, subs] of changed) {
     if (type._item === null) {
       const name = rootName(doc, type);
       if (name !== KV_MAP) roots.add(name);
@@ -141,9 +150,14 @@ export class LiveSizeTracker {
       const kv = this.doc.share.get(KV_MAP);
       if (kv === undefined) throw new Error("kv keys changed without a kv root");
       for (const key of touched.keys) {
-        const item = kv._map.get(key);
-        const fromHint = hint !== null && hint.key === key && item !== undefined && !item.deleted && itemValue(item) === hint.value;
-        this.setEntry(key, fromHint ? hint.bytes : entryBytes(kv, key));
+        if (hint !== null && hint.key === key) {
+          const item = kv._map.get(key);
+          if (item !== undefined && !item.deleted && itemValue(item) === hint.value) {
+            this.setEntry(key, hint.bytes);
+            continue;
+          }
+        }
+        this.setEntry(key, entryBytes(kv, key));
       }
     }
     for (const name of touched.roots) {
@@ -154,7 +168,9 @@ export class LiveSizeTracker {
   }
 
   private setEntry(key: string, bytes: number): void {
-    this.bytes += bytes - (this.entries.get(key) ?? 0);
+    const previous = this.entries.get(key);
+    if (previous === bytes) return;
+    this.bytes += bytes - (previous ?? 0);
     if (bytes === 0) this.entries.delete(key);
     else this.entries.set(key, bytes);
   }

@@ -7,7 +7,7 @@
 import * as Y from "yjs";
 import { QuotaExceededError } from "../errors";
 import type { JsonValue } from "../protocol/bridgeValue";
-import { toJsonText, utf8Length } from "./jsonBytes";
+import { jsonBytes, utf8Length } from "./jsonBytes";
 import { KV_MAP, KV_QUOTA_BYTES, LiveSizeTracker } from "./liveSize";
 
 
@@ -92,9 +92,9 @@ export function createSessionKv(doc: Y.Doc, options: SessionKvOptions = {}): Ses
   const { tracker, release } = acquireTracker(doc);
 
   function weigh(key: string, value: JsonValue): number {
-    const text = toJsonText(value);
-    if (text === undefined) throw new TypeError(`value for "${key}" is not JSON`);
-    return utf8Length(key) + utf8Length(text);
+    const bytes = jsonBytes(value);
+    if (bytes === undefined) throw new TypeError(`value for "${key}" is not JSON`);
+    return utf8Length(key) + bytes;
   }
 
   return {
