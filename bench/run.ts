@@ -44,6 +44,8 @@ function failedResult(benchmark: Benchmark, error: unknown): BenchResult {
 }
 
 async function main(): Promise<number> {
+  // Every stock provider registers a process exit handler; benchmarks open many.
+  process.setMaxListeners(0);
   const args = process.argv.slice(2);
   const smoke = args.includes("--smoke") || process.env.TAIKU_BENCH_SMOKE === "1";
   const names = args.filter((arg) => !arg.startsWith("--"));
