@@ -9,6 +9,17 @@ import type { Frame } from "playwright-core";
 import { launchUser, type BrowserUser } from "./support/browserUser";
 import { startE2eServer, type E2eServer } from "./support/startE2eServer";
 
+/** Polls `read` until `done` holds for its value (or the timeout passes); returns the last value. */
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await read();
+  }
+  return value;
+}
+
 describe("two users in one session", () => {
   let server: E2eServer;
   let ada: BrowserUser;
@@ -16,11 +27,15 @@ describe("two users in one session", () => {
   let adaBuild: Frame;
   let boBuild: Frame;
 
+  const buildStatus = (frame: Frame) => frame.getAttribute("#status", "data-status");
+  const notesText = (frame: Frame) => frame.inputValue("#notes");
+
   beforeAll(async () => {
     server = await startE2eServer();
     [ada, bo] = await Promise.all([launchUser(server.url, "ada"), launchUser(server.url, "bo")]);
     await ada.createSession("Release day");
     await ada.enableForSession("build-status");
+    await ada.enableForSession("notes");
     await bo.join(await ada.invite());
     adaBuild = await ada.openPanel("build-status", "build");
     boBuild = await bo.openPanel("build-status", "build");
@@ -38,6 +53,107 @@ describe("two users in one session", () => {
     expect(Date.now() - started).toBeLessThan(1000);
     await ada.page.waitForSelector('.status-label[data-plugin="build-status"]:has-text("Build: passing")');
     await bo.page.waitForSelector('.status-label[data-plugin="build-status"]:has-text("Build: passing")');
-    await ada.screenshot("session-view-build-status");
+    await ada.page.waitForSelector(".participant[data-user] >> text=bo");
+    await ada.screenshot("session-view");
+  });
+
+  it("concurrent writes from both browsers converge", async () => {
+    await Promise.all([adaBuild.click("button[data-set=running]"), boBuild.click("button[data-set=failing]")]);
+    const statuses = await eventually(
+      () => Promise.all([buildStatus(adaBuild), buildStatus(boBuild)]),
+      ([a, b]) => a === b && a !== "passing",
+    );
+    expect(statuses[0]).toBe(statuses[1]);
+    expect(["running", "failing"]).toContain(statuses[0]);
+
+    const [adaNotes, boNotes] = await Promise.all([ada.openPanel("notes", "notes"), bo.openPanel("notes", "notes")]);
+    await adaNotes.fill("#notes", "--");
+    await eventually(() => notesText(boNotes), (text) => text === "--");
+    await Promise.all([
+      adaNotes.press("#notes", "End").then(() => adaNotes.type("#notes", "alpha from ada. ", { delay: 5 })),
+      boNotes.press("#notes", "Home").then(() => boNotes.type("#notes", "beta from bo. ", { delay: 5 })),
+    ]);
+    const texts = await eventually(
+      () => Promise.all([notesText(adaNotes), notesText(boNotes)]),
+      ([a, b]) => a === b && a.includes("alpha from ada.") && b.includes("beta from bo."),
+    );
+    expect(texts[0]).toBe(texts[1]);
+    expect(texts[0]).toContain("alpha from ada.");
+    expect(texts[0]).toContain("beta from bo.");
+  });
+
+  it("offline writes survive a reload and merge on reconnect", async () => {
+    const adaNotes = await ada.pluginFrame("notes");
+    const boNotes = await bo.pluginFrame("notes");
+    await ada.context.setOffline(true);
+    await ada.page.waitForSelector(".connection[data-state=offline]");
+
+    await adaNotes.press("#notes", "End");
+    await adaNotes.type("#notes", "written offline. ");
+    await ada.page.click(`[data-panel="build-status/build"]`);
+    await adaBuild.click("button[data-set=passing]");
+    await ada.page.fill("input[name=chat]", "sent while offline");
+    await ada.page.click(".chat >> text=Send");
+    await boNotes.press("#notes", "Home");
+    await boNotes.type("#notes", "bo kept typing. ");
+    await ada.page.waitForSelector(".connection:has-text('waiting')");
+
+    await ada.page.reload();
+    await ada.page.waitForSelector(".connection[data-state=offline]");
+    expect(await ada.page.textContent(".connection")).toMatch(/waiting: .*Build status/);
+    await ada.page.waitForSelector(".chat-message >> text=sent while offline");
+    await ada.page.click(".session-header >> text=Plugins");
+    await ada.page.click('.plugin-card[data-plugin="build-status"] .shared-data summary');
+    expect(await ada.page.textContent('.plugin-card[data-plugin="build-status"] .shared-data')).toContain('"status":"passing"');
+    await ada.screenshot("offline-after-reload");
+    await ada.page.click(".plugin-manager >> text=Close");
+    expect(await buildStatus(boBuild)).not.toBe("passing");
+
+    await ada.context.setOffline(false);
+    await ada.page.waitForSelector(".connection[data-state=saved]", { timeout: 10_000 });
+    await bo.page.waitForSelector(".chat-message >> text=sent while offline");
+    await boBuild.waitForSelector("#status[data-status=passing]", { state: "attached" });
+    await ada.page.click(`[data-panel="notes/notes"]`);
+    const adaNotesAgain = await ada.pluginFrame("notes");
+    const texts = await eventually(
+      () => Promise.all([notesText(adaNotesAgain), notesText(boNotes)]),
+      ([a, b]) => a === b && a.includes("written offline.") && a.includes("bo kept typing."),
+      10_000,
+    );
+    expect(texts[0]).toBe(texts[1]);
+    expect(texts[0]).toContain("written offline.");
+    expect(texts[0]).toContain("bo kept typing.");
+    adaBuild = await ada.pluginFrame("build-status");
+    expect(await buildStatus(adaBuild)).toBe("passing");
+  }, 60_000);
+
+  it("a write over the quota shows the plugin the error and the user a toast; the other user sees no change", async () => {
+    await ada.page.click(`[data-panel="build-status/build"]`);
+    await bo.page.click(`[data-panel="build-status/build"]`);
+    await adaBuild.fill("#log", "x".repeat(70_000));
+    await adaBuild.click("#save-log");
+    await adaBuild.waitForSelector("#error:has-text('Not shared')");
+    expect(await adaBuild.textContent("#error")).toMatch(/of 65536 bytes/);
+    await ada.page.waitForSelector(".toast:has-text('Build status'):has-text('Not saved')");
+    await ada.screenshot("quota-toast");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await boBuild.inputValue("#log")).toBe("");
+    expect(await bo.page.locator(".toast").count()).toBe(0);
+  });
+
+  it("the palette runs a plugin action, by its shortcut and by name", async () => {
+    const before = await buildStatus(adaBuild);
+    const cycle = ["running", "passing", "failing"];
+    const next = (status: string | null) => cycle[(cycle.indexOf(status ?? "") + 1) % cycle.length];
+    await ada.page.click(".session-header h1");
+    await ada.page.keyboard.press("Alt+Shift+B");
+    await boBuild.waitForSelector(`#status[data-status=${next(before)}]`, { state: "attached" });
+
+    await ada.page.keyboard.press("Control+K");
+    await ada.page.fill(".palette-input", "cycle build");
+    await ada.screenshot("palette");
+    await ada.page.keyboard.press("Enter");
+    await boBuild.waitForSelector(`#status[data-status=${next(next(before))}]`, { state: "attached" });
+    expect(await ada.page.locator(".palette").count()).toBe(0);
   });
 });

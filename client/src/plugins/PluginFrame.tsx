@@ -5,8 +5,13 @@
  * (`taiku:init` + its port). A frame that does not load in time, or that the
  * bridge stops, shows the reason instead, with a way to restart it; nothing
  * else on the page is affected.
+ *
+ * Plugin pages need the network to load: the browser never lets a service
+ * worker serve a sandboxed frame without `allow-same-origin`. A frame loaded
+ * while offline shows that it will start when the network is back, and is
+ * reloaded then; the plugin's shared data is kept by the host meanwhile.
  */
-import { createSignal, onCleanup, Show, type JSX } from "solid-js";
+import { createEffect, createSignal, on, onCleanup, Show, type JSX } from "solid-js";
 import type { BridgeHost } from "../bridge/bridgeHost";
 import type { CatalogPlugin } from "./pluginCatalog";
 
@@ -18,11 +23,25 @@ export function PluginFrame(props: {
   plugin: CatalogPlugin;
   bridge: BridgeHost;
   visible: boolean;
+  online: boolean;
   failure: string | undefined;
   onFail: (reason: string) => void;
   onRestart: () => void;
 }): JSX.Element {
   const [generation, setGeneration] = createSignal(0);
+  const [loadedOffline, setLoadedOffline] = createSignal(false);
+  createEffect(
+    on(
+      () => props.online,
+      (online) => {
+        if (online && loadedOffline()) {
+          setLoadedOffline(false);
+          setGeneration((n) => n + 1);
+        }
+      },
+      { defer: true },
+    ),
+  );
   let disconnect: (() => void) | undefined;
   let loadTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -31,6 +50,10 @@ export function PluginFrame(props: {
     loadTimer = setTimeout(() => props.onFail(`did not load within ${PLUGIN_LOAD_TIMEOUT_MS / 1000} s`), PLUGIN_LOAD_TIMEOUT_MS);
     frame.addEventListener("load", () => {
       clearTimeout(loadTimer);
+      if (!navigator.onLine) {
+        setLoadedOffline(true);
+        return;
+      }
       const target = frame.contentWindow;
       if (target === null) return;
       disconnect?.();
@@ -64,6 +87,11 @@ export function PluginFrame(props: {
           </div>
         }
       >
+        <Show when={loadedOffline()}>
+          <div class="plugin-offline muted">
+            <strong>{props.plugin.name}</strong> starts when the network is back. Its shared data is kept on this device and syncs then.
+          </div>
+        </Show>
         <Show when={generation() + 1} keyed>
           <iframe
             ref={mount}
@@ -71,6 +99,7 @@ export function PluginFrame(props: {
             sandbox="allow-scripts"
             title={props.plugin.name}
             referrerpolicy="no-referrer"
+            classList={{ hidden: loadedOffline() }}
           />
         </Show>
       </Show>

@@ -56,7 +56,33 @@ function SettingsForm(props: { plugin: CatalogPlugin }): JSX.Element {
   );
 }
 
-function PluginCard(props: { plugin: CatalogPlugin; sessionId: string; isOwner: boolean; managed: boolean }): JSX.Element {
+/** What the manager shows of a plugin's session KV. */
+export type SharedDataView = (pluginId: string) => { used: number; limit: number; entries: [string, unknown][] };
+
+function SharedData(props: { pluginId: string; view: SharedDataView }): JSX.Element {
+  const data = props.view(props.pluginId);
+  return (
+    <details class="shared-data">
+      <summary>
+        Shared data in this session: {data.used} of {data.limit} bytes, {data.entries.length} entries
+      </summary>
+      <dl>
+        <For each={data.entries}>
+          {([key, value]) => (
+            <>
+              <dt>{key}</dt>
+              <dd>
+                <code class="shared-value">{JSON.stringify(value).slice(0, 200)}</code>
+              </dd>
+            </>
+          )}
+        </For>
+      </dl>
+    </details>
+  );
+}
+
+function PluginCard(props: { plugin: CatalogPlugin; sessionId: string; isOwner: boolean; managed: boolean; sharedData: SharedDataView }): JSX.Element {
   const [reviewing, setReviewing] = createSignal(false);
   const enabled = () => userEnabledPlugins().includes(props.plugin.id);
   async function toggleManaged(on: boolean): Promise<void> {
@@ -119,13 +145,20 @@ function PluginCard(props: { plugin: CatalogPlugin; sessionId: string; isOwner: 
       </div>
       <Show when={enabled() || props.managed}>
         <SettingsForm plugin={props.plugin} />
+        <SharedData pluginId={props.plugin.id} view={props.sharedData} />
       </Show>
     </li>
   );
 }
 
 /** The plugin manager dialog. */
-export function PluginManager(props: { sessionId: string; isOwner: boolean; managed: readonly string[]; onClose: () => void }): JSX.Element {
+export function PluginManager(props: {
+  sessionId: string;
+  isOwner: boolean;
+  managed: readonly string[];
+  sharedData: SharedDataView;
+  onClose: () => void;
+}): JSX.Element {
   return (
     <div class="overlay" role="dialog" aria-label="Plugins" onClick={(e) => e.target === e.currentTarget && props.onClose()}>
       <section class="card dialog plugin-manager">
@@ -137,7 +170,15 @@ export function PluginManager(props: { sessionId: string; isOwner: boolean; mana
         </header>
         <ul class="plugin-list">
           <For each={catalog().plugins} fallback={<li class="muted">No plugins discovered.</li>}>
-            {(plugin) => <PluginCard plugin={plugin} sessionId={props.sessionId} isOwner={props.isOwner} managed={props.managed.includes(plugin.id)} />}
+            {(plugin) => (
+              <PluginCard
+                plugin={plugin}
+                sessionId={props.sessionId}
+                isOwner={props.isOwner}
+                managed={props.managed.includes(plugin.id)}
+                sharedData={props.sharedData}
+              />
+            )}
           </For>
         </ul>
         <Show when={catalog().errors.length > 0}>

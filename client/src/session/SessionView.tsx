@@ -157,6 +157,7 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
                       plugin={plugin()}
                       bridge={runtime.bridge}
                       visible={openPluginId() === pluginId && plugin().contributions.panels.length > 0}
+                      online={runtime.online()}
                       failure={runtime.ui.failures()[pluginId]}
                       onFail={(reason) => runtime.ui.fail(pluginId, reason)}
                       onRestart={() => runtime.ui.clearFailure(pluginId)}
@@ -177,7 +178,13 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
         <ActionPalette actions={actions()} onClose={() => setPaletteOpen(false)} />
       </Show>
       <Show when={managerOpen()}>
-        <PluginManager sessionId={props.sessionId} isOwner={isOwner()} managed={runtime.model.managedPlugins()} onClose={() => setManagerOpen(false)} />
+        <PluginManager
+          sessionId={props.sessionId}
+          isOwner={isOwner()}
+          managed={runtime.model.managedPlugins()}
+          sharedData={runtime.sharedData}
+          onClose={() => setManagerOpen(false)}
+        />
       </Show>
     </div>
   );

@@ -5,7 +5,7 @@
  * services it answers from. The session view renders from it; tests and the
  * benchmark drive it through the UI.
  */
-import { createMemo, createSignal, type Accessor } from "solid-js";
+import { createEffect, createMemo, createSignal, type Accessor } from "solid-js";
 import { sessionDocName, type SessionId, type StatusLabel } from "@taiku/engine";
 import { apiRequest } from "../api/apiRequest";
 import type { Auth } from "../api/authStore";
@@ -36,6 +36,8 @@ export interface SessionRuntime {
   readonly plugins: Accessor<readonly CatalogPlugin[]>;
   /** Open plugin KV documents, reactive. */
   readonly kvDocs: Accessor<readonly SyncedDoc[]>;
+  /** A plugin's session KV as shown in the plugin manager: live bytes and entries. */
+  sharedData(pluginId: string): { used: number; limit: number; entries: [string, unknown][] };
   /** Whether the browser reports a network. */
   readonly online: Accessor<boolean>;
   sendChat(text: string): void;
@@ -82,6 +84,12 @@ export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor
     setKvDocs([...kvs.values()].map((kv) => kv.synced));
     return created;
   }
+
+  // Every plugin this client runs keeps its session KV open, even while its frame
+  // cannot load (offline), so its changes persist and sync on reconnect.
+  createEffect(() => {
+    for (const plugin of plugins()) kvFor(plugin.id);
+  });
 
   const services: HostServices = {
     sessionId,
@@ -151,6 +159,10 @@ export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor
     plugins,
     kvDocs,
     online,
+    sharedData(pluginId) {
+      const { kv } = kvFor(pluginId);
+      return { used: kv.liveBytes(), limit: kv.limit, entries: kv.entries() };
+    },
     sendChat,
     runAction(pluginId, actionId) {
       if (ui.disabledActions().has(`${pluginId}/${actionId}`)) return;
