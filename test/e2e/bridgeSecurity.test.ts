@@ -1,0 +1,130 @@
+/**
+ * The bridge's promises, checked from inside a real sandboxed plugin frame
+ * (the `probe` fixture plugin, installed as a local plugin): permissions
+ * hold, forged window messages do nothing, plugin links cannot run script,
+ * and a misbehaving plugin is stopped without taking the session down.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Frame } from "playwright-core";
+import { launchUser, type BrowserUser } from "./support/browserUser";
+import { startE2eServer, type E2eServer } from "./support/startE2eServer";
+
+const PROBE = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures", "probe");
+
+declare global {
+  interface Window {
+    probe: {
+      writeToShell(shellId: string, data: string): Promise<void>;
+      getPluginData(key: string): Promise<unknown>;
+      setPluginData(key: string, value: unknown): Promise<void>;
+      setLabels(labels: { id: string; text: string; href?: string }[]): Promise<void>;
+    };
+  }
+}
+
+describe("the bridge in a real browser", () => {
+  let server: E2eServer;
+  let ada: BrowserUser;
+  let probe: Frame;
+
+  beforeAll(async () => {
+    server = await startE2eServer([PROBE]);
+    ada = await launchUser(server.url, "ada");
+    await ada.createSession("Bridge checks");
+    await ada.enablePlugin("probe");
+    probe = await ada.openPanel("probe", "probe");
+  }, 120_000);
+
+  afterAll(async () => {
+    await ada?.close();
+    await server?.stop();
+  });
+
+  it("a plugin without terminal.write calling writeToShell gets permission_denied", async () => {
+    const outcome = await probe.evaluate(() =>
+      window.probe.writeToShell("any-shell", "rm -rf ~\n").then(
+        () => "written",
+        (error: { code?: string }) => error.code,
+      ),
+    );
+    expect(outcome).toBe("permission_denied");
+  });
+
+  it("a forged postMessage from a foreign frame, or on a plugin's window, is ignored", async () => {
+    const request = (key: string) => ({ type: "taiku:request", id: `forged-${key}`, method: "setPluginData", params: { key, value: true } });
+    await ada.page.evaluate((message) => {
+      const foreign = document.createElement("iframe");
+      foreign.name = "foreign";
+      foreign.srcdoc = "<p>foreign</p>";
+      document.body.append(foreign);
+      foreign.addEventListener("load", () => {
+        const channel = new MessageChannel();
+        const replies: unknown[] = [];
+        channel.port1.onmessage = (event) => replies.push(event.data);
+        (foreign.contentWindow as Window & { replies?: unknown[] }).replies = replies;
+        foreign.contentWindow?.parent.postMessage(message, "*", [channel.port2]);
+      });
+    }, request("forged-foreign"));
+    await probe.evaluate((message) => window.parent.postMessage(message, "*"), request("forged-window"));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    const foreign = ada.page.frame({ name: "foreign" });
+    expect(await foreign?.evaluate(() => (window as Window & { replies?: unknown[] }).replies?.length)).toBe(0);
+    expect(await probe.evaluate(() => window.probe.getPluginData("forged-foreign"))).toBeNull();
+    expect(await probe.evaluate(() => window.probe.getPluginData("forged-window"))).toBeNull();
+    await probe.evaluate(() => window.probe.setPluginData("real", 1));
+    expect(await probe.evaluate(() => window.probe.getPluginData("real"))).toBe(1);
+  });
+
+  it("a label with a javascript: link renders as text; an https link opens safely", async () => {
+    await probe.evaluate(() =>
+      window.probe.setLabels([
+        { id: "evil", text: "click me", href: "javascript:document.title='pwned'" },
+        { id: "data", text: "data link", href: "data:text/html,<script>alert(1)</script>" },
+        { id: "docs", text: "docs", href: "https://docs.example/taiku" },
+      ]),
+    );
+    const evil = ada.page.locator('.status-label[data-plugin="probe"][data-label="evil"]');
+    await evil.waitFor();
+    expect(await evil.evaluate((el) => el.tagName)).toBe("SPAN");
+    expect(await evil.getAttribute("href")).toBeNull();
+    await evil.click();
+    expect(await ada.page.title()).toBe("taiku");
+    expect(await ada.page.locator('.status-label[data-label="data"]').evaluate((el) => el.tagName)).toBe("SPAN");
+    const docs = ada.page.locator('.status-label[data-plugin="probe"][data-label="docs"]');
+    expect(await docs.evaluate((el) => el.tagName)).toBe("A");
+    expect(await docs.getAttribute("rel")).toBe("noopener noreferrer");
+    expect(await docs.getAttribute("target")).toBe("_blank");
+    await ada.screenshot("status-bar-labels");
+  });
+
+  it("a plugin that floods the bridge is stopped, its panel says so, and the session keeps working", async () => {
+    await probe.evaluate(() => {
+      for (let i = 0; i < 20_000; i++) void window.probe.getPluginData("k").catch(() => undefined);
+    });
+    await ada.page.waitForSelector('.plugin-frame[data-plugin="probe"] .plugin-error:has-text("flooding")');
+    await ada.screenshot("plugin-stopped");
+    await ada.page.fill("input[name=chat]", "still here");
+    await ada.page.click(".chat >> text=Send");
+    await ada.page.waitForSelector(".chat-message >> text=still here");
+
+    await ada.page.click('.plugin-frame[data-plugin="probe"] >> text=Restart plugin');
+    probe = await ada.pluginFrame("probe");
+    expect(await probe.evaluate(() => window.probe.getPluginData("real"))).toBe(1);
+  });
+
+  it("a plugin that hangs does not freeze the session", async () => {
+    await probe.evaluate(() => {
+      setTimeout(() => {
+        for (;;) {
+          // spin forever
+        }
+      }, 0);
+    });
+    await ada.page.fill("input[name=chat]", "not frozen");
+    await ada.page.click(".chat >> text=Send");
+    await ada.page.waitForSelector(".chat-message >> text=not frozen", { timeout: 5000 });
+  });
+});
