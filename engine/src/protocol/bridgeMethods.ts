@@ -10,7 +10,11 @@
  * `{ update }` (what the plugin's replica lacks), and `kv.update { update }`
  * applies a plugin's local Yjs update to its own session KV document. The
  * host sends remote changes to the plugin as `kv:update` events
- * (`{ update: Uint8Array }`). Updates travel as `Uint8Array`.
+ * (`{ update: Uint8Array }`). Updates travel as `Uint8Array`. The host applies
+ * a `kv.update` without a quota check of its own: the SDK judged it before
+ * sending, refusing it would leave the plugin's replica diverged, and the
+ * relay arbitrates (a compensation then comes back as `kv:update`, with a
+ * `kv:rejected` event).
  */
 import type { BridgeValue, JsonValue } from "./bridgeValue";
 import type {

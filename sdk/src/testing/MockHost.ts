@@ -244,7 +244,7 @@ export class MockHost {
     const admitted = admitRequest(request, this.permissions);
     const refusal = admitted.error ?? this.#rejects.get(request.method);
     if (admitted.error !== undefined || refusal !== undefined) {
-      const { code, message } = refusal ?? { code: ErrorCode.Internal, message: "refused" };
+      const { code, message } = admitted.error ?? (refusal as { code: ErrorCodeValue; message: string });
       this.calls.push({ method: request.method, params: request.params, error: code });
       this.#answer(request.method, createErrorResponse(request.id, code, message));
       return;
