@@ -23,7 +23,7 @@ export function createApp(services: Services, routes: readonly Route[], pluginRo
   app.use(api.allowedMethods({ throw: true }));
   if (pluginRouter !== undefined) {
     app.use(pluginRouter.routes());
-    app.use(pluginRouter.allowedMethods());
+    app.use(pluginRouter.allowedMethods({ throw: true }));
   }
   app.use(staticClient(services.config.clientDir));
   app.on("error", (error: unknown) => services.logger.error({ err: error }, "unhandled Koa error"));

@@ -9,12 +9,17 @@ let stranger: { token: string };
 let sid: SessionId;
 
 beforeAll(async () => {
-  t = await startTestServer({ allowedOrigins: ["http://localhost:5173"] });
+  t = await startTestServer({ allowedOrigins: ["http://localhost:5173"] }, { stubRelay: true });
   owner = await t.signUp("owner");
   stranger = await t.signUp("stranger");
   sid = (await t.call("POST", "/api/sessions", { token: owner.token, body: { title: "s" } })).json.sessionId;
 });
 afterAll(() => t.stop());
+
+function admitted(): Array<{ doc: string; peer: unknown }> {
+  if (t.stub === undefined) throw new Error("started without the stub relay");
+  return t.stub.admitted;
+}
 
 /** Opens a sync socket; resolves "open" or the HTTP status of the refusal. */
 function tryConnect(path: string, headers: Record<string, string> = {}): Promise<"open" | number> {
@@ -36,7 +41,7 @@ describe("sync admission", () => {
   it("admits a member to the session document and its KV documents, naming the peer to the relay", async () => {
     expect(await tryConnect(`/sync/sessions/${sid}?token=${owner.token}`)).toBe("open");
     expect(await tryConnect(`/sync/sessions/${sid}/kv/notes?token=${owner.token}`)).toBe("open");
-    expect(t.relay.admitted.slice(-2)).toEqual([
+    expect(admitted().slice(-2)).toEqual([
       { doc: `sessions/${sid}`, peer: { userId: owner.userId, name: "owner" } },
       { doc: `sessions/${sid}/kv/notes`, peer: { userId: owner.userId, name: "owner" } },
     ]);
@@ -48,11 +53,11 @@ describe("sync admission", () => {
   });
 
   it("refuses a non-member with 403 and an unknown session with 404", async () => {
-    const before = t.relay.admitted.length;
+    const before = admitted().length;
     expect(await tryConnect(`/sync/sessions/${sid}?token=${stranger.token}`)).toBe(403);
     expect(await tryConnect(`/sync/sessions/${sid}/kv/notes?token=${stranger.token}`)).toBe(403);
     expect(await tryConnect(`/sync/sessions/nope?token=${owner.token}`)).toBe(404);
-    expect(t.relay.admitted.length).toBe(before);
+    expect(admitted().length).toBe(before);
   });
 
   it("refuses names that are not documents with 404", async () => {

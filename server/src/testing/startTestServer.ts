@@ -1,9 +1,10 @@
 /**
- * Starts a real taiku HTTP server for tests: a real LevelDB database in a
- * fresh temp folder, port 0 on 127.0.0.1, silent logs. The relay is the
- * {@link createStubRelay} stand-in and the event store the engine's
- * in-memory one, for tests of the HTTP side alone. Also small helpers to
- * call the API with `fetch`.
+ * Starts a real taiku server for tests: a real LevelDB database in a fresh
+ * temp folder, port 0 on 127.0.0.1, silent logs, the real relay and event
+ * store (exactly what `createTaikuServer` builds). With `{ stubRelay: true }`
+ * the relay is the {@link createStubRelay} stand-in instead, for tests that
+ * need to see what the relay was handed. Also small helpers to call the API
+ * with `fetch`.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -13,12 +14,16 @@ import pino from "pino";
 import { createMemoryEventStore, type EventStore, type UserId } from "@taiku/engine";
 import { assembleServer, type TaikuServer } from "../assembleServer";
 import { createConfig, type TaikuConfigOverrides } from "../config";
+import { createTaikuServer } from "../createTaikuServer";
+import type { Relay } from "../sync/relayTypes";
 import { createStubRelay, type StubRelay } from "./stubRelay";
 
 /** A running test server. */
 export interface TestServer {
   readonly server: TaikuServer;
-  readonly relay: StubRelay;
+  readonly relay: Relay;
+  /** The stub relay, when started with `{ stubRelay: true }`. */
+  readonly stub: StubRelay | undefined;
   readonly events: EventStore;
   readonly dataDir: string;
   /** `http://127.0.0.1:<port>` */
@@ -48,8 +53,14 @@ export interface CallResult {
   readonly headers: Headers;
 }
 
+/** Options for {@link startTestServer}. */
+export interface TestServerOptions {
+  /** Use the stub relay and an in-memory event store instead of the real ones. */
+  readonly stubRelay?: boolean;
+}
+
 /** Starts a server; `overrides` adjust the configuration (limits especially). */
-export async function startTestServer(overrides: TaikuConfigOverrides = {}): Promise<TestServer> {
+export async function startTestServer(overrides: TaikuConfigOverrides = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "taiku-http-"));
   const config = createConfig({
     host: "127.0.0.1",
@@ -60,11 +71,18 @@ export async function startTestServer(overrides: TaikuConfigOverrides = {}): Pro
     sdkBundlePath: path.join(dataDir, "sdk", "plugin-sdk.js"),
     ...overrides,
   });
-  const db = new Level<string, string>(path.join(dataDir, "db"));
-  await db.open();
-  const events = createMemoryEventStore();
-  const relay = createStubRelay();
-  const server = assembleServer({ config, logger: pino({ level: "silent" }), db, events, relay, onClose: () => db.close() });
+  const logger = pino({ level: "silent" });
+  let server: TaikuServer;
+  let stub: StubRelay | undefined;
+  if (options.stubRelay === true) {
+    const db = new Level<string, string>(path.join(dataDir, "stub-db"));
+    await db.open();
+    stub = createStubRelay();
+    server = assembleServer({ config, logger, db, events: createMemoryEventStore(), relay: stub, onClose: () => db.close() });
+  } else {
+    server = await createTaikuServer({ config, logger });
+  }
+  const { relay, events } = server.services;
   const { port } = await server.listen();
   const url = `http://127.0.0.1:${port}`;
 
@@ -85,6 +103,7 @@ export async function startTestServer(overrides: TaikuConfigOverrides = {}): Pro
   return {
     server,
     relay,
+    stub,
     events,
     dataDir,
     url,

@@ -28,10 +28,19 @@ async function invite(sid: SessionId): Promise<string> {
   return answer.json.code as string;
 }
 
-function sessionDoc(sid: SessionId): Y.Doc {
-  const doc = t.relay.docs.get(sessionDocName(sid));
-  if (doc === undefined) throw new Error("no session document");
-  return doc;
+/** A top-level map of the session document, as the relay holds it. */
+function sessionMap(sid: SessionId, name: "members" | "plugins"): Promise<Record<string, unknown>> {
+  return t.relay.read(sessionDocName(sid), (doc) => doc.getMap(name).toJSON());
+}
+
+/** Gives the session a KV document with one entry, through the relay. */
+async function writeKv(sid: SessionId): Promise<void> {
+  await t.relay.transact(kvDocName(sid, "notes" as PluginId), (doc) => doc.getMap("kv").set("k", "v"));
+}
+
+/** The session's KV documents that have events in the store. */
+function kvDocs(sid: SessionId): Promise<string[]> {
+  return t.events.listDocs(`sessions/${sid}/kv/`);
 }
 
 describe("sessions", () => {
@@ -54,7 +63,7 @@ describe("sessions", () => {
 
   it("writes the owner into the session document's members map", async () => {
     const sid = await createSession();
-    expect(sessionDoc(sid).getMap("members").toJSON()).toEqual({ [owner.userId]: { name: "owner", role: "owner" } });
+    expect(await sessionMap(sid, "members")).toEqual({ [owner.userId]: { name: "owner", role: "owner" } });
   });
 
   it("lets an invited user join, after which they see the session and appear in the members map", async () => {
@@ -65,7 +74,7 @@ describe("sessions", () => {
     expect(joined.json.members).toContainEqual({ userId: guest.userId, name: "guest", role: "member" });
     const list = await t.call("GET", "/api/sessions", { token: guest.token });
     expect(list.json.sessions.map((s: { sessionId: string }) => s.sessionId)).toContain(sid);
-    expect(sessionDoc(sid).getMap("members").get(guest.userId)).toEqual({ name: "guest", role: "member" });
+    expect((await sessionMap(sid, "members"))[guest.userId]).toEqual({ name: "guest", role: "member" });
   });
 
   it("refuses a wrong invite code, and a code for another session, with 404", async () => {
@@ -82,6 +91,7 @@ describe("sessions", () => {
 
   it("keeps a session from non-members and anonymous callers on every session route", async () => {
     const sid = await createSession();
+    await writeKv(sid);
     const routes: Array<[string, string, unknown?]> = [
       ["GET", `/api/sessions/${sid}`],
       ["POST", `/api/sessions/${sid}/invites`],
@@ -100,7 +110,7 @@ describe("sessions", () => {
     }
     const list = await t.call("GET", "/api/sessions", { token: stranger.token });
     expect(list.json.sessions.map((s: { sessionId: string }) => s.sessionId)).not.toContain(sid);
-    expect(t.relay.ended).not.toContain(sid);
+    expect(await kvDocs(sid)).toEqual([`sessions/${sid}/kv/notes`]);
   });
 
   it("answers 404 for a session that does not exist and 400 for a malformed session id", async () => {
@@ -112,6 +122,7 @@ describe("sessions", () => {
 
   it("lets only the owner invite, end the session and change its plugins", async () => {
     const sid = await createSession();
+    await writeKv(sid);
     await t.call("POST", `/api/sessions/${sid}/join`, { token: guest.token, body: { code: await invite(sid) } });
     for (const [method, route] of [
       ["POST", `/api/sessions/${sid}/invites`],
@@ -122,16 +133,19 @@ describe("sessions", () => {
       const answer = await t.call(method, route, { token: guest.token });
       expect(answer.status, `${method} ${route}`).toBe(403);
     }
-    expect(t.relay.ended).not.toContain(sid);
+    expect(await kvDocs(sid)).toHaveLength(1);
+    expect(await sessionMap(sid, "plugins")).toEqual({});
   });
 
   it("ends a session: the relay deletes its KV documents, info shows it ended, joining is refused", async () => {
     const sid = await createSession();
     const code = await invite(sid);
+    await writeKv(sid);
+    expect(await kvDocs(sid)).toHaveLength(1);
     const ended = await t.call("POST", `/api/sessions/${sid}/end`, { token: owner.token });
     expect(ended.status).toBe(200);
     expect(ended.json.ended).toBe(true);
-    expect(t.relay.ended).toContain(sid);
+    expect(await kvDocs(sid)).toEqual([]);
     const info = await t.call("GET", `/api/sessions/${sid}`, { token: owner.token });
     expect(info.json.ended).toBe(true);
     const join = await t.call("POST", `/api/sessions/${sid}/join`, { token: guest.token, body: { code } });
@@ -160,17 +174,17 @@ describe("session-managed plugins", () => {
     expect(on.json).toEqual({ pluginId: "notes", enabled: true, enabledBy: owner.userId, enabledAt: expect.any(String) });
     const seen = await t.call("GET", `/api/sessions/${sid}/plugins/notes`, { token: guest.token });
     expect(seen.json.enabled).toBe(true);
-    expect(sessionDoc(sid).getMap("plugins").get("notes")).toEqual({ enabledBy: owner.userId, enabledAt: on.json.enabledAt });
+    expect((await sessionMap(sid, "plugins")).notes).toEqual({ enabledBy: owner.userId, enabledAt: on.json.enabledAt });
     const removed = await t.call("DELETE", `/api/sessions/${sid}/plugins/notes`, { token: owner.token });
     expect(removed.json.enabled).toBe(false);
-    expect(sessionDoc(sid).getMap("plugins").has("notes")).toBe(false);
+    expect(await sessionMap(sid, "plugins")).toEqual({});
   });
 
   it("refuses a malformed plugin id with 400", async () => {
     const sid = await createSession();
     const answer = await t.call("PUT", `/api/sessions/${sid}/plugins/Not_A_Plugin`, { token: owner.token });
     expect(answer.status).toBe(400);
-    expect(sessionDoc(sid).getMap("plugins").size).toBe(0);
+    expect(await sessionMap(sid, "plugins")).toEqual({});
   });
 });
 
