@@ -4,11 +4,12 @@
  * - `taiku serve` — run the server (`HOST`, `PORT`, `TAIKU_DATA_DIR`, `LOG_LEVEL`)
  * - `taiku user add <name> [--password <password>]` — register a user
  * - `taiku plugin add <folder>` · `taiku plugin list` · `taiku plugin remove <id>`
- * - `taiku share <sid>` — share shells into a session (not available yet)
+ * - `taiku share <sid> [--fs] [--server URL] [--token TOKEN]` — share shells (and files) into a session
  */
 import { runPluginCommand } from "./cli/runPluginCommand";
 import { runServe } from "./cli/runServe";
 import { runUserAdd } from "./cli/runUserAdd";
+import { runShare } from "./share/runShare";
 
 const HELP = `taiku — a live collaboration session that plugins extend
 
@@ -18,7 +19,8 @@ usage:
   taiku plugin add <folder>                     install a plugin package (symlinked)
   taiku plugin list                             list bundled and installed plugins
   taiku plugin remove <id>                      uninstall a local plugin
-  taiku share <sessionId>                       share shells into a session (not available yet)
+  taiku share <sessionId> [--fs] [--server URL] [--token TOKEN]
+                                                share shells (and, with --fs, files) into a session
 
 environment: HOST (127.0.0.1), PORT (7300), TAIKU_DATA_DIR (./.taiku), LOG_LEVEL (info)
 `;
@@ -56,8 +58,7 @@ export async function runCli(args: readonly string[]): Promise<number> {
     case "plugin":
       return runPluginCommand(rest);
     case "share":
-      process.stderr.write("taiku share is not available yet in this build\n");
-      return 1;
+      return runShare(rest);
     case undefined:
     case "help":
     case "--help":

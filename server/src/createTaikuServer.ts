@@ -12,6 +12,7 @@ import { assembleServer, type TaikuServer } from "./assembleServer";
 import { createLogger } from "./logger";
 import { createPluginRoutes } from "./plugins";
 import { createLevelEventStore, openLevel } from "./store";
+import { withSessionEvents } from "./shells/withSessionEvents";
 import { createRelay } from "./sync/createRelay";
 
 export type { TaikuServer } from "./assembleServer";
@@ -30,7 +31,7 @@ export async function createTaikuServer(options: CreateTaikuServerOptions): Prom
   await mkdir(path.join(config.dataDir, "plugins"), { recursive: true });
   const db = await openLevel(path.join(config.dataDir, "db"));
   const events = createLevelEventStore(db.sublevel("events"));
-  const relay = createRelay({ store: events, logger, maxKvDocsPerSession: config.limits.maxKvDocsPerSession });
+  const relay = withSessionEvents(logger, (extensions) => createRelay({ store: events, logger, maxKvDocsPerSession: config.limits.maxKvDocsPerSession, extensions }));
   const pluginRouter = createPluginRoutes({
     bundledDir: config.bundledPluginsDir,
     dataDir: config.dataDir,

@@ -3,6 +3,7 @@
  * server mounts exactly these; `scripts/api-docs.ts` documents exactly these.
  */
 import type { Route } from "../defineRoute";
+import { postActivityRoute } from "./activityRoutes";
 import { loginRoute, registerRoute } from "./authRoutes";
 import { kvHistoryRoute } from "./kvHistoryRoute";
 import { deletePluginFileRoute, getPluginFileRoute, listPluginFilesRoute, putPluginFileRoute } from "./pluginFileRoutes";
@@ -32,6 +33,7 @@ export const allRoutes: readonly Route[] = [
   putSessionPluginRoute,
   deleteSessionPluginRoute,
   kvHistoryRoute,
+  postActivityRoute,
   listUserKvRoute,
   getUserKvRoute,
   putUserKvRoute,

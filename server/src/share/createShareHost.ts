@@ -1,0 +1,225 @@
+/**
+ * The host side of `taiku share`: joins a session document as a participant
+ * (a y-websocket provider over `ws`, with `?token=`), announces itself with
+ * `host:hello`, runs shared shells as real pseudo-terminals, writes each one
+ * into the session document's `shells` map, streams their output as batched
+ * `shell:data`, and acts on what the relay routes to it: input, resizes,
+ * open and close requests, and (with `fs`) file requests confined to the
+ * working directory.
+ *
+ * After a relay restart the provider reconnects; the host then announces
+ * itself and its running shells again and rewrites their `shells` entries,
+ * so the shells carry on. Input only ever arrives through the relay, which
+ * accepted this socket and the viewer's as members of the session.
+ */
+import os from "node:os";
+import WebSocket from "ws";
+import { WebsocketProvider } from "y-websocket";
+import * as Y from "yjs";
+import {
+  MAX_SHELL_DATA,
+  MESSAGE_TAIKU_EVENT,
+  decodeSessionEventPayload,
+  encodeSessionEvent,
+  sessionDocName,
+  sessionEvent,
+  type SessionEvent,
+  type SessionId,
+} from "@taiku/engine";
+import { SharedShell, type ShellDescription } from "./sharedShell";
+import { WorkspaceFiles } from "./workspaceFiles";
+
+/** Options of {@link createShareHost}. */
+export interface ShareHostOptions {
+  /** `http://host:port` of the taiku server. */
+  readonly server: string;
+  readonly token: string;
+  readonly sessionId: SessionId;
+  /** The shared folder: shells start here and `--fs` serves it (default the process's working directory). */
+  readonly cwd?: string;
+  /** Answer file requests for `cwd`. */
+  readonly fs?: boolean;
+  /** Shells to open once connected (default 1). */
+  readonly initialShells?: number;
+  /** The program shells run (default `$SHELL`). */
+  readonly shell?: string;
+  /** Its arguments. */
+  readonly shellArgs?: readonly string[];
+  /** How this machine is named to others (default `<user>@<hostname>`). */
+  readonly hostName?: string;
+  /** Progress and problems, one line each. */
+  readonly log?: (line: string) => void;
+}
+
+/** A running share. */
+export interface ShareHost {
+  readonly doc: Y.Doc;
+  readonly provider: WebsocketProvider;
+  /** Running shells by id. */
+  readonly shells: ReadonlyMap<string, SharedShell>;
+  /** Resolves once connected, welcomed and the initial shells are open. */
+  readonly ready: Promise<void>;
+  /** Opens another shell. */
+  openShell(size?: { cols?: number; rows?: number }): SharedShell;
+  /** Closes every shell and leaves the session (its shells become `closed`). */
+  close(): Promise<void>;
+}
+
+/** `<user>@<hostname>` of this machine. */
+export function defaultHostName(): string {
+  let user: string;
+  try {
+    user = os.userInfo().username;
+  } catch (cause) {
+    // No passwd entry for this uid (containers): fall back to the environment.
+    user = process.env.USER ?? `uid-${process.getuid?.() ?? "unknown"}`;
+    if (!(cause instanceof Error)) throw cause;
+  }
+  return `${user}@${os.hostname()}`;
+}
+
+/** Starts sharing into a session. */
+export function createShareHost(options: ShareHostOptions): ShareHost {
+  const cwd = options.cwd ?? process.cwd();
+  const host = options.hostName ?? defaultHostName();
+  const log = options.log ?? (() => undefined);
+  const doc = new Y.Doc();
+  const shellsMap = doc.getMap<unknown>("shells");
+  const shells = new Map<string, SharedShell>();
+  const files = options.fs ? WorkspaceFiles.open(cwd) : undefined;
+  const wsBase = options.server.replace(/^http/, "ws").replace(/\/+$/, "");
+  const provider = new WebsocketProvider(`${wsBase}/sync`, sessionDocName(options.sessionId), doc, {
+    params: { token: options.token },
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    maxBackoffTime: 2000,
+    disableBc: true,
+  });
+  let closed = false;
+  let welcomed: () => void = () => undefined;
+  const welcome = new Promise<void>((resolve) => (welcomed = resolve));
+
+  function sendEvent(event: SessionEvent): boolean {
+    const socket = provider.ws;
+    if (!provider.wsconnected || socket === null || socket.readyState !== socket.OPEN) return false;
+    socket.send(encodeSessionEvent(event) as Uint8Array<ArrayBuffer>);
+    return true;
+  }
+
+  function buffered(): number {
+    return provider.ws?.bufferedAmount ?? 0;
+  }
+
+  function writeEntry(description: ShellDescription, status: "running" | "exited" | "closed"): void {
+    const { shellId, title, cwd: dir, host: machine, cols, rows } = description;
+    shellsMap.set(shellId, { id: shellId, title, cwd: dir, host: machine, status, cols, rows });
+  }
+
+  function announce(shell: SharedShell): void {
+    sendEvent(sessionEvent("shell:open", shell.describe()));
+  }
+
+  function openShell(size: { cols?: number; rows?: number } = {}): SharedShell {
+    const shell = SharedShell.start({
+      cwd,
+      host,
+      ...size,
+      ...(options.shell === undefined ? {} : { shell: options.shell }),
+      ...(options.shellArgs === undefined ? {} : { args: options.shellArgs }),
+      sink: (self) => ({
+        send: (data) => {
+          for (let at = 0; at < data.length; at += MAX_SHELL_DATA) {
+            if (!sendEvent(sessionEvent("shell:data", { shellId: self.id, data: data.slice(at, at + MAX_SHELL_DATA) }))) return false;
+          }
+          return true;
+        },
+        buffered,
+      }),
+      onExit: (self, code) => {
+        shells.delete(self.id);
+        sendEvent(sessionEvent("shell:exit", { shellId: self.id, code }));
+        writeEntry(self.describe(), "exited");
+        log(`shell ${self.id} exited (${code ?? "signal"})`);
+      },
+    });
+    shells.set(shell.id, shell);
+    announce(shell);
+    writeEntry(shell.describe(), "running");
+    log(`shell ${shell.id} is shared`);
+    return shell;
+  }
+
+  async function answerFiles(event: Extract<SessionEvent, { type: "fs:request" }>): Promise<void> {
+    const { id } = event.data;
+    const outcome = files === undefined
+      ? { error: { code: "unavailable" as const, message: "this host does not share files" } }
+      : await (await files).answer(event.data);
+    sendEvent(sessionEvent("fs:response", "error" in outcome ? { id, error: outcome.error } : { id, result: outcome.result }));
+  }
+
+  function receive(event: SessionEvent): void {
+    switch (event.type) {
+      case "host:welcome":
+        provider.awareness.setLocalStateField("user", { userId: event.data.userId, name: host, colour: "#22c55e", host: true });
+        return welcomed();
+      case "shell:input":
+        return shells.get(event.data.shellId)?.write(event.data.data);
+      case "shell:resize":
+        return shells.get(event.data.shellId)?.resize(event.data.cols, event.data.rows);
+      case "shell:close-request":
+        return shells.get(event.data.shellId)?.kill();
+      case "shell:open-request":
+        if (!closed) openShell(event.data);
+        return;
+      case "fs:request":
+        answerFiles(event).catch((error: unknown) => log(`answering a file request failed: ${String(error)}`));
+        return;
+      default:
+        return;
+    }
+  }
+
+  provider.messageHandlers[MESSAGE_TAIKU_EVENT] = (_encoder, decoder) => {
+    const decoded = decodeSessionEventPayload(decoder.arr.subarray(decoder.pos));
+    if (decoded.error !== undefined) return log(`ignoring a malformed event from the relay: ${decoded.error}`);
+    receive(decoded.event);
+  };
+
+  provider.on("status", ({ status }) => {
+    log(`relay ${status}`);
+    if (status !== "connected") return;
+    sendEvent(sessionEvent("host:hello", { fs: files !== undefined, host }));
+    for (const shell of shells.values()) announce(shell);
+  });
+  provider.on("sync", (synced) => {
+    if (!synced) return;
+    doc.transact(() => {
+      for (const shell of shells.values()) writeEntry(shell.describe(), "running");
+    });
+  });
+  provider.awareness.setLocalStateField("user", { name: host, colour: "#22c55e", host: true });
+
+  const ready = (async () => {
+    await welcome;
+    const count = options.initialShells ?? 1;
+    for (let i = shells.size; i < count; i++) openShell();
+  })();
+
+  return {
+    doc,
+    provider,
+    shells,
+    ready,
+    openShell,
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const shell of [...shells.values()]) {
+        writeEntry(shell.describe(), "closed");
+        shell.kill();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}

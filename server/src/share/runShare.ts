@@ -1,0 +1,62 @@
+/**
+ * `taiku share <sessionId> [--fs] [--server URL] [--token TOKEN]`: shares
+ * shells from this machine into a session until interrupted. The server
+ * defaults to `$TAIKU_SERVER`, else `http://$HOST:$PORT` (127.0.0.1:7300);
+ * the token to `$TAIKU_TOKEN`. `--fs` also answers file requests for the
+ * working directory.
+ */
+import { isSessionId, type SessionId } from "@taiku/engine";
+import { createShareHost } from "./createShareHost";
+
+/** Parsed `taiku share` arguments, or a usage problem. */
+export type ShareArgs =
+  | { readonly sessionId: SessionId; readonly fs: boolean; readonly server: string; readonly token: string }
+  | { readonly error: string };
+
+const USAGE = "usage: taiku share <sessionId> [--fs] [--server URL] [--token TOKEN]";
+
+/** Reads `taiku share` arguments (after `share`) with the environment as fallback. */
+export function parseShareArgs(args: readonly string[], env: NodeJS.ProcessEnv = process.env): ShareArgs {
+  let sessionId: string | undefined;
+  let fs = false;
+  let server = env.TAIKU_SERVER ?? `http://${env.HOST ?? "127.0.0.1"}:${env.PORT ?? "7300"}`;
+  let token = env.TAIKU_TOKEN;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const [flag, inline] = arg.startsWith("--") ? (arg.split("=", 2) as [string, string | undefined]) : [arg, undefined];
+    const value = (): string | undefined => inline ?? args[++i];
+    if (flag === "--fs") fs = true;
+    else if (flag === "--server") server = value() ?? "";
+    else if (flag === "--token") token = value();
+    else if (flag.startsWith("--")) return { error: `unknown option ${flag}\n${USAGE}` };
+    else if (sessionId === undefined) sessionId = arg;
+    else return { error: `unexpected argument ${arg}\n${USAGE}` };
+  }
+  if (sessionId === undefined || !isSessionId(sessionId)) return { error: `a session id is required\n${USAGE}` };
+  if (!/^https?:\/\/[^\s]+$/.test(server)) return { error: `--server must be an http(s) URL\n${USAGE}` };
+  if (token === undefined || token === "") return { error: `a token is required: --token TOKEN or TAIKU_TOKEN\n${USAGE}` };
+  return { sessionId, fs, server, token };
+}
+
+/** Runs `taiku share`; resolves with the exit code once interrupted. */
+export async function runShare(args: readonly string[]): Promise<number> {
+  const parsed = parseShareArgs(args);
+  if ("error" in parsed) {
+    process.stderr.write(`${parsed.error}\n`);
+    return 2;
+  }
+  const share = createShareHost({ ...parsed, log: (line) => process.stderr.write(`taiku share: ${line}\n`) });
+  share.provider.on("closed", ({ code, reason }) => {
+    process.stderr.write(`taiku share: the relay refused this session (${code} ${reason})\n`);
+    void share.close().then(() => process.exit(1));
+  });
+  await share.ready;
+  process.stderr.write(`taiku share: sharing ${process.cwd()} into session ${parsed.sessionId}${parsed.fs ? " (files too)" : ""}; Ctrl-C to stop\n`);
+  return new Promise<number>((resolve) => {
+    const stop = () => {
+      void share.close().then(() => resolve(0));
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+}

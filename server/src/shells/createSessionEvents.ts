@@ -1,0 +1,251 @@
+/**
+ * The session event channel, as a relay extension owning message type 101
+ * (`MESSAGE_TAIKU_EVENT`). On the sockets of a session document
+ * `sessions/<sid>` it:
+ *
+ * - relays shell output from the host CLI that runs the shell to everyone
+ *   else, keeping a bounded ring buffer per shell that a joiner receives
+ *   first (`shell:data` with `backlog: true`);
+ * - routes viewers' shell input, resizes and close requests to the host that
+ *   owns the shell, open requests to a host, and file requests to the host
+ *   started with `--fs` (answering `unavailable` when there is none);
+ * - announces `user:join` / `user:leave`, relays custom plugin events, and
+ *   emits `agent:activity` for the activity route;
+ * - when a host's socket closes, marks its shells `closed` in the session
+ *   document (a server-authored change) and emits `shell:exit`.
+ *
+ * Every socket reaching an extension is a member's (the HTTP side authorised
+ * the upgrade). A frame that does not decode, a frame on a KV document's
+ * socket, or a frame its sender may not send (a viewer forging shell output,
+ * anyone forging relay events) throws, and the relay closes that socket only.
+ */
+import type { Logger } from "pino";
+import {
+  MESSAGE_TAIKU_EVENT,
+  decodeSessionEventPayload,
+  encodeSessionEvent,
+  isPluginEventType,
+  parseDocName,
+  sessionDocName,
+  sessionEvent,
+  ErrorCode,
+  type SessionEvent,
+  type SessionEventMap,
+  type SessionId,
+} from "@taiku/engine";
+import type { Relay, RelayExtension, RelaySocket } from "../sync/relayTypes";
+import { FsRequestRouter } from "./fsRequestRouter";
+import { SessionChannel } from "./sessionChannel";
+import { DEFAULT_SHELL_BUFFER_CHARS } from "./shellOutputBuffer";
+
+/** Entries the session document's `activity` array keeps (the oldest go first). */
+export const MAX_ACTIVITY_ENTRIES = 1000;
+
+/** Options of {@link createSessionEvents}. */
+export interface SessionEventsOptions {
+  readonly logger: Logger;
+  /** Output kept per shell, in UTF-16 code units (default 256 Ki). */
+  readonly bufferChars?: number;
+  /** Buffers of ended shells kept per session for late joiners (default 16). */
+  readonly keepEndedShells?: number;
+}
+
+/** One agent activity entry as stored in the session document's `activity` array. */
+export type ActivityEntry = SessionEventMap["agent:activity"];
+
+/** The session event channel: the relay extension plus what the HTTP side calls. */
+export interface SessionEvents {
+  /** Pass to `createRelay({ extensions })`. */
+  readonly extension: RelayExtension;
+  /** Gives the channel the relay it writes server-authored changes through; call once, right after `createRelay`. */
+  attach(relay: Relay): void;
+  /** Sends an event to every socket on the session document. */
+  emit(sessionId: SessionId, event: SessionEvent): void;
+  /** Appends an entry to the session document's `activity` array, then emits `agent:activity`. */
+  appendActivity(sessionId: SessionId, entry: ActivityEntry): Promise<void>;
+  /** The recent output of a shell (empty when unknown). */
+  shellOutput(sessionId: SessionId, shellId: string): string;
+}
+
+/** Creates the session event channel. */
+export function createSessionEvents(options: SessionEventsOptions): SessionEvents {
+  const { logger } = options;
+  const bufferChars = options.bufferChars ?? DEFAULT_SHELL_BUFFER_CHARS;
+  const keepEnded = options.keepEndedShells ?? 16;
+  const channels = new Map<SessionId, SessionChannel>();
+  const fs = new FsRequestRouter((requester, response) => requester.send(encodeSessionEvent(sessionEvent("fs:response", response))));
+  let relay: Relay | undefined;
+
+  function sessionOf(socket: RelaySocket): SessionId | undefined {
+    const parsed = parseDocName(socket.doc);
+    return parsed?.kind === "session" ? parsed.sessionId : undefined;
+  }
+
+  function channelOf(socket: RelaySocket): SessionChannel | undefined {
+    const sessionId = sessionOf(socket);
+    return sessionId === undefined ? undefined : channels.get(sessionId);
+  }
+
+  function broadcast(channel: SessionChannel, event: SessionEvent, except?: RelaySocket): void {
+    const frame = encodeSessionEvent(event);
+    for (const socket of channel.sockets) if (socket !== except) socket.send(frame);
+  }
+
+  function send(socket: RelaySocket, event: SessionEvent): void {
+    socket.send(encodeSessionEvent(event));
+  }
+
+  /** Marks shells `closed` in the session document unless a host runs them again by then. */
+  function markClosed(channel: SessionChannel, shellIds: readonly string[]): void {
+    if (relay === undefined || shellIds.length === 0) return;
+    relay
+      .transact(sessionDocName(channel.sessionId), (doc) => {
+        const shells = doc.getMap<unknown>("shells");
+        for (const shellId of shellIds) {
+          const entry = shells.get(shellId);
+          if (channel.ownerOf(shellId) !== undefined || typeof entry !== "object" || entry === null) continue;
+          shells.set(shellId, { ...(entry as Record<string, unknown>), status: "closed" });
+        }
+      })
+      .catch((error: unknown) => logger.warn({ err: error, session: channel.sessionId }, "marking a departed host's shells closed failed"));
+  }
+
+  function requireHost(channel: SessionChannel, socket: RelaySocket, type: string) {
+    const host = channel.hostOf(socket);
+    if (host === undefined) throw new Error(`${type} is sent by a host CLI after host:hello`);
+    return host;
+  }
+
+  function requireOwner(channel: SessionChannel, socket: RelaySocket, type: string, shellId: string) {
+    const host = requireHost(channel, socket, type);
+    if (channel.ownerOf(shellId) !== host) throw new Error(`${type}: shell ${shellId} is not this host's`);
+    return host;
+  }
+
+  function handle(channel: SessionChannel, socket: RelaySocket, event: SessionEvent): void {
+    if (isPluginEventType(event.type)) return broadcast(channel, event, socket);
+    const builtin = event as Exclude<SessionEvent, { type: `plugin:${string}:${string}` }>;
+    switch (builtin.type) {
+      case "host:hello": {
+        channel.addHost(socket, builtin.data.fs, builtin.data.host);
+        return send(socket, sessionEvent("host:welcome", { userId: socket.peer.userId, name: socket.peer.name }));
+      }
+      case "shell:open": {
+        const host = requireHost(channel, socket, builtin.type);
+        const problem = channel.claimShell(host, builtin.data.shellId);
+        if (problem !== undefined) throw new Error(problem.error);
+        return broadcast(channel, builtin, socket);
+      }
+      case "shell:data": {
+        requireOwner(channel, socket, builtin.type, builtin.data.shellId);
+        if (builtin.data.backlog !== undefined) throw new Error("only the relay replays a backlog");
+        channel.bufferOf(builtin.data.shellId)?.append(builtin.data.data);
+        return broadcast(channel, builtin, socket);
+      }
+      case "shell:exit": {
+        const host = requireOwner(channel, socket, builtin.type, builtin.data.shellId);
+        channel.releaseShell(host, builtin.data.shellId);
+        channel.pruneBuffers(keepEnded);
+        return broadcast(channel, builtin, socket);
+      }
+      case "fs:response": {
+        requireHost(channel, socket, builtin.type);
+        const problem = fs.settle(socket, builtin.data);
+        if (problem !== undefined) throw new Error(problem.error);
+        return;
+      }
+      case "shell:input":
+      case "shell:resize":
+      case "shell:close-request": {
+        const owner = channel.ownerOf(builtin.data.shellId);
+        if (owner !== undefined) send(owner.socket, builtin);
+        return;
+      }
+      case "shell:open-request": {
+        const host = channel.shellHost();
+        if (host !== undefined) send(host.socket, builtin);
+        return;
+      }
+      case "fs:request": {
+        const host = channel.fsHost();
+        if (host === undefined) {
+          return send(socket, sessionEvent("fs:response", { id: builtin.data.id, error: { code: ErrorCode.Unavailable, message: "no host in this session shares its files (taiku share --fs)" } }));
+        }
+        const opened = fs.open(socket, host.socket, builtin.data.id);
+        if ("response" in opened) return send(socket, sessionEvent("fs:response", opened.response));
+        return send(host.socket, sessionEvent("fs:request", { ...builtin.data, id: opened.relayId }, builtin.ts));
+      }
+      case "host:welcome":
+      case "user:join":
+      case "user:leave":
+      case "agent:activity":
+        throw new Error(`only the relay sends ${builtin.type}`);
+    }
+  }
+
+  const extension: RelayExtension = {
+    name: "session events",
+    messageTypes: [MESSAGE_TAIKU_EVENT],
+
+    onOpen(socket) {
+      const sessionId = sessionOf(socket);
+      if (sessionId === undefined) return;
+      let channel = channels.get(sessionId);
+      if (channel === undefined) {
+        channel = new SessionChannel(sessionId, bufferChars);
+        channels.set(sessionId, channel);
+      }
+      const firstOfUser = !channel.hasOtherSocketOf(socket.peer.userId, socket);
+      channel.sockets.add(socket);
+      for (const { shellId, data } of channel.backlog()) send(socket, sessionEvent("shell:data", { shellId, data, backlog: true }));
+      if (firstOfUser) broadcast(channel, sessionEvent("user:join", { userId: socket.peer.userId, name: socket.peer.name }), socket);
+    },
+
+    onMessage(socket, _type, payload) {
+      const channel = channelOf(socket);
+      if (channel === undefined) throw new Error("session events travel on the session document's socket");
+      const decoded = decodeSessionEventPayload(payload);
+      if (decoded.error !== undefined) throw new Error(decoded.error);
+      handle(channel, socket, decoded.event);
+    },
+
+    onClose(socket) {
+      const channel = channelOf(socket);
+      if (channel === undefined || !channel.sockets.delete(socket)) return;
+      fs.dropSocket(socket);
+      const shells = channel.removeHost(socket);
+      for (const shellId of shells) broadcast(channel, sessionEvent("shell:exit", { shellId, code: null }));
+      markClosed(channel, shells);
+      channel.pruneBuffers(keepEnded);
+      if (!channel.hasOtherSocketOf(socket.peer.userId, socket)) {
+        broadcast(channel, sessionEvent("user:leave", { userId: socket.peer.userId, name: socket.peer.name }));
+      }
+      if (channel.sockets.size === 0) channels.delete(channel.sessionId);
+    },
+  };
+
+  function emit(sessionId: SessionId, event: SessionEvent): void {
+    const channel = channels.get(sessionId);
+    if (channel !== undefined) broadcast(channel, event);
+  }
+
+  return {
+    extension,
+    attach(target) {
+      relay = target;
+    },
+    emit,
+    async appendActivity(sessionId, entry) {
+      if (relay === undefined) throw new Error("the session event channel is not attached to a relay");
+      await relay.transact(sessionDocName(sessionId), (doc) => {
+        const activity = doc.getArray<unknown>("activity");
+        activity.push([{ ...entry }]);
+        if (activity.length > MAX_ACTIVITY_ENTRIES) activity.delete(0, activity.length - MAX_ACTIVITY_ENTRIES);
+      });
+      emit(sessionId, sessionEvent("agent:activity", entry, entry.ts));
+    },
+    shellOutput(sessionId, shellId) {
+      return channels.get(sessionId)?.bufferOf(shellId)?.contents() ?? "";
+    },
+  };
+}
