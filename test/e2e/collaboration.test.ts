@@ -144,7 +144,7 @@ describe("two users in one session", () => {
   it("the palette runs a plugin action, by its shortcut and by name", async () => {
     const before = await buildStatus(adaBuild);
     const cycle = ["running", "passing", "failing"];
-    const next = (status: string | null) => cycle[(cycle.indexOf(status ?? "") + 1) % cycle.length];
+    const next = (status: string | null): string => cycle[(cycle.indexOf(status ?? "") + 1) % cycle.length] ?? "running";
     await ada.page.click(".session-header h1");
     await ada.page.keyboard.press("Alt+Shift+B");
     await boBuild.waitForSelector(`#status[data-status=${next(before)}]`, { state: "attached" });

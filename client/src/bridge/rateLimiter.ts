@@ -49,3 +49,17 @@ export function createRateLimiter(limit: RateLimit, now: () => number = () => pe
     },
   };
 }
+
+/**
+ * The limit this client uses: {@link DEFAULT_RATE_LIMIT}, unless
+ * `localStorage["taiku:bridge-rate-limit"]` holds a complete override
+ * `{ perSecond, burst, floodAfter }` (for benchmarks and development).
+ */
+export function configuredRateLimit(storage: Pick<Storage, "getItem"> = localStorage): RateLimit {
+  const raw = storage.getItem("taiku:bridge-rate-limit");
+  if (raw === null) return DEFAULT_RATE_LIMIT;
+  const parsed: unknown = JSON.parse(raw);
+  const { perSecond, burst, floodAfter } = (typeof parsed === "object" && parsed !== null ? parsed : {}) as Record<string, unknown>;
+  const positive = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value) && value > 0;
+  return positive(perSecond) && positive(burst) && positive(floodAfter) ? { perSecond, burst, floodAfter } : DEFAULT_RATE_LIMIT;
+}

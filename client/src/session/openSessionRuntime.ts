@@ -12,6 +12,7 @@ import type { Auth } from "../api/authStore";
 import type { SessionInfo } from "../api/taikuApi";
 import { createBridgeHost, type BridgeHost } from "../bridge/bridgeHost";
 import type { HostServices } from "../bridge/hostServices";
+import { configuredRateLimit } from "../bridge/rateLimiter";
 import { openPluginKv, type PluginKv } from "../kv/openPluginKv";
 import { catalog, findPlugin, type CatalogPlugin } from "../plugins/pluginCatalog";
 import { readSecret, readSettings, userEnabledPlugins, writeSetting } from "../plugins/pluginPreferences";
@@ -119,6 +120,7 @@ export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor
   };
 
   const bridge = createBridgeHost(services, {
+    rateLimit: configuredRateLimit(),
     onFailure: ({ pluginId, reason }) => {
       ui.fail(pluginId, reason);
       showToast(`Stopped: ${reason}`, "error", findPlugin(pluginId)?.name ?? pluginId);
