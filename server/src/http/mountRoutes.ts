@@ -64,6 +64,7 @@ async function answer(route: Route, ctx: Context, services: Services): Promise<v
     throw new HttpError(ErrorCode.Internal, "the server produced an invalid response");
   }
   ctx.type = "application/json";
+  if (route.path.startsWith("/api/")) ctx.set("Cache-Control", "no-store");
   ctx.body = checked.data;
 }
 

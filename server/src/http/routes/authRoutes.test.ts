@@ -16,6 +16,7 @@ describe("sign-up and login", () => {
     const login = await t.call("POST", "/api/login", { body: { name: "ada", password: "analytical engine" } });
     expect(login.status).toBe(200);
     expect(login.json).toEqual({ token: expect.any(String), userId: created.json.userId });
+    expect(login.headers.get("cache-control")).toBe("no-store");
   });
 
   it("stores an scrypt hash with a per-user salt, never the password", async () => {
