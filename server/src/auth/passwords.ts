@@ -47,7 +47,10 @@ export async function verifyPassword(password: string, stored: PasswordHash): Pr
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-/** A hash of a random password, checked against when a login names no user, so timing does not tell. */
-export const DUMMY_HASH_PROMISE: Promise<PasswordHash> = Promise.resolve().then(() =>
-  hashPassword(randomBytes(16).toString("base64")),
-);
+let dummy: Promise<PasswordHash> | undefined;
+
+/** A hash of a random password (made once, on first use), checked against when a login names no user, so timing does not tell. */
+export function dummyHash(): Promise<PasswordHash> {
+  dummy ??= hashPassword(randomBytes(16).toString("base64"));
+  return dummy;
+}

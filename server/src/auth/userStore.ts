@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import type { UserId } from "@taiku/engine";
 import { jsonSublevel, type JsonSublevel, type TaikuDatabase } from "../data/database";
 import { KeyedLock } from "../data/keyedLock";
-import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword, type PasswordHash } from "./passwords";
+import { dummyHash, hashPassword, verifyPassword, type PasswordHash } from "./passwords";
 
 /** A user as stored. */
 export interface UserRecord {
@@ -58,7 +58,7 @@ export class UserStore {
     const userId = await this.names.get(name.normalize("NFC").toLowerCase());
     const record = userId === undefined ? undefined : await this.users.get(userId);
     if (record === undefined) {
-      await verifyPassword(password, await DUMMY_HASH_PROMISE);
+      await verifyPassword(password, await dummyHash());
       return undefined;
     }
     return (await verifyPassword(password, record.password)) ? { userId: record.userId, name: record.name } : undefined;
