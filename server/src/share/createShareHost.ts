@@ -137,7 +137,7 @@ export function createShareHost(options: ShareHostOptions): ShareHost {
       onExit: (self, code) => {
         shells.delete(self.id);
         sendEvent(sessionEvent("shell:exit", { shellId: self.id, code }));
-        writeEntry(self.describe(), "exited");
+        writeEntry(self.describe(), closed ? "closed" : "exited");
         log(`shell ${self.id} exited (${code ?? "signal"})`);
       },
     });
