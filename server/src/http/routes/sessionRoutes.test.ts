@@ -58,6 +58,7 @@ describe("sessions", () => {
       createdAt: expect.any(String),
       ended: false,
       members: [{ userId: owner.userId, name: "owner", role: "owner" }],
+      plugins: [],
     });
   });
 
@@ -174,6 +175,7 @@ describe("session-managed plugins", () => {
     expect(on.json).toEqual({ pluginId: "notes", enabled: true, enabledBy: owner.userId, enabledAt: expect.any(String) });
     const seen = await t.call("GET", `/api/sessions/${sid}/plugins/notes`, { token: guest.token });
     expect(seen.json.enabled).toBe(true);
+    expect((await t.call("GET", `/api/sessions/${sid}`, { token: guest.token })).json.plugins).toEqual(["notes"]);
     expect((await sessionMap(sid, "plugins")).notes).toEqual({ enabledBy: owner.userId, enabledAt: on.json.enabledAt });
     const removed = await t.call("DELETE", `/api/sessions/${sid}/plugins/notes`, { token: owner.token });
     expect(removed.json.enabled).toBe(false);

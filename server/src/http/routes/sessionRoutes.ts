@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { SessionId } from "@taiku/engine";
 import { defineRoute } from "../defineRoute";
 import { forbidden, notFound } from "../httpError";
-import { sessionIdSchema, sessionParams, timestampSchema, userIdSchema } from "../schemas";
+import { pluginIdSchema, sessionIdSchema, sessionParams, timestampSchema, userIdSchema } from "../schemas";
 import type { Services } from "../services";
 import type { SessionRecord } from "../../data/sessionStore";
 import { mirrorMembers, requireMember, requireOwner } from "./sessionAccess";
@@ -20,6 +20,7 @@ const summarySchema = z.object({
 
 const infoSchema = summarySchema.extend({
   members: z.array(z.object({ userId: userIdSchema, name: z.string(), role: z.enum(["owner", "member"]) })),
+  plugins: z.array(pluginIdSchema).meta({ description: "Ids of the session-managed plugins" }),
 });
 
 function summary(record: SessionRecord): z.input<typeof summarySchema> {
@@ -31,7 +32,7 @@ async function info(record: SessionRecord, services: Services): Promise<z.input<
   const members = await Promise.all(
     record.members.map(async (m) => ({ userId: m.userId, role: m.role, name: (await services.users.get(m.userId))?.name ?? "unknown" })),
   );
-  return { ...summary(record), members };
+  return { ...summary(record), members, plugins: record.plugins.map((p) => p.pluginId) };
 }
 
 /** `POST /api/sessions`: create a session; the caller owns it. */
@@ -73,7 +74,7 @@ export const sessionInfoRoute = defineRoute(
     method: "GET",
     path: "/api/sessions/:sid",
     auth: "user",
-    summary: "Session info: id, title, owner, members with names, creation time, whether it ended (members only).",
+    summary: "Session info: id, title, owner, members with names, creation time, whether it ended, session-managed plugins (members only).",
     request: { params: sessionParams },
     response: { status: 200, body: infoSchema },
   },
