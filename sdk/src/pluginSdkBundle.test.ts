@@ -3,7 +3,9 @@
  * renders a host page that puts the plugin in an
  * `<iframe sandbox="allow-scripts">` (opaque origin, no same-origin access)
  * and speaks the bridge protocol over a transferred `MessagePort`. The
- * plugin imports `/sdk/plugin-sdk.js` built by `sdk/scripts/build.mjs`.
+ * plugin imports `/sdk/plugin-sdk.js` built by `sdk/scripts/build.mjs`. The
+ * second test runs the complete plugin of docs/plugins/building.md, taken
+ * from the page as written.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -16,6 +18,7 @@ import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 const buildScript = resolve(dirname(fileURLToPath(import.meta.url)), "../scripts/build.mjs");
+const pluginFromDocsScript = resolve(dirname(fileURLToPath(import.meta.url)), "../scripts/plugin-from-docs.mjs");
 const FLAGS = [
   "--headless",
   "--no-sandbox",
@@ -28,14 +31,15 @@ const FLAGS = [
 ];
 
 /** The host page: answers a few methods like the real host and records what the plugin did. */
-const HOST_PAGE = `<!doctype html><meta charset="utf-8"><title>host</title><body>
+const hostPage = (pluginSrc: string): string => `<!doctype html><meta charset="utf-8"><title>host</title><body>
 <script>
-window.record = { requests: [] };
+window.record = { requests: [], badges: [] };
 const frame = document.createElement("iframe");
 frame.sandbox = "allow-scripts";
-frame.src = "/plugin.html";
+frame.src = ${JSON.stringify(pluginSrc)};
 frame.addEventListener("load", () => {
   const channel = new MessageChannel();
+  window.runAction = (actionId) => channel.port1.postMessage({ type: "taiku:event", event: { type: "action:run", data: { actionId }, ts: Date.now() } });
   channel.port1.onmessage = (event) => {
     const request = event.data;
     window.record.requests.push({ method: request.method, params: request.params });
@@ -46,6 +50,7 @@ frame.addEventListener("load", () => {
     else if (request.method === "kv.update") answer(null);
     else if (request.method === "writeToShell") fail("permission_denied", "writeToShell needs terminal.write");
     else if (request.method === "showToast") { answer(null); window.record.done = request.params.message; }
+    else if (request.method === "setBadge") { answer(null); window.record.badges.push(request.params.badge); }
     else fail("method_not_found", request.method);
   };
   frame.contentWindow.postMessage(
@@ -84,9 +89,18 @@ beforeAll(async () => {
   const build = spawnSync(process.execPath, [buildScript, bundleFile], { encoding: "utf8" });
   expect(build.status, build.stderr).toBe(0);
   const bundle = await readFile(bundleFile);
+  const { writeDocsPlugin } = (await import(pluginFromDocsScript)) as { writeDocsPlugin: (dir: string) => Promise<string[]> };
+  await writeDocsPlugin(join(workDir, "checklist"));
+  const checklist = {
+    html: await readFile(join(workDir, "checklist/index.html")),
+    js: await readFile(join(workDir, "checklist/checklist.js")),
+  };
   server = createServer((request, response) => {
     const routes: Record<string, [string, string | Buffer]> = {
-      "/host.html": ["text/html", HOST_PAGE],
+      "/host.html": ["text/html", hostPage("/plugin.html")],
+      "/checklist-host.html": ["text/html", hostPage("/checklist/index.html")],
+      "/checklist/index.html": ["text/html", checklist.html],
+      "/checklist/checklist.js": ["text/javascript", checklist.js],
       "/plugin.html": ["text/html", PLUGIN_PAGE],
       "/sdk/plugin-sdk.js": ["text/javascript", bundle],
     };
@@ -133,4 +147,31 @@ it("a sandboxed plain-HTML plugin runs on the built SDK module: calls, typed err
     "showToast",
   ]);
   expect(errors).toEqual([]);
+});
+
+it("the checklist plugin from building.md works in a sandboxed frame: add, tick, clear", async () => {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  await page.goto(`${baseUrl}/checklist-host.html`);
+  const frame = page.frameLocator("iframe");
+  await frame.locator("#text").fill("Review the release notes");
+  await frame.locator("#add-button").click();
+  await frame.locator("#text").fill("Book the demo room");
+  await frame.locator("#text").press("Enter");
+  await expect.poll(async () => (await frame.locator("#items li").allTextContents()).sort()).toEqual([" Book the demo room", " Review the release notes"]);
+  const badges = () => page.evaluate(() => (window as unknown as { record: { badges: unknown[] } }).record.badges);
+  await expect.poll(async () => (await badges()).at(-1)).toBe(2);
+  await frame.locator("#items li", { hasText: "Review the release notes" }).locator("input[type=checkbox]").check();
+  await expect.poll(async () => (await badges()).at(-1)).toBe(1);
+  await expect.poll(() => frame.locator("#items li.done").count()).toBe(1);
+  await page.evaluate(() => (window as unknown as { runAction: (id: string) => void }).runAction("clear-done"));
+  await expect.poll(() => frame.locator("#items li").allTextContents()).toEqual([" Book the demo room"]);
+  const methods = await page.evaluate(() => (window as unknown as { record: { requests: { method: string }[] } }).record.requests.map((r) => r.method));
+  expect(methods.filter((method) => method === "kv.update").length).toBe(4);
+  expect(errors).toEqual([]);
+  await page.close();
 });
