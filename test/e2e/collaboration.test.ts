@@ -141,6 +141,30 @@ describe("two users in one session", () => {
     expect(await bo.page.locator(".toast").count()).toBe(0);
   });
 
+  it("two offline writes that fit alone but not together: the relay undoes one, tells its writer, and both converge", async () => {
+    const [adaNotes, boNotes] = await Promise.all([ada.openPanel("notes", "notes"), bo.openPanel("notes", "notes")]);
+    const before = await notesText(adaNotes);
+    await Promise.all([ada.context.setOffline(true), bo.context.setOffline(true)]);
+    await adaNotes.fill("#notes", before + "a".repeat(40_000));
+    await boNotes.fill("#notes", "b".repeat(40_000) + before);
+    expect(await adaNotes.inputValue("#notes")).toHaveLength(before.length + 40_000);
+    expect(await boNotes.inputValue("#notes")).toHaveLength(before.length + 40_000);
+
+    await ada.context.setOffline(false);
+    await ada.page.waitForSelector(".connection[data-state=saved]", { timeout: 10_000 });
+    await bo.context.setOffline(false);
+    await bo.page.waitForSelector(".toast:has-text('Notes'):has-text('undid')", { timeout: 10_000 });
+    await bo.screenshot("relay-compensation-toast");
+    const texts = await eventually(
+      () => Promise.all([notesText(adaNotes), notesText(boNotes)]),
+      ([a, b]) => a === b,
+      10_000,
+    );
+    expect(texts[1]).toBe(texts[0]);
+    expect(texts[0]).toBe(before + "a".repeat(40_000));
+    expect(await ada.page.locator(".toast:has-text('undid')").count()).toBe(0);
+  }, 60_000);
+
   it("the palette runs a plugin action, by its shortcut and by name", async () => {
     const before = await buildStatus(adaBuild);
     const cycle = ["running", "passing", "failing"];

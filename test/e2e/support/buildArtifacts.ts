@@ -1,7 +1,8 @@
 /**
- * Builds what the browser tests serve: the client (`client/dist`, as the
- * server serves it at `/`) and the plugin SDK as one ES module (served at
- * `/sdk/plugin-sdk.js`). Each is built once per process.
+ * Builds what the browser tests serve: the client (served at `/`) and the
+ * plugin SDK as one ES module (served at `/sdk/plugin-sdk.js`), both into a
+ * temp folder of this process, so test files running in parallel never
+ * overwrite each other's build. Built once per process.
  */
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
@@ -16,7 +17,8 @@ let built: Promise<{ clientDir: string; sdkBundlePath: string }> | undefined;
 
 async function buildAll(): Promise<{ clientDir: string; sdkBundlePath: string }> {
   const clientRoot = path.join(REPO_ROOT, "client");
-  await build({ root: clientRoot, configFile: path.join(clientRoot, "vite.config.ts"), logLevel: "error" });
+  const outDir = await mkdtemp(path.join(os.tmpdir(), "taiku-client-"));
+  await build({ root: clientRoot, configFile: path.join(clientRoot, "vite.config.ts"), logLevel: "error", build: { outDir, emptyOutDir: true } });
   const sdkDir = await mkdtemp(path.join(os.tmpdir(), "taiku-sdk-"));
   await build({
     configFile: false,
@@ -29,7 +31,7 @@ async function buildAll(): Promise<{ clientDir: string; sdkBundlePath: string }>
       lib: { entry: path.join(REPO_ROOT, "sdk", "src", "index.ts"), formats: ["es"], fileName: () => "plugin-sdk.js" },
     },
   });
-  return { clientDir: path.join(clientRoot, "dist"), sdkBundlePath: path.join(sdkDir, "plugin-sdk.js") };
+  return { clientDir: outDir, sdkBundlePath: path.join(sdkDir, "plugin-sdk.js") };
 }
 
 /** Builds the client and the SDK bundle (once) and returns where they are. */
