@@ -14,7 +14,15 @@ export async function runServe(env: NodeJS.ProcessEnv = process.env): Promise<nu
   const config = loadConfig(env);
   const logger = createLogger(config.logLevel);
   const server = await createTaikuServer({ config, logger });
-  const { port } = await server.listen();
+  let port: number;
+  try {
+    ({ port } = await server.listen());
+  } catch (error) {
+    await server.close();
+    if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+    process.stderr.write(`${config.host}:${config.port} is already in use: stop what is using it, or set PORT to another port\n`);
+    return 1;
+  }
   process.stdout.write(`taiku is serving http://${config.host}:${port} (data in ${config.dataDir})\n`);
   return new Promise((resolve) => {
     let stopping = false;
