@@ -17,7 +17,7 @@ export const MIN_FRAME_GAP_MS = 1;
 /** How often a paused batcher checks whether the socket drained, in milliseconds. */
 export const PAUSED_POLL_MS = 2;
 /** Output waiting (here plus the socket's buffer) above which the source is paused. */
-export const HIGH_WATER = 1024 * 1024;
+export const HIGH_WATER = 4 * 1024 * 1024;
 
 /** What a batcher needs from its surroundings. */
 export interface BatchSink {
@@ -36,7 +36,7 @@ export class OutputBatcher {
   private timer: NodeJS.Timeout | undefined;
   private paused = false;
   private timerDue = 0;
-  private lastFlush = 0;
+  private lastFlush = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly sink: BatchSink) {}
 

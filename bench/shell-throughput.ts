@@ -1,0 +1,156 @@
+/**
+ * Shell output throughput through the relay: `head -c <N>M /dev/zero | base64`
+ * in a shell shared by the host CLI (in this process), relayed by a taiku
+ * server (a child process running `taiku serve`) to one viewer socket.
+ * Reports MB/s of shell output received by the viewer, the relay's CPU time
+ * (from /proc, before and after), and how long a small custom event between
+ * two other members takes to cross the relay during the flood (whether the
+ * session stays responsive).
+ *
+ * Run: `node --import tsx bench/shell-throughput.ts [--mb 50]`.
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import WebSocket from "ws";
+import { MESSAGE_TAIKU_EVENT, decodeSessionEvent, encodeSessionEvent, type SessionId } from "@taiku/engine";
+import { createShareHost } from "../server/src/share/createShareHost";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const mbArg = process.argv.indexOf("--mb");
+const MEGABYTES = mbArg > 0 ? Number(process.argv[mbArg + 1]) : 50;
+const TICKS_PER_SECOND = 100;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+    probe.on("error", reject);
+  });
+}
+
+/** User plus system CPU seconds of a process, from /proc/<pid>/stat. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+async function call(base: string, method: string, route: string, token?: string, body?: unknown): Promise<any> {
+  const response = await fetch(base + route, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return response.json();
+}
+
+function viewer(base: string, sessionId: SessionId, token: string): Promise<WebSocket> {
+  const ws = new WebSocket(`${base.replace("http", "ws")}/sync/sessions/${sessionId}?token=${token}`);
+  ws.binaryType = "nodebuffer";
+  return new Promise((resolve, reject) => {
+    ws.once("open", () => resolve(ws));
+    ws.once("error", reject);
+  });
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function main(): Promise<void> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "taiku-shell-bench-"));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const relay = spawn(process.execPath, [path.join(ROOT, "server/bin/taiku.mjs"), "serve"], {
+    env: { ...process.env, HOST: "127.0.0.1", PORT: String(port), TAIKU_DATA_DIR: dataDir, LOG_LEVEL: "warn" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  try {
+    for (let i = 0; ; i++) {
+      const up = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+      if (up) break;
+      if (i > 200) throw new Error("the relay did not start");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await call(base, "POST", "/api/users", undefined, { name: "bench", password: "bench password" });
+    const { token } = await call(base, "POST", "/api/login", undefined, { name: "bench", password: "bench password" });
+    const { sessionId } = await call(base, "POST", "/api/sessions", token, { title: "shell throughput" });
+    const host = createShareHost({ server: base, token, sessionId, shell: "bash", shellArgs: ["--norc", "--noprofile"], hostName: "bench@host" });
+    await host.ready;
+    const shellId = [...host.shells.keys()][0] as string;
+
+    const reader = await viewer(base, sessionId, token);
+    const pinger = await viewer(base, sessionId, token);
+    const ponger = await viewer(base, sessionId, token);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    let received = 0;
+    let tail = "";
+    const marker = "__DONE__42";
+    const done = new Promise<void>((resolve) => {
+      reader.on("message", (data: Buffer) => {
+        if (data[0] !== MESSAGE_TAIKU_EVENT) return;
+        const decoded = decodeSessionEvent(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+        if (decoded.error !== undefined || decoded.event.type !== "shell:data" || decoded.event.data.shellId !== shellId) return;
+        received += decoded.event.data.data.length;
+        tail = (tail + decoded.event.data.data).slice(-64);
+        if (tail.includes(marker)) resolve();
+      });
+    });
+    const latencies: number[] = [];
+    ponger.on("message", (data: Buffer) => {
+      if (data[0] !== MESSAGE_TAIKU_EVENT || data.byteLength > 512) return;
+      const decoded = decodeSessionEvent(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      if (decoded.error === undefined && decoded.event.type === "plugin:bench:ping") latencies.push(Date.now() - (decoded.event.data as { sent: number }).sent);
+    });
+    const pings = setInterval(() => pinger.send(encodeSessionEvent({ type: "plugin:bench:ping", data: { sent: Date.now() }, ts: Date.now() })), 50);
+
+    const cpuBefore = cpuSeconds(relay.pid as number);
+    const selfBefore = process.cpuUsage();
+    const started = performance.now();
+    const command = `head -c ${MEGABYTES}M /dev/zero | base64; echo __DONE__$((6*7))\r`;
+    reader.send(encodeSessionEvent({ type: "shell:input", data: { shellId, data: command }, ts: Date.now() }));
+    await done;
+    const seconds = (performance.now() - started) / 1000;
+    const cpuAfter = cpuSeconds(relay.pid as number);
+    const self = process.cpuUsage(selfBefore);
+    clearInterval(pings);
+
+    const outputMB = received / 1e6;
+    const result = {
+      benchmark: "shell-throughput",
+      inputMB: MEGABYTES * 1.048576,
+      outputMB: Number(outputMB.toFixed(1)),
+      seconds: Number(seconds.toFixed(2)),
+      mbPerSecond: Number((outputMB / seconds).toFixed(1)),
+      relayCpuSeconds: Number((cpuAfter - cpuBefore).toFixed(2)),
+      relayCpuPercent: Number(((100 * (cpuAfter - cpuBefore)) / seconds).toFixed(0)),
+      eventLatencyMs: { samples: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies) },
+      hostAndViewersCpuSeconds: Number(((self.user + self.system) / 1e6).toFixed(2)),
+      cores: os.cpus().length,
+    };
+    console.log("| shell output through the relay | value |");
+    console.log("|---|---|");
+    console.log(`| output received | ${result.outputMB} MB in ${result.seconds} s |`);
+    console.log(`| throughput | ${result.mbPerSecond} MB/s |`);
+    console.log(`| relay CPU | ${result.relayCpuSeconds} s (${result.relayCpuPercent}% of one core) |`);
+    console.log(`| custom event latency during the flood | p50 ${result.eventLatencyMs.p50} ms, p99 ${result.eventLatencyMs.p99} ms, max ${result.eventLatencyMs.max} ms (${result.eventLatencyMs.samples} samples) |`);
+    console.log(JSON.stringify(result));
+    for (const ws of [reader, pinger, ponger]) ws.close();
+    await host.close();
+  } finally {
+    relay.kill("SIGTERM");
+    await new Promise((resolve) => relay.once("exit", resolve));
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
