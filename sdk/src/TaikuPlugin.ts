@@ -28,6 +28,7 @@ import {
 } from "@taiku/engine";
 import type * as Y from "yjs";
 import { BridgeClient, type EventHandler } from "./bridgeClient";
+import type { TypedEvent } from "./typedEvent";
 import { BridgeError } from "./errors";
 import { openSharedDoc } from "./sharedDoc";
 
@@ -35,16 +36,6 @@ import { openSharedDoc } from "./sharedDoc";
 export interface TaikuPluginOptions {
   /** Milliseconds to wait for each answer before rejecting with `TimeoutError`; 10,000 by default. */
   readonly timeout?: number;
-}
-
-/** An event of a built-in type, with its data typed. */
-export interface TypedEvent<T extends keyof TaikuEventMap> {
-  /** The event type. */
-  readonly type: T;
-  /** The event's payload. */
-  readonly data: TaikuEventMap[T];
-  /** Milliseconds since the epoch when the event happened. */
-  readonly ts: number;
 }
 
 /** The default request timeout in milliseconds. */

@@ -69,6 +69,11 @@ export class BridgeClient {
     return (await this.linked).init;
   }
 
+  /** True once {@link close} was called. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** The `taiku:init` if it arrived, else `null`. */
   get init(): InitMessage | null {
     return this.link?.init ?? null;

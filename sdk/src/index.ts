@@ -4,7 +4,8 @@
  * is public.
  */
 export { TaikuPlugin, DEFAULT_TIMEOUT_MS } from "./TaikuPlugin";
-export type { TaikuPluginOptions, TypedEvent } from "./TaikuPlugin";
+export type { TaikuPluginOptions } from "./TaikuPlugin";
+export type { TypedEvent } from "./typedEvent";
 export { BridgeError, PermissionDeniedError, QuotaExceededError, NotFoundError, TimeoutError } from "./errors";
 export { API_VERSION, ErrorCode } from "@taiku/engine";
 export type {

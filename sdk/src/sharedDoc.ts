@@ -23,6 +23,7 @@ export async function openSharedDoc(client: BridgeClient): Promise<Y.Doc> {
     isRemote: (origin) => origin === FROM_HOST,
     send: (update) => {
       client.request("kv.update", { update }).catch((error: unknown) => {
+        if (client.isClosed) return;
         console.error("taiku plugin: a sharedDoc change did not reach the host", error);
       });
     },
