@@ -25,6 +25,10 @@ export interface TaikuLimits {
   readonly rateBurst: number;
   /** Token-bucket refill: sustained requests per second. */
   readonly ratePerSecond: number;
+  /** Sign-up and login attempts (each costs an scrypt hash) one address may burst. */
+  readonly authBurst: number;
+  /** Sign-up and login attempts per second, sustained, per address. */
+  readonly authPerSecond: number;
   /** Most KV documents one session may have loaded (passed to the relay). */
   readonly maxKvDocsPerSession: number;
   /** How long a login token stays valid, in milliseconds. */
@@ -67,6 +71,8 @@ export const DEFAULT_LIMITS: TaikuLimits = {
   jsonBodyBytes: 64 * 1024,
   rateBurst: 120,
   ratePerSecond: 30,
+  authBurst: 20,
+  authPerSecond: 2,
   maxKvDocsPerSession: 64,
   tokenTtlMs: 30 * DAY_MS,
   inviteTtlMs: 7 * DAY_MS,
@@ -107,7 +113,8 @@ function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
  * Reads the configuration from environment variables: `HOST`, `PORT`,
  * `TAIKU_DATA_DIR`, `LOG_LEVEL`, `TAIKU_ALLOWED_ORIGINS` (comma-separated),
  * `TAIKU_MAX_FILE_BYTES`, `TAIKU_MAX_PLUGIN_BYTES`, `TAIKU_MAX_PLUGIN_FILES`,
- * `TAIKU_RATE_BURST`, `TAIKU_RATE_PER_SECOND`, `TAIKU_MAX_KV_DOCS_PER_SESSION`.
+ * `TAIKU_RATE_BURST`, `TAIKU_RATE_PER_SECOND`, `TAIKU_AUTH_BURST`,
+ * `TAIKU_AUTH_PER_SECOND`, `TAIKU_MAX_KV_DOCS_PER_SESSION`.
  * Throws on a malformed number: a bad configuration should stop start-up.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): TaikuConfig {
@@ -118,6 +125,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TaikuConfig {
     ["pluginFileCount", "TAIKU_MAX_PLUGIN_FILES"],
     ["rateBurst", "TAIKU_RATE_BURST"],
     ["ratePerSecond", "TAIKU_RATE_PER_SECOND"],
+    ["authBurst", "TAIKU_AUTH_BURST"],
+    ["authPerSecond", "TAIKU_AUTH_PER_SECOND"],
     ["maxKvDocsPerSession", "TAIKU_MAX_KV_DOCS_PER_SESSION"],
   ];
   for (const [key, name] of numeric) {

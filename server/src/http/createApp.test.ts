@@ -46,6 +46,15 @@ describe("the app around the API", () => {
     expect(health.status).toBe(200);
   });
 
+  it("limits sign-up and login attempts per address more tightly, since each hashes a password", async () => {
+    t = await startTestServer({ limits: { authBurst: 3, authPerSecond: 0.1 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await t.call("POST", "/api/login", { body: { name: "x", password: "guessing" } })).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    expect((await t.call("POST", "/api/users", { body: { name: "late", password: "long password" } })).status).toBe(429);
+    expect((await t.call("GET", "/api/sessions")).status).toBe(401);
+  });
+
   it("reports relay figures and HTTP requests by route and status in Prometheus text", async () => {
     t = await startTestServer();
     await t.call("GET", "/api/sessions");

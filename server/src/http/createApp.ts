@@ -18,7 +18,9 @@ export function createApp(services: Services, routes: readonly Route[], pluginRo
   const { limits } = services.config;
   const api = mountRoutes(routes, services);
   app.use(errorMiddleware(services.logger, services.metrics));
-  app.use(rateLimitMiddleware(new RateLimiter(limits.rateBurst, limits.ratePerSecond)));
+  app.use(
+    rateLimitMiddleware(new RateLimiter(limits.rateBurst, limits.ratePerSecond), new RateLimiter(limits.authBurst, limits.authPerSecond)),
+  );
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: true }));
   if (pluginRouter !== undefined) {

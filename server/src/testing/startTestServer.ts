@@ -70,6 +70,8 @@ export async function startTestServer(overrides: TaikuConfigOverrides = {}, opti
     clientDir: path.join(dataDir, "client", "dist"),
     sdkBundlePath: path.join(dataDir, "sdk", "plugin-sdk.js"),
     ...overrides,
+    // Tests sign many users up from one address.
+    limits: { authBurst: 1000, ...overrides.limits },
   });
   const logger = pino({ level: "silent" });
   let server: TaikuServer;
