@@ -9,7 +9,8 @@
  *   `html` sample above it as the page, and must finish without an error;
  * - a `json` sample with a `"taiku"` field must be a valid plugin package.
  *
- * Imports of `/sdk/plugin-sdk.js` (how plain-HTML plugins load the SDK) are
+ * Every `ts` sample must also type-check under the repository's strict
+ * compiler options. Imports of `/sdk/plugin-sdk.js` (how plain-HTML plugins load the SDK) are
  * pointed at the bundle's source. `sh`, `css` and `text` samples are not
  * code a plugin runs.
  */
@@ -18,6 +19,7 @@ import { MockHost } from "@taiku/plugin-sdk/testing";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -94,3 +96,15 @@ for (const sample of all) {
     });
   }
 }
+
+it("every ts sample type-checks under the repository's strict options", () => {
+  const files = all.filter((sample) => sample.lang === "ts").map((sample) => fileURLToPath(writeSample(sample)));
+  const config = ts.readConfigFile(resolve(here, "../../tsconfig.json"), (path) => ts.sys.readFile(path));
+  const { options } = ts.parseJsonConfigFileContent(config.config, ts.sys, resolve(here, "../.."));
+  const program = ts.createProgram(files, { ...options, noEmit: true });
+  const problems = ts
+    .getPreEmitDiagnostics(program)
+    .filter((diagnostic) => diagnostic.file === undefined || files.includes(resolve(diagnostic.file.fileName)))
+    .map((diagnostic) => `${diagnostic.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n")}`);
+  expect(problems).toEqual([]);
+});
