@@ -61,12 +61,18 @@ export async function apiRequest<T>(path: string, options: ApiRequestOptions = {
 
 async function readError(response: Response): Promise<ApiError> {
   const fallback = { code: statusCode(response.status), message: response.statusText || `HTTP ${response.status}`, status: response.status };
-  const text = await response.text().catch(() => "");
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (cause) {
+    return { ...fallback, message: `${fallback.message} (body unreadable: ${String(cause)})` };
+  }
   if (text === "") return fallback;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
-  } catch {
+  } catch (cause) {
+    if (!(cause instanceof SyntaxError)) throw cause;
     return { ...fallback, message: text.slice(0, 200) };
   }
   const error = (parsed as { error?: { code?: unknown; message?: unknown } } | null)?.error;

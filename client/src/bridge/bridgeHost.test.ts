@@ -6,7 +6,10 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import * as Y from "yjs";
 import {
   createRequest,
+  ErrorCode,
   KV_QUOTA_BYTES,
+  TaikuError,
+  type JsonValue,
   type BridgeValue,
   type Permission,
   type PluginId,
@@ -45,6 +48,10 @@ function fakeServices() {
     events,
     sendChat: vi.fn(),
     writeToShell: vi.fn(() => ({})),
+    publish: vi.fn((type: string, data: JsonValue) => events.emit(type, data)),
+    fs: vi.fn(async () => {
+      throw new TaikuError(ErrorCode.Unavailable, "no --fs host");
+    }),
     kv: (pluginId: string) => {
       let kv = docs.get(pluginId);
       if (kv === undefined) {

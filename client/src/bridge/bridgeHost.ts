@@ -92,7 +92,8 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
   const maxStrikes = options.maxStrikes ?? 20;
   let ignored = 0;
 
-  const stopListening = services.events.listen((event: TaikuEvent) => {
+  const stopListening = services.events.listen((event: TaikuEvent, meta) => {
+    if (meta.backlog) return;
     for (const instance of instances.values()) {
       if (mayReceiveEvent(event.type, instance.granted)) post(instance.port, createEvent(event.type, event.data, event.ts));
     }

@@ -37,6 +37,10 @@ export interface HostServices {
   sendChat(text: string): void;
   /** Sends input to a shell; `{ error }` when no shell host can take it. */
   writeToShell(shellId: string, data: string): { error?: string };
+  /** Emits a custom plugin event here and to every other member's client. */
+  publish(type: string, data: JsonValue): void;
+  /** A file operation in the session's shared working directory (throws `TaikuError`). */
+  fs(op: "list" | "read" | "write", path: string, data?: string): Promise<BridgeValue>;
   /** The session KV of `pluginId` (opened on first use). */
   kv(pluginId: string): HostKv;
   /** HTTP to the server with the user's token. */

@@ -47,16 +47,13 @@ export const sessionMethods: MethodGroup = {
       .slice(-(limit ?? 100))
       .map((entry, index) => ({ id: `${entry.ts}-${index}`, agent: entry.actor, text: entry.text, ts: entry.ts })),
   emit: ({ name, data }, { services, instance }) => {
-    services.events.emit(customEventType(instance.plugin.id, name), data);
+    services.publish(customEventType(instance.plugin.id, name), data);
     return null;
   },
-  listFiles: () => {
-    throw new TaikuError(ErrorCode.Unavailable, "no host shares a working directory with this session");
-  },
-  readFile: () => {
-    throw new TaikuError(ErrorCode.Unavailable, "no host shares a working directory with this session");
-  },
-  writeFile: () => {
-    throw new TaikuError(ErrorCode.Unavailable, "no host shares a working directory with this session");
+  listFiles: ({ path }, { services }) => services.fs("list", path ?? ""),
+  readFile: ({ path }, { services }) => services.fs("read", path),
+  writeFile: async ({ path, content }, { services }) => {
+    await services.fs("write", path, content);
+    return null;
   },
 };

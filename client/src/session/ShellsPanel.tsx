@@ -1,39 +1,57 @@
 /**
- * Shared shells as xterm.js panes, fed by `shell:data` events (and the
- * buffered output when a pane opens). With no shells, it shows the command
- * that shares them: `taiku share <sessionId>`.
+ * Shared shells as xterm.js panes. Output arrives as `shell:data` events
+ * (the relay's backlog first, which redraws the pane); keystrokes go back as
+ * `shell:input` on the session's event channel. With no shells, it shows
+ * the command that shares them: `taiku share <sessionId>`. Ended shells
+ * (`exited`, `closed`) stay visible, dimmed, without input.
  */
 import { For, onCleanup, onMount, Show, type JSX } from "solid-js";
 import { Terminal } from "@xterm/xterm";
 import "@xterm/xterm/css/xterm.css";
+import { sessionEvent } from "@taiku/engine";
+import type { SessionEventChannel } from "./sessionEventChannel";
 import type { SessionEvents } from "./sessionEvents";
 import type { ShellInfo } from "./sessionModel";
 
-function ShellPane(props: { shell: ShellInfo; events: SessionEvents }): JSX.Element {
+function ShellPane(props: { shell: ShellInfo; events: SessionEvents; channel: SessionEventChannel }): JSX.Element {
   let host!: HTMLDivElement;
+  const running = () => props.shell.status === "running";
   onMount(() => {
     const terminal = new Terminal({
-      convertEol: true,
+      convertEol: false,
       fontSize: 13,
       theme: { background: "#18181b", foreground: "#e4e4e7", cursor: "#a1a1aa" },
     });
     terminal.open(host);
     const buffered = props.events.shellOutput(props.shell.id, 1000);
     if (buffered !== "") terminal.write(buffered);
-    const stop = props.events.listen((event) => {
+    const stop = props.events.listen((event, meta) => {
       if (event.type !== "shell:data") return;
       const data = event.data as { shellId?: unknown; data?: unknown } | null;
-      if (data?.shellId === props.shell.id && typeof data.data === "string") terminal.write(data.data);
+      if (data?.shellId !== props.shell.id || typeof data.data !== "string") return;
+      if (meta.backlog) terminal.reset();
+      terminal.write(data.data);
+    });
+    const input = terminal.onData((data) => {
+      if (running()) props.channel.send(sessionEvent("shell:input", { shellId: props.shell.id, data }));
     });
     onCleanup(() => {
       stop();
+      input.dispose();
       terminal.dispose();
     });
   });
   return (
-    <figure class="shell-pane" data-shell={props.shell.id}>
-      <figcaption>
-        {props.shell.title} <span class="muted">{props.shell.host}:{props.shell.cwd} · {props.shell.status}</span>
+    <figure class="shell-pane" classList={{ ended: !running() }} data-shell={props.shell.id} data-status={props.shell.status}>
+      <figcaption class="row spread">
+        <span>
+          {props.shell.title} <span class="muted">{props.shell.host}:{props.shell.cwd} · {props.shell.status}</span>
+        </span>
+        <Show when={running()}>
+          <button class="link" onClick={() => props.channel.send(sessionEvent("shell:close-request", { shellId: props.shell.id }))}>
+            Close
+          </button>
+        </Show>
       </figcaption>
       <div class="terminal-host" ref={host} />
     </figure>
@@ -41,7 +59,8 @@ function ShellPane(props: { shell: ShellInfo; events: SessionEvents }): JSX.Elem
 }
 
 /** The shells panel. */
-export function ShellsPanel(props: { sessionId: string; shells: readonly ShellInfo[]; events: SessionEvents }): JSX.Element {
+export function ShellsPanel(props: { sessionId: string; shells: readonly ShellInfo[]; events: SessionEvents; channel: SessionEventChannel }): JSX.Element {
+  const hasHost = () => props.shells.some((shell) => shell.status === "running");
   return (
     <section class="shells" aria-label="Shells">
       <Show
@@ -53,7 +72,14 @@ export function ShellsPanel(props: { sessionId: string; shells: readonly ShellIn
           </div>
         }
       >
-        <For each={props.shells}>{(shell) => <ShellPane shell={shell} events={props.events} />}</For>
+        <Show when={hasHost()}>
+          <div class="row">
+            <button class="secondary" onClick={() => props.channel.send(sessionEvent("shell:open-request", {}))}>
+              Open another shell
+            </button>
+          </div>
+        </Show>
+        <For each={props.shells}>{(shell) => <ShellPane shell={shell} events={props.events} channel={props.channel} />}</For>
       </Show>
     </section>
   );

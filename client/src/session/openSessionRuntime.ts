@@ -6,7 +6,7 @@
  * benchmark drive it through the UI.
  */
 import { createEffect, createMemo, createSignal, type Accessor } from "solid-js";
-import { sessionDocName, type SessionId, type StatusLabel } from "@taiku/engine";
+import { isPluginEventType, sessionDocName, sessionEvent, type SessionId, type StatusLabel } from "@taiku/engine";
 import { apiRequest } from "../api/apiRequest";
 import type { Auth } from "../api/authStore";
 import type { SessionInfo } from "../api/taikuApi";
@@ -19,7 +19,8 @@ import { readSecret, readSettings, userEnabledPlugins, writeSetting } from "../p
 import { createPluginUiState, type PluginUiState } from "../plugins/pluginUiState";
 import { openSyncedDoc, setDocsOnline, type SyncedDoc } from "../sync/syncedDoc";
 import { showToast } from "../ui/toastStore";
-import { attachDocumentSources, createSessionEvents, type SessionEvents } from "./sessionEvents";
+import { attachChatEvents, createSessionEvents, type SessionEvents } from "./sessionEvents";
+import { attachEventChannel, type SessionEventChannel } from "./sessionEventChannel";
 import { createSessionModel, type SessionModel } from "./sessionModel";
 import { trackPresence } from "./presence";
 
@@ -31,6 +32,8 @@ export interface SessionRuntime {
   readonly synced: SyncedDoc;
   readonly model: SessionModel;
   readonly events: SessionEvents;
+  /** Event frames to and from the relay (shell input, file requests, plugin events). */
+  readonly channel: SessionEventChannel;
   readonly ui: PluginUiState;
   readonly bridge: BridgeHost;
   /** Plugins this client runs: enabled by the user or by the session, and discovered. */
@@ -55,7 +58,8 @@ export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor
   const stopPresence = trackPresence(awareness, auth);
   const model = createSessionModel(synced.doc, awareness);
   const events = createSessionEvents();
-  const stopSources = attachDocumentSources(events, synced.doc, awareness);
+  const stopChat = attachChatEvents(events, synced.doc, (origin, local) => local || (origin === synced.provider && synced.provider.synced));
+  const channel = attachEventChannel(synced.provider, events);
   const ui = createPluginUiState("shells");
   const kvs = new Map<string, PluginKv>();
   const [kvDocs, setKvDocs] = createSignal<readonly SyncedDoc[]>([]);
@@ -106,7 +110,13 @@ export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor
     activity: model.activity,
     events,
     sendChat,
-    writeToShell: () => ({ error: "no host CLI is connected to take shell input" }),
+    writeToShell: (shellId, data) =>
+      channel.send(sessionEvent("shell:input", { shellId, data })) ? {} : { error: "not connected to the session: the input was not sent" },
+    publish(type, data) {
+      events.emit(type, data);
+      if (isPluginEventType(type)) channel.send({ type, data, ts: Date.now() });
+    },
+    fs: channel.fs,
     kv: kvFor,
     http: apiRequest,
     toast: (pluginId, message, kind) => showToast(message, kind, findPlugin(pluginId)?.name ?? pluginId),
@@ -156,6 +166,7 @@ export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor
     synced,
     model,
     events,
+    channel,
     ui,
     bridge,
     plugins,
@@ -175,7 +186,8 @@ export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor
       window.removeEventListener("online", onOnline);
       window.removeEventListener("offline", onOffline);
       bridge.dispose();
-      stopSources();
+      stopChat();
+      channel.dispose();
       stopPresence();
       model.dispose();
       for (const kv of kvs.values()) kv.destroy();
