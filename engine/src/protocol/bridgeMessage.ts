@@ -23,6 +23,7 @@ export type Theme = "dark" | "light";
 
 /** Host → plugin, once per plugin frame, with the plugin's `MessagePort`. */
 export interface InitMessage {
+  /** Discriminant. */
   readonly type: "taiku:init";
   /** The plugin this frame runs. */
   readonly pluginId: PluginId;
@@ -38,6 +39,7 @@ export interface InitMessage {
 
 /** Plugin → host: call `method` with `params`; answered by a response with the same `id`. */
 export interface RequestMessage {
+  /** Discriminant. */
   readonly type: "taiku:request";
   /** Correlates the response; unique among the sender's pending requests. */
   readonly id: string;
@@ -59,7 +61,9 @@ export interface BridgeErrorBody {
 
 /** Host → plugin: a successful answer to the request with this `id`. */
 export interface SuccessResponseMessage {
+  /** Discriminant. */
   readonly type: "taiku:response";
+  /** The `id` of the request this answers. */
   readonly id: string;
   /** The method's result; `null` for methods that return nothing. */
   readonly result: BridgeValue;
@@ -67,8 +71,11 @@ export interface SuccessResponseMessage {
 
 /** Host → plugin: a failed answer to the request with this `id`. */
 export interface ErrorResponseMessage {
+  /** Discriminant. */
   readonly type: "taiku:response";
+  /** The `id` of the request this answers. */
   readonly id: string;
+  /** Why the request failed. */
   readonly error: BridgeErrorBody;
 }
 
@@ -87,7 +94,9 @@ export interface TaikuEvent {
 
 /** Host → plugin: one session event. */
 export interface EventMessage {
+  /** Discriminant. */
   readonly type: "taiku:event";
+  /** The event. */
   readonly event: TaikuEvent;
 }
 

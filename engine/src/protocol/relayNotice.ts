@@ -26,6 +26,7 @@ export const MESSAGE_TAIKU_NOTICE = 100;
 
 /** The relay reverted an update that took the document over its quota. */
 export interface QuotaRejectedNotice {
+  /** Discriminant. */
   readonly type: "quota_rejected";
   /** The document the update was for. */
   readonly doc: DocName;
@@ -43,6 +44,7 @@ export interface QuotaRejectedNotice {
 
 /** The relay reports a problem with this socket or document. */
 export interface ErrorNotice {
+  /** Discriminant. */
   readonly type: "error";
   /** Which kind of failure. */
   readonly code: ErrorCode;
