@@ -79,7 +79,7 @@ async function runTrial(system: SystemName, clientCount: number, sizes: Sizes): 
 async function run(context: BenchContext): Promise<BenchResult> {
   const sizes: Sizes = context.smoke
     ? { clientCounts: [8], fixedRate: 200, phaseMs: 1_000 }
-    : { clientCounts: [8, 32, 64], fixedRate: 400, phaseMs: 5_000 };
+    : { clientCounts: [8, 32, 64], fixedRate: 200, phaseMs: 5_000 };
   // Smoke runs only check that the benchmark works; real runs need at least three repetitions.
   const repetitions = context.smoke ? 1 : Math.max(3, context.repetitions);
   const tables: ResultTable[] = [];

@@ -48,6 +48,12 @@ export function renderReport(results: readonly BenchResult[], smoke: boolean): s
     "Figures are medians over interleaved repetitions with min–max in parentheses. Ratios are taiku divided by the other system: below 1× means taiku uses less (CPU, latency, time, memory). Client harness and servers share the machine, so absolute numbers move with load; ratios are the figures to compare.",
     "",
   ];
+  lines.push("## Headlines", "");
+  for (const result of results) {
+    for (const headline of result.headlines) lines.push(`- **${result.name}**${result.ok ? "" : " (⚠ check failed)"}: ${headline}`);
+    if (result.headlines.length === 0) lines.push(`- **${result.name}**: ${result.notes[0] ?? "no headline figures"}`);
+  }
+  lines.push("");
   for (const result of results) {
     lines.push(`## ${result.name}: ${result.title}${result.ok ? "" : " — ⚠ check failed"}`, "", result.what, "");
     for (const headline of result.headlines) lines.push(`- ${headline}`);
