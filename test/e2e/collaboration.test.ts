@@ -4,10 +4,22 @@
  * writes converge, offline writes survive a reload and merge on reconnect,
  * the quota protects the session, and the palette runs plugin actions.
  */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Frame } from "playwright-core";
 import { launchUser, type BrowserUser } from "./support/browserUser";
+import { REPO_ROOT } from "./support/buildArtifacts";
 import { startE2eServer, type E2eServer } from "./support/startE2eServer";
+
+/** The checklist plugin of docs/plugins/building.md, written from that page alone. */
+function pluginFromDocs(): string {
+  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), "taiku-docs-plugin-")), "checklist");
+  execFileSync(process.execPath, [path.join(REPO_ROOT, "sdk", "scripts", "plugin-from-docs.mjs"), dir]);
+  return dir;
+}
 
 /** Polls `read` until `done` holds for its value (or the timeout passes); returns the last value. */
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
@@ -31,7 +43,7 @@ describe("two users in one session", () => {
   const notesText = (frame: Frame) => frame.inputValue("#notes");
 
   beforeAll(async () => {
-    server = await startE2eServer();
+    server = await startE2eServer([pluginFromDocs()]);
     [ada, bo] = await Promise.all([launchUser(server.url, "ada"), launchUser(server.url, "bo")]);
     await ada.createSession("Release day");
     await ada.enableForSession("build-status");
@@ -164,6 +176,20 @@ describe("two users in one session", () => {
     expect(texts[0]).toBe(before + "a".repeat(40_000));
     expect(await ada.page.locator(".toast:has-text('undid')").count()).toBe(0);
   }, 60_000);
+
+  it("the checklist plugin built from docs/plugins/building.md alone works for both", async () => {
+    await ada.enableForSession("checklist");
+    const ready = "#add-button:not([disabled])";
+    const [adaList, boList] = await Promise.all([ada.openPanel("checklist", "checklist", ready), bo.openPanel("checklist", "checklist", ready)]);
+    await adaList.fill("#text", "ship the release");
+    await adaList.click("#add-button");
+    await boList.waitForSelector("#items li:has-text('ship the release')");
+    await bo.page.waitForSelector('[data-panel="checklist/checklist"] .badge:has-text("1")');
+    await boList.check("#items li input[type=checkbox]");
+    await adaList.waitForSelector("#items li.done:has-text('ship the release')");
+    await ada.page.waitForSelector('[data-panel="checklist/checklist"] .badge', { state: "detached" });
+    await ada.screenshot("checklist-from-docs");
+  });
 
   it("the palette runs a plugin action, by its shortcut and by name", async () => {
     const before = await buildStatus(adaBuild);

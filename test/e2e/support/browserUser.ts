@@ -38,10 +38,10 @@ export interface BrowserUser {
   enablePlugin(pluginId: string): Promise<void>;
   /** Enables a plugin for the whole session (owner). */
   enableForSession(pluginId: string): Promise<void>;
-  /** Opens a plugin's panel tab and returns its frame once the plugin says it is ready. */
-  openPanel(pluginId: string, panelId: string): Promise<Frame>;
-  /** The (cross-origin) frame of a plugin, once ready. */
-  pluginFrame(pluginId: string): Promise<Frame>;
+  /** Opens a plugin's panel tab and returns its frame once `ready` (default `body[data-ready=true]`) is in it. */
+  openPanel(pluginId: string, panelId: string, ready?: string): Promise<Frame>;
+  /** The (cross-origin) frame of a plugin, once `ready` is in it. */
+  pluginFrame(pluginId: string, ready?: string): Promise<Frame>;
   screenshot(name: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -99,15 +99,15 @@ export async function launchUser(baseUrl: string, name: string): Promise<Browser
       await box.check();
       await page.click(".plugin-manager >> text=Close");
     },
-    async openPanel(pluginId, panelId) {
+    async openPanel(pluginId, panelId, ready) {
       await page.click(`[data-panel="${pluginId}/${panelId}"]`);
-      return user.pluginFrame(pluginId);
+      return user.pluginFrame(pluginId, ready);
     },
-    async pluginFrame(pluginId) {
+    async pluginFrame(pluginId, ready = "body[data-ready=true]") {
       const handle = await page.waitForSelector(`.plugin-frame[data-plugin="${pluginId}"] iframe`, { state: "attached" });
       const frame = await handle.contentFrame();
       if (frame === null) throw new Error(`no frame for ${pluginId}`);
-      await frame.waitForSelector("body[data-ready=true]", { state: "attached" });
+      await frame.waitForSelector(ready, { state: "attached" });
       return frame;
     },
     async screenshot(shot) {
