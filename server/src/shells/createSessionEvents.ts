@@ -86,9 +86,17 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
     return sessionId === undefined ? undefined : channels.get(sessionId);
   }
 
-  function broadcast(channel: SessionChannel, event: SessionEvent, except?: RelaySocket): void {
-    const frame = encodeSessionEvent(event);
+  function broadcast(channel: SessionChannel, event: SessionEvent | Uint8Array, except?: RelaySocket): void {
+    const frame = event instanceof Uint8Array ? event : encodeSessionEvent(event);
     for (const socket of channel.sockets) if (socket !== except) socket.send(frame);
+  }
+
+  /** The frame a validated payload arrived in, to relay it without encoding it again (101 is one varUint byte). */
+  function frameOf(payload: Uint8Array): Uint8Array {
+    const frame = new Uint8Array(payload.byteLength + 1);
+    frame[0] = MESSAGE_TAIKU_EVENT;
+    frame.set(payload, 1);
+    return frame;
   }
 
   function send(socket: RelaySocket, event: SessionEvent): void {
@@ -122,8 +130,8 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
     return host;
   }
 
-  function handle(channel: SessionChannel, socket: RelaySocket, event: SessionEvent): void {
-    if (isPluginEventType(event.type)) return broadcast(channel, event, socket);
+  function handle(channel: SessionChannel, socket: RelaySocket, event: SessionEvent, payload: Uint8Array): void {
+    if (isPluginEventType(event.type)) return broadcast(channel, frameOf(payload), socket);
     const builtin = event as Exclude<SessionEvent, { type: `plugin:${string}:${string}` }>;
     switch (builtin.type) {
       case "host:hello": {
@@ -134,13 +142,13 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
         const host = requireHost(channel, socket, builtin.type);
         const problem = channel.claimShell(host, builtin.data.shellId);
         if (problem !== undefined) throw new Error(problem.error);
-        return broadcast(channel, builtin, socket);
+        return broadcast(channel, frameOf(payload), socket);
       }
       case "shell:data": {
         requireOwner(channel, socket, builtin.type, builtin.data.shellId);
         if (builtin.data.backlog !== undefined) throw new Error("only the relay replays a backlog");
         channel.bufferOf(builtin.data.shellId)?.append(builtin.data.data);
-        return broadcast(channel, builtin, socket);
+        return broadcast(channel, frameOf(payload), socket);
       }
       case "shell:exit": {
         const host = requireOwner(channel, socket, builtin.type, builtin.data.shellId);
@@ -206,7 +214,7 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
       if (channel === undefined) throw new Error("session events travel on the session document's socket");
       const decoded = decodeSessionEventPayload(payload);
       if (decoded.error !== undefined) throw new Error(decoded.error);
-      handle(channel, socket, decoded.event);
+      handle(channel, socket, decoded.event, payload);
     },
 
     onClose(socket) {
