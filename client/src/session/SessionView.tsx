@@ -115,6 +115,11 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
           {accessError()}
         </p>
       </Show>
+      <Show when={info()?.ended}>
+        <p class="banner muted" role="status">
+          This session has ended: its plugins' shared data was deleted; chat and history stay readable.
+        </p>
+      </Show>
       <Show when={inviteLink()}>
         {(link) => (
           <div class="banner invite">
