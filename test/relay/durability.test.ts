@@ -56,7 +56,10 @@ describe("durability under kill -9", () => {
       const timer = setInterval(() => {
         for (const [i, w] of writers.entries()) w.doc.getMap("kv").set(`w${i}-${counter++}`, counter % 97);
       }, 2);
-      await new Promise((resolve) => setTimeout(resolve, 150 + Math.random() * 400));
+      // Let updates flow (under load that can take a while), then kill at a random moment.
+      const flowing = Date.now() + 20_000;
+      while (writers.every((w) => w.received.size < 20) && Date.now() < flowing) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 300));
       await server.kill9();
       clearInterval(timer);
       const seen = new Set<string>();
