@@ -109,6 +109,19 @@ describe("shared shells", () => {
     watcher.close();
   });
 
+  it("another member joining and leaving is announced to the session", async () => {
+    const friend = await server.signUp("grace");
+    const { code } = (await server.call("POST", `/api/sessions/${sessionId}/invites`, owner.token)).json as { code: string };
+    expect((await server.call("POST", `/api/sessions/${sessionId}/join`, friend.token, { code })).status).toBe(200);
+    const watcher = openViewer(server.base, sessionId, owner.token);
+    await watcher.opened;
+    const guest = openViewer(server.base, sessionId, friend.token);
+    expect((await watcher.waitFor((event) => event.type === "user:join" && event.data.userId === friend.userId)).data).toEqual({ userId: friend.userId, name: "grace" });
+    guest.close();
+    await watcher.waitFor((event) => event.type === "user:leave" && event.data.userId === friend.userId);
+    watcher.close();
+  });
+
   it("custom plugin events reach the other members", async () => {
     const a = openViewer(server.base, sessionId, owner.token);
     const b = openViewer(server.base, sessionId, owner.token);

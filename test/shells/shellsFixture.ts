@@ -34,7 +34,7 @@ export interface ShellsServer {
 /** Starts a server on a free port with a fresh data dir. */
 export async function startShellsServer(): Promise<ShellsServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "taiku-shells-"));
-  let config: TaikuConfig = createConfig({ host: "127.0.0.1", port: 0, dataDir, logLevel: "silent", clientDir: path.join(dataDir, "no-client") });
+  let config: TaikuConfig = createConfig({ host: "127.0.0.1", port: 0, dataDir, logLevel: process.env.TAIKU_TEST_LOG ?? "silent", clientDir: path.join(dataDir, "no-client") });
   const fixture: ShellsServer = {
     base: "",
     server: undefined as unknown as TaikuServer,

@@ -29,6 +29,7 @@ import {
   sessionDocName,
   sessionEvent,
   ErrorCode,
+  TaikuError,
   type SessionEvent,
   type SessionEventMap,
   type SessionId,
@@ -115,7 +116,12 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
           shells.set(shellId, { ...(entry as Record<string, unknown>), status: "closed" });
         }
       })
-      .catch((error: unknown) => logger.warn({ err: error, session: channel.sessionId }, "marking a departed host's shells closed failed"));
+      .catch((error: unknown) => {
+        // While the server shuts down its hosts' sockets close after the store did: the shells
+        // stay "running" in the document and the hosts re-announce them when they reconnect.
+        const shuttingDown = error instanceof TaikuError && error.code === ErrorCode.Unavailable;
+        logger[shuttingDown ? "debug" : "warn"]({ err: error, session: channel.sessionId }, "marking a departed host's shells closed failed");
+      });
   }
 
   function requireHost(channel: SessionChannel, socket: RelaySocket, type: string) {
