@@ -26,6 +26,7 @@ import {
   type SessionEvent,
   type SessionId,
 } from "@taiku/engine";
+import { MAX_SHELLS_PER_HOST } from "../shells/sessionChannel";
 import { SharedShell, type ShellDescription } from "./sharedShell";
 import { WorkspaceFiles } from "./workspaceFiles";
 
@@ -168,7 +169,8 @@ export function createShareHost(options: ShareHostOptions): ShareHost {
       case "shell:close-request":
         return shells.get(event.data.shellId)?.kill();
       case "shell:open-request":
-        if (!closed) openShell(event.data);
+        if (closed || shells.size >= MAX_SHELLS_PER_HOST) return log(`not opening another shell (${shells.size} running)`);
+        openShell(event.data);
         return;
       case "fs:request":
         answerFiles(event).catch((error: unknown) => log(`answering a file request failed: ${String(error)}`));

@@ -36,7 +36,7 @@ import {
 } from "@taiku/engine";
 import type { Relay, RelayExtension, RelaySocket } from "../sync/relayTypes";
 import { FsRequestRouter } from "./fsRequestRouter";
-import { SessionChannel } from "./sessionChannel";
+import { MAX_SHELLS_PER_HOST, SessionChannel } from "./sessionChannel";
 import { DEFAULT_SHELL_BUFFER_CHARS } from "./shellOutputBuffer";
 
 /** Entries the session document's `activity` array keeps (the oldest go first). */
@@ -177,7 +177,7 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
       }
       case "shell:open-request": {
         const host = channel.shellHost();
-        if (host !== undefined) send(host.socket, builtin);
+        if (host !== undefined && host.shells.size < MAX_SHELLS_PER_HOST) send(host.socket, builtin);
         return;
       }
       case "fs:request": {
