@@ -7,11 +7,30 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Frame } from "playwright-core";
 import type { SessionId } from "@taiku/engine";
 import { createShareHost, type ShareHost } from "../../server/src/share/createShareHost";
 import { launchUser, type BrowserUser } from "./support/browserUser";
 import { startE2eServer, type E2eServer } from "./support/startE2eServer";
+
+const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures");
+
+interface PluginWindow {
+  events: { type: string; data: { shellId?: string; data?: string } }[];
+  probe: { writeToShell(shellId: string, data: string): Promise<void>; getShells(): Promise<{ id: string }[]> };
+}
+
+/** Text of every `shell:data` event a plugin frame received. */
+function shellOutputSeenBy(frame: Frame): Promise<string> {
+  return frame.evaluate(() =>
+    (window as unknown as PluginWindow).events
+      .filter((event) => event.type === "shell:data")
+      .map((event) => event.data.data ?? "")
+      .join(""),
+  );
+}
 
 describe("shared shells in the session view", () => {
   let server: E2eServer;
@@ -20,7 +39,7 @@ describe("shared shells in the session view", () => {
   let folder: string;
 
   beforeAll(async () => {
-    server = await startE2eServer();
+    server = await startE2eServer([path.join(FIXTURES, "probe"), path.join(FIXTURES, "tap")]);
     ada = await launchUser(server.url, "ada");
     await ada.createSession("Shells");
     folder = await mkdtemp(path.join(os.tmpdir(), "taiku-shell-"));
@@ -47,6 +66,38 @@ describe("shared shells in the session view", () => {
     await ada.page.keyboard.type("echo taiku-$((6*7))\n");
     await pane.locator(".xterm-rows:has-text('taiku-42')").waitFor({ timeout: 10_000 });
     await ada.screenshot("shell-pane");
+  });
+
+  it("shell output reaches only plugins holding terminal.read; input only from plugins holding terminal.write", async () => {
+    await ada.enablePlugin("probe");
+    await ada.enablePlugin("tap");
+    const probe = await ada.openPanel("probe", "probe");
+    const tap = await ada.openPanel("tap", "tap");
+    const [shell] = await tap.evaluate(() => (window as unknown as PluginWindow).probe.getShells());
+    const shellId = shell?.id ?? "";
+    expect(shellId).not.toBe("");
+
+    const denied = await probe.evaluate(
+      ({ id }) => (window as unknown as PluginWindow).probe.writeToShell(id, "echo from-$((1+1))-probe\n").then(() => "written", (error: { code?: string }) => error.code),
+      { id: shellId },
+    );
+    expect(denied).toBe("permission_denied");
+    await tap.evaluate(({ id }) => (window as unknown as PluginWindow).probe.writeToShell(id, "echo from-$((2+2))-tap\n"), { id: shellId });
+
+    const seenByTap = await (async () => {
+      const deadline = Date.now() + 10_000;
+      let seen = await shellOutputSeenBy(tap);
+      while (!seen.includes("from-4-tap") && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        seen = await shellOutputSeenBy(tap);
+      }
+      return seen;
+    })();
+    expect(seenByTap).toContain("from-4-tap");
+    expect(seenByTap).not.toContain("from-2-probe");
+    expect(await shellOutputSeenBy(probe)).toBe("");
+    await ada.page.click(".tabs >> text=Shells");
+    expect(await ada.page.locator(".shell-pane .xterm-rows").textContent()).not.toContain("from-2-probe");
   });
 
   it("when the host leaves, the shell shows as closed", async () => {
