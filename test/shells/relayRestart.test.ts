@@ -9,6 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionEvent, SessionId } from "@taiku/engine";
+import { createShareHost } from "../../server/src/share/createShareHost";
 import { openViewer, startShellsServer, until, type ShellsServer } from "./shellsFixture";
 
 const TAIKU_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../server/bin/taiku.mjs");
@@ -76,6 +77,26 @@ describe("relay restarts and the activity feed", () => {
       return statuses.every((status) => status === "closed");
     }, 5000, "shells closed after the CLI exits");
   }, 40_000);
+
+  it("a shell whose host does not come back after a relay restart is marked closed", async () => {
+    const orphanSession = await server.createSession(owner.token);
+    const host = createShareHost({ server: server.base, token: owner.token, sessionId: orphanSession, shell: "/bin/sh", hostName: "ada@gone" });
+    await host.ready;
+    const shellId = [...host.shells.keys()][0] as string;
+    const statusOf = () =>
+      server.server.services.relay.read(`sessions/${orphanSession}` as never, (doc) => (doc.getMap("shells").get(shellId) as { status?: string } | undefined)?.status);
+    await until(() => host.provider.synced, 5000, "host synced");
+    await server.restart(() => host.close());
+    expect(await statusOf()).toBe("running");
+    const viewer = openViewer(server.base, orphanSession, owner.token);
+    await viewer.opened;
+    let status: string | undefined;
+    await until(() => {
+      void statusOf().then((value) => (status = value));
+      return status === "closed";
+    }, 15_000, "orphaned shell closed");
+    viewer.close();
+  }, 30_000);
 
   it("an activity POST is appended to the session document and emitted as agent:activity", async () => {
     const viewer = openViewer(server.base, sessionId, owner.token);

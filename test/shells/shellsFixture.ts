@@ -23,7 +23,8 @@ import { createTaikuServer, type TaikuServer } from "../../server/src/createTaik
 export interface ShellsServer {
   base: string;
   server: TaikuServer;
-  restart(): Promise<void>;
+  /** Stops the server, runs `between` (if given), and starts it again on the same port and data. */
+  restart(between?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
   call(method: string, route: string, token?: string, body?: unknown): Promise<{ status: number; json: any }>;
   signUp(name: string): Promise<{ token: string; userId: string }>;
@@ -38,8 +39,9 @@ export async function startShellsServer(): Promise<ShellsServer> {
   const fixture: ShellsServer = {
     base: "",
     server: undefined as unknown as TaikuServer,
-    async restart() {
+    async restart(between) {
       await fixture.server.close();
+      await between?.();
       fixture.server = await createTaikuServer({ config });
       await fixture.server.listen();
     },

@@ -49,6 +49,13 @@ export interface SessionEventsOptions {
   readonly bufferChars?: number;
   /** Buffers of ended shells kept per session for late joiners (default 16). */
   readonly keepEndedShells?: number;
+  /**
+   * How long after a session's first socket opens a `running` shell may stay
+   * without a host announcing it before it is marked `closed`, in ms (default
+   * 8 s): hosts that were connected before a relay restart reconnect within
+   * that time; shells whose host never comes back are closed.
+   */
+  readonly orphanGraceMs?: number;
 }
 
 /** One agent activity entry as stored in the session document's `activity` array. */
@@ -73,6 +80,7 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
   const { logger } = options;
   const bufferChars = options.bufferChars ?? DEFAULT_SHELL_BUFFER_CHARS;
   const keepEnded = options.keepEndedShells ?? 16;
+  const orphanGraceMs = options.orphanGraceMs ?? 8_000;
   const channels = new Map<SessionId, SessionChannel>();
   const fs = new FsRequestRouter((requester, response) => requester.send(encodeSessionEvent(sessionEvent("fs:response", response))));
   let relay: Relay | undefined;
@@ -122,6 +130,19 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
         const shuttingDown = error instanceof TaikuError && error.code === ErrorCode.Unavailable;
         logger[shuttingDown ? "debug" : "warn"]({ err: error, session: channel.sessionId }, "marking a departed host's shells closed failed");
       });
+  }
+
+  /** Closes `running` shells that no host has announced (their host left while the relay was down). */
+  function closeOrphans(channel: SessionChannel): void {
+    if (relay === undefined || channels.get(channel.sessionId) !== channel) return;
+    relay
+      .read(sessionDocName(channel.sessionId), (doc) =>
+        [...doc.getMap<unknown>("shells").entries()].flatMap(([shellId, entry]) =>
+          (entry as { status?: unknown } | null)?.status === "running" && channel.ownerOf(shellId) === undefined ? [shellId] : [],
+        ),
+      )
+      .then((orphans) => markClosed(channel, orphans))
+      .catch((error: unknown) => logger.warn({ err: error, session: channel.sessionId }, "looking for shells without a host failed"));
   }
 
   function requireHost(channel: SessionChannel, socket: RelaySocket, type: string) {
@@ -206,8 +227,10 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
       if (sessionId === undefined) return;
       let channel = channels.get(sessionId);
       if (channel === undefined) {
-        channel = new SessionChannel(sessionId, bufferChars);
-        channels.set(sessionId, channel);
+        const created = new SessionChannel(sessionId, bufferChars);
+        channels.set(sessionId, created);
+        setTimeout(() => closeOrphans(created), orphanGraceMs).unref();
+        channel = created;
       }
       const firstOfUser = !channel.hasOtherSocketOf(socket.peer.userId, socket);
       channel.sockets.add(socket);
