@@ -87,6 +87,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
   const headlines: string[] = [];
   const notes: string[] = [];
   const data: Record<string, Record<string, unknown>> = {};
+  const taikuCpuMsPer1000: Record<string, number> = {};
   let ok = true;
   const cpuBars: BarChart["bars"][number][] = [];
   const satBars: BarChart["bars"][number][] = [];
@@ -123,6 +124,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
     });
     const taiku = summaries.get("taiku");
     const baseline = summaries.get("baseline");
+    if (taiku !== undefined) taikuCpuMsPer1000[String(clientCount)] = taiku.fixedCpu.median;
     const floor = summaries.get("floor");
     if (taiku !== undefined && baseline !== undefined && floor !== undefined) {
       headlines.push(
@@ -143,7 +145,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
     notes,
     tables,
     charts,
-    params: { ...sizes, repetitions, keysPerWriter: KEYS_PER_WRITER, saturationWindow: SATURATION_WINDOW },
+    params: { ...sizes, taikuCpuMsPer1000, repetitions, keysPerWriter: KEYS_PER_WRITER, saturationWindow: SATURATION_WINDOW },
     data,
   };
 }

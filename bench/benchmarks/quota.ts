@@ -95,6 +95,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
   const headlines: string[] = [];
   const bars: BarChart["bars"][number][] = [];
   const data: Record<string, unknown> = {};
+  const extraUsPerUpdate: Record<string, number> = {};
   let ok = true;
   for (const scenario of scenarios) {
     context.log(`quota: ${scenario.name}, ${count} updates × ${passes} passes`);
@@ -118,6 +119,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
     data[scenario.name] = { plain, arbitrated };
     bars.push(barOf(`off: ${scenario.name}`, off), barOf(`on: ${scenario.name}`, on));
     const extraUs = on.median - off.median;
+    extraUsPerUpdate[scenario.name] = extraUs;
     rows.push([scenario.name, count.toLocaleString("en-US"), fmtSpread(off, 1), fmtSpread(on, 1), fmtSpread(overheads, 1), fmt(extraUs, 1), String(compensations)]);
     headlines.push(`${scenario.name}: the arbiter adds ${fmt(overheads.median, 1)}% to applying an update (${fmt(extraUs, 1)} µs per update; median of ${passes} interleaved passes; ${compensations} compensations per pass). Compare the µs with the relay's whole CPU per update in kv-contend.`);
   }
@@ -130,7 +132,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
     notes: ok ? [] : ["the near-limit stream produced no compensation: the scenario no longer exercises the quota"],
     tables: [{ title: "CPU per 1,000 updates applied", columns: ["stream", "updates", "off ms/1k", "on ms/1k", "overhead %", "extra µs/update", "compensations per pass"], rows }],
     charts: [{ title: "CPU per 1,000 updates, arbiter off vs on (lower is better)", unit: "ms", bars }],
-    params: { count, passes, writers: WRITERS, keysPerWriter: KEYS_PER_WRITER },
+    params: { count, passes, writers: WRITERS, keysPerWriter: KEYS_PER_WRITER, extraUsPerUpdate },
     data,
   };
 }

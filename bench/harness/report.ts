@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { BenchResult, ResultTable } from "./benchResult";
+import { crossHeadlines } from "./crossHeadlines";
 import { renderBarChart } from "./svgChart";
 
 function markdownTable(table: ResultTable): string {
@@ -53,6 +54,7 @@ export function renderReport(results: readonly BenchResult[], smoke: boolean): s
     for (const headline of result.headlines) lines.push(`- **${result.name}**${result.ok ? "" : " (⚠ check failed)"}: ${headline}`);
     if (result.headlines.length === 0) lines.push(`- **${result.name}**: ${result.notes[0] ?? "no headline figures"}`);
   }
+  for (const line of crossHeadlines(results)) lines.push(`- **quota × kv-contend**: ${line}`);
   lines.push("");
   for (const result of results) {
     lines.push(`## ${result.name}: ${result.title}${result.ok ? "" : " — ⚠ check failed"}`, "", result.what, "");
