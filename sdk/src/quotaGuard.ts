@@ -13,7 +13,7 @@
  *
  * Deleted content is kept from garbage collection only until judgement.
  */
-import { acquireTracker, KV_QUOTA_BYTES, QuotaExceededError } from "@taiku/engine";
+import { acquireTracker, createReverter, KV_QUOTA_BYTES, QuotaExceededError } from "@taiku/engine";
 import * as Y from "yjs";
 
 /** Options of {@link guardQuota}. */
@@ -46,7 +46,7 @@ interface Judgement {
 export function guardQuota(doc: Y.Doc, options: QuotaGuardOptions): QuotaGuard {
   const limit = options.limit ?? KV_QUOTA_BYTES;
   const { tracker, release } = acquireTracker(doc);
-  const reverter = new Y.UndoManager(doc, { trackedOrigins: new Set(), captureTransaction: () => false, captureTimeout: 0 });
+  const reverter = createReverter(doc);
   const bytesBefore = new WeakMap<Y.Transaction, number>();
   let judged: Y.Transaction[] = [];
   let over: Judgement[] = [];
@@ -98,16 +98,7 @@ export function guardQuota(doc: Y.Doc, options: QuotaGuardOptions): QuotaGuard {
     }
   };
 
-  function revert(transaction: Y.Transaction): void {
-    const insertions = Y.createDeleteSet();
-    for (const [client, end] of transaction.afterState) {
-      const start = transaction.beforeState.get(client) ?? 0;
-      if (end > start) insertions.clients.set(client, [new DeleteItem(start, end - start)] as never);
-    }
-    reverter.undoStack.push({ insertions, deletions: transaction.deleteSet, meta: new Map() } as never);
-    reverter.undo();
-    reverter.clear();
-  }
+  const revert = (transaction: Y.Transaction): void => reverter.revert(transaction);
 
   doc.on("beforeTransaction", onBeforeTransaction);
   doc.on("afterTransaction", onAfterTransaction);
@@ -127,12 +118,4 @@ export function guardQuota(doc: Y.Doc, options: QuotaGuardOptions): QuotaGuard {
       release();
     },
   };
-}
-
-/** A run of clocks, shaped like Yjs's own delete-set items. */
-class DeleteItem {
-  constructor(
-    readonly clock: number,
-    readonly len: number,
-  ) {}
 }

@@ -17,6 +17,7 @@
  */
 import * as Y from "yjs";
 import { KV_QUOTA_BYTES, LiveSizeTracker } from "../kv/liveSize";
+import { createReverter } from "./createReverter";
 
 /** What the arbiter forbids. */
 export interface ArbiterPolicy {
@@ -91,7 +92,7 @@ export function createArbiter(doc: Y.Doc, policy: ArbiterPolicy = {}): Arbiter {
   };
   doc.on("afterTransaction", onTransaction);
 
-  const reverter = new Y.UndoManager(doc, { trackedOrigins: new Set(), captureTransaction: () => false, captureTimeout: 0 });
+  const reverter = createReverter(doc);
 
   function capture<T>(origin: unknown, run: () => T): { value: T; update: Uint8Array | null } {
     captureOrigin = origin;
@@ -108,20 +109,8 @@ export function createArbiter(doc: Y.Doc, policy: ArbiterPolicy = {}): Arbiter {
     }
   }
 
-  function insertionsOf(transaction: Y.Transaction): Y.Transaction["deleteSet"] {
-    const insertions = Y.createDeleteSet();
-    for (const [client, end] of transaction.afterState) {
-      const start = transaction.beforeState.get(client) ?? 0;
-      if (end > start) insertions.clients.set(client, [{ clock: start, len: end - start }] as never);
-    }
-    return insertions;
-  }
-
   function revert(transaction: Y.Transaction): Uint8Array | null {
-    reverter.undoStack.push({ insertions: insertionsOf(transaction), deletions: transaction.deleteSet, meta: new Map() } as never);
-    const { update } = capture(reverter, () => reverter.undo());
-    reverter.clear();
-    return update;
+    return capture(reverter.origin, () => reverter.revert(transaction)).update;
   }
 
   function changedAnything(transaction: Y.Transaction): boolean {
