@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm start`: builds what is missing (the client, the plugin SDK bundle),
-// then runs `taiku serve`. HOST, PORT, TAIKU_DATA_DIR and LOG_LEVEL pass through.
+// `npm start`: builds the client and the plugin SDK bundle (so they never
+// lag behind the sources), then runs `taiku serve`. HOST, PORT, TAIKU_DATA_DIR and LOG_LEVEL pass through.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -17,19 +17,15 @@ function build(what, command, args) {
   else if (result.status !== 0) console.error(`taiku: building ${what} failed (exit ${result.status}); starting without it`);
 }
 
-if (existsSync(path.join(root, "client", "dist", "index.html"))) {
-  // already built
-} else if (existsSync(path.join(root, "client", "package.json"))) {
+if (existsSync(path.join(root, "client", "package.json"))) {
   build("the client", npm, ["run", "build", "-w", "@taiku/client"]);
 } else {
   console.log("taiku: no client/ package yet; the server will say the client is not built");
 }
 
 const sdkBuild = path.join(root, "sdk", "scripts", "build.mjs");
-if (!existsSync(path.join(root, "sdk", "dist", "plugin-sdk.js"))) {
-  if (existsSync(sdkBuild)) build("the plugin SDK bundle", process.execPath, [sdkBuild]);
-  else console.log("taiku: no SDK build script yet; /sdk/plugin-sdk.js will answer 503");
-}
+if (existsSync(sdkBuild)) build("the plugin SDK bundle", process.execPath, [sdkBuild]);
+else console.log("taiku: no SDK build script yet; /sdk/plugin-sdk.js will answer 503");
 
 const { register } = await import("tsx/esm/api");
 register();
