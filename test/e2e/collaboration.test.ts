@@ -191,6 +191,19 @@ describe("two users in one session", () => {
     await ada.screenshot("checklist-from-docs");
   });
 
+  it("an invite link opened while signed out leads through sign-up into the session, with its plugins", async () => {
+    const cy = await launchUser(server.url, "cy", await ada.invite());
+    try {
+      await cy.page.waitForURL(/#\/s\//);
+      await cy.page.waitForSelector(".session-header h1:has-text('Release day')");
+      const cyBuild = await cy.openPanel("build-status", "build");
+      expect(await buildStatus(cyBuild)).toBe(await buildStatus(adaBuild));
+      await ada.page.waitForSelector(".participant[data-user] >> text=cy");
+    } finally {
+      await cy.close();
+    }
+  });
+
   it("the palette runs a plugin action, by its shortcut and by name", async () => {
     const before = await buildStatus(adaBuild);
     const cycle = ["running", "passing", "failing"];

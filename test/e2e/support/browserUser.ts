@@ -46,8 +46,12 @@ export interface BrowserUser {
   close(): Promise<void>;
 }
 
-/** Launches a browser for `name`, signs up and signs in at `baseUrl`. */
-export async function launchUser(baseUrl: string, name: string): Promise<BrowserUser> {
+/**
+ * Launches a browser for `name` and signs up at `baseUrl`, or first opens
+ * `startAt` (an invite link) and signs up from where the app sends a
+ * signed-out visitor.
+ */
+export async function launchUser(baseUrl: string, name: string, startAt?: string): Promise<BrowserUser> {
   const profile = await mkdtemp(path.join(os.tmpdir(), "taiku-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -57,11 +61,11 @@ export async function launchUser(baseUrl: string, name: string): Promise<Browser
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.on("pageerror", (error) => console.error(`[${name}] page error: ${error.message}`));
-  await page.goto(baseUrl);
+  await page.goto(startAt ?? baseUrl);
   await page.fill("input[name=name]", name);
   await page.fill("input[name=password]", "correct horse battery");
   await page.click("text=Sign up");
-  await page.waitForSelector("text=Sessions");
+  if (startAt === undefined) await page.waitForSelector("text=Sessions");
 
   const user: BrowserUser = {
     name,
