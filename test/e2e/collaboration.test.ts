@@ -204,6 +204,20 @@ describe("two users in one session", () => {
     }
   });
 
+  it("a signed-in non-member who opens the session's address sees an error and none of its content", async () => {
+    const eve = await launchUser(server.url, "eve");
+    try {
+      await eve.page.goto(`${server.url}/#/s/${encodeURIComponent(ada.sessionId)}`);
+      await eve.page.waitForSelector(".error.banner");
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(await eve.page.locator(".chat-message").count()).toBe(0);
+      expect(await eve.page.locator(".session-header h1").textContent()).not.toBe("Release day");
+      expect(await eve.page.locator(".plugin-frame").count()).toBe(0);
+    } finally {
+      await eve.close();
+    }
+  });
+
   it("the palette runs a plugin action, by its shortcut and by name", async () => {
     const before = await buildStatus(adaBuild);
     const cycle = ["running", "passing", "failing"];
