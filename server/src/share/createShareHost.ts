@@ -66,17 +66,19 @@ export interface ShareHost {
   close(): Promise<void>;
 }
 
+function currentUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch (cause) {
+    // No passwd entry for this uid (containers): the environment names the user.
+    if (!(cause instanceof Error)) throw cause;
+    return process.env.USER ?? `uid-${process.getuid?.() ?? "unknown"}`;
+  }
+}
+
 /** `<user>@<hostname>` of this machine. */
 export function defaultHostName(): string {
-  let user: string;
-  try {
-    user = os.userInfo().username;
-  } catch (cause) {
-    // No passwd entry for this uid (containers): fall back to the environment.
-    user = process.env.USER ?? `uid-${process.getuid?.() ?? "unknown"}`;
-    if (!(cause instanceof Error)) throw cause;
-  }
-  return `${user}@${os.hostname()}`;
+  return `${currentUser()}@${os.hostname()}`;
 }
 
 /** Starts sharing into a session. */
@@ -88,6 +90,7 @@ export function createShareHost(options: ShareHostOptions): ShareHost {
   const shellsMap = doc.getMap<unknown>("shells");
   const shells = new Map<string, SharedShell>();
   const files = options.fs ? WorkspaceFiles.open(cwd) : undefined;
+  files?.catch((error: unknown) => log(`cannot share files of ${cwd}: ${String(error)}`));
   const wsBase = options.server.replace(/^http/, "ws").replace(/\/+$/, "");
   const provider = new WebsocketProvider(`${wsBase}/sync`, sessionDocName(options.sessionId), doc, {
     params: { token: options.token },

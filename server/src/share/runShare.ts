@@ -38,12 +38,36 @@ export function parseShareArgs(args: readonly string[], env: NodeJS.ProcessEnv =
   return { sessionId, fs, server, token };
 }
 
+/** Asks the server whether the token's user may join the session; a reason when not. */
+async function checkAccess(server: string, sessionId: SessionId, token: string): Promise<string | undefined> {
+  let response: Response;
+  try {
+    response = await fetch(`${server.replace(/\/+$/, "")}/api/sessions/${sessionId}`, { headers: { authorization: `Bearer ${token}` } });
+  } catch (cause) {
+    return `cannot reach ${server}: ${cause instanceof Error ? cause.message : String(cause)}`;
+  }
+  if (response.ok) return undefined;
+  const text = await response.text();
+  let message = text.slice(0, 200) || response.statusText;
+  try {
+    message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? message;
+  } catch (cause) {
+    if (!(cause instanceof SyntaxError)) throw cause;
+  }
+  return `the server refused: ${response.status} ${message}`;
+}
+
 /** Runs `taiku share`; resolves with the exit code once interrupted. */
 export async function runShare(args: readonly string[]): Promise<number> {
   const parsed = parseShareArgs(args);
   if ("error" in parsed) {
     process.stderr.write(`${parsed.error}\n`);
     return 2;
+  }
+  const access = await checkAccess(parsed.server, parsed.sessionId, parsed.token);
+  if (access !== undefined) {
+    process.stderr.write(`taiku share: ${access}\n`);
+    return 1;
   }
   const share = createShareHost({ ...parsed, log: (line) => process.stderr.write(`taiku share: ${line}\n`) });
   share.provider.on("closed", ({ code, reason }) => {
