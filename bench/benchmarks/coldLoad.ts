@@ -6,16 +6,15 @@
  * whether its first sync reply already did; server RSS after the load; and
  * bytes on disk against the size of the encoded state.
  */
-import { barOf, fmt, fmtSpread, ratio, type BarChart, type BenchContext, type BenchResult, type Benchmark } from "../harness/benchResult";
+import { barOf, errorMessage, fmt, fmtSpread, ratio, type BarChart, type BenchContext, type BenchResult, type Benchmark } from "../harness/benchResult";
 import { connectContendClients } from "../harness/contendTrial";
 import { withDeployment, type Deployment } from "../harness/deployment";
 import { dirSize } from "../harness/dirSize";
-import { errorMessage } from "../harness/benchResult";
 import { writeHistory } from "../harness/kvWorkload";
 import { connectReplica } from "../harness/replicaClient";
 import { spread, waitFor, type Spread } from "../harness/stats";
-import * as Y from "yjs";
 import { PERSISTENT_SYSTEMS, type SystemName } from "../harness/systemProcess";
+import * as Y from "yjs";
 
 const WRITERS = 10;
 const KEYS_PER_WRITER = 10;
