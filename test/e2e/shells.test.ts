@@ -65,6 +65,12 @@ describe("shared shells in the session view", () => {
     await pane.locator(".terminal-host").click();
     await ada.page.keyboard.type("echo taiku-$((6*7))\n");
     await pane.locator(".xterm-rows:has-text('taiku-42')").waitFor({ timeout: 10_000 });
+    await ada.page.keyboard.type("echo size-$(stty size | tr ' ' x)\n");
+    await pane.locator(".xterm-rows:has-text('size-')").waitFor({ timeout: 10_000 });
+    const size = /size-(\d+)x(\d+)/.exec((await pane.locator(".xterm-rows").textContent()) ?? "");
+    const shown = await pane.locator(".xterm-rows > div").count();
+    expect(Number(size?.[1])).toBe(shown);
+    expect(Number(size?.[2])).toBeGreaterThan(80);
     await ada.screenshot("shell-pane");
   });
 

@@ -12,6 +12,10 @@ import { sessionEvent } from "@taiku/engine";
 import type { SessionEventChannel } from "./sessionEventChannel";
 import type { SessionEvents } from "./sessionEvents";
 import type { ShellInfo } from "./sessionModel";
+import { fittingSize } from "./fitTerminal";
+
+const FONT_FAMILY = "ui-monospace, monospace";
+const FONT_SIZE = 13;
 
 function ShellPane(props: { shell: ShellInfo; events: SessionEvents; channel: SessionEventChannel }): JSX.Element {
   let host!: HTMLDivElement;
@@ -19,7 +23,8 @@ function ShellPane(props: { shell: ShellInfo; events: SessionEvents; channel: Se
   onMount(() => {
     const terminal = new Terminal({
       convertEol: false,
-      fontSize: 13,
+      fontSize: FONT_SIZE,
+      fontFamily: FONT_FAMILY,
       theme: { background: "#18181b", foreground: "#e4e4e7", cursor: "#a1a1aa" },
     });
     terminal.open(host);
@@ -32,11 +37,31 @@ function ShellPane(props: { shell: ShellInfo; events: SessionEvents; channel: Se
       if (meta.backlog) terminal.reset();
       terminal.write(data.data);
     });
+    // The pane fits its container; the shell follows the size of whoever types into it.
+    let sentSize = "";
+    const fit = (): void => {
+      const { cols, rows } = fittingSize(host, FONT_FAMILY, FONT_SIZE);
+      if (cols !== terminal.cols || rows !== terminal.rows) terminal.resize(cols, rows);
+    };
+    const followMe = (): void => {
+      const size = `${terminal.cols}x${terminal.rows}`;
+      if (size === sentSize || !running()) return;
+      if (props.channel.send(sessionEvent("shell:resize", { shellId: props.shell.id, cols: terminal.cols, rows: terminal.rows }))) sentSize = size;
+    };
+    fit();
+    const observer = new ResizeObserver(() => {
+      fit();
+      if (host.contains(document.activeElement)) followMe();
+    });
+    observer.observe(host);
     const input = terminal.onData((data) => {
-      if (running()) props.channel.send(sessionEvent("shell:input", { shellId: props.shell.id, data }));
+      if (!running()) return;
+      followMe();
+      props.channel.send(sessionEvent("shell:input", { shellId: props.shell.id, data }));
     });
     onCleanup(() => {
       stop();
+      observer.disconnect();
       input.dispose();
       terminal.dispose();
     });
