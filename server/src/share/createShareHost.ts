@@ -66,6 +66,17 @@ export interface ShareHost {
   close(): Promise<void>;
 }
 
+/**
+ * The host's WebSocket. Its frames carry an all-zero mask, which `ws` skips
+ * on both ends, so shell output is not XOR-ed byte by byte twice. (Masking
+ * protects proxies from scripts in browsers; this client is not one.)
+ */
+class HostSocket extends WebSocket {
+  constructor(url: string | URL, protocols?: string | string[]) {
+    super(url, protocols, { generateMask: (mask: Buffer) => void mask.fill(0) });
+  }
+}
+
 function currentUser(): string {
   try {
     return os.userInfo().username;
@@ -94,7 +105,7 @@ export function createShareHost(options: ShareHostOptions): ShareHost {
   const wsBase = options.server.replace(/^http/, "ws").replace(/\/+$/, "");
   const provider = new WebsocketProvider(`${wsBase}/sync`, sessionDocName(options.sessionId), doc, {
     params: { token: options.token },
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocketPolyfill: HostSocket as unknown as typeof globalThis.WebSocket,
     maxBackoffTime: 2000,
     disableBc: true,
   });
