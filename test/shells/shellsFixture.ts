@@ -42,8 +42,18 @@ export async function startShellsServer(): Promise<ShellsServer> {
     async restart(between) {
       await fixture.server.close();
       await between?.();
-      fixture.server = await createTaikuServer({ config });
-      await fixture.server.listen();
+      // Another test's socket may briefly hold the freed port: retry, then report why.
+      for (let attempt = 1; ; attempt++) {
+        fixture.server = await createTaikuServer({ config });
+        try {
+          await fixture.server.listen();
+          return;
+        } catch (cause) {
+          await fixture.server.close();
+          if (attempt >= 30 || (cause as NodeJS.ErrnoException).code !== "EADDRINUSE") throw cause;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
     },
     async stop() {
       await fixture.server.close();
