@@ -112,16 +112,16 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
     socket.send(encodeSessionEvent(event));
   }
 
-  /** Marks shells `closed` in the session document unless a host runs them again by then. */
+  /** Marks `running` shells `closed` in the session document unless a host runs them again by then. */
   function markClosed(channel: SessionChannel, shellIds: readonly string[]): void {
     if (relay === undefined || shellIds.length === 0) return;
     relay
       .transact(sessionDocName(channel.sessionId), (doc) => {
         const shells = doc.getMap<unknown>("shells");
         for (const shellId of shellIds) {
-          const entry = shells.get(shellId);
-          if (channel.ownerOf(shellId) !== undefined || typeof entry !== "object" || entry === null) continue;
-          shells.set(shellId, { ...(entry as Record<string, unknown>), status: "closed" });
+          const entry = shells.get(shellId) as Record<string, unknown> | undefined;
+          if (channel.ownerOf(shellId) !== undefined || entry?.status !== "running") continue;
+          shells.set(shellId, { ...entry, status: "closed" });
         }
       })
       .catch((error: unknown) => {
