@@ -52,6 +52,22 @@ describe("shared shells", () => {
     late.close();
   });
 
+  it("a late joiner's backlog is bounded to the most recent output", async () => {
+    const viewer = openViewer(server.base, sessionId, owner.token);
+    await viewer.opened;
+    viewer.send({ type: "shell:input", data: { shellId, data: "seq 1 150000; echo seq-$((7*7))\r" }, ts: Date.now() });
+    await until(() => viewer.output(shellId).includes("seq-49"), 15_000, "seq output");
+    expect(viewer.output(shellId).length).toBeGreaterThan(1_000_000);
+    const late = openViewer(server.base, sessionId, owner.token);
+    const backlog = await late.waitFor((event) => event.type === "shell:data" && event.data.shellId === shellId && event.data.backlog === true);
+    const text = backlog.type === "shell:data" ? backlog.data.data : "";
+    expect(text.length).toBeLessThanOrEqual(256 * 1024);
+    expect(text).toContain("149999\r\n150000");
+    expect(text).not.toContain("out-42");
+    viewer.close();
+    late.close();
+  }, 30_000);
+
   it("a viewer can open a shell, resize it and close it", async () => {
     const viewer = openViewer(server.base, sessionId, owner.token);
     await viewer.opened;
