@@ -2,7 +2,9 @@
  * The bridge's promises, checked from inside a real sandboxed plugin frame
  * (the `probe` fixture plugin, installed as a local plugin): permissions
  * hold, forged window messages do nothing, plugin links cannot run script,
- * and a misbehaving plugin is stopped without taking the session down.
+ * secrets stay with their plugin and in the browser, and a misbehaving
+ * plugin is stopped without taking the session down. The `tap` fixture
+ * holds a secret and a setting.
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,7 +13,9 @@ import type { Frame } from "playwright-core";
 import { launchUser, type BrowserUser } from "./support/browserUser";
 import { startE2eServer, type E2eServer } from "./support/startE2eServer";
 
-const PROBE = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures", "probe");
+const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures");
+const PROBE = path.join(FIXTURES, "probe");
+const TAP = path.join(FIXTURES, "tap");
 
 declare global {
   interface Window {
@@ -20,6 +24,8 @@ declare global {
       getPluginData(key: string): Promise<unknown>;
       setPluginData(key: string, value: unknown): Promise<void>;
       setLabels(labels: { id: string; text: string; href?: string }[]): Promise<void>;
+      getSecret(name: string): Promise<string | null>;
+      getSetting(key: string): Promise<unknown>;
     };
   }
 }
@@ -30,10 +36,11 @@ describe("the bridge in a real browser", () => {
   let probe: Frame;
 
   beforeAll(async () => {
-    server = await startE2eServer([PROBE]);
+    server = await startE2eServer([PROBE, TAP]);
     ada = await launchUser(server.url, "ada");
     await ada.createSession("Bridge checks");
     await ada.enablePlugin("probe");
+    await ada.enablePlugin("tap");
     probe = await ada.openPanel("probe", "probe");
   }, 120_000);
 
@@ -100,9 +107,36 @@ describe("the bridge in a real browser", () => {
     await ada.screenshot("status-bar-labels");
   });
 
+  it("a secret entered in the plugin manager reaches only its plugin and never leaves the browser", async () => {
+    const secret = "s3cr3t-value-that-must-stay-here";
+    const sent: string[] = [];
+    ada.page.on("request", (request) => sent.push(`${request.url()} ${request.postData() ?? ""}`));
+    ada.page.on("websocket", (socket) => socket.on("framesent", (frame) => sent.push(String(frame.payload))));
+    await ada.page.click(".session-header >> text=Plugins");
+    const card = ada.page.locator('.plugin-card[data-plugin="tap"]');
+    await card.locator("input[type=password]").fill(secret);
+    await card.locator("input[type=password]").press("Tab");
+    await card.locator(".plugin-settings input[type=checkbox]").check();
+    await ada.page.click(".plugin-manager >> text=Close");
+
+    const tap = await ada.pluginFrame("tap");
+    probe = await ada.pluginFrame("probe");
+    expect(await tap.evaluate(() => window.probe.getSecret("apiKey"))).toBe(secret);
+    expect(await tap.evaluate(() => window.probe.getSetting("verbose"))).toBe(true);
+    expect(await probe.evaluate(() => window.probe.getSecret("apiKey"))).toBeNull();
+    await ada.page.reload();
+    await ada.page.waitForSelector(".connection[data-state=saved]");
+    probe = await ada.pluginFrame("probe");
+    expect(sent.some((entry) => entry.includes(secret))).toBe(false);
+    expect(sent.length).toBeGreaterThan(0);
+  });
+
   it("a plugin that floods the bridge is stopped, its panel says so, and the session keeps working", async () => {
+    await ada.page.click('[data-panel="probe/probe"]');
     await probe.evaluate(() => {
-      for (let i = 0; i < 20_000; i++) void window.probe.getPluginData("k").catch(() => undefined);
+      setTimeout(() => {
+        for (let i = 0; i < 20_000; i++) void window.probe.getPluginData("k").catch(() => undefined);
+      }, 0);
     });
     await ada.page.waitForSelector('.plugin-frame[data-plugin="probe"] .plugin-error:has-text("flooding")');
     await ada.screenshot("plugin-stopped");
@@ -116,6 +150,7 @@ describe("the bridge in a real browser", () => {
   });
 
   it("a plugin that hangs does not freeze the session", async () => {
+    await ada.page.click('[data-panel="probe/probe"]');
     await probe.evaluate(() => {
       setTimeout(() => {
         for (;;) {

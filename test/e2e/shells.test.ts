@@ -66,7 +66,7 @@ describe("shared shells in the session view", () => {
     await ada.page.keyboard.type("echo taiku-$((6*7))\n");
     await pane.locator(".xterm-rows:has-text('taiku-42')").waitFor({ timeout: 10_000 });
     await ada.page.keyboard.type("echo size-$(stty size | tr ' ' x)\n");
-    await pane.locator(".xterm-rows:has-text('size-')").waitFor({ timeout: 10_000 });
+    await pane.locator(".xterm-rows div", { hasText: /size-\d+x\d+/ }).waitFor({ timeout: 10_000 });
     const size = /size-(\d+)x(\d+)/.exec((await pane.locator(".xterm-rows").textContent()) ?? "");
     const shown = await pane.locator(".xterm-rows > div").count();
     expect(Number(size?.[1])).toBe(shown);

@@ -11,7 +11,7 @@ describe("rate limiter", () => {
     expect(limiter.refusedRecently).toBe(1);
     now += 500;
     expect(Array.from({ length: 5 }, () => limiter.take()).filter(Boolean)).toHaveLength(5);
-    now += 2000;
+    now += 2500;
     expect(limiter.take()).toBe(true);
     expect(limiter.refusedRecently).toBe(0);
   });

@@ -7,7 +7,7 @@
 export interface RateLimiter {
   /** Takes one token; false when the bucket is empty. */
   take(): boolean;
-  /** Requests refused in the last second (for flood detection). */
+  /** Requests refused in the current flood window (for flood detection). */
   readonly refusedRecently: number;
 }
 
@@ -15,12 +15,19 @@ export interface RateLimiter {
 export interface RateLimit {
   readonly perSecond: number;
   readonly burst: number;
-  /** Refusals within one second after which the plugin counts as flooding. */
+  /**
+   * Refusals within {@link FLOOD_WINDOW_MS} after which the plugin counts as
+   * flooding: it kept sending past the limit, however fast the host drains
+   * its messages.
+   */
   readonly floodAfter: number;
 }
 
-/** Default limit: 2,000 requests/s sustained, bursts of 2,000, flooding after 1,000 refusals in a second. */
-export const DEFAULT_RATE_LIMIT: RateLimit = { perSecond: 2000, burst: 2000, floodAfter: 1000 };
+/** The window in which refusals are counted towards {@link RateLimit.floodAfter}. */
+export const FLOOD_WINDOW_MS = 2000;
+
+/** Default limit: 2,000 requests/s sustained, bursts of 2,000, flooding after 200 refusals within 2 s. */
+export const DEFAULT_RATE_LIMIT: RateLimit = { perSecond: 2000, burst: 2000, floodAfter: 200 };
 
 /** Creates a token bucket; `now` is injectable for tests. */
 export function createRateLimiter(limit: RateLimit, now: () => number = () => performance.now()): RateLimiter {
@@ -33,7 +40,7 @@ export function createRateLimiter(limit: RateLimit, now: () => number = () => pe
       const t = now();
       tokens = Math.min(limit.burst, tokens + ((t - last) / 1000) * limit.perSecond);
       last = t;
-      if (t - refusedSince > 1000) {
+      if (t - refusedSince > FLOOD_WINDOW_MS) {
         refused = 0;
         refusedSince = t;
       }
