@@ -27,6 +27,7 @@ import {
   type SessionId,
 } from "@taiku/engine";
 import { MAX_SHELLS_PER_HOST } from "../shells/sessionChannel";
+import { FrameBudget } from "./frameBudget";
 import { SharedShell, type ShellDescription } from "./sharedShell";
 import { WorkspaceFiles } from "./workspaceFiles";
 
@@ -109,6 +110,7 @@ export function createShareHost(options: ShareHostOptions): ShareHost {
     maxBackoffTime: 2000,
     disableBc: true,
   });
+  const frames = new FrameBudget();
   let closed = false;
   let welcomed: () => void = () => undefined;
   const welcome = new Promise<void>((resolve) => (welcomed = resolve));
@@ -143,11 +145,13 @@ export function createShareHost(options: ShareHostOptions): ShareHost {
       sink: (self) => ({
         send: (data) => {
           for (let at = 0; at < data.length; at += MAX_SHELL_DATA) {
+            frames.spend();
             if (!sendEvent(sessionEvent("shell:data", { shellId: self.id, data: data.slice(at, at + MAX_SHELL_DATA) }))) return false;
           }
           return true;
         },
         buffered,
+        mayFlush: () => frames.available(),
       }),
       onExit: (self, code) => {
         shells.delete(self.id);

@@ -5,10 +5,10 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function sink(buffered = () => 0) {
+function sink(buffered = () => 0, mayFlush = () => true) {
   const sent: string[] = [];
   const pauses: boolean[] = [];
-  return { sent, pauses, sink: { send: (data: string) => (sent.push(data), true), buffered, pause: (paused: boolean) => pauses.push(paused) } };
+  return { sent, pauses, sink: { send: (data: string) => (sent.push(data), true), buffered, mayFlush, pause: (paused: boolean) => pauses.push(paused) } };
 }
 
 describe("output batcher", () => {
@@ -43,6 +43,21 @@ describe("output batcher", () => {
     vi.advanceTimersByTime(BATCH_INTERVAL_MS + 1);
     expect(sent).toEqual(["flood"]);
     expect(pauses).toEqual([true, false]);
+    batcher.dispose();
+  });
+
+  it("keeps output waiting, not dropped, while the host's frame budget is spent", () => {
+    vi.useFakeTimers();
+    let allowed = false;
+    const { sent, sink: target } = sink(() => 0, () => allowed);
+    const batcher = new OutputBatcher(target);
+    batcher.push("kept");
+    vi.advanceTimersByTime(BATCH_INTERVAL_MS * 3);
+    expect(sent).toEqual([]);
+    allowed = true;
+    batcher.push(" and more");
+    vi.advanceTimersByTime(BATCH_INTERVAL_MS + 1);
+    expect(sent).toEqual(["kept and more"]);
     batcher.dispose();
   });
 });

@@ -25,6 +25,8 @@ export interface BatchSink {
   send(data: string): boolean;
   /** Bytes queued in the socket, not yet written. */
   buffered(): number;
+  /** False while the host's frame budget is spent: output keeps waiting. */
+  mayFlush(): boolean;
   /** Stops (`true`) or resumes (`false`) reading the source. */
   pause(paused: boolean): void;
 }
@@ -64,7 +66,7 @@ export class OutputBatcher {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.lastFlush = performance.now();
-    if (this.waiting > 0 && this.sink.buffered() < HIGH_WATER) {
+    if (this.waiting > 0 && this.sink.buffered() < HIGH_WATER && this.sink.mayFlush()) {
       this.sink.send(this.chunks.join(""));
       this.chunks = [];
       this.waiting = 0;

@@ -74,6 +74,7 @@ export class SharedShell {
     const batcher = new OutputBatcher({
       send: (data) => (shell === undefined ? false : options.sink(shell).send(data)),
       buffered: () => (shell === undefined ? 0 : options.sink(shell).buffered()),
+      mayFlush: () => shell !== undefined && options.sink(shell).mayFlush(),
       pause: (paused) => (paused ? term.pause() : term.resume()),
     });
     shell = new SharedShell(id, `${program.split("/").at(-1) ?? program} ${term.pid}`, options.cwd, options.host, cols, rows, term, batcher);
