@@ -80,7 +80,6 @@ export interface BridgeHost {
 
 interface LiveInstance extends PluginInstance {
   readonly port: MessagePort;
-  readonly frame: Window;
   stop(reason?: string): void;
 }
 
@@ -117,7 +116,6 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
       plugin,
       granted: new Set(plugin.permissions),
       port,
-      frame,
       sendEvent(type, data) {
         if (!stopped) post(port, createEvent(type, data));
       },
@@ -185,7 +183,6 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
     frame.postMessage(init, "*", [channel.port2]);
     return () => instance.stop();
   }
-
 
   async function dispatch(instance: LiveInstance, request: RequestMessage, isStopped: () => boolean): Promise<void> {
     const admitted = admitRequest(request, instance.granted);
