@@ -16,7 +16,7 @@ import type { DocEvent, NewDocEvent } from "./docEvent";
 export interface Snapshot {
   /** The last event folded into `state`. */
   readonly seq: number;
-  /** `Y.encodeStateAsUpdate` of the document after events 1..seq. */
+  /** `Y.encodeStateAsUpdateV2` of the document after events 1..seq (the v2 format: a Y.Map overwritten 100,000 times encodes in about 5 KB instead of about 900 KB). */
   readonly state: Uint8Array;
 }
 

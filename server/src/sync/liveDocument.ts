@@ -61,7 +61,7 @@ export class LiveDocument {
     const { snapshot, tail } = await options.store.load(name);
     const doc = new Y.Doc();
     doc.transact(() => {
-      if (snapshot !== null) Y.applyUpdate(doc, snapshot.state);
+      if (snapshot !== null) Y.applyUpdateV2(doc, snapshot.state);
       for (const event of tail) Y.applyUpdate(doc, event.update);
     });
     const lastSeq = tail.at(-1)?.seq ?? snapshot?.seq ?? 0;
@@ -124,7 +124,7 @@ export class LiveDocument {
   snapshot(): void {
     if (this.failed || this.lastSeq === 0) return;
     const seq = this.lastSeq;
-    const state = Y.encodeStateAsUpdate(this.doc);
+    const state = Y.encodeStateAsUpdateV2(this.doc);
     this.sinceSnapshot = 0;
     this.snapshotting = this.snapshotting
       .then(() => this.options.store.writeSnapshot(this.name, { seq, state }))
