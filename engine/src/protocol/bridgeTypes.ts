@@ -47,8 +47,8 @@ export interface ShellInfo {
   readonly cwd: string;
   /** The machine the shell runs on. */
   readonly host: string;
-  /** Whether the shell still runs. */
-  readonly status: "running" | "exited";
+  /** Whether the shell runs, exited on its own, or was closed because its host left. */
+  readonly status: "running" | "exited" | "closed";
 }
 
 /** One chat message, as `getChat()` lists it and `chat:message` carries. */
