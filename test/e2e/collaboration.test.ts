@@ -139,6 +139,18 @@ describe("two users in one session", () => {
     expect(await buildStatus(adaBuild)).toBe("passing");
   }, 60_000);
 
+  it("after reconnects and a reload, each sees the other present at once, and once", async () => {
+    const present = (user: BrowserUser) => user.page.locator(".participants li[data-user]").allTextContents();
+    await bo.context.setOffline(true);
+    await bo.page.waitForSelector(".connection[data-state=offline]");
+    await bo.context.setOffline(false);
+    await bo.page.waitForSelector(".connection[data-state=saved]");
+    const adaSees = await eventually(() => present(ada), (names) => names.some((name) => name.startsWith("bo")), 3000);
+    expect(adaSees.filter((name) => name.startsWith("bo"))).toHaveLength(1);
+    const boSees = await eventually(() => present(bo), (names) => names.filter((name) => name.startsWith("ada")).length === 1, 3000);
+    expect(boSees.filter((name) => name.startsWith("ada"))).toHaveLength(1);
+  });
+
   it("a write over the quota shows the plugin the error and the user a toast; the other user sees no change", async () => {
     await ada.page.click(`[data-panel="build-status/build"]`);
     await bo.page.click(`[data-panel="build-status/build"]`);

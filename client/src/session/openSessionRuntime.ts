@@ -55,7 +55,7 @@ export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor
   const [online, setOnline] = createSignal(navigator.onLine);
   const synced = openSyncedDoc({ name: sessionDocName(sessionId as SessionId), token: auth.token, userId: auth.userId });
   const awareness = synced.provider.awareness;
-  const stopPresence = trackPresence(awareness, auth);
+  const stopPresence = trackPresence(synced.provider, auth);
   const model = createSessionModel(synced.doc, awareness);
   const events = createSessionEvents();
   const stopChat = attachChatEvents(events, synced.doc, (origin, local) => local || (origin === synced.provider && synced.provider.synced));

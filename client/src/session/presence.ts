@@ -2,8 +2,15 @@
  * This client's awareness state: `{ user: { userId, name, colour }, idle }`.
  * A participant is idle after a minute without input or while the tab is
  * hidden.
+ *
+ * Reconnects: awareness accepts a state only with a newer clock than the one
+ * it saw last, so after a reconnect this client re-announces itself with a
+ * fresh clock and forgets the clocks of the peers it dropped, so that both
+ * sides see each other again at once instead of after the next renewal.
+ * Leaving the page removes the state right away.
  */
-import type { Awareness } from "y-protocols/awareness";
+import { removeAwarenessStates } from "y-protocols/awareness";
+import type { WebsocketProvider } from "y-websocket";
 
 const IDLE_AFTER_MS = 60_000;
 
@@ -15,8 +22,9 @@ export function colourFor(userId: string): string {
   return palette[hash % palette.length] ?? "#60a5fa";
 }
 
-/** Publishes the user's presence on `awareness`; returns a function that stops tracking input. */
-export function trackPresence(awareness: Awareness, user: { userId: string; name: string }): () => void {
+/** Publishes the user's presence on the provider's awareness; returns a function that stops. */
+export function trackPresence(provider: WebsocketProvider, user: { userId: string; name: string }): () => void {
+  const awareness = provider.awareness;
   awareness.setLocalState({ user: { userId: user.userId, name: user.name, colour: colourFor(user.userId) }, idle: false });
   let timer: ReturnType<typeof setTimeout> | undefined;
   const setIdle = (idle: boolean): void => {
@@ -27,11 +35,24 @@ export function trackPresence(awareness: Awareness, user: { userId: string; name
     clearTimeout(timer);
     timer = setTimeout(() => setIdle(true), IDLE_AFTER_MS);
   };
+  const onStatus = ({ status }: { status: string }): void => {
+    if (status === "connected") awareness.setLocalState(awareness.getLocalState());
+    if (status === "disconnected") {
+      for (const clientId of [...awareness.meta.keys()]) {
+        if (clientId !== awareness.clientID && !awareness.states.has(clientId)) awareness.meta.delete(clientId);
+      }
+    }
+  };
+  const onPageHide = (): void => removeAwarenessStates(awareness, [awareness.clientID], "window unload");
   const events = ["pointerdown", "keydown", "visibilitychange"] as const;
   for (const name of events) document.addEventListener(name, active);
+  provider.on("status", onStatus);
+  window.addEventListener("pagehide", onPageHide);
   active();
   return () => {
     clearTimeout(timer);
     for (const name of events) document.removeEventListener(name, active);
+    provider.off("status", onStatus);
+    window.removeEventListener("pagehide", onPageHide);
   };
 }
