@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 // The browser tests drive Debian's Chromium at /usr/bin/chromium (or
-// $TAIKU_CHROMIUM). If it is missing and we are root on Debian, install it;
+// $CHROMIUM_PATH). If it is missing and we are root on Debian, install it;
 // otherwise say exactly what to run.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
-const path = process.env.TAIKU_CHROMIUM ?? "/usr/bin/chromium";
+const path = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 if (!existsSync(path)) {
   const root = typeof process.getuid === "function" && process.getuid() === 0;
   if (!root || !existsSync("/usr/bin/apt-get")) {
-    console.error(`taiku: the browser tests need Chromium at ${path}. Install it (Debian: sudo apt-get install -y chromium) or set TAIKU_CHROMIUM.`);
+    console.error(`taiku: the browser tests need Chromium at ${path}. Install it (Debian: sudo apt-get install -y chromium) or set CHROMIUM_PATH.`);
     process.exit(1);
   }
   console.log("taiku: installing Debian's chromium for the browser tests");

@@ -14,21 +14,12 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type BrowserContext } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
+import { launchChromium } from "../../test/support/chromium";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 const buildScript = resolve(dirname(fileURLToPath(import.meta.url)), "../scripts/build.mjs");
 const pluginFromDocsScript = resolve(dirname(fileURLToPath(import.meta.url)), "../scripts/plugin-from-docs.mjs");
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 /** The host page: answers a few methods like the real host and records what the plugin did. */
 const hostPage = (pluginSrc: string): string => `<!doctype html><meta charset="utf-8"><title>host</title><body>
@@ -113,9 +104,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  context = await chromium.launchPersistentContext(join(workDir, "profile"), {
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: FLAGS,
+  context = await launchChromium(join(workDir, "profile"), {
     headless: true,
   });
 });

@@ -7,21 +7,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext, type Frame, type Page } from "playwright-core";
+import type { BrowserContext, Frame, Page } from "playwright-core";
+import { launchChromium } from "../../../test/support/chromium";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPluginRoutes } from "./createPluginRoutes";
 import { copyHelloPlugin, createPluginSandbox, startApp, type PluginSandbox, type RunningApp } from "./pluginFixtures";
 
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 let sandbox: PluginSandbox;
 let app: RunningApp;
@@ -42,9 +33,7 @@ beforeAll(async () => {
     },
   ]);
   profile = await mkdtemp(path.join(os.tmpdir(), "taiku-chromium-"));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: FLAGS,
+  context = await launchChromium(profile, {
     headless: true,
   });
   page = context.pages()[0] ?? (await context.newPage());

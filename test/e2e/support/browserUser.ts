@@ -6,22 +6,13 @@
 import { mkdtemp, mkdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext, type Frame, type Page } from "playwright-core";
+import type { BrowserContext, Frame, Page } from "playwright-core";
+import { launchChromium } from "../../support/chromium";
 import { REPO_ROOT } from "./buildArtifacts";
 
 /** Where screenshots go (gitignored). */
 export const RESULTS_DIR = path.join(REPO_ROOT, "test-results");
 
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 /** A signed-in user in their own browser. */
 export interface BrowserUser {
@@ -53,9 +44,7 @@ export interface BrowserUser {
  */
 export async function launchUser(baseUrl: string, name: string, startAt?: string): Promise<BrowserUser> {
   const profile = await mkdtemp(path.join(os.tmpdir(), "taiku-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: FLAGS,
+  const context = await launchChromium(profile, {
     headless: true,
     viewport: { width: 1280, height: 800 },
   });
