@@ -45,7 +45,7 @@ export const sessionMethods: MethodGroup = {
     services
       .activity()
       .slice(-(limit ?? 100))
-      .map((entry, index) => ({ id: `${entry.ts}-${index}`, agent: entry.actor, text: entry.text, ts: entry.ts })),
+      .map((entry) => ({ ...entry })),
   emit: ({ name, data }, { services, instance }) => {
     services.publish(customEventType(instance.plugin.id, name), data);
     return null;

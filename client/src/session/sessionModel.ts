@@ -9,6 +9,7 @@
  * `activity` Y.Array of {@link ActivityEntry}; `shells` Y.Map shellId →
  * {@link ShellInfo}.
  */
+import type { AgentActivity } from "@taiku/engine";
 import * as Y from "yjs";
 import type { Awareness } from "y-protocols/awareness";
 import { createSignal, type Accessor } from "solid-js";
@@ -22,13 +23,8 @@ export interface ChatMessage {
   readonly ts: number;
 }
 
-/** One entry of the agent activity feed. */
-export interface ActivityEntry {
-  readonly actor: string;
-  readonly kind: string;
-  readonly text: string;
-  readonly ts: number;
-}
+/** One entry of the agent activity feed (the bridge's `AgentActivity`). */
+export type ActivityEntry = AgentActivity;
 
 /** A shell shared into the session by the host CLI. */
 export interface ShellInfo {
@@ -92,7 +88,7 @@ function readChat(array: Y.Array<unknown>): ChatMessage[] {
 function readActivity(array: Y.Array<unknown>): ActivityEntry[] {
   return array.toArray().map((raw) => {
     const r = record(raw);
-    return { actor: text(r.actor), kind: text(r.kind), text: text(r.text), ts: Number(r.ts) || 0 };
+    return { id: text(r.id), actor: text(r.actor), kind: text(r.kind), text: text(r.text), ts: Number(r.ts) || 0 };
   });
 }
 

@@ -69,8 +69,10 @@ export interface ChatMessage {
 export interface AgentActivity {
   /** The entry's id. */
   readonly id: string;
-  /** Which agent acted (a display name). */
-  readonly agent: string;
+  /** Who acted (an agent's or a person's display name). */
+  readonly actor: string;
+  /** What kind of activity this is (free-form, e.g. "edit", "run", "note"). */
+  readonly kind: string;
   /** What it did, in a sentence. */
   readonly text: string;
   /** Milliseconds since the epoch. */
