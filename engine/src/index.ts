@@ -69,7 +69,14 @@ export type {
   JsonRecord,
 } from "./protocol/bridgeTypes";
 export type { BridgeMethod, BridgeMethodParams, BridgeMethodResults, MethodSpec } from "./protocol/bridgeMethods";
-export { BRIDGE_METHODS, isBridgeMethod, requiredPermission, checkMethodParams } from "./protocol/bridgeMethods";
+export {
+  BRIDGE_METHODS,
+  isBridgeMethod,
+  requiredPermission,
+  checkMethodParams,
+  MAX_ERROR_MESSAGE,
+  MAX_ERROR_STACK,
+} from "./protocol/bridgeMethods";
 export type { AdmittedCall } from "./protocol/admitRequest";
 export { admitRequest } from "./protocol/admitRequest";
 export type { TaikuEventMap } from "./protocol/bridgeEvents";
@@ -129,7 +136,7 @@ export { checkNetworkOrigin } from "./manifest/checkNetworkOrigin";
 // Session KV: live size accounting and the quota-checked entry map.
 export { KV_MAP, KV_QUOTA_BYTES, LiveSizeTracker, liveBytes, touchedBy, entryBytes, createSessionKv, acquireTracker } from "./kv/index";
 export type { Touched, WeightHint, SessionKv, SessionKvOptions, KvChangeEvent, KvKeyChange } from "./kv/index";
-export { utf8Length, jsonStringBodyBytes, valueJsonBytes, typeJsonBytes } from "./kv/index";
+export { utf8Length, jsonStringBodyBytes, jsonBytes, valueJsonBytes, typeJsonBytes } from "./kv/index";
 
 // The quota arbiter the relay runs on every document.
 export { createArbiter, createReverter } from "./arbiter/index";
