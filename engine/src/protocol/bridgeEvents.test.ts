@@ -17,8 +17,8 @@ describe("event permissions", () => {
     }
   });
 
-  it("events about the plugin's own KV and actions need no permission", () => {
-    for (const type of ["kv:change", "kv:rejected", "kv:update", "action:run"]) {
+  it("events about the plugin's own KV and actions, and the host's liveness ping, need no permission", () => {
+    for (const type of ["kv:change", "kv:rejected", "kv:update", "action:run", "host:ping"]) {
       expect(mayReceiveEvent(type, new Set())).toBe(true);
     }
   });

@@ -6,8 +6,9 @@
  * `agent:activity` and custom `plugin:<pluginId>:<name>` events need
  * `session.read`. Events about the plugin itself (`kv:change`, `kv:rejected`
  * and `kv:update` of its own session KV, `action:run` for its own palette
- * actions, `theme:change`) need no permission. Any other type is never
- * delivered.
+ * actions, `theme:change`) need no permission, and neither does the host's
+ * liveness probe `host:ping`, which the SDK answers with a `pong` request
+ * carrying the same `n`. Any other type is never delivered.
  */
 import type { AgentActivity, ChatMessage, Participant, ShellInfo } from "./bridgeTypes";
 import type { Theme } from "./bridgeMessage";
@@ -40,6 +41,8 @@ export interface TaikuEventMap {
   "action:run": { actionId: string };
   /** The host's colour scheme changed. */
   "theme:change": { theme: Theme };
+  /** The host asks whether the plugin's thread is alive; the SDK answers `pong { n }` with the same `n`. */
+  "host:ping": { n: number };
 }
 
 const SELF: readonly Permission[] = [];
@@ -58,6 +61,7 @@ const EVENT_PERMISSIONS: ReadonlyMap<string, readonly Permission[]> = new Map<st
   ["kv:update", SELF],
   ["action:run", SELF],
   ["theme:change", SELF],
+  ["host:ping", SELF],
 ]);
 
 const CUSTOM_EVENT = /^plugin:[a-z][a-z0-9.-]*:[a-z][a-z0-9._-]*$/;

@@ -30,7 +30,7 @@ describe("the method → permission table", () => {
       "setPluginData", "getPluginData", "getAllPluginData", "deletePluginData", "getPluginDataUsage",
       "setUserData", "getUserData", "listUserData", "deleteUserData",
       "writePluginFile", "readPluginFile", "listPluginFiles", "deletePluginFile", "getStorageUsage",
-      "getSecret", "getSetting", "getSettings", "setSetting", "kv.sync", "kv.update",
+      "getSecret", "getSetting", "getSettings", "setSetting", "kv.sync", "kv.update", "reportError", "pong",
     ];
     for (const method of own) expect(requiredPermission(method), method).toBeNull();
   });
@@ -72,6 +72,15 @@ describe("admitRequest", () => {
       createRequest("1", "getOtherPluginData", { pluginId: "Not-An-Id", key: "a" }),
       createRequest("1", "emit", { name: "Has Spaces", data: null }),
       createRequest("1", "kv.update", { update: "not bytes" }),
+      createRequest("1", "reportError", {}),
+      createRequest("1", "reportError", { message: "x".repeat(2001) }),
+      createRequest("1", "reportError", { message: "boom", stack: "s".repeat(8001) }),
+      createRequest("1", "reportError", { message: "boom", secret: "extra" }),
+      createRequest("1", "reportError", { message: 42 }),
+      createRequest("1", "pong", {}),
+      createRequest("1", "pong", { n: "1" }),
+      createRequest("1", "pong", { n: -1 }),
+      createRequest("1", "pong", { n: 1.5 }),
     ];
     for (const request of cases) {
       const admitted = admitRequest(request, ALL);
@@ -85,5 +94,15 @@ describe("admitRequest", () => {
     expect(checkMethodParams("kv.sync", { stateVector: new Uint8Array([0]) })).toBeUndefined();
     expect(checkMethodParams("setLabels", { labels: [{ id: "l", text: "ok", href: "https://x.test" }] })).toBeUndefined();
     expect(checkMethodParams("setBadge", { panelId: "p", badge: null })).toBeUndefined();
+  });
+
+  it("admits a plugin's error report up to 2,000 characters of message and 8,000 of stack, without permissions", () => {
+    const report = { message: "x".repeat(2000), stack: "s".repeat(8000) };
+    expect(admitRequest(createRequest("1", "reportError", report), NONE)).toEqual({ call: { method: "reportError", params: report } });
+    expect(admitRequest(createRequest("1", "reportError", { message: "boom" }), NONE).error).toBeUndefined();
+  });
+
+  it("admits a pong answering a host ping, without permissions", () => {
+    expect(admitRequest(createRequest("1", "pong", { n: 7 }), NONE)).toEqual({ call: { method: "pong", params: { n: 7 } } });
   });
 });

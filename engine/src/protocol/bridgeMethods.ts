@@ -15,6 +15,13 @@
  * sending, refusing it would leave the plugin's replica diverged, and the
  * relay arbitrates (a compensation then comes back as `kv:update`, with a
  * `kv:rejected` event).
+ *
+ * Two methods carry the plugin's health, so the host can show a panel's error
+ * state although it cannot see inside the sandboxed frame: `reportError
+ * { message, stack? }` reports an uncaught error of the plugin (the panel
+ * shows it, the plugin keeps running), and `pong { n }` answers the host's
+ * `host:ping { n }` event (an instance that stops answering is shown as not
+ * responding). Neither needs a permission; both answer `null`.
  */
 import type { BridgeValue, JsonValue } from "./bridgeValue";
 import type {
@@ -56,6 +63,10 @@ const path = string({ min: 1, max: 4096, pattern: /^[^\u0000]+$/ });
 const customEventName = string({ min: 1, max: 64, pattern: /^[a-z][a-z0-9._-]*$/ });
 const MAX_SHELL_INPUT = 64 * 1024;
 const MAX_FILE_BYTES = 1024 * 1024;
+/** The longest `reportError` message, in UTF-16 code units. */
+export const MAX_ERROR_MESSAGE = 2000;
+/** The longest `reportError` stack, in UTF-16 code units. */
+export const MAX_ERROR_STACK = 8000;
 
 function spec<P extends Schema<unknown>>(permission: Permission | null, params: P) {
   return { permission, params };
@@ -123,6 +134,11 @@ const METHOD_SPECS = {
   writeFile: spec("fs.write", object({ path, content: string({ max: MAX_FILE_BYTES }) })),
   "kv.sync": spec(null, object({ stateVector: bytes({ max: 1024 * 1024 }) })),
   "kv.update": spec(null, object({ update: bytes({ max: 1024 * 1024 }) })),
+  reportError: spec(
+    null,
+    object({ message: string({ max: MAX_ERROR_MESSAGE }), stack: optional(string({ max: MAX_ERROR_STACK })) }),
+  ),
+  pong: spec(null, object({ n: integer({ min: 0, max: Number.MAX_SAFE_INTEGER }) })),
 } as const;
 
 /** Every bridge method name. */
@@ -171,6 +187,8 @@ export interface BridgeMethodResults {
   writeFile: null;
   "kv.sync": { update: Uint8Array };
   "kv.update": null;
+  reportError: null;
+  pong: null;
 }
 
 /** One method's entry in {@link BRIDGE_METHODS}. */

@@ -64,7 +64,7 @@ function randomMessage(gen: prng.PRNG): BridgeMessage {
     case 3:
       return createErrorResponse(id, prng.oneOf(gen, Object.values(ErrorCode)), prng.utf16String(gen, 50));
     default:
-      return createEvent(prng.oneOf(gen, ["shell:data", "kv:update", "plugin:a.b:done"]), randomValue(gen, 1), prng.uint32(gen, 0, 2e12));
+      return createEvent(prng.oneOf(gen, ["shell:data", "kv:update", "host:ping", "plugin:a.b:done"]), randomValue(gen, 1), prng.uint32(gen, 0, 2e12));
   }
 }
 
@@ -86,6 +86,15 @@ describe("decodeBridgeMessage", () => {
     expect(isResponseMessage(response) && isErrorResponse(response)).toBe(true);
     expect(isErrorResponse(createResponse("1", null))).toBe(false);
     expect(isEventMessage(createEvent("shell:data", { shellId: "a", data: "x" }))).toBe(true);
+  });
+
+  it("decodes the host's liveness ping and a plugin's pong and error report", () => {
+    const ping = createEvent("host:ping", { n: 3 });
+    expect(decodeBridgeMessage(ping)).toEqual({ message: ping });
+    const pong = createRequest("p1", "pong", { n: 3 });
+    expect(decodeBridgeMessage(pong)).toEqual({ message: pong });
+    const report = createRequest("e1", "reportError", { message: "boom", stack: "at click" });
+    expect(decodeBridgeMessage(report)).toEqual({ message: report });
   });
 
   const hostile: Array<[string, unknown]> = [

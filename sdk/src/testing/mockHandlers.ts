@@ -166,6 +166,8 @@ const HANDLERS: { [M in BridgeMethod]: Handler<M> } = {
     applyPluginUpdate(update);
     return null;
   },
+  reportError: () => null,
+  pong: () => null,
 };
 
 /** The handler table, as a `Map` of own entries. */
