@@ -3,7 +3,9 @@
  * `ready()`, then call the typed methods; each is one bridge request checked
  * by the host against the permissions in the plugin's manifest. Failures
  * reject with `PermissionDeniedError`, `QuotaExceededError`, `NotFoundError`,
- * `TimeoutError` or `BridgeError`.
+ * `TimeoutError` or `BridgeError`. Once the host has started the plugin, it
+ * also answers the host's liveness pings and reports the window's uncaught
+ * errors to the host, so the panel can show them (see `pluginHealth`).
  */
 import {
   ErrorCode,
@@ -31,6 +33,7 @@ import { BridgeClient, type EventHandler } from "./bridgeClient";
 import type { TypedEvent } from "./typedEvent";
 import { BridgeError } from "./errors";
 import { openSharedDoc } from "./sharedDoc";
+import { watchPluginHealth } from "./pluginHealth";
 
 /** Options of {@link TaikuPlugin}. */
 export interface TaikuPluginOptions {
@@ -45,10 +48,18 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export class TaikuPlugin {
   readonly #client: BridgeClient;
   #sharedDoc: Promise<Y.Doc> | null = null;
+  #stopHealth: () => void = () => {};
 
-  /** Starts listening for the host; nothing is sent until the first call. */
+  /**
+   * Starts listening for the host. Nothing is sent until the first call,
+   * except, once the host has started the plugin, answers to its liveness
+   * pings and reports of uncaught errors (shown in the plugin's panel).
+   */
   constructor(options: TaikuPluginOptions = {}) {
     this.#client = new BridgeClient(options.timeout ?? DEFAULT_TIMEOUT_MS);
+    void this.#client.ready().then(() => {
+      this.#stopHealth = watchPluginHealth(this.#client, typeof window === "undefined" ? undefined : window);
+    });
   }
 
   /** Resolves with this plugin once the host has started it (`taiku:init` arrived). */
@@ -102,6 +113,7 @@ export class TaikuPlugin {
 
   /** Stops talking to the host; pending calls reject with `TimeoutError`. */
   close(): void {
+    this.#stopHealth();
     this.#client.close();
   }
 

@@ -169,6 +169,15 @@ export class MockHost {
     this.emit("action:run", { actionId });
   }
 
+  /**
+   * Sends the plugin the host's liveness probe `host:ping { n }`, as the real
+   * host does every few seconds; the SDK answers with a `pong { n }` call,
+   * recorded in {@link calls} like every other call (so are `reportError`s).
+   */
+  ping(n: number): void {
+    this.#send("host:ping", { n });
+  }
+
   /** A second participant with its own replica of the plugin's session KV, online at once. */
   addParticipant(): SimulatedParticipant {
     const participant = new SimulatedParticipant(this.relay);

@@ -1,0 +1,83 @@
+/**
+ * Tells the host how the plugin is doing, so its panel can show an error
+ * state the host could not otherwise see inside the sandboxed frame. Once the
+ * host has started the plugin, every `TaikuPlugin` answers the host's
+ * `host:ping { n }` events with a `pong { n }` request (a plugin whose thread
+ * is blocked stops answering and is shown as not responding), and reports the
+ * window's uncaught errors and unhandled promise rejections with
+ * `reportError { message, stack? }` (the panel shows them; the plugin keeps
+ * running). Reports are rate-limited to {@link MAX_ERROR_REPORTS} per
+ * {@link ERROR_REPORT_WINDOW_MS}, shared by every `TaikuPlugin` on the same
+ * host connection, and each error is reported once however many
+ * `TaikuPlugin`s listen.
+ */
+import { MAX_ERROR_MESSAGE, MAX_ERROR_STACK, type InitMessage } from "@taiku/engine";
+import type { BridgeClient } from "./bridgeClient";
+
+/** At most this many errors are reported per {@link ERROR_REPORT_WINDOW_MS}. */
+export const MAX_ERROR_REPORTS = 5;
+/** The window of the error report rate limit, in milliseconds. */
+export const ERROR_REPORT_WINDOW_MS = 10_000;
+
+/** The report times of each host connection, for the shared rate limit. */
+const reportTimes = new WeakMap<InitMessage, number[]>();
+/** Error events already reported by one of the plugin's clients. */
+const reported = new WeakSet<Event>();
+
+/** What `reportError` carries, derived from a thrown value or rejection reason. */
+export function describeError(cause: unknown, fallback: string): { message: string; stack?: string } {
+  const text = cause instanceof Error ? `${cause.name}: ${cause.message}` : cause === undefined ? "" : String(cause);
+  const message = (text.trim() === "" ? fallback : text).slice(0, MAX_ERROR_MESSAGE);
+  const stack = cause instanceof Error && typeof cause.stack === "string" ? cause.stack.slice(0, MAX_ERROR_STACK) : undefined;
+  return stack === undefined ? { message } : { message, stack };
+}
+
+/** True when one more report fits the limit at time `now`; records it when so. */
+function takeReport(init: InitMessage, now: number): boolean {
+  const times = (reportTimes.get(init) ?? []).filter((t) => now - t < ERROR_REPORT_WINDOW_MS);
+  reportTimes.set(init, times);
+  if (times.length >= MAX_ERROR_REPORTS) return false;
+  times.push(now);
+  return true;
+}
+
+/**
+ * Starts answering pings and reporting uncaught errors of `target` (the
+ * plugin's window; none outside a browser) over `client`, which must be
+ * linked. Returns a function that stops both.
+ */
+export function watchPluginHealth(client: BridgeClient, target: Window | undefined): () => void {
+  const init = client.init;
+  if (init === null || client.isClosed) return () => {};
+  const stopPongs = client.on("host:ping", (event) => {
+    const data = event.data as { n?: unknown } | null;
+    const n = data?.n;
+    if (!Number.isSafeInteger(n) || (n as number) < 0) return;
+    client.request("pong", { n: n as number }).catch((error: unknown) => {
+      console.warn("taiku plugin: the host did not take a pong", error);
+    });
+  });
+  if (target === undefined || typeof target.addEventListener !== "function") return stopPongs;
+
+  const send = (event: Event, cause: unknown, fallback: string): void => {
+    if (client.isClosed || reported.has(event)) return;
+    reported.add(event);
+    if (!takeReport(init, Date.now())) return;
+    client.request("reportError", describeError(cause, fallback)).catch((error: unknown) => {
+      console.warn("taiku plugin: could not report an error to the host", error);
+    });
+  };
+  const onError = (event: ErrorEvent): void => {
+    send(event, event.error ?? event.message, "Uncaught error");
+  };
+  const onRejection = (event: PromiseRejectionEvent): void => {
+    send(event, event.reason, "Unhandled promise rejection");
+  };
+  target.addEventListener("error", onError);
+  target.addEventListener("unhandledrejection", onRejection);
+  return () => {
+    stopPongs();
+    target.removeEventListener("error", onError);
+    target.removeEventListener("unhandledrejection", onRejection);
+  };
+}
