@@ -10,7 +10,11 @@
  * messages are never trusted: the host's window listener ignores any whose
  * `source` is not a live plugin frame, and live frames speak only on their
  * port. A plugin that floods or keeps sending garbage is stopped and its
- * panel shows why, while everything else keeps working.
+ * panel shows why, while everything else keeps working. Throwing and hanging
+ * happen out of the host's sight, so the SDK reports them: `reportError`
+ * calls and the liveness monitor's verdict (`host:ping` / `pong`, see
+ * `livenessMonitor`) reach the panel through the {@link InstanceWatcher}
+ * given to `connect`.
  */
 import {
   admitRequest,
@@ -34,6 +38,7 @@ import {
 import type { HostServices } from "./hostServices";
 import { createRateLimiter, DEFAULT_RATE_LIMIT, type RateLimit } from "./rateLimiter";
 import { createMethodHandlers, type MethodHandler } from "./methodHandlers";
+import { configuredLiveness, createLivenessMonitor, type LivenessTiming } from "./livenessMonitor";
 
 /** One running plugin frame. */
 export interface PluginInstance {
@@ -42,6 +47,24 @@ export interface PluginInstance {
   readonly granted: ReadonlySet<Permission>;
   /** Sends an event to this instance, unconditionally (own-plugin events). */
   sendEvent(type: string, data: BridgeValue): void;
+  /** Hands the instance's uncaught error (a `reportError` call) to its panel. */
+  reportError(report: PluginErrorReport): void;
+  /** Records the instance's answer to `host:ping { n }`. */
+  pong(n: number): void;
+}
+
+/** An uncaught error a plugin instance reported. */
+export interface PluginErrorReport {
+  readonly message: string;
+  readonly stack?: string;
+}
+
+/** Who hears about one instance's health (its panel). */
+export interface InstanceWatcher {
+  /** The instance reported an uncaught error; it keeps running. */
+  onError?(report: PluginErrorReport): void;
+  /** The instance stopped (`false`) or resumed (`true`) answering pings. */
+  onResponsiveChange?(responsive: boolean): void;
 }
 
 /** Why an instance was stopped. */
@@ -58,12 +81,18 @@ export interface BridgeHostOptions {
   readonly maxStrikes?: number;
   /** Called when an instance is stopped for misbehaving. */
   readonly onFailure?: (failure: InstanceFailure) => void;
+  /** Ping cadence and patience; `configuredLiveness()` when omitted. */
+  readonly liveness?: LivenessTiming;
 }
 
 /** The bridge host. */
 export interface BridgeHost {
-  /** Starts talking to a loaded plugin frame; returns a function that disconnects it. */
-  connect(plugin: PluginManifest, frame: Window, instanceId: string): () => void;
+  /**
+   * Starts talking to a loaded plugin frame; returns a function that
+   * disconnects it. `watcher` hears the instance's reported errors and
+   * whether it answers pings.
+   */
+  connect(plugin: PluginManifest, frame: Window, instanceId: string, watcher?: InstanceWatcher): () => void;
   /**
    * Handles a window `message` event. Nothing arriving on the window is acted
    * on: a plugin speaks only on its port, so a message whose `source` is not
@@ -89,6 +118,7 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
   const instances = new Map<string, LiveInstance>();
   const kvSubscriptions = new Map<LiveInstance, () => void>();
   const maxStrikes = options.maxStrikes ?? 20;
+  const liveness = options.liveness ?? configuredLiveness();
   let ignored = 0;
 
   const stopListening = services.events.listen((event: TaikuEvent, meta) => {
@@ -102,7 +132,7 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
     port.postMessage(message);
   }
 
-  function connect(plugin: PluginManifest, frame: Window, instanceId: string): () => void {
+  function connect(plugin: PluginManifest, frame: Window, instanceId: string, watcher: InstanceWatcher = {}): () => void {
     instances.get(instanceId)?.stop();
     const channel = new MessageChannel();
     const port = channel.port1;
@@ -118,6 +148,12 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
       port,
       sendEvent(type, data) {
         if (!stopped) post(port, createEvent(type, data));
+      },
+      reportError(report) {
+        if (!stopped) watcher.onError?.(report);
+      },
+      pong(n) {
+        monitor.pong(n);
       },
       stop(reason) {
         if (stopped) return;
@@ -159,6 +195,14 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
       }
       void dispatch(instance, decoded.message, () => stopped);
     };
+    const monitor = createLivenessMonitor({
+      timing: liveness,
+      sendPing: (n) => instance.sendEvent("host:ping", { n }),
+      onChange: (responsive) => {
+        if (!stopped) watcher.onResponsiveChange?.(responsive);
+      },
+    });
+    cleanups.push(() => monitor.stop());
     port.onmessageerror = () => strike("message could not be deserialised");
     port.start();
     instances.set(instanceId, instance);

@@ -11,6 +11,7 @@ import type { PluginInstance } from "./bridgeHost";
 import { sessionMethods } from "./sessionMethods";
 import { storageMethods } from "./storageMethods";
 import { uiMethods } from "./uiMethods";
+import { healthMethods } from "./healthMethods";
 
 /** What a handler knows about its call. */
 export interface CallContext {
@@ -33,7 +34,7 @@ export type MethodGroup = { readonly [M in BridgeMethod]?: MethodHandler<M> };
 /** Builds the dispatch table from every group. */
 export function createMethodHandlers(): ReadonlyMap<string, MethodHandler> {
   const table = new Map<string, MethodHandler>();
-  for (const group of [sessionMethods, storageMethods, uiMethods]) {
+  for (const group of [sessionMethods, storageMethods, uiMethods, healthMethods]) {
     for (const [method, handler] of Object.entries(group)) table.set(method, handler as MethodHandler);
   }
   return table;

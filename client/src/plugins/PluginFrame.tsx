@@ -4,7 +4,10 @@
  * the session only through the bridge). On load the bridge connects it
  * (`taiku:init` + its port). A frame that does not load in time, or that the
  * bridge stops, shows the reason instead, with a way to restart it; nothing
- * else on the page is affected.
+ * else on the page is affected. A running plugin that reports an uncaught
+ * error gets a dismissible banner with the message over its frame (it keeps
+ * running), and one that stops answering the host's pings is shown as not
+ * responding until it answers again; both offer a restart.
  *
  * Plugin pages need the network to load: the browser never lets a service
  * worker serve a sandboxed frame without `allow-same-origin`. A frame loaded
@@ -12,11 +15,27 @@
  * reloaded then; the plugin's shared data is kept by the host meanwhile.
  */
 import { createEffect, createSignal, on, onCleanup, Show, type JSX } from "solid-js";
-import type { BridgeHost } from "../bridge/bridgeHost";
+import type { BridgeHost, PluginErrorReport } from "../bridge/bridgeHost";
 import type { CatalogPlugin } from "./pluginCatalog";
 
 /** How long a plugin frame may take to load. */
 export const PLUGIN_LOAD_TIMEOUT_MS = 15_000;
+
+/** The health banner sits over the top of the running frame, in the theme's colours. */
+const BANNER_STYLE = {
+  position: "absolute",
+  top: "0",
+  left: "0",
+  right: "0",
+  "z-index": "1",
+  display: "flex",
+  gap: "8px",
+  "align-items": "center",
+  padding: "8px 12px",
+  background: "var(--bg-raised)",
+  color: "var(--danger)",
+  "border-bottom": "1px solid var(--border)",
+} as const;
 
 /** The frame of `plugin`; `failure` is why it was stopped, if it was. */
 export function PluginFrame(props: {
@@ -30,6 +49,8 @@ export function PluginFrame(props: {
 }): JSX.Element {
   const [generation, setGeneration] = createSignal(0);
   const [loadedOffline, setLoadedOffline] = createSignal(false);
+  const [reported, setReported] = createSignal<{ report: PluginErrorReport; count: number }>();
+  const [responsive, setResponsive] = createSignal(true);
   createEffect(
     on(
       () => props.online,
@@ -58,8 +79,21 @@ export function PluginFrame(props: {
       if (target === null) return;
       disconnect?.();
       const instanceId = `${props.plugin.id.replace(/[^A-Za-z0-9_-]/g, "_")}-${crypto.randomUUID().slice(0, 8)}`;
-      disconnect = props.bridge.connect(props.plugin, target, instanceId);
+      setReported(undefined);
+      setResponsive(true);
+      disconnect = props.bridge.connect(props.plugin, target, instanceId, {
+        onError: (report) => setReported((last) => ({ report, count: (last?.count ?? 0) + 1 })),
+        onResponsiveChange: setResponsive,
+      });
     });
+  }
+  function restart(): void {
+    disconnect?.();
+    disconnect = undefined;
+    setReported(undefined);
+    setResponsive(true);
+    props.onRestart();
+    setGeneration((n) => n + 1);
   }
   onCleanup(() => {
     clearTimeout(loadTimer);
@@ -75,15 +109,7 @@ export function PluginFrame(props: {
             <p>
               <strong>{props.plugin.name}</strong> stopped: {props.failure}
             </p>
-            <button
-              onClick={() => {
-                disconnect?.();
-                props.onRestart();
-                setGeneration((n) => n + 1);
-              }}
-            >
-              Restart plugin
-            </button>
+            <button onClick={restart}>Restart plugin</button>
           </div>
         }
       >
@@ -91,6 +117,26 @@ export function PluginFrame(props: {
           <div class="plugin-offline muted">
             <strong>{props.plugin.name}</strong> starts when the network is back. Its shared data is kept on this device and syncs then.
           </div>
+        </Show>
+        <Show when={!responsive()}>
+          <div class="plugin-health plugin-not-responding" role="alert" style={BANNER_STYLE}>
+            <span>
+              <strong>{props.plugin.name}</strong> is not responding.
+            </span>
+            <button onClick={restart}>Restart plugin</button>
+          </div>
+        </Show>
+        <Show when={responsive() && reported()}>
+          {(shown) => (
+            <div class="plugin-health plugin-error-banner" role="alert" style={BANNER_STYLE} title={shown().report.stack ?? ""}>
+              <span style={{ flex: "1", "overflow-wrap": "anywhere" }}>
+                <strong>{props.plugin.name}</strong> hit an error: <span class="plugin-error-message">{shown().report.message}</span>
+                {shown().count > 1 ? ` (${shown().count} errors)` : ""}
+              </span>
+              <button onClick={restart}>Restart plugin</button>
+              <button onClick={() => setReported(undefined)}>Dismiss</button>
+            </div>
+          )}
         </Show>
         <Show when={generation() + 1} keyed>
           <iframe
