@@ -100,4 +100,19 @@ describe("a plugin's error states in its panel", () => {
     expect(await ada.page.locator('.plugin-frame[data-plugin="probe"] .plugin-health').count()).toBe(0);
     await ada.page.waitForSelector(`${FAULT_PANEL} .plugin-not-responding`, { state: "detached", timeout: 10_000 });
   }, 30_000);
+
+  // The browser may place the restarted frame in the still-spinning page's
+  // process, so the new frame starts once that loop ends; the hang is short.
+  it("Restart replaces a hung plugin with a fresh one", async () => {
+    await fault.evaluate(() => {
+      window.hangMs = 5000;
+    });
+    await clickHang();
+    await ada.page.waitForSelector(`${FAULT_PANEL} .plugin-not-responding`, { timeout: 5000 });
+    await ada.page.click(`${FAULT_PANEL} .plugin-not-responding >> text=Restart plugin`);
+    await ada.page.waitForSelector(`${FAULT_PANEL} .plugin-not-responding`, { state: "detached" });
+    fault = await freshFrame("fault");
+    await fault.click("#throw");
+    await ada.page.waitForSelector(`${FAULT_PANEL} .plugin-error-banner`, { timeout: 5000 });
+  }, 30_000);
 });
