@@ -172,7 +172,7 @@ export class MockHost {
   /**
    * Sends the plugin the host's liveness probe `host:ping { n }`, as the real
    * host does every few seconds; the SDK answers with a `pong { n }` call,
-   * recorded in {@link calls} like every other call (so are `reportError`s).
+   * recorded in `calls` like every other call (so are `reportError`s).
    */
   ping(n: number): void {
     this.#send("host:ping", { n });
