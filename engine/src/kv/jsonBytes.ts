@@ -74,6 +74,7 @@ export function toJsonText(value: unknown): string | undefined {
 }
 
 const MAX_WALK_DEPTH = 64;
+const hasOwn = Object.prototype.hasOwnProperty;
 
 function isPlainObject(value: object): boolean {
   const proto = Object.getPrototypeOf(value) as unknown;
@@ -116,7 +117,9 @@ export function jsonBytes(value: unknown, depth = 0): number | undefined {
       if (!isPlainObject(value)) break;
       let bytes = 2;
       let members = 0;
-      for (const key of Object.keys(value)) {
+      // A plain object's prototype has no enumerable keys, so for…in walks exactly its own keys.
+      for (const key in value) {
+        if (!hasOwn.call(value, key)) continue;
         const member = jsonBytes((value as Record<string, unknown>)[key], depth + 1);
         if (member === undefined) continue;
         bytes += jsonStringBodyBytes(key) + 3 + member;

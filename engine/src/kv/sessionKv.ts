@@ -108,7 +108,8 @@ export function createSessionKv(doc: Y.Doc, options: SessionKvOptions = {}): Ses
       const attempted = used - tracker.entry(key) + bytes;
       if (attempted > limit && attempted > used) throw new QuotaExceededError({ used, limit, attempted });
       tracker.hint = { key, value, bytes };
-      doc.transact(() => map.set(key, value), origin);
+      if (origin === null) map.set(key, value);
+      else doc.transact(() => map.set(key, value), origin);
     },
     delete(key) {
       if (!map.has(key)) return false;
