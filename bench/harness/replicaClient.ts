@@ -4,6 +4,7 @@
  * channel). taiku's notices (message type 100) are counted instead of being
  * logged as unknown messages.
  */
+import { KV_MAP, MESSAGE_TAIKU_NOTICE } from "@taiku/engine";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import type { DocTarget } from "./docTarget";
@@ -31,10 +32,10 @@ export function connectReplica(target: DocTarget, options: { doc?: Y.Doc; connec
     connect: options.connect ?? true,
   });
   let notices = 0;
-  provider.messageHandlers[100] = () => {
+  provider.messageHandlers[MESSAGE_TAIKU_NOTICE] = () => {
     notices++;
   };
-  const kv = doc.getMap<unknown>("kv");
+  const kv = doc.getMap<unknown>(KV_MAP);
   return {
     doc,
     kv,

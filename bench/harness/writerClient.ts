@@ -9,16 +9,14 @@
  * Convergence is checked on full replicas ({@link connectReplica}) plus each
  * writer's own last values.
  */
+import { KV_MAP, MESSAGE_SYNC, MESSAGE_TAIKU_NOTICE } from "@taiku/engine";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
+import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 import type { DocTarget } from "./docTarget";
 import { WebSocketImpl } from "./wsClient";
 
-const MESSAGE_SYNC = 0;
-const STEP_1 = 0;
-const STEP_2 = 1;
-const UPDATE = 2;
 const LOCAL = Symbol("local");
 
 /** A raw writer connection. */
@@ -38,18 +36,18 @@ export interface WriterClient {
   close(): void;
 }
 
-function syncFrame(step: number, payload: Uint8Array): Uint8Array {
+/** A sync message: the message type, then what `write` puts after it. */
+function syncFrame(write: (encoder: encoding.Encoder) => void): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MESSAGE_SYNC);
-  encoding.writeVarUint(encoder, step);
-  encoding.writeVarUint8Array(encoder, payload);
+  write(encoder);
   return encoding.toUint8Array(encoder);
 }
 
 /** Opens a writer for `target`. */
 export function connectWriter(target: DocTarget): WriterClient {
   const doc = new Y.Doc();
-  const kv = doc.getMap<unknown>("kv");
+  const kv = doc.getMap<unknown>(KV_MAP);
   const query = new URLSearchParams(target.params).toString();
   const socket = new WebSocketImpl(`${target.serverUrl}/${target.room}${query === "" ? "" : `?${query}`}`);
   socket.binaryType = "arraybuffer";
@@ -60,18 +58,18 @@ export function connectWriter(target: DocTarget): WriterClient {
     if (socket.readyState === socket.OPEN) socket.send(frame as Uint8Array<ArrayBuffer>);
   };
   doc.on("update", (update: Uint8Array, origin: unknown) => {
-    if (origin === LOCAL) send(syncFrame(UPDATE, update));
+    if (origin === LOCAL) send(syncFrame((encoder) => syncProtocol.writeUpdate(encoder, update)));
   });
-  socket.onopen = () => send(syncFrame(STEP_1, Y.encodeStateVector(doc)));
+  socket.onopen = () => send(syncFrame((encoder) => syncProtocol.writeSyncStep1(encoder, doc)));
   socket.onmessage = (event: MessageEvent) => {
     framesIn++;
     const decoder = decoding.createDecoder(new Uint8Array(event.data as ArrayBuffer));
     const type = decoding.readVarUint(decoder);
-    if (type === 100) notices++;
+    if (type === MESSAGE_TAIKU_NOTICE) notices++;
     if (type !== MESSAGE_SYNC) return;
     const step = decoding.readVarUint(decoder);
-    if (step === STEP_1) send(syncFrame(STEP_2, Y.encodeStateAsUpdate(doc, decoding.readVarUint8Array(decoder))));
-    else if (step === STEP_2) synced = true;
+    if (step === syncProtocol.messageYjsSyncStep1) send(syncFrame((encoder) => syncProtocol.readSyncStep1(decoder, encoder, doc)));
+    else if (step === syncProtocol.messageYjsSyncStep2) synced = true;
   };
   socket.onerror = () => {
     synced = false;
