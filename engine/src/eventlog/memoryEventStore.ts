@@ -45,7 +45,10 @@ export function createMemoryEventStore(data: MemoryEventData = createMemoryEvent
         const stored = events.map(
           (event, index): DocEvent => ({ ...event, update: event.update.slice(), seq: log.length + index + 1 }),
         );
-        if (stored.length > 0) logs.set(doc, [...log, ...stored]);
+        if (stored.length > 0) {
+          for (const event of stored) log.push(event);
+          logs.set(doc, log);
+        }
         return stored;
       }),
 
