@@ -139,5 +139,5 @@ export type { Touched, WeightHint, SessionKv, SessionKvOptions, KvChangeEvent, K
 export { utf8Length, jsonStringBodyBytes, jsonBytes, valueJsonBytes, typeJsonBytes } from "./kv/index";
 
 // The quota arbiter the relay runs on every document.
-export { createArbiter, createReverter } from "./arbiter/index";
+export { createArbiter, createReverter, MalformedUpdateError } from "./arbiter/index";
 export type { Arbiter, ArbiterPolicy, ArbiterResult, RejectionReason, Reverter } from "./arbiter/index";

@@ -2,7 +2,7 @@ import * as prng from "lib0/prng";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { KV_QUOTA_BYTES, liveBytes } from "../kv/liveSize";
-import { createArbiter } from "./createArbiter";
+import { MalformedUpdateError, createArbiter } from "./createArbiter";
 import { TestNetwork, contentOf } from "./testNetwork";
 
 const big = (n: number): string => "x".repeat(n);
@@ -123,8 +123,24 @@ describe("quota arbiter", () => {
     const arbiter = createArbiter(relay);
     arbiter.transact((doc) => doc.getMap("kv").set("k", "v"));
     const before = Y.encodeStateAsUpdate(relay);
-    expect(() => arbiter.apply(new Uint8Array([0xff, 0xff, 0xff, 0x01, 0x02]), "x")).toThrow();
+    expect(() => arbiter.apply(new Uint8Array([0xff, 0xff, 0xff, 0x01, 0x02]), "x")).toThrow(MalformedUpdateError);
     expect(Buffer.compare(Y.encodeStateAsUpdate(relay), before)).toBe(0);
+  });
+
+  it("says when bytes that break late were partly applied, so the caller can discard the document", () => {
+    const arbiter = createArbiter(new Y.Doc());
+    const writer = new Y.Doc();
+    writer.getMap("kv").set("a", "x".repeat(10));
+    const valid = Y.encodeStateAsUpdate(writer);
+    const brokenDeleteSet = new Uint8Array([...valid.slice(0, valid.length - 1), 0x05, 0xff]);
+    let error: unknown;
+    try {
+      arbiter.apply(brokenDeleteSet, "x");
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(MalformedUpdateError);
+    expect(error).toMatchObject({ code: "invalid_params", altered: true });
   });
 
   it("restores a nested value an over-quota update replaced", () => {

@@ -16,6 +16,7 @@
  * while an update is being judged.
  */
 import * as Y from "yjs";
+import { ErrorCode, TaikuError } from "../errors";
 import { KV_QUOTA_BYTES, LiveSizeTracker } from "../kv/liveSize";
 import { createReverter } from "./createReverter";
 
@@ -56,6 +57,21 @@ export type ArbiterResult =
       readonly limit: number | null;
     };
 
+/**
+ * Bytes that are not a Yjs update. When `altered`, part of them was applied
+ * before the bytes broke; that part was never judged, persisted or sent, so
+ * the document must be discarded and reloaded from its log.
+ */
+export class MalformedUpdateError extends TaikuError {
+  constructor(
+    cause: unknown,
+    readonly altered: boolean,
+  ) {
+    super(ErrorCode.InvalidParams, `not a Yjs update: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = "MalformedUpdateError";
+  }
+}
+
 /** Marks the transaction of one judged update. */
 class Judged {
   constructor(readonly origin: unknown) {}
@@ -66,7 +82,7 @@ export interface Arbiter {
   readonly doc: Y.Doc;
   /** Live bytes of the document now. */
   liveBytes(): number;
-  /** Applies an incoming update and judges it. Throws only for bytes that are not a Yjs update (after reverting any partial effect). */
+  /** Applies an incoming update and judges it. Throws {@link MalformedUpdateError} only for bytes that are not a Yjs update. */
   apply(update: Uint8Array, origin: unknown): ArbiterResult;
   /** Applies a trusted server-authored change; returns the Yjs update it produced (`null` for none). */
   transact(change: (doc: Y.Doc) => void, origin?: unknown): Uint8Array | null;
@@ -94,14 +110,14 @@ export function createArbiter(doc: Y.Doc, policy: ArbiterPolicy = {}): Arbiter {
 
   const reverter = createReverter(doc);
 
-  function capture<T>(origin: unknown, run: () => T): { value: T; update: Uint8Array | null } {
+  function capture(origin: unknown, run: () => void): Uint8Array | null {
     captureOrigin = origin;
     captured = null;
     // Listening to "update" makes Yjs encode every transaction, so listen only while capturing.
     doc.on("update", onUpdate);
     try {
-      const value = run();
-      return { value, update: captured };
+      run();
+      return captured;
     } finally {
       doc.off("update", onUpdate);
       captureOrigin = undefined;
@@ -110,7 +126,7 @@ export function createArbiter(doc: Y.Doc, policy: ArbiterPolicy = {}): Arbiter {
   }
 
   function revert(transaction: Y.Transaction): Uint8Array | null {
-    return capture(reverter.origin, () => reverter.revert(transaction)).update;
+    return capture(reverter.origin, () => reverter.revert(transaction));
   }
 
   function changedAnything(transaction: Y.Transaction): boolean {
@@ -135,10 +151,9 @@ export function createArbiter(doc: Y.Doc, policy: ArbiterPolicy = {}): Arbiter {
       try {
         Y.applyUpdate(doc, update, new Judged(origin));
       } catch (error) {
-        holding = false;
+        // Yjs integrates an update's structs before it reads its delete set, so bytes that break late leave part of them applied.
         const partial = judged as Y.Transaction | null;
-        if (partial !== null && changedAnything(partial)) revert(partial);
-        throw error;
+        throw new MalformedUpdateError(error, partial !== null && changedAnything(partial));
       } finally {
         holding = false;
       }
@@ -171,7 +186,7 @@ export function createArbiter(doc: Y.Doc, policy: ArbiterPolicy = {}): Arbiter {
       };
     },
     transact(change, origin = "server") {
-      return capture(origin, () => doc.transact(() => change(doc), origin)).update;
+      return capture(origin, () => doc.transact(() => change(doc), origin));
     },
     destroy() {
       doc.off("afterTransaction", onTransaction);

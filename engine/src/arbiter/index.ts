@@ -1,5 +1,5 @@
 /** The relay's quota arbiter. */
-export { createArbiter } from "./createArbiter";
+export { createArbiter, MalformedUpdateError } from "./createArbiter";
 export type { Arbiter, ArbiterPolicy, ArbiterResult, RejectionReason } from "./createArbiter";
 export { createReverter } from "./createReverter";
 export type { Reverter } from "./createReverter";

@@ -204,6 +204,37 @@ describe("relay under bad input", () => {
     await eventually(() => bob.doc.getMap("kv").get("still") === "alive");
   });
 
+  it("discards a document a malformed update altered in part; everyone reloads the durable state and keeps syncing", async () => {
+    const r = await relay();
+    const alice = client(r);
+    const bob = client(r);
+    await Promise.all([synced(alice), synced(bob)]);
+    alice.doc.getMap("kv").set("before", 1);
+    await eventually(() => bob.doc.getMap("kv").get("before") === 1);
+    // Valid structs followed by a broken delete set: Yjs applies the structs, then throws.
+    const writer = new Y.Doc();
+    writer.getMap("kv").set("smuggled", "x".repeat(10));
+    const valid = Y.encodeStateAsUpdate(writer);
+    const update = new Uint8Array([...valid.slice(0, valid.length - 1), 0x05, 0xff]);
+    const frame = encoding.createEncoder();
+    encoding.writeVarUint(frame, 0);
+    encoding.writeVarUint(frame, 2);
+    encoding.writeVarUint8Array(frame, update);
+    const ws = await rawSocket(r, KV);
+    const done = closed(ws);
+    ws.send(encoding.toUint8Array(frame));
+    expect((await done).code).toBe(4400);
+    // The stock providers reconnect on their own and resync from the log.
+    await eventually(() => alice.provider.wsconnected && bob.provider.wsconnected && alice.provider.synced && bob.provider.synced, 10_000, "reconnect");
+    alice.doc.getMap("kv").set("after", 2);
+    await eventually(() => bob.doc.getMap("kv").get("after") === 2, 10_000, "sync after reload");
+    const late = client(r);
+    await synced(late);
+    await eventually(() => late.doc.getMap("kv").get("after") === 2);
+    expect(late.doc.getMap("kv").has("smuggled")).toBe(false);
+    expect(bob.doc.getMap("kv").has("smuggled")).toBe(false);
+  });
+
   it("removes a client's awareness state when its socket closes", async () => {
     const r = await relay();
     const alice = client(r);

@@ -16,6 +16,7 @@ import * as Y from "yjs";
 import { WebSocketServer, type WebSocket } from "ws";
 import {
   KV_QUOTA_BYTES,
+  MalformedUpdateError,
   SERVER_ORIGIN,
   encodeRelayNotice,
   parseDocName,
@@ -128,7 +129,7 @@ export function createRelay(options: RelayOptions): Relay {
         logger,
         policy: policyFor(name),
         snapshotEvery,
-        onFailure: (live) => drop(live),
+        onFailure: (live) => drop(live, "the relay could not persist an update"),
         onPersisted: (ms) => {
           if (persistLatency.length < 10_000) persistLatency.push(ms);
         },
@@ -142,12 +143,20 @@ export function createRelay(options: RelayOptions): Relay {
   }
 
   /** Forgets a failed document: its sockets reconnect and reload it from the store. */
-  function drop(live: LiveDocument): void {
-    documents.delete(live.name);
-    for (const conn of connections) {
-      if (conn.live === live) closeSocket(conn.ws, ErrorCode.Internal, "the relay could not persist an update; reconnect");
-    }
-    live.destroy();
+  /**
+   * Forgets a document whose memory no longer matches its log (a failed
+   * write, or a malformed update applied in part): its sockets reconnect and
+   * reload it from the store once the writes already issued have settled.
+   */
+  function drop(live: LiveDocument, reason: string): void {
+    live.failed = true;
+    if (documents.get(live.name) !== undefined) documents.delete(live.name);
+    for (const conn of connections) if (conn.live === live) closeSocket(conn.ws, ErrorCode.Internal, `${reason}; reconnect`);
+    const settled = live.flush().finally(() => {
+      live.destroy();
+      if (unloading.get(live.name) === settled) unloading.delete(live.name);
+    });
+    unloading.set(live.name, settled);
   }
 
   function scheduleIdle(live: LiveDocument): void {
@@ -251,7 +260,8 @@ export function createRelay(options: RelayOptions): Relay {
         try {
           receiveUpdate(conn, live, frame.update);
         } catch (cause) {
-          return reject(conn, ErrorCode.InvalidParams, `malformed update (${String(cause)})`);
+          reject(conn, ErrorCode.InvalidParams, `malformed update (${String(cause)})`);
+          if (cause instanceof MalformedUpdateError && cause.altered) drop(live, "a malformed update was partly applied");
         }
         return;
       case "awareness":
