@@ -3,11 +3,11 @@
  * updates (32 writers, 4 keys each) is applied to a fresh document with
  * `Y.applyUpdate` (arbiter off) and through the engine's arbiter (on), in
  * the bench process, interleaved, repeated; once with ~50-byte values (far
- * under the 65,536-byte quota) and once with values sized so live data
+ * under the session KV quota) and once with values sized so live data
  * hovers at the limit and compensations happen. The relay runs exactly this
  * arbiter on every session KV update, so the ratio is its quota overhead.
  */
-import { createArbiter } from "@taiku/engine";
+import { createArbiter, KV_MAP, KV_QUOTA_BYTES } from "@taiku/engine";
 import * as Y from "yjs";
 import { barOf, fmt, fmtSpread, type BarChart, type BenchContext, type BenchResult, type Benchmark } from "../harness/benchResult";
 import { spread } from "../harness/stats";
@@ -43,7 +43,7 @@ function recordStream(count: number, scenario: Scenario): Uint8Array[] {
     const writer = seq % WRITERS;
     const doc = docs[writer];
     if (doc === undefined) continue;
-    doc.getMap("kv").set(`w${writer}k${Math.floor(seq / WRITERS) % KEYS_PER_WRITER}`, { t: seq, w: writer, p: "x".repeat(scenario.padding(writer, seq)) });
+    doc.getMap(KV_MAP).set(`w${writer}k${Math.floor(seq / WRITERS) % KEYS_PER_WRITER}`, { t: seq, w: writer, p: "x".repeat(scenario.padding(writer, seq)) });
   }
   for (const doc of docs) doc.destroy();
   return updates;
@@ -78,7 +78,7 @@ function applyArbitrated(stream: readonly Uint8Array[]): Pass {
     if (!result.accepted) compensations++;
   }
   const cpuMs = cpuNowMs() - started;
-  if (arbiter.liveBytes() > 65_536) throw new Error(`arbiter left ${arbiter.liveBytes()} live bytes, over the quota`);
+  if (arbiter.liveBytes() > KV_QUOTA_BYTES) throw new Error(`arbiter left ${arbiter.liveBytes()} live bytes, over the quota`);
   arbiter.destroy();
   doc.destroy();
   return { cpuMs, compensations };
@@ -126,7 +126,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
   return {
     name: "quota",
     title: "Quota arbiter on vs off",
-    what: `A recorded stream of updates from ${WRITERS} writers × ${KEYS_PER_WRITER} keys is applied to a fresh document with plain Y.applyUpdate (off) and through the engine's quota arbiter (on), in-process, alternating, ${passes} passes each. Overhead is the per-pass CPU ratio minus one. The near-limit stream keeps live data at the 65,536-byte quota so compensations are computed.`,
+    what: `A recorded stream of updates from ${WRITERS} writers × ${KEYS_PER_WRITER} keys is applied to a fresh document with plain Y.applyUpdate (off) and through the engine's quota arbiter (on), in-process, alternating, ${passes} passes each. Overhead is the per-pass CPU ratio minus one. The near-limit stream keeps live data at the ${KV_QUOTA_BYTES.toLocaleString("en-US")}-byte quota so compensations are computed.`,
     ok,
     headlines,
     notes: ok ? [] : ["the near-limit stream produced no compensation: the scenario no longer exercises the quota"],
