@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { sessionDocName, type PluginId, type SessionId } from "@taiku/engine";
+import type { User } from "../../auth/userStore";
 import type { SessionRecord } from "../../data/sessionStore";
 import { defineRoute } from "../defineRoute";
 import { pluginIdSchema, sessionPluginParams, timestampSchema, userIdSchema } from "../schemas";
@@ -31,6 +32,22 @@ async function mirrorPlugin(services: Services, record: SessionRecord, pluginId:
     if (plugin === undefined) plugins.delete(pluginId);
     else plugins.set(pluginId, { enabledBy: plugin.enabledBy, enabledAt: plugin.enabledAt });
   });
+}
+
+/** The owner enables or disables a plugin: store it, mirror it into the session document, report the new state. */
+async function setSessionPlugin(
+  services: Services,
+  params: z.output<typeof sessionPluginParams>,
+  user: User,
+  enabled: boolean,
+): Promise<z.input<typeof pluginStateSchema>> {
+  const sessionId = params.sid as SessionId;
+  const pluginId = params.pluginId as PluginId;
+  await requireOwner(services, sessionId, user);
+  const record = await services.sessions.setPlugin(sessionId, pluginId, enabled ? user.userId : undefined);
+  if (record === undefined) throw new Error(`session vanished while ${enabled ? "enabling" : "disabling"} a plugin`);
+  await mirrorPlugin(services, record, pluginId);
+  return pluginState(record, pluginId);
 }
 
 /** `GET /api/sessions/:sid/plugins/:pluginId`: whether the plugin is enabled for the session. */
@@ -59,14 +76,7 @@ export const putSessionPluginRoute = defineRoute(
     request: { params: sessionPluginParams },
     response: { status: 200, body: pluginStateSchema },
   },
-  async ({ params, user }, services) => {
-    const pluginId = params.pluginId as PluginId;
-    await requireOwner(services, params.sid as SessionId, user);
-    const record = await services.sessions.setPlugin(params.sid as SessionId, pluginId, user.userId);
-    if (record === undefined) throw new Error("session vanished while enabling a plugin");
-    await mirrorPlugin(services, record, pluginId);
-    return pluginState(record, pluginId);
-  },
+  ({ params, user }, services) => setSessionPlugin(services, params, user, true),
 );
 
 /** `DELETE /api/sessions/:sid/plugins/:pluginId`: the owner disables a session-managed plugin. */
@@ -79,12 +89,5 @@ export const deleteSessionPluginRoute = defineRoute(
     request: { params: sessionPluginParams },
     response: { status: 200, body: pluginStateSchema },
   },
-  async ({ params, user }, services) => {
-    const pluginId = params.pluginId as PluginId;
-    await requireOwner(services, params.sid as SessionId, user);
-    const record = await services.sessions.setPlugin(params.sid as SessionId, pluginId, undefined);
-    if (record === undefined) throw new Error("session vanished while disabling a plugin");
-    await mirrorPlugin(services, record, pluginId);
-    return pluginState(record, pluginId);
-  },
+  ({ params, user }, services) => setSessionPlugin(services, params, user, false),
 );
