@@ -11,6 +11,7 @@ import {
   type BridgeMethodParams,
   type BridgeMethodResults,
   type JsonValue,
+  type PluginFileInfo,
   type SessionKv,
 } from "@taiku/engine";
 import * as Y from "yjs";
@@ -45,6 +46,11 @@ function lastLines(text: string, lines: number | undefined): string {
   const parts = text.split("\n");
   const trailing = parts[parts.length - 1] === "" ? 1 : 0;
   return parts.slice(Math.max(0, parts.length - trailing - lines)).join("\n");
+}
+
+/** The stored files, as `listPluginFiles` and `getStorageUsage` list them. */
+function fileInfos(state: MockState): PluginFileInfo[] {
+  return [...state.files].map(([name, bytes]) => ({ name, size: bytes.byteLength }));
 }
 
 const HANDLERS: { [M in BridgeMethod]: Handler<M> } = {
@@ -112,13 +118,13 @@ const HANDLERS: { [M in BridgeMethod]: Handler<M> } = {
     if (bytes === undefined) notFound(`file ${name}`);
     return new Uint8Array(bytes);
   },
-  listPluginFiles: (_p, { state }) => [...state.files].map(([name, bytes]) => ({ name, size: bytes.byteLength })),
+  listPluginFiles: (_p, { state }) => fileInfos(state),
   deletePluginFile: ({ name }, { state }) => {
     state.files.delete(name);
     return null;
   },
   getStorageUsage: (_p, { state }) => {
-    const files = [...state.files].map(([name, bytes]) => ({ name, size: bytes.byteLength }));
+    const files = fileInfos(state);
     return { totalBytes: files.reduce((sum, file) => sum + file.size, 0), fileCount: files.length, files };
   },
   emit: ({ name, data }, { state }) => {
