@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { DEFAULT_RATE_LIMIT } from "../../client/src/bridge/rateLimiter";
 import { launchUser } from "../../test/e2e/support/browserUser";
 import { startE2eServer } from "../../test/e2e/support/startE2eServer";
+import { summarizeLatency } from "../harness/stats";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PROBE = path.join(HERE, "..", "..", "test", "e2e", "fixtures", "probe");
@@ -27,10 +28,6 @@ interface FrameFigures {
   readonly latenciesMs: number[];
   readonly pipelinedMs: number;
   readonly errors: number;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 const server = await startE2eServer([PROBE]);
@@ -68,13 +65,13 @@ try {
     },
     { calls: CALLS, warmup: WARMUP, inFlight: IN_FLIGHT },
   );
-  const sorted = [...figures.latenciesMs].sort((a, b) => a - b);
+  const latency = summarizeLatency(figures.latenciesMs);
   const sequentialMs = figures.latenciesMs.reduce((sum, ms) => sum + ms, 0);
   const result = {
     calls: CALLS,
-    p50_ms: percentile(sorted, 50),
-    p99_ms: percentile(sorted, 99),
-    max_ms: sorted[sorted.length - 1] ?? Number.NaN,
+    p50_ms: latency.p50,
+    p99_ms: latency.p99,
+    max_ms: latency.max,
     sequential_rps: CALLS / (sequentialMs / 1000),
     pipelined_rps: CALLS / (figures.pipelinedMs / 1000),
     in_flight: IN_FLIGHT,
