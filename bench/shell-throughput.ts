@@ -11,7 +11,6 @@
  * Run: `node --import tsx bench/shell-throughput.ts [--mb 50]`.
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
@@ -20,11 +19,12 @@ import { fileURLToPath } from "node:url";
 import * as pty from "@lydell/node-pty";
 import WebSocket from "ws";
 import { MESSAGE_TAIKU_EVENT, decodeSessionEvent, encodeSessionEvent, type SessionId } from "@taiku/engine";
+import { readCpuMs } from "./harness/processStats";
+import { percentile } from "./harness/stats";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const mbArg = process.argv.indexOf("--mb");
 const MEGABYTES = mbArg > 0 ? Number(process.argv[mbArg + 1]) : 50;
-const TICKS_PER_SECOND = 100;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -38,9 +38,7 @@ function freePort(): Promise<number> {
 
 /** User plus system CPU seconds of a process, from /proc/<pid>/stat. */
 function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  return readCpuMs(pid) / 1000;
 }
 
 async function call(base: string, method: string, route: string, token?: string, body?: unknown): Promise<any> {
@@ -59,11 +57,6 @@ function viewer(base: string, sessionId: SessionId, token: string): Promise<WebS
     ws.once("open", () => resolve(ws));
     ws.once("error", reject);
   });
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 /** The same command in a bare pseudo-terminal, no relay: what the machine's pty delivers. */
