@@ -84,13 +84,6 @@ describe("relay sync with stock y-websocket clients", () => {
         await gate;
         return store.append(doc, events);
       },
-      load: (doc) => store.load(doc),
-      read: (doc, range) => store.read(doc, range),
-      writeSnapshot: (doc, s) => store.writeSnapshot(doc, s),
-      lastSeq: (doc) => store.lastSeq(doc),
-      listDocs: (p) => store.listDocs(p),
-      deleteDoc: (doc) => store.deleteDoc(doc),
-      close: () => store.close(),
     });
     const r = await relay({ wrapStore });
     const alice = client(r);

@@ -27,7 +27,7 @@ import {
   type NewDocEvent,
   type SessionId,
 } from "@taiku/engine";
-import { LiveDocument } from "./liveDocument";
+import { LiveDocument as LiveDocumentOf } from "./liveDocument";
 import type { Relay, RelayExtension, RelayMetrics, RelaySocket, SyncPeer } from "./relayTypes";
 import { ErrorCode, RateLimiter, closeSocket, decodeClientFrame } from "./syncConnection";
 import { awarenessFrame, syncStep1Frame, syncStep2Frame, updateFrame } from "./syncMessages";
@@ -70,6 +70,8 @@ interface Connection {
   alive: boolean;
   socket: RelaySocket | null;
 }
+
+type LiveDocument = LiveDocumentOf<Connection>;
 
 let connectionCounter = 0;
 
@@ -124,12 +126,12 @@ export function createRelay(options: RelayOptions): Relay {
     if (existing !== undefined) return existing;
     const loading = (async () => {
       await unloading.get(name);
-      const live = await LiveDocument.load(name, {
+      const live = await LiveDocumentOf.load<Connection>(name, {
         store,
         logger,
         policy: policyFor(name),
         snapshotEvery,
-        onFailure: (live) => drop(live, "the relay could not persist an update"),
+        onFailure: () => drop(live, "the relay could not persist an update"),
         onPersisted: (ms) => {
           if (persistLatency.length < 10_000) persistLatency.push(ms);
         },
@@ -204,7 +206,7 @@ export function createRelay(options: RelayOptions): Relay {
   }
 
   function broadcast(live: LiveDocument, frame: Uint8Array, except: Connection | null): void {
-    for (const peer of live.peers) if (peer !== except) send(peer as Connection, frame);
+    for (const peer of live.peers) if (peer !== except) send(peer, frame);
   }
 
   function receiveUpdate(conn: Connection, live: LiveDocument, update: Uint8Array): void {
@@ -299,7 +301,7 @@ export function createRelay(options: RelayOptions): Relay {
       peer: conn.peer,
       send: (frame) => send(conn, frame),
       close: (code, reason) => closeSocket(conn.ws, code, reason),
-      others: () => [...live.peers].filter((peer) => peer !== conn).flatMap((peer) => ((peer as Connection).socket === null ? [] : [(peer as Connection).socket as RelaySocket])),
+      others: () => [...live.peers].flatMap((peer) => (peer === conn || peer.socket === null ? [] : [peer.socket])),
     };
   }
 

@@ -22,18 +22,18 @@ export interface LiveDocumentOptions {
   /** Write a snapshot after this many events (default 1,000). */
   readonly snapshotEvery: number;
   /** Called once when a write fails; the relay then drops the document from memory. */
-  readonly onFailure: (doc: LiveDocument, error: unknown) => void;
+  readonly onFailure: (error: unknown) => void;
   /** Called with each append's duration in milliseconds. */
   readonly onPersisted: (ms: number) => void;
 }
 
 /** A document loaded in memory. */
-export class LiveDocument {
+export class LiveDocument<Peer = unknown> {
   readonly doc: Y.Doc;
   readonly arbiter: Arbiter;
   readonly awareness: awarenessProtocol.Awareness;
   /** Sockets attached to this document. */
-  readonly peers = new Set<unknown>();
+  readonly peers = new Set<Peer>();
   /** Set once a write failed; the document accepts nothing more. */
   failed = false;
   private chain: Promise<void> = Promise.resolve();
@@ -57,7 +57,7 @@ export class LiveDocument {
   }
 
   /** Loads a document completely (snapshot plus tail) from the store. */
-  static async load(name: DocName, options: LiveDocumentOptions): Promise<LiveDocument> {
+  static async load<Peer>(name: DocName, options: LiveDocumentOptions): Promise<LiveDocument<Peer>> {
     const { snapshot, tail } = await options.store.load(name);
     const doc = new Y.Doc();
     doc.transact(() => {
@@ -65,7 +65,7 @@ export class LiveDocument {
       for (const event of tail) Y.applyUpdate(doc, event.update);
     });
     const lastSeq = tail.at(-1)?.seq ?? snapshot?.seq ?? 0;
-    const live = new LiveDocument(name, options, doc, lastSeq, tail.length);
+    const live = new LiveDocument<Peer>(name, options, doc, lastSeq, tail.length);
     if (tail.length >= options.snapshotEvery) live.snapshot();
     return live;
   }
@@ -150,6 +150,6 @@ export class LiveDocument {
     if (this.failed) return;
     this.failed = true;
     this.options.logger.error({ err: error, doc: this.name }, "persisting an update failed; dropping the document from memory");
-    this.options.onFailure(this, error);
+    this.options.onFailure(error);
   }
 }
