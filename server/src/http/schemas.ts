@@ -63,5 +63,7 @@ export const errorBodySchema = z.object({
 
 /** A path that names one session. */
 export const sessionParams = z.object({ sid: sessionIdSchema });
+/** A path that names one plugin. */
+export const pluginParams = z.object({ pluginId: pluginIdSchema });
 /** A path that names one session and one plugin. */
 export const sessionPluginParams = z.object({ sid: sessionIdSchema, pluginId: pluginIdSchema });

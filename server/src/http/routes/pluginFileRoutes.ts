@@ -10,9 +10,8 @@ import { unexpectedCase } from "@taiku/engine";
 import type { PutFileRefusal } from "../../data/pluginFileStore";
 import { BYTES, defineRoute } from "../defineRoute";
 import { notFound, tooLarge, type HttpError } from "../httpError";
-import { fileNameSchema, pluginIdSchema } from "../schemas";
+import { fileNameSchema, pluginIdSchema, pluginParams } from "../schemas";
 
-const pluginParams = z.object({ pluginId: pluginIdSchema });
 const fileParams = z.object({ pluginId: pluginIdSchema, name: fileNameSchema });
 
 function refusal(result: PutFileRefusal): HttpError {

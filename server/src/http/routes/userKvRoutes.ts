@@ -8,9 +8,8 @@ import { z } from "zod";
 import type { PluginId } from "@taiku/engine";
 import { defineRoute } from "../defineRoute";
 import { notFound, tooLarge } from "../httpError";
-import { pluginIdSchema, userKvKeySchema } from "../schemas";
+import { pluginIdSchema, pluginParams, userKvKeySchema } from "../schemas";
 
-const pluginParams = z.object({ pluginId: pluginIdSchema });
 const keyParams = z.object({ pluginId: pluginIdSchema, key: userKvKeySchema });
 const jsonValue = z.unknown().meta({ description: "Any JSON value" });
 /** Room for `{"value":…}` around the largest value. */
