@@ -3,7 +3,7 @@
  * arbiter on an incoming update, in process (see `bench/engine/`).
  */
 import { runEngineBench } from "../engine/engineBench";
-import { fmt, type BenchContext, type BenchResult, type Benchmark } from "../harness/benchResult";
+import { barOf, fmt, type BenchContext, type BenchResult, type Benchmark } from "../harness/benchResult";
 
 export const engine: Benchmark = {
   name: "engine",
@@ -30,7 +30,7 @@ export const engine: Benchmark = {
         {
           title: "µs per operation, taiku (lower is better)",
           unit: "µs",
-          bars: rows.map((row) => ({ label: row.case, value: row.taikuUs.median, min: row.taikuUs.min, max: row.taikuUs.max })),
+          bars: rows.map((row) => barOf(row.case, row.taikuUs)),
         },
       ],
       params: { smoke: context.smoke },

@@ -83,8 +83,8 @@ export function ratio(a: number, b: number): string {
   return `${(a / b).toFixed(2)}×`;
 }
 
-/** A bar from a spread. */
-export function barOf(label: string, value: Spread): Bar {
+/** A bar from a spread (only its median and range are used). */
+export function barOf(label: string, value: Pick<Spread, "median" | "min" | "max">): Bar {
   return { label, value: value.median, min: value.min, max: value.max };
 }
 
