@@ -81,7 +81,7 @@ export function guardQuota(doc: Y.Doc, options: QuotaGuardOptions): QuotaGuard {
     if (refused.length > 0) {
       reverting = true;
       try {
-        for (const judgement of [...refused].reverse()) revert(judgement.transaction);
+        for (const judgement of [...refused].reverse()) reverter.revert(judgement.transaction);
       } finally {
         reverting = false;
       }
@@ -97,8 +97,6 @@ export function guardQuota(doc: Y.Doc, options: QuotaGuardOptions): QuotaGuard {
       throw new QuotaExceededError({ used: first.used, limit, attempted: last.attempted });
     }
   };
-
-  const revert = (transaction: Y.Transaction): void => reverter.revert(transaction);
 
   doc.on("beforeTransaction", onBeforeTransaction);
   doc.on("afterTransaction", onAfterTransaction);
