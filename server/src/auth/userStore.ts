@@ -27,6 +27,11 @@ export function newUserId(): UserId {
   return randomBytes(16).toString("base64url") as UserId;
 }
 
+/** The key a name is unique under: NFC, lower case. */
+function nameKeyOf(name: string): string {
+  return name.normalize("NFC").toLowerCase();
+}
+
 /** Users: registration, login checks, look-ups. */
 export class UserStore {
   private readonly users: JsonSublevel<UserRecord>;
@@ -40,7 +45,7 @@ export class UserStore {
 
   /** Registers a user; `{ error: "taken" }` when the name is in use. */
   async create(name: string, password: string): Promise<User | { error: "taken" }> {
-    const nameKey = name.normalize("NFC").toLowerCase();
+    const nameKey = nameKeyOf(name);
     const hash = await hashPassword(password);
     return this.lock.run(`name:${nameKey}`, async () => {
       if ((await this.names.get(nameKey)) !== undefined) return { error: "taken" as const };
@@ -55,7 +60,7 @@ export class UserStore {
 
   /** The user whose name and password match, or `undefined`. */
   async verify(name: string, password: string): Promise<User | undefined> {
-    const userId = await this.names.get(name.normalize("NFC").toLowerCase());
+    const userId = await this.names.get(nameKeyOf(name));
     const record = userId === undefined ? undefined : await this.users.get(userId);
     if (record === undefined) {
       await verifyPassword(password, await dummyHash());
