@@ -9,31 +9,16 @@
  * `activity` Y.Array of {@link ActivityEntry}; `shells` Y.Map shellId →
  * {@link ShellInfo}.
  */
-import type { AgentActivity } from "@taiku/engine";
+import type { AgentActivity, ChatMessage, ShellInfo } from "@taiku/engine";
 import * as Y from "yjs";
 import type { Awareness } from "y-protocols/awareness";
 import { createSignal, type Accessor } from "solid-js";
 
-/** One chat message. */
-export interface ChatMessage {
-  readonly id: string;
-  readonly userId: string;
-  readonly name: string;
-  readonly text: string;
-  readonly ts: number;
-}
+/** Chat messages and shells have the shapes the bridge hands to plugins. */
+export type { ChatMessage, ShellInfo };
 
 /** One entry of the agent activity feed (the bridge's `AgentActivity`). */
 export type ActivityEntry = AgentActivity;
-
-/** A shell shared into the session by the host CLI. */
-export interface ShellInfo {
-  readonly id: string;
-  readonly title: string;
-  readonly cwd: string;
-  readonly host: string;
-  readonly status: string;
-}
 
 /** A connected participant, from awareness. */
 export interface Participant {
@@ -92,10 +77,16 @@ function readActivity(array: Y.Array<unknown>): ActivityEntry[] {
   });
 }
 
+/** A shell without a status is running; one with a status other than the protocol's has ended. */
+function shellStatus(value: unknown): ShellInfo["status"] {
+  const status = text(value, "running");
+  return status === "running" || status === "closed" ? status : "exited";
+}
+
 function readShells(map: Y.Map<unknown>): ShellInfo[] {
   return [...map.entries()].map(([id, raw]) => {
     const r = record(raw);
-    return { id, title: text(r.title, id), cwd: text(r.cwd), host: text(r.host), status: text(r.status, "running") };
+    return { id, title: text(r.title, id), cwd: text(r.cwd), host: text(r.host), status: shellStatus(r.status) };
   });
 }
 
