@@ -26,7 +26,8 @@ const METHOD_NAME = /^[A-Za-z][A-Za-z0-9.]{0,63}$/;
 /** Event types: `word(:word)*`, e.g. `shell:data`, `plugin:my.plugin:build-done`. */
 const EVENT_TYPE = /^[a-z][A-Za-z0-9._-]*(:[A-Za-z0-9._-]+){0,3}$/;
 const MAX_EVENT_TYPE = 160;
-const MAX_ERROR_MESSAGE = 4096;
+/** Longest `error.message` of a `taiku:response` (not the `reportError` limit, `MAX_ERROR_MESSAGE`). */
+const MAX_RESPONSE_ERROR_MESSAGE = 4096;
 
 /**
  * Decodes an untrusted value (e.g. `MessageEvent.data`) into a
@@ -108,8 +109,8 @@ function decodeErrorBody(raw: unknown): BridgeErrorBody | string {
   if (extra) return `error ${extra}`;
   const { code, message, details } = raw;
   if (!isErrorCode(code)) return `error.code ${describe(code)} is not an error code`;
-  if (typeof message !== "string" || message.length > MAX_ERROR_MESSAGE) {
-    return `error.message must be a string of at most ${MAX_ERROR_MESSAGE} characters`;
+  if (typeof message !== "string" || message.length > MAX_RESPONSE_ERROR_MESSAGE) {
+    return `error.message must be a string of at most ${MAX_RESPONSE_ERROR_MESSAGE} characters`;
   }
   if (details === undefined) return { code, message };
   if (!isPlainObject(details)) return "error.details must be an object";
