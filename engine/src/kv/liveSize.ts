@@ -12,7 +12,7 @@
  */
 import * as Y from "yjs";
 import type { AnyType } from "./jsonBytes";
-import { itemValue, jsonStringBodyBytes, typeJsonBytes, utf8Length, valueJsonBytes } from "./jsonBytes";
+import { itemValue, typeJsonBytes, utf8Length, valueJsonBytes } from "./jsonBytes";
 
 /** The root map holding a plugin's entries. */
 export const KV_MAP = "kv";
@@ -182,4 +182,3 @@ export class LiveSizeTracker {
   }
 }
 
-export { jsonStringBodyBytes, utf8Length, valueJsonBytes };
