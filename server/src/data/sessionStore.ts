@@ -51,6 +51,11 @@ export function newSessionId(): SessionId {
   return randomBytes(16).toString("base64url") as SessionId;
 }
 
+/** The `memberships` key that says `userId` belongs to `sessionId`. */
+function membershipKey(userId: UserId, sessionId: SessionId): string {
+  return `${userId}!${sessionId}`;
+}
+
 /** Sessions, memberships and invites. */
 export class SessionStore {
   private readonly sessions: JsonSublevel<SessionRecord>;
@@ -82,7 +87,7 @@ export class SessionStore {
     };
     await this.sessions.db.batch([
       { type: "put", sublevel: this.sessions, key: record.sessionId, value: record },
-      { type: "put", sublevel: this.memberships, key: `${ownerId}!${record.sessionId}`, value: 1 },
+      { type: "put", sublevel: this.memberships, key: membershipKey(ownerId, record.sessionId), value: 1 },
     ]);
     return record;
   }
@@ -108,7 +113,7 @@ export class SessionStore {
       if (record.members.some((m) => m.userId === userId)) return record;
       const member: SessionMember = { userId, role: "member", joinedAt: new Date(this.now()).toISOString() };
       return { ...record, members: [...record.members, member] };
-    }, [{ key: `${userId}!${sessionId}`, value: 1 }]);
+    }, [userId]);
   }
 
   /** Marks the session ended and drops its invites from use. */
@@ -144,7 +149,7 @@ export class SessionStore {
   private update(
     sessionId: SessionId,
     change: (record: SessionRecord) => SessionRecord,
-    memberships: ReadonlyArray<{ key: string; value: number }> = [],
+    newMembers: readonly UserId[] = [],
   ): Promise<SessionRecord | undefined> {
     return this.lock.run(sessionId, async () => {
       const record = await this.sessions.get(sessionId);
@@ -152,7 +157,7 @@ export class SessionStore {
       const next = change(record);
       await this.sessions.db.batch([
         { type: "put", sublevel: this.sessions, key: sessionId, value: next },
-        ...memberships.map((m) => ({ type: "put" as const, sublevel: this.memberships, key: m.key, value: m.value })),
+        ...newMembers.map((userId) => ({ type: "put" as const, sublevel: this.memberships, key: membershipKey(userId, sessionId), value: 1 })),
       ]);
       return next;
     });
