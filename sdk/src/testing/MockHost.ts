@@ -27,6 +27,7 @@ import {
   type JsonValue,
   type Permission,
   type PluginId,
+  type ResponseMessage,
   type SessionId,
   type SessionKv,
   type Theme,
@@ -282,7 +283,7 @@ export class MockHost {
     })();
   };
 
-  #answer(method: string, response: ReturnType<typeof createResponse> | ReturnType<typeof createErrorResponse>): void {
+  #answer(method: string, response: ResponseMessage): void {
     const ms = this.#delays.get(method);
     const post = (): void => {
       if (this.#disposed) return;
