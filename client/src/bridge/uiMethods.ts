@@ -4,7 +4,15 @@
  * panel. Ids must name a panel or action the plugin's manifest declares.
  */
 import { ErrorCode, TaikuError } from "@taiku/engine";
+import type { PluginInstance } from "./bridgeHost";
 import type { MethodGroup } from "./methodHandlers";
+
+/** Throws `not_found` unless the plugin's manifest declares the panel. */
+function requireDeclaredPanel(instance: PluginInstance, panelId: string): void {
+  if (!instance.plugin.contributions.panels.some((panel) => panel.id === panelId)) {
+    throw new TaikuError(ErrorCode.NotFound, `the manifest declares no panel ${panelId}`);
+  }
+}
 
 /** Handlers for the `ui.panel` methods. */
 export const uiMethods: MethodGroup = {
@@ -13,9 +21,7 @@ export const uiMethods: MethodGroup = {
     return null;
   },
   setBadge: ({ panelId, badge }, { services, instance }) => {
-    if (!instance.plugin.contributions.panels.some((panel) => panel.id === panelId)) {
-      throw new TaikuError(ErrorCode.NotFound, `the manifest declares no panel ${panelId}`);
-    }
+    requireDeclaredPanel(instance, panelId);
     services.setBadge(instance.plugin.id, panelId, badge);
     return null;
   },
@@ -31,9 +37,7 @@ export const uiMethods: MethodGroup = {
     return null;
   },
   openPanel: ({ panelId }, { services, instance }) => {
-    if (!instance.plugin.contributions.panels.some((panel) => panel.id === panelId)) {
-      throw new TaikuError(ErrorCode.NotFound, `the manifest declares no panel ${panelId}`);
-    }
+    requireDeclaredPanel(instance, panelId);
     services.openPanel(instance.plugin.id, panelId);
     return null;
   },
