@@ -23,7 +23,7 @@ export interface User {
 }
 
 /** Creates a fresh random user id (base64url, 16 bytes). */
-export function newUserId(): UserId {
+function newUserId(): UserId {
   return randomBytes(16).toString("base64url") as UserId;
 }
 

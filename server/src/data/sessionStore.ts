@@ -47,7 +47,7 @@ interface InviteRecord {
 }
 
 /** Creates a fresh random session id (base64url, 16 bytes). */
-export function newSessionId(): SessionId {
+function newSessionId(): SessionId {
   return randomBytes(16).toString("base64url") as SessionId;
 }
 
