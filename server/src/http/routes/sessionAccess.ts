@@ -1,6 +1,6 @@
 /**
  * Membership checks shared by every session route, and the mirror of the
- * member list and plugin set into the session document.
+ * member list into the session document.
  */
 import { sessionDocName, type SessionId, type UserId } from "@taiku/engine";
 import type { User } from "../../auth/userStore";
