@@ -6,7 +6,7 @@
  * whether its first sync reply already did; server RSS after the load; and
  * bytes on disk against the size of the encoded state.
  */
-import { barOf, errorMessage, fmt, fmtSpread, ratio, type BarChart, type BenchContext, type BenchResult, type Benchmark } from "../harness/benchResult";
+import { barOf, errorMessage, fmt, fmtSpread, ratio, type BenchContext, type BenchResult, type Benchmark, type Bar } from "../harness/benchResult";
 import { connectContendClients } from "../harness/contendTrial";
 import { withDeployment, type Deployment } from "../harness/deployment";
 import { dirSize } from "../harness/dirSize";
@@ -125,7 +125,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
   const rows: string[][] = [];
   const headlines: string[] = [];
   const notes: string[] = [];
-  const loadBars: BarChart["bars"][number][] = [];
+  const loadBars: Bar[] = [];
   const data: Record<string, unknown> = {};
   let ok = true;
   for (const updates of sizes) {

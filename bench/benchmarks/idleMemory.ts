@@ -6,7 +6,7 @@
  * loaded and left idle, divided by the number of documents. The floor keeps
  * no documents; its figure is the cost of the sockets alone.
  */
-import { barOf, fmt, fmtSpread, ratio, type BarChart, type BenchContext, type BenchResult, type Benchmark } from "../harness/benchResult";
+import { barOf, fmt, fmtSpread, ratio, type BenchContext, type BenchResult, type Benchmark, type Bar } from "../harness/benchResult";
 import { withDeployment } from "../harness/deployment";
 import { failures, interleave, successes } from "../harness/interleave";
 import { sleep, spread, waitFor } from "../harness/stats";
@@ -60,7 +60,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
   const outcomes = await interleave(ALL_SYSTEMS, context.repetitions, (system) => runTrial(system, documents, settleMs), context.log);
   const rows: string[][] = [];
   const notes: string[] = [];
-  const bars: BarChart["bars"][number][] = [];
+  const bars: Bar[] = [];
   const perDoc = new Map<string, number>();
   let ok = true;
   for (const system of ALL_SYSTEMS) {

@@ -4,7 +4,7 @@
  * floor, interleaved. Reports accepted updates/s, p50/p99/max propagation
  * latency, server CPU ms per 1,000 updates, server RSS and convergence.
  */
-import { barOf, fmt, fmtSpread, ratio, type BarChart, type BenchContext, type BenchResult, type Benchmark, type ResultTable } from "../harness/benchResult";
+import { barOf, fmt, fmtSpread, ratio, type BarChart, type BenchContext, type BenchResult, type Benchmark, type ResultTable, type Bar } from "../harness/benchResult";
 import { connectContendClients, convergenceOf, measurePhase, type PhaseFigures } from "../harness/contendTrial";
 import { withDeployment } from "../harness/deployment";
 import { failures, interleave, successes } from "../harness/interleave";
@@ -93,9 +93,9 @@ async function run(context: BenchContext): Promise<BenchResult> {
   const data: Record<string, Record<string, unknown>> = {};
   const taikuCpuMsPer1000: Record<string, number> = {};
   let ok = true;
-  const cpuBars: BarChart["bars"][number][] = [];
-  const satBars: BarChart["bars"][number][] = [];
-  const p99Bars: BarChart["bars"][number][] = [];
+  const cpuBars: Bar[] = [];
+  const satBars: Bar[] = [];
+  const p99Bars: Bar[] = [];
   for (const clientCount of sizes.clientCounts) {
     context.log(`kv-contend: ${clientCount} clients, ${repetitions} repetitions`);
     const outcomes = await interleave(ALL_SYSTEMS, repetitions, (system) => runTrial(system, clientCount, sizes), context.log);

@@ -6,7 +6,7 @@
  * and counts lost writes (a final value of one client missing from the
  * other). The floor keeps no state to merge against and is not run.
  */
-import { barOf, fmt, fmtSpread, ratio, type BarChart, type BenchContext, type BenchResult, type Benchmark } from "../harness/benchResult";
+import { barOf, fmt, fmtSpread, ratio, type BenchContext, type BenchResult, type Benchmark, type Bar } from "../harness/benchResult";
 import { withDeployment } from "../harness/deployment";
 import { failures, interleave, successes } from "../harness/interleave";
 import { connectReplica, type ReplicaClient } from "../harness/replicaClient";
@@ -76,7 +76,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
   const outcomes = await interleave(PERSISTENT_SYSTEMS, context.repetitions, (system) => runTrial(system, offlineWrites), context.log);
   const rows: string[][] = [];
   const notes: string[] = [];
-  const bars: BarChart["bars"][number][] = [];
+  const bars: Bar[] = [];
   const medians = new Map<string, number>();
   let ok = true;
   for (const system of PERSISTENT_SYSTEMS) {

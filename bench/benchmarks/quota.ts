@@ -9,7 +9,7 @@
  */
 import { createArbiter, KV_MAP, KV_QUOTA_BYTES } from "@taiku/engine";
 import * as Y from "yjs";
-import { barOf, fmt, fmtSpread, type BarChart, type BenchContext, type BenchResult, type Benchmark } from "../harness/benchResult";
+import { barOf, fmt, fmtSpread, type BenchContext, type BenchResult, type Benchmark, type Bar } from "../harness/benchResult";
 import { spread } from "../harness/stats";
 
 const WRITERS = 32;
@@ -93,7 +93,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
   const scenarios: Scenario[] = [{ name: "~50-byte values", padding: () => 8 }, nearLimit];
   const rows: string[][] = [];
   const headlines: string[] = [];
-  const bars: BarChart["bars"][number][] = [];
+  const bars: Bar[] = [];
   const data: Record<string, unknown> = {};
   const extraUsPerUpdate: Record<string, number> = {};
   let ok = true;

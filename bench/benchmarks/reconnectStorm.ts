@@ -9,7 +9,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { barOf, fmt, fmtSpread, ratio, type BarChart, type BenchContext, type BenchResult, type Benchmark } from "../harness/benchResult";
+import { barOf, fmt, fmtSpread, ratio, type BenchContext, type BenchResult, type Benchmark, type Bar } from "../harness/benchResult";
 import { withDeployment } from "../harness/deployment";
 import { failures, interleave, successes } from "../harness/interleave";
 import { LatencyObserver, WriterPool } from "../harness/kvWorkload";
@@ -102,8 +102,8 @@ async function run(context: BenchContext): Promise<BenchResult> {
   const rows: string[][] = [];
   const notes: string[] = [];
   const headlines: string[] = [];
-  const syncBars: BarChart["bars"][number][] = [];
-  const p99Bars: BarChart["bars"][number][] = [];
+  const syncBars: Bar[] = [];
+  const p99Bars: Bar[] = [];
   const medians = new Map<string, { sync: number; p99During: number }>();
   let ok = true;
   for (const system of ALL_SYSTEMS) {
