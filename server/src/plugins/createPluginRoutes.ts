@@ -42,8 +42,9 @@ export function createPluginRoutes(options: PluginRoutesOptions): Router {
   const { logger } = options;
   const cache = createDiscoveryCache();
   const clientOrigins = (options.clientOrigins ?? []).filter((origin) => {
-    if (!isBareOrigin(origin)) logger?.warn({ origin }, "ignoring client origin for plugin frames: not a bare origin");
-    return isBareOrigin(origin);
+    const bare = isBareOrigin(origin);
+    if (!bare) logger?.warn({ origin }, "ignoring client origin for plugin frames: not a bare origin");
+    return bare;
   });
   let loggedErrors = "";
 
@@ -69,7 +70,6 @@ export function createPluginRoutes(options: PluginRoutesOptions): Router {
 
   router.get("/plugins/manifest.json", async (ctx) => {
     setCommonHeaders(ctx as unknown as Context);
-    ctx.set("Cache-Control", "no-cache");
     ctx.type = "application/json";
     ctx.body = pluginManifestResponseSchema.parse(toManifestResponse(await discover()));
   });
@@ -80,7 +80,6 @@ export function createPluginRoutes(options: PluginRoutesOptions): Router {
 
   async function serveAsset(ctx: Context): Promise<void> {
     setCommonHeaders(ctx);
-    ctx.set("Cache-Control", "no-cache");
     // Work from the raw path, never from router-decoded params.
     const rest = ctx.path.slice(PREFIX.length);
     const slash = rest.indexOf("/");
@@ -124,7 +123,9 @@ export function createPluginRoutes(options: PluginRoutesOptions): Router {
   return router;
 }
 
+/** Headers on every plugin answer, refusals included. */
 function setCommonHeaders(ctx: Context): void {
+  ctx.set("Cache-Control", "no-cache");
   ctx.set("Access-Control-Allow-Origin", "*");
   ctx.set("X-Content-Type-Options", "nosniff");
   ctx.set("Cross-Origin-Resource-Policy", "cross-origin");
