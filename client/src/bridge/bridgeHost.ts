@@ -119,6 +119,7 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
   const kvSubscriptions = new Map<LiveInstance, () => void>();
   const maxStrikes = options.maxStrikes ?? 20;
   const liveness = options.liveness ?? configuredLiveness();
+  const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
   let ignored = 0;
 
   const stopListening = services.events.listen((event: TaikuEvent, meta) => {
@@ -136,7 +137,7 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
     instances.get(instanceId)?.stop();
     const channel = new MessageChannel();
     const port = channel.port1;
-    const limiter = createRateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
+    const limiter = createRateLimiter(rateLimit);
     const cleanups: (() => void)[] = [];
     let strikes = 0;
     let stopped = false;
@@ -174,7 +175,7 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
     port.onmessage = (event: MessageEvent) => {
       if (stopped) return;
       if (!limiter.take()) {
-        if (limiter.refusedRecently >= (options.rateLimit ?? DEFAULT_RATE_LIMIT).floodAfter) {
+        if (limiter.refusedRecently >= rateLimit.floodAfter) {
           instance.stop("stopped for flooding the host with requests");
           return;
         }
