@@ -3,7 +3,7 @@
  * whether it needs a signed-in caller, a one-line summary, zod schemas for
  * its params, query, body and response, and its handler. The server mounts
  * these objects (validating every request and response against them) and
- * `scripts/api-docs.ts` generates the API reference from the very same
+ * `scripts/api-docs.mjs` generates the API reference from the very same
  * objects, so the docs cannot drift from what the server enforces.
  */
 import type { z } from "zod";

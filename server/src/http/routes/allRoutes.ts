@@ -1,6 +1,6 @@
 /**
  * Every declared route, in the order the API reference lists them. The
- * server mounts exactly these; `scripts/api-docs.ts` documents exactly these.
+ * server mounts exactly these; `scripts/api-docs.mjs` documents exactly these.
  */
 import type { Route } from "../defineRoute";
 import { postActivityRoute } from "./activityRoutes";
