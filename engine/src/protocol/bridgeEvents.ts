@@ -13,7 +13,7 @@
 import type { AgentActivity, ChatMessage, Participant, ShellInfo } from "./bridgeTypes";
 import type { Theme } from "./bridgeMessage";
 import type { Permission } from "./permission";
-import { isEventType } from "./decodeBridgeMessage";
+import { isPluginEventType } from "./sessionEvents";
 
 /** The data of each built-in event type. Custom `plugin:<id>:<name>` events carry any JSON. */
 export interface TaikuEventMap {
@@ -64,8 +64,6 @@ const EVENT_PERMISSIONS: ReadonlyMap<string, readonly Permission[]> = new Map<st
   ["host:ping", SELF],
 ]);
 
-const CUSTOM_EVENT = /^plugin:[a-z][a-z0-9.-]*:[a-z][a-z0-9._-]*$/;
-
 /** The name of a custom event emitted by `pluginId` with `emit(name, data)`. */
 export function customEventType(pluginId: string, name: string): string {
   return `plugin:${pluginId}:${name}`;
@@ -78,7 +76,7 @@ export function customEventType(pluginId: string, name: string): string {
 export function eventPermissions(type: string): readonly Permission[] | undefined {
   const known = EVENT_PERMISSIONS.get(type);
   if (known !== undefined) return known;
-  return isEventType(type) && CUSTOM_EVENT.test(type) ? SESSION : undefined;
+  return isPluginEventType(type) ? SESSION : undefined;
 }
 
 /** True when a plugin holding `granted` may receive an event of `type`. */
