@@ -54,6 +54,12 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === Object.prototype || proto === null;
 }
 
+/** Names the first own key of `raw` not in `allowed` (`unexpected key "…"`), or returns "" when there is none. */
+export function extraKeys(raw: Record<string, unknown>, allowed: readonly string[]): string {
+  const unexpected = Object.keys(raw).find((key) => !allowed.includes(key));
+  return unexpected === undefined ? "" : `unexpected key ${JSON.stringify(unexpected.slice(0, 40))}`;
+}
+
 /** True when `value` is a genuine `Uint8Array` (not a subclass or another view). */
 export function isBytes(value: unknown): value is Uint8Array {
   return value instanceof Uint8Array && Object.getPrototypeOf(value) === Uint8Array.prototype;

@@ -11,6 +11,7 @@ import type { BridgeMessage, BridgeErrorBody, TaikuEvent } from "./bridgeMessage
 import {
   checkBridgeValue,
   DEFAULT_BRIDGE_LIMITS,
+  extraKeys,
   isPlainObject,
   type BridgeLimits,
   type BridgeValue,
@@ -138,12 +139,6 @@ export function isEventType(value: unknown): value is string {
 
 function isRequestId(value: unknown): value is string {
   return typeof value === "string" && REQUEST_ID.test(value);
-}
-
-/** Names the first key of `raw` not in `allowed`, or returns "" when there is none. */
-function extraKeys(raw: Record<string, unknown>, allowed: readonly string[]): string {
-  const unexpected = Object.keys(raw).find((key) => !allowed.includes(key));
-  return unexpected === undefined ? "" : `unexpected key ${JSON.stringify(unexpected.slice(0, 40))}`;
 }
 
 function describe(value: unknown): string {

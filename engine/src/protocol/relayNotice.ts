@@ -11,7 +11,7 @@ import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import { isErrorCode, type ErrorCode } from "../errors";
 import { parseDocName, type DocName } from "../ids";
-import { checkBridgeValue, isPlainObject } from "./bridgeValue";
+import { checkBridgeValue, extraKeys, isPlainObject } from "./bridgeValue";
 
 /** y-websocket message type: sync step 1, step 2 or update. */
 export const MESSAGE_SYNC = 0;
@@ -90,9 +90,8 @@ export function decodeRelayNotice(bytes: Uint8Array): { readonly notice: RelayNo
 }
 
 function decodeQuotaRejected(raw: Record<string, unknown>): { notice: RelayNotice } | { error: string } {
-  const allowed = ["type", "doc", "revertedKeys", "revertedTypes", "used", "limit", "attempted"];
-  const extra = Object.keys(raw).find((key) => !allowed.includes(key));
-  if (extra !== undefined) return { error: `quota_rejected: unexpected key ${JSON.stringify(extra.slice(0, 40))}` };
+  const extra = extraKeys(raw, ["type", "doc", "revertedKeys", "revertedTypes", "used", "limit", "attempted"]);
+  if (extra) return { error: `quota_rejected: ${extra}` };
   const { doc, revertedKeys, revertedTypes, used, limit, attempted } = raw;
   if (typeof doc !== "string" || parseDocName(doc) === undefined) return { error: "quota_rejected: doc is not a document name" };
   if (!isStringArray(revertedKeys)) return { error: "quota_rejected: revertedKeys must be strings" };
@@ -116,8 +115,8 @@ function decodeQuotaRejected(raw: Record<string, unknown>): { notice: RelayNotic
 }
 
 function decodeErrorNotice(raw: Record<string, unknown>): { notice: RelayNotice } | { error: string } {
-  const extra = Object.keys(raw).find((key) => !["type", "code", "message"].includes(key));
-  if (extra !== undefined) return { error: `error notice: unexpected key ${JSON.stringify(extra.slice(0, 40))}` };
+  const extra = extraKeys(raw, ["type", "code", "message"]);
+  if (extra) return { error: `error notice: ${extra}` };
   if (!isErrorCode(raw.code)) return { error: "error notice: code is not an error code" };
   if (typeof raw.message !== "string") return { error: "error notice: message must be a string" };
   return { notice: { type: "error", code: raw.code, message: raw.message } };

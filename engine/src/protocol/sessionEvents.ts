@@ -21,7 +21,7 @@
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import { ErrorCode } from "../errors";
-import { checkBridgeValue, isPlainObject, type JsonValue } from "./bridgeValue";
+import { checkBridgeValue, extraKeys, isPlainObject, type JsonValue } from "./bridgeValue";
 import { boolean, integer, json, literal, nullable, number, object, optional, string, type Infer, type Schema } from "./paramSchema";
 
 /** taiku's message type for session events. */
@@ -177,8 +177,8 @@ export function decodeSessionEventPayload(payload: Uint8Array): SessionEventDeco
 /** Checks an already parsed value as an event: its type, its data's shape and size, and its timestamp. */
 export function checkSessionEvent(raw: unknown): SessionEventDecodeResult {
   if (!isPlainObject(raw)) return { error: "an event must be an object" };
-  const extra = Object.keys(raw).find((key) => !["type", "data", "ts"].includes(key));
-  if (extra !== undefined) return { error: `event: unexpected key ${JSON.stringify(extra.slice(0, 40))}` };
+  const extra = extraKeys(raw, ["type", "data", "ts"]);
+  if (extra) return { error: `event: ${extra}` };
   const { type, data, ts } = raw;
   if (typeof type !== "string") return { error: "event.type must be a string" };
   if (typeof ts !== "number" || !Number.isFinite(ts)) return { error: "event.ts must be a finite number" };
