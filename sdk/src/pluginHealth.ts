@@ -25,7 +25,7 @@ const reportTimes = new WeakMap<InitMessage, number[]>();
 const reported = new WeakSet<Event>();
 
 /** What `reportError` carries, derived from a thrown value or rejection reason. */
-export function describeError(cause: unknown, fallback: string): { message: string; stack?: string } {
+function describeError(cause: unknown, fallback: string): { message: string; stack?: string } {
   const text = cause instanceof Error ? `${cause.name}: ${cause.message}` : cause === undefined ? "" : String(cause);
   const message = (text.trim() === "" ? fallback : text).slice(0, MAX_ERROR_MESSAGE);
   const stack = cause instanceof Error && typeof cause.stack === "string" ? cause.stack.slice(0, MAX_ERROR_STACK) : undefined;
