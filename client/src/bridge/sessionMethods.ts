@@ -24,7 +24,7 @@ export const sessionMethods: MethodGroup = {
       title: shell.title,
       cwd: shell.cwd,
       host: shell.host,
-      status: shell.status === "running" ? "running" : "exited",
+      status: shell.status,
     })),
   getShellOutput: ({ shellId, lines }, { services }) => {
     if (!services.shells().some((shell) => shell.id === shellId)) throw new TaikuError(ErrorCode.NotFound, `no shell ${shellId}`);
