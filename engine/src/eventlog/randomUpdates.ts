@@ -20,8 +20,9 @@ export function randomUpdates(seed: number, count: number): Uint8Array[] {
   const text = writer.getText("text");
   const updates: Uint8Array[] = [];
   writer.on("update", (update: Uint8Array) => updates.push(update));
+  const keys = [...RANDOM_UPDATE_KEYS];
   while (updates.length < count) {
-    const key = prng.oneOf(gen, [...RANDOM_UPDATE_KEYS]);
+    const key = prng.oneOf(gen, keys);
     const roll = prng.int31(gen, 0, 9);
     if (roll < 6) kv.set(key, randomValue(gen));
     else if (roll < 8) kv.delete(key);
