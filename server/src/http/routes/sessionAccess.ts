@@ -24,13 +24,17 @@ export async function requireOwner(services: Services, sessionId: SessionId, use
   return record;
 }
 
+/** A member's display name; `"unknown"` when the user record is gone. */
+export async function memberName(services: Services, userId: UserId): Promise<string> {
+  return (await services.users.get(userId))?.name ?? "unknown";
+}
+
 /** Writes members (with names and roles) into the session document's `members` map. */
 export async function mirrorMembers(services: Services, record: SessionRecord, userIds: readonly UserId[]): Promise<void> {
   const entries = await Promise.all(
     userIds.map(async (userId) => {
       const member = memberOf(record, userId);
-      const user = await services.users.get(userId);
-      return { userId, name: user?.name ?? "unknown", role: member?.role ?? "member" };
+      return { userId, name: await memberName(services, userId), role: member?.role ?? "member" };
     }),
   );
   await services.relay.transact(sessionDocName(record.sessionId), (doc) => {

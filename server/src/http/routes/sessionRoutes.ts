@@ -8,7 +8,7 @@ import { forbidden, notFound } from "../httpError";
 import { pluginIdSchema, sessionIdSchema, sessionParams, timestampSchema, userIdSchema } from "../schemas";
 import type { Services } from "../services";
 import type { SessionRecord } from "../../data/sessionStore";
-import { mirrorMembers, requireMember, requireOwner } from "./sessionAccess";
+import { memberName, mirrorMembers, requireMember, requireOwner } from "./sessionAccess";
 
 const summarySchema = z.object({
   sessionId: sessionIdSchema,
@@ -30,7 +30,7 @@ function summary(record: SessionRecord): z.input<typeof summarySchema> {
 
 async function info(record: SessionRecord, services: Services): Promise<z.input<typeof infoSchema>> {
   const members = await Promise.all(
-    record.members.map(async (m) => ({ userId: m.userId, role: m.role, name: (await services.users.get(m.userId))?.name ?? "unknown" })),
+    record.members.map(async (m) => ({ userId: m.userId, role: m.role, name: await memberName(services, m.userId) })),
   );
   return { ...summary(record), members, plugins: record.plugins.map((p) => p.pluginId) };
 }
