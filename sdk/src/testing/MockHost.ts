@@ -27,6 +27,7 @@ import {
   type JsonValue,
   type Permission,
   type PluginId,
+  type RequestMessage,
   type ResponseMessage,
   type SessionId,
   type SessionKv,
@@ -252,13 +253,9 @@ export class MockHost {
     if (decoded.error !== undefined || decoded.message.type !== "taiku:request") return;
     const request = decoded.message;
     const admitted = admitRequest(request, this.permissions);
-    const refusal = admitted.error ?? this.#rejects.get(request.method);
-    if (admitted.error !== undefined || refusal !== undefined) {
-      const { code, message } = admitted.error ?? (refusal as { code: ErrorCodeValue; message: string });
-      this.calls.push({ method: request.method, params: request.params, error: code });
-      this.#answer(request.method, createErrorResponse(request.id, code, message));
-      return;
-    }
+    if (admitted.error !== undefined) return this.#refuse(request, admitted.error);
+    const rejected = this.#rejects.get(request.method);
+    if (rejected !== undefined) return this.#refuse(request, rejected);
     const call = admitted.call;
     const handler = MOCK_HANDLERS.get(call.method);
     if (handler === undefined) throw new Error(`MockHost has no handler for ${call.method}`);
@@ -282,6 +279,12 @@ export class MockHost {
       }
     })();
   };
+
+  /** Records `request` as failed with `code` and answers it with that error. */
+  #refuse(request: RequestMessage, { code, message }: { code: ErrorCodeValue; message: string }): void {
+    this.calls.push({ method: request.method, params: request.params, error: code });
+    this.#answer(request.method, createErrorResponse(request.id, code, message));
+  }
 
   #answer(method: string, response: ResponseMessage): void {
     const ms = this.#delays.get(method);
