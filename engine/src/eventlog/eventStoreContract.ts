@@ -243,7 +243,7 @@ function comparable(event: DocEvent): unknown {
 }
 
 function stateAt(events: readonly DocEvent[], seq: number): Uint8Array {
-  return Y.encodeStateAsUpdateV2(foldEvents(null, events.slice(0, seq)));
+  return Y.encodeStateAsUpdate(foldEvents(null, events.slice(0, seq)));
 }
 
 function expectSameState(actual: Y.Doc, expected: Y.Doc): void {

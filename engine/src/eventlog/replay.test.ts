@@ -11,7 +11,7 @@ const DOC = "sessions/s/kv/p" as DocName;
 describe("replay", () => {
   it("folding skips events already inside the snapshot", () => {
     const events: DocEvent[] = randomEvents(DOC, 1, 6).map((e, i) => ({ ...e, seq: i + 1 }));
-    const state = Y.encodeStateAsUpdateV2(foldEvents(null, events.slice(0, 4)));
+    const state = Y.encodeStateAsUpdate(foldEvents(null, events.slice(0, 4)));
     const fromSnapshot = foldEvents({ seq: 4, state }, events);
     expect(fromSnapshot.getMap("kv").toJSON()).toEqual(foldEvents(null, events).getMap("kv").toJSON());
   });
@@ -24,7 +24,7 @@ describe("replay", () => {
   it("replaying to a seq before the latest snapshot reads the log from the start", async () => {
     const store = createMemoryEventStore();
     const events = await store.append(DOC, randomEvents(DOC, 2, 12));
-    await store.writeSnapshot(DOC, { seq: 10, state: Y.encodeStateAsUpdateV2(foldEvents(null, events.slice(0, 10))) });
+    await store.writeSnapshot(DOC, { seq: 10, state: Y.encodeStateAsUpdate(foldEvents(null, events.slice(0, 10))) });
     const atThree = await replayTo(store, DOC, 3);
     expect(atThree.getMap("kv").toJSON()).toEqual(foldEvents(null, events.slice(0, 3)).getMap("kv").toJSON());
   });

@@ -15,7 +15,7 @@ export function foldEvents(snapshot: Snapshot | null, events: readonly DocEvent[
   const doc = new Y.Doc();
   const after = snapshot?.seq ?? 0;
   doc.transact(() => {
-    if (snapshot !== null) Y.applyUpdateV2(doc, snapshot.state);
+    if (snapshot !== null) Y.applyUpdate(doc, snapshot.state);
     for (const event of events) {
       if (event.seq > after) Y.applyUpdate(doc, event.update);
     }

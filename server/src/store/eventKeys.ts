@@ -5,8 +5,12 @@
  *
  * ```
  * e!<doc>!<seq>   one encoded DocEvent (engine `encodeDocEvent`)
- * s!<doc>!<seq>   the snapshot state after events 1..seq (a Yjs update)
+ * u!<doc>!<seq>   the snapshot state after events 1..seq (a v1 Yjs update)
  * ```
+ *
+ * Earlier versions kept v2-encoded snapshots under `s!`. They are never
+ * read (loading replays the log instead, which holds every event) and are
+ * removed when the document's next snapshot is written or it is deleted.
  *
  * `<seq>` is 14 lower-case hex digits (every safe integer fits), so key
  * order is seq order. Document names are limited to the printable ASCII

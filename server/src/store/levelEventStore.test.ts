@@ -102,8 +102,23 @@ describe("LevelDB event store", () => {
     const { snapshot, tail } = await store.load(A);
     expect(snapshot?.seq).toBe(290);
     expect(tail.map((e) => e.seq)).toEqual(Array.from({ length: 10 }, (_, i) => 291 + i));
-    const snapshotKeys = await root.keys({ gte: "!events!!s!", lt: "!events!!s\"" }).all();
+    const snapshotKeys = await root.keys({ gte: "!events!!u!", lt: "!events!!u\"" }).all();
     expect(snapshotKeys).toHaveLength(1);
+  });
+
+  it("ignores a snapshot in the former v2 format, loads from the log, and removes it with the next snapshot", async () => {
+    const store = createLevelEventStore(db);
+    const events = await store.append(A, randomEvents(A, 12, 20));
+    const expected = Y.encodeStateAsUpdate(foldEvents(null, events));
+    // What an earlier version wrote: a v2 update under the old sublevel.
+    await root.put(`!events!!s!${A}!${(10).toString(16).padStart(14, "0")}`, Y.encodeStateAsUpdateV2(foldEvents(null, events.slice(0, 10))));
+    const { snapshot, tail } = await store.load(A);
+    expect(snapshot).toBeNull();
+    expect(tail).toHaveLength(20);
+    expect(Y.encodeStateAsUpdate(foldEvents(snapshot, tail))).toEqual(expected);
+    await store.writeSnapshot(A, { seq: 20, state: expected });
+    expect(await root.keys({ gte: "!events!!s!", lt: "!events!!s\"" }).all()).toEqual([]);
+    expect((await store.load(A)).snapshot?.seq).toBe(20);
   });
 
   it("refuses document names its key layout cannot hold", async () => {

@@ -56,7 +56,8 @@ interface PutOp {
 export function createLevelEventStore(db: LevelDatabase, options: LevelEventStoreOptions = {}): EventStore {
   const binary = { keyEncoding: "utf8", valueEncoding: "view" } as const;
   const events: BinarySublevel = db.sublevel<string, Uint8Array>("e", binary);
-  const snapshots: BinarySublevel = db.sublevel<string, Uint8Array>("s", binary);
+  const snapshots: BinarySublevel = db.sublevel<string, Uint8Array>("u", binary);
+  const formerSnapshots: BinarySublevel = db.sublevel<string, Uint8Array>("s", binary);
   const batchOptions: AbstractBatchOptions<string, Uint8Array> & { sync: boolean } = { sync: options.sync ?? false };
   const writes = createWriteQueue<PutOp>({
     writeBatch: (ops) => db.batch(ops, batchOptions),
@@ -163,6 +164,7 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
           await writes.task(async () => {
             await snapshots.put(key, state);
             await snapshots.clear({ gt: docKeyRange(doc).gt, lt: key });
+            await formerSnapshots.clear(docKeyRange(doc));
           });
         }),
       ),
@@ -204,6 +206,7 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
           const range = docKeyRange(doc);
           await writes.task(async () => {
             await snapshots.clear(range);
+            await formerSnapshots.clear(range);
             await events.clear(range);
           });
         }),

@@ -30,7 +30,8 @@ import {
 import { LiveDocument as LiveDocumentOf } from "./liveDocument";
 import type { Relay, RelayExtension, RelayMetrics, RelaySocket, SyncPeer } from "./relayTypes";
 import { ErrorCode, RateLimiter, closeSocket, decodeClientFrame } from "./syncConnection";
-import { awarenessFrame, syncStep1Frame, syncStep2Frame, updateFrame } from "./syncMessages";
+import { StoredState } from "./storedState";
+import { awarenessFrame, syncStep1Frame, syncStep2Frame, syncStep2FrameOf, updateFrame } from "./syncMessages";
 
 /** Roots of a session document that only the server writes. */
 export const SERVER_ONLY_ROOTS = ["members", "plugins"] as const;
@@ -75,6 +76,21 @@ type LiveDocument = LiveDocumentOf<Connection>;
 
 let connectionCounter = 0;
 
+/** How long building a document waits for first sync replies sent from its stored bytes to leave. */
+const EARLY_REPLY_WAIT_MS = 100;
+
+/** Resolves when every promise settled or `ms` passed, whichever comes first. */
+function settledWithin(promises: ReadonlyArray<Promise<unknown>>, ms: number): Promise<void> {
+  if (promises.length === 0) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void Promise.allSettled(promises).then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 /** Creates the relay. */
 export function createRelay(options: RelayOptions): Relay {
   const { store, logger } = options;
@@ -96,6 +112,10 @@ export function createRelay(options: RelayOptions): Relay {
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 8 * 1024 * 1024 });
   const documents = new Map<DocName, Promise<LiveDocument>>();
+  /** Documents being opened: what the store holds of them, for first sync replies (see `storedState.ts`). */
+  const storedReads = new Map<DocName, Promise<StoredState>>();
+  /** Those replies on their way out; building a document waits for them (up to `EARLY_REPLY_WAIT_MS`). */
+  const earlyReplies = new Map<DocName, Array<Promise<void>>>();
   const unloading = new Map<DocName, Promise<void>>();
   const idleTimers = new Map<DocName, NodeJS.Timeout>();
   const connections = new Set<Connection>();
@@ -124,9 +144,24 @@ export function createRelay(options: RelayOptions): Relay {
   function open(name: DocName): Promise<LiveDocument> {
     const existing = documents.get(name);
     if (existing !== undefined) return existing;
-    const loading = (async () => {
+    const read = (async () => {
       await unloading.get(name);
-      const live = await LiveDocumentOf.load<Connection>(name, {
+      return new StoredState(await store.load(name));
+    })();
+    storedReads.set(name, read);
+    const loading = (async () => {
+      let stored: StoredState;
+      try {
+        stored = await read;
+        // Sockets that were waiting answer their first sync from the stored bytes now (see
+        // `answerFromStore`); let those replies reach the kernel before building blocks the loop.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        await settledWithin(earlyReplies.get(name) ?? [], EARLY_REPLY_WAIT_MS);
+      } finally {
+        storedReads.delete(name);
+        earlyReplies.delete(name);
+      }
+      const live = LiveDocumentOf.build<Connection>(name, stored, {
         store,
         logger,
         policy: policyFor(name),
@@ -322,11 +357,38 @@ export function createRelay(options: RelayOptions): Relay {
     });
   }
 
+  /**
+   * Answers a socket's first frame, when it is sync step 1, from the stored
+   * bytes of a document that is still being opened, so the client does not
+   * wait for the relay to build its own copy. Everything else (no step 1
+   * yet, a document never written) takes the normal path once it is built.
+   */
+  function answerFromStore(conn: Connection, name: DocName, stored: StoredState, pending: Uint8Array[]): void {
+    const first = pending[0];
+    if (first === undefined || stored.lastSeq === 0 || conn.ws.readyState !== conn.ws.OPEN) return;
+    const decoded = decodeClientFrame(first, extensionTypes);
+    if (!("frame" in decoded) || decoded.frame.kind !== "sync-step-1") return;
+    pending.shift();
+    let reply: Uint8Array;
+    try {
+      reply = stored.syncReply(decoded.frame.stateVector);
+    } catch (cause) {
+      return reject(conn, ErrorCode.InvalidParams, `malformed state vector (${String(cause)})`);
+    }
+    const sent = new Promise<void>((resolve) => conn.ws.send(syncStep2FrameOf(reply), () => resolve()));
+    const replies = earlyReplies.get(name);
+    if (replies === undefined) earlyReplies.set(name, [sent]);
+    else replies.push(sent);
+  }
+
   async function attach(conn: Connection, name: DocName, pending: Uint8Array[]): Promise<void> {
     if (await kvCapReached(name)) {
       return reject(conn, ErrorCode.QuotaExceeded, `this session already holds ${maxKvDocs} plugin documents`);
     }
-    const live = await open(name);
+    const loading = open(name);
+    const read = storedReads.get(name);
+    if (read !== undefined) answerFromStore(conn, name, await read, pending);
+    const live = await loading;
     if (conn.ws.readyState !== conn.ws.OPEN) {
       scheduleIdle(live);
       return;

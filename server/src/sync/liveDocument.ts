@@ -13,6 +13,7 @@ import type { Logger } from "pino";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import { createArbiter, type Arbiter, type ArbiterPolicy, type DocName, type EventStore, type NewDocEvent } from "@taiku/engine";
+import type { StoredState } from "./storedState";
 
 /** What a document needs from the relay around it. */
 export interface LiveDocumentOptions {
@@ -56,17 +57,11 @@ export class LiveDocument<Peer = unknown> {
     this.sinceSnapshot = sinceSnapshot;
   }
 
-  /** Loads a document completely (snapshot plus tail) from the store. */
-  static async load<Peer>(name: DocName, options: LiveDocumentOptions): Promise<LiveDocument<Peer>> {
-    const { snapshot, tail } = await options.store.load(name);
-    const doc = new Y.Doc();
-    doc.transact(() => {
-      if (snapshot !== null) Y.applyUpdateV2(doc, snapshot.state);
-      for (const event of tail) Y.applyUpdate(doc, event.update);
-    });
-    const lastSeq = tail.at(-1)?.seq ?? snapshot?.seq ?? 0;
-    const live = new LiveDocument<Peer>(name, options, doc, lastSeq, tail.length);
-    if (tail.length >= options.snapshotEvery) live.snapshot();
+  /** Builds a document from everything the store holds of it (snapshot plus tail). */
+  static build<Peer>(name: DocName, stored: StoredState, options: LiveDocumentOptions): LiveDocument<Peer> {
+    const tail = stored.loaded.tail.length;
+    const live = new LiveDocument<Peer>(name, options, stored.build(), stored.lastSeq, tail);
+    if (tail >= options.snapshotEvery) live.snapshot();
     return live;
   }
 
@@ -124,7 +119,7 @@ export class LiveDocument<Peer = unknown> {
   snapshot(): void {
     if (this.failed || this.lastSeq === 0) return;
     const seq = this.lastSeq;
-    const state = Y.encodeStateAsUpdateV2(this.doc);
+    const state = Y.encodeStateAsUpdate(this.doc);
     this.sinceSnapshot = 0;
     this.snapshotting = this.snapshotting
       .then(() => this.options.store.writeSnapshot(this.name, { seq, state }))

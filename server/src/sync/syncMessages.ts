@@ -25,6 +25,15 @@ export function syncStep2Frame(doc: Y.Doc, stateVector: Uint8Array): Uint8Array 
   return encoding.toUint8Array(encoder);
 }
 
+/** Sync step 2 carrying `update`, a v1 update computed without a `Y.Doc` (see `storedState.ts`). */
+export function syncStep2FrameOf(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
 /** An update frame. */
 export function updateFrame(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();

@@ -1,0 +1,175 @@
+/**
+ * Opening a document that is not in memory: the first sync is answered from
+ * the stored bytes (snapshot plus tail) before the relay builds its own copy,
+ * and whatever the client holds or sends merges as usual.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import WebSocket from "ws";
+import * as Y from "yjs";
+import { MESSAGE_SYNC, type DocName } from "@taiku/engine";
+import { createLevelEventStore, openLevel } from "../store/index";
+import { connect, eventually, startRelay, synced, type RelayFixture, type TestClient } from "./relayFixture";
+
+const KV = "sessions/s1/kv/notes" as DocName;
+let fixtures: RelayFixture[] = [];
+let clients: TestClient[] = [];
+
+afterEach(async () => {
+  for (const c of clients) c.destroy();
+  clients = [];
+  for (const f of fixtures) await f.dispose();
+  fixtures = [];
+});
+
+/** Writes `count` overwrites of 20 keys through a relay, then stops it; returns the data dir and the expected state. */
+async function history(count: number): Promise<{ dir: string; expected: unknown; writerState: Uint8Array }> {
+  const first = await startRelay({ snapshotEvery: 200 });
+  fixtures.push(first);
+  const writer = connect(first.url, KV);
+  await synced(writer);
+  const map = writer.doc.getMap("kv");
+  for (let i = 0; i < count; i++) map.set(`key${i % 20}`, { i, text: `value ${i}` });
+  const probe = connect(first.url, KV);
+  await synced(probe);
+  await eventually(() => (probe.doc.getMap("kv").get(`key${(count - 1) % 20}`) as { i: number } | undefined)?.i === count - 1);
+  const expected = map.toJSON();
+  const writerState = Y.encodeStateAsUpdate(writer.doc);
+  writer.destroy();
+  probe.destroy();
+  await first.stop();
+  return { dir: first.dir, expected, writerState };
+}
+
+async function restart(dir: string): Promise<RelayFixture> {
+  const fixture = await startRelay({ dir });
+  fixtures.push(fixture);
+  return fixture;
+}
+
+interface SyncFrame {
+  readonly sub: number;
+  readonly payload: Uint8Array;
+}
+
+/** A raw socket that sends sync step 1 with `stateVector` and records the sync frames it receives, in order. */
+async function rawSync(fixture: RelayFixture, stateVector: Uint8Array): Promise<{ ws: WebSocket; frames: SyncFrame[]; closed: Promise<number> }> {
+  const ws = new WebSocket(`${fixture.url}/${KV}`);
+  const frames: SyncFrame[] = [];
+  ws.on("message", (data: Buffer) => {
+    const decoder = decoding.createDecoder(new Uint8Array(data));
+    if (decoding.readVarUint(decoder) !== MESSAGE_SYNC) return;
+    frames.push({ sub: decoding.readVarUint(decoder), payload: decoding.readVarUint8Array(decoder) });
+  });
+  const closed = new Promise<number>((resolve) => ws.once("close", (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    ws.once("open", () => resolve());
+    ws.once("error", reject);
+  });
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  encoding.writeVarUint(encoder, 0);
+  encoding.writeVarUint8Array(encoder, stateVector);
+  ws.send(encoding.toUint8Array(encoder));
+  return { ws, frames, closed };
+}
+
+describe("the first sync of a document the relay has not loaded", () => {
+  it("is answered from the stored bytes, complete, before the relay's own sync step 1", async () => {
+    const { dir, expected } = await history(450);
+    const r = await restart(dir);
+    const { ws, frames } = await rawSync(r, Y.encodeStateVector(new Y.Doc()));
+    await eventually(() => frames.length >= 2, 5_000, "step 2 and step 1");
+    ws.close();
+    // Built first, the relay would send its step 1 before it answers.
+    expect(frames.map((f) => f.sub)).toEqual([1, 0]);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, frames[0]!.payload);
+    expect(doc.getMap("kv").toJSON()).toEqual(expected);
+  });
+
+  it("sends a client that holds part of the state only what it lacks, and takes its offline edits", async () => {
+    const first = await startRelay({ snapshotEvery: 50 });
+    fixtures.push(first);
+    const writer = connect(first.url, KV);
+    clients.push(writer);
+    await synced(writer);
+    const old = new Y.Doc();
+    for (let i = 0; i < 120; i++) {
+      writer.doc.getMap("kv").set(`key${i % 10}`, i);
+      if (i === 59) Y.applyUpdate(old, Y.encodeStateAsUpdate(writer.doc));
+    }
+    await eventually(() => writer.provider.synced && writer.doc.getMap("kv").get("key9") === 119);
+    const probe = connect(first.url, KV);
+    clients.push(probe);
+    await eventually(() => probe.provider.synced && probe.doc.getMap("kv").get("key9") === 119, 5_000, "all writes durable");
+    const expected = writer.doc.getMap("kv").toJSON();
+    for (const c of clients) c.destroy();
+    clients = [];
+    await first.stop();
+
+    const r = await restart(first.dir);
+    // Offline since write 59, with an edit of its own.
+    old.getMap("kv").set("offline", "kept");
+    const { ws, frames } = await rawSync(r, Y.encodeStateVector(old));
+    await eventually(() => frames.length >= 1, 5_000, "step 2");
+    ws.close();
+    const diff = frames[0]!;
+    expect(diff.sub).toBe(1);
+    expect(diff.payload.byteLength).toBeLessThan(Y.encodeStateAsUpdate(writer.doc).byteLength);
+    const merged = new Y.Doc();
+    Y.applyUpdate(merged, Y.encodeStateAsUpdate(old));
+    Y.applyUpdate(merged, diff.payload);
+    expect(merged.getMap("kv").toJSON()).toEqual({ ...expected, offline: "kept" });
+
+    const returning = connect(r.url, KV, "tester", old);
+    clients.push(returning);
+    await synced(returning);
+    await eventually(() => JSON.stringify(returning.doc.getMap("kv").toJSON()) === JSON.stringify({ ...expected, offline: "kept" }));
+    const reader = connect(r.url, KV);
+    clients.push(reader);
+    await eventually(() => reader.doc.getMap("kv").get("offline") === "kept", 5_000, "offline edit relayed");
+  });
+
+  it("merges a snapshot with the events written after it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "taiku-cold-"));
+    const source = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    source.on("update", (update: Uint8Array) => updates.push(update));
+    for (let i = 0; i < 30; i++) source.getMap("kv").set(`k${i % 7}`, `v${i}`);
+    const db = await openLevel(join(dir, "db"));
+    const store = createLevelEventStore(db.sublevel("events"));
+    const origin = { userId: "tester", connection: "c0" } as never;
+    await store.append(KV, updates.slice(0, 20).map((update) => ({ doc: KV, update, origin, ts: 1, kind: "update" as const })));
+    const atTwenty = new Y.Doc();
+    for (const update of updates.slice(0, 20)) Y.applyUpdate(atTwenty, update);
+    await store.writeSnapshot(KV, { seq: 20, state: Y.encodeStateAsUpdate(atTwenty) });
+    await store.append(KV, updates.slice(20).map((update) => ({ doc: KV, update, origin, ts: 2, kind: "update" as const })));
+    await store.close();
+    await db.close();
+
+    const r = await restart(dir);
+    const { ws, frames } = await rawSync(r, Y.encodeStateVector(new Y.Doc()));
+    await eventually(() => frames.length >= 1, 5_000, "step 2");
+    ws.close();
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, frames[0]!.payload);
+    expect(doc.getMap("kv").toJSON()).toEqual(source.getMap("kv").toJSON());
+  });
+
+  it("closes a socket whose state vector is malformed; the next client still syncs", async () => {
+    const { dir, expected } = await history(60);
+    const r = await restart(dir);
+    const { frames, closed } = await rawSync(r, Uint8Array.of(5, 255, 255));
+    expect(await closed).toBe(4400);
+    expect(frames.filter((f) => f.sub === 1)).toEqual([]);
+    const reader = connect(r.url, KV);
+    clients.push(reader);
+    await synced(reader);
+    await eventually(() => JSON.stringify(reader.doc.getMap("kv").toJSON()) === JSON.stringify(expected));
+  });
+});
