@@ -46,6 +46,22 @@ export const CLOSE_CODES: Readonly<Record<ErrorCode, number>> = {
   internal: 4500,
 };
 
+/**
+ * The error code that goes with an HTTP status: the server uses it for
+ * statuses Koa or the router chose, the client for responses without a
+ * taiku error body, so both sides name the same failure alike.
+ */
+export function errorCodeForStatus(status: number): ErrorCode {
+  if (status === 401 || status === 403) return ErrorCode.PermissionDenied;
+  if (status === 404) return ErrorCode.NotFound;
+  if (status === 405 || status === 501) return ErrorCode.MethodNotFound;
+  if (status === 408) return ErrorCode.Timeout;
+  if (status === 413) return ErrorCode.QuotaExceeded;
+  if (status === 429 || status === 503) return ErrorCode.Unavailable;
+  if (status >= 400 && status < 500) return ErrorCode.InvalidParams;
+  return ErrorCode.Internal;
+}
+
 /** Base class of every error a caller may branch on. */
 export class TaikuError extends Error {
   /** Which kind of failure this is. */

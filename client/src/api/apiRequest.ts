@@ -3,7 +3,7 @@
  * bearer token attached, and every failure (network, status, bad body)
  * returned as `{ error }` rather than thrown.
  */
-import { ErrorCode, isErrorCode } from "@taiku/engine";
+import { ErrorCode, errorCodeForStatus, isErrorCode } from "@taiku/engine";
 import { auth } from "./authStore";
 
 /** A failed request: the server's error, or `unavailable` when the network failed. */
@@ -60,7 +60,7 @@ export async function apiRequest<T>(path: string, options: ApiRequestOptions = {
 }
 
 async function readError(response: Response): Promise<ApiError> {
-  const fallback = { code: statusCode(response.status), message: response.statusText || `HTTP ${response.status}`, status: response.status };
+  const fallback = { code: errorCodeForStatus(response.status), message: response.statusText || `HTTP ${response.status}`, status: response.status };
   let text: string;
   try {
     text = await response.text();
@@ -82,15 +82,6 @@ async function readError(response: Response): Promise<ApiError> {
     message: typeof error.message === "string" ? error.message : fallback.message,
     status: response.status,
   };
-}
-
-function statusCode(status: number): ErrorCode {
-  if (status === 401 || status === 403) return ErrorCode.PermissionDenied;
-  if (status === 404) return ErrorCode.NotFound;
-  if (status === 400 || status === 422) return ErrorCode.InvalidParams;
-  if (status === 413) return ErrorCode.QuotaExceeded;
-  if (status === 503) return ErrorCode.Unavailable;
-  return ErrorCode.Internal;
 }
 
 /** True when `code` is one of the shared error codes (for mapping API errors onto bridge errors). */

@@ -8,21 +8,9 @@
  */
 import type { Middleware } from "koa";
 import type { Logger } from "pino";
-import { ErrorCode, TaikuError, type ErrorCode as Code } from "@taiku/engine";
+import { ErrorCode, TaikuError, errorCodeForStatus, type ErrorCode as Code } from "@taiku/engine";
 import { HttpError, statusForCode } from "./httpError";
 import type { ServerMetrics } from "./serverMetrics";
-
-/** The error code that goes with an HTTP status Koa or the router chose. */
-function codeForStatus(status: number): Code {
-  if (status === 401 || status === 403) return ErrorCode.PermissionDenied;
-  if (status === 404) return ErrorCode.NotFound;
-  if (status === 405 || status === 501) return ErrorCode.MethodNotFound;
-  if (status === 408) return ErrorCode.Timeout;
-  if (status === 413) return ErrorCode.QuotaExceeded;
-  if (status === 429 || status === 503) return ErrorCode.Unavailable;
-  if (status >= 400 && status < 500) return ErrorCode.InvalidParams;
-  return ErrorCode.Internal;
-}
 
 interface KoaLikeError {
   status?: number;
@@ -53,7 +41,7 @@ export function errorMiddleware(logger: Logger, metrics: ServerMetrics): Middlew
       } else if (typeof (error as KoaLikeError)?.status === "number" && (error as KoaLikeError).expose === true) {
         const koaError = error as KoaLikeError;
         status = koaError.status ?? 500;
-        code = codeForStatus(status);
+        code = errorCodeForStatus(status);
         message = koaError.message ?? "request refused";
         for (const [name, value] of Object.entries(koaError.headers ?? {})) ctx.set(name, value);
       } else {
