@@ -17,7 +17,10 @@
  */
 import * as Y from "yjs";
 import { ErrorCode, TaikuError } from "../errors";
-import { KV_QUOTA_BYTES, LiveSizeTracker } from "../kv/liveSize";
+import { KV_QUOTA_BYTES } from "../kv/liveSize";
+import { LiveSizeTracker } from "../kv/liveSizeTracker";
+import type { Touched } from "../kv/touched";
+import { touchedBy } from "../kv/touched";
 import { createReverter } from "./createReverter";
 
 /** What the arbiter forbids. */
@@ -135,8 +138,8 @@ export function createArbiter(doc: Y.Doc, policy: ArbiterPolicy = {}): Arbiter {
     return false;
   }
 
-  function violation(before: number): RejectionReason | null {
-    for (const root of tracker.lastTouched.roots) if (protectedRoots.has(root)) return "protected_root";
+  function violation(before: number, touched: Touched): RejectionReason | null {
+    for (const root of touched.roots) if (protectedRoots.has(root)) return "protected_root";
     if (limit !== null && tracker.bytes > limit && tracker.bytes > before) return "quota_exceeded";
     return null;
   }
@@ -163,13 +166,13 @@ export function createArbiter(doc: Y.Doc, policy: ArbiterPolicy = {}): Arbiter {
       // Structs waiting for a missing dependency change nothing yet but must be kept.
       const kept = changed || doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
       if (transaction === null || !changed) return { accepted: true, update: kept ? update : null, liveBytes: tracker.bytes };
-      const reason = violation(before);
+      const touched = touchedBy(transaction);
+      const reason = violation(before, touched);
       if (reason === null) {
         Y.tryGc(transaction.deleteSet, doc.store, () => true);
         return { accepted: true, update, liveBytes: tracker.bytes };
       }
       const attempted = tracker.bytes;
-      const touched = tracker.lastTouched;
       const compensation = revert(transaction);
       Y.tryGc(transaction.deleteSet, doc.store, () => true);
       return {

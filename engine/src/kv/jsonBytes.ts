@@ -39,8 +39,13 @@ function isLowSurrogate(c: number): boolean {
   return c >= 0xdc00 && c <= 0xdfff;
 }
 
+/** A character JSON escapes, or one that takes more than a byte in UTF-8. */
+const NOT_VERBATIM = /["\\\x00-\x1f\x80-\uffff]/;
+
 /** UTF-8 bytes of `JSON.stringify(text)` minus the two quotes. */
 export function jsonStringBodyBytes(text: string): number {
+  // Most strings are printable ASCII, written as they are: past a few characters, one native scan beats the loop.
+  if (text.length > 16 && !NOT_VERBATIM.test(text)) return text.length;
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -83,10 +88,9 @@ function isPlainObject(value: object): boolean {
 
 /** Decimal length of a finite number as JSON writes it. */
 function numberBytes(n: number): number {
-  if (Number.isInteger(n) && n >= 0 && n < 1e15) {
-    let length = 1;
-    for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) length++;
-    return length;
+  if (Number.isInteger(n) && n >= 0 && n < 1e9) {
+    if (n < 10_000) return n < 10 ? 1 : n < 100 ? 2 : n < 1_000 ? 3 : 4;
+    return n < 100_000 ? 5 : n < 1_000_000 ? 6 : n < 10_000_000 ? 7 : n < 100_000_000 ? 8 : 9;
   }
   return String(n).length;
 }

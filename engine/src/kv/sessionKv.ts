@@ -7,9 +7,9 @@
 import * as Y from "yjs";
 import { QuotaExceededError } from "../errors";
 import type { JsonValue } from "../protocol/bridgeValue";
-import { jsonBytes, utf8Length } from "./jsonBytes";
-import { KV_MAP, KV_QUOTA_BYTES, LiveSizeTracker } from "./liveSize";
-
+import { jsonBytes, utf8Length, valueJsonBytes } from "./jsonBytes";
+import { KV_MAP, KV_QUOTA_BYTES } from "./liveSize";
+import { LiveSizeTracker } from "./liveSizeTracker";
 
 /** How one key changed in a transaction. */
 export interface KvKeyChange {
@@ -92,9 +92,16 @@ export function createSessionKv(doc: Y.Doc, options: SessionKvOptions = {}): Ses
   const { tracker, release } = acquireTracker(doc);
 
   function weigh(key: string, value: JsonValue): number {
-    const bytes = jsonBytes(value);
+    // Weighed as the tracker will weigh the stored value: Yjs keeps bytes, documents and shared types as such, not as JSON.
+    const special = value instanceof Uint8Array || value instanceof Y.AbstractType || value instanceof Y.Doc;
+    const bytes = special ? valueJsonBytes(value) : jsonBytes(value);
     if (bytes === undefined) throw new TypeError(`value for "${key}" is not JSON`);
     return utf8Length(key) + bytes;
+  }
+
+  function write(key: string, value: JsonValue): void {
+    if (origin === null) map.set(key, value);
+    else doc.transact(() => map.set(key, value), origin);
   }
 
   return {
@@ -107,9 +114,17 @@ export function createSessionKv(doc: Y.Doc, options: SessionKvOptions = {}): Ses
       const used = tracker.bytes;
       const attempted = used - tracker.entry(key) + bytes;
       if (attempted > limit && attempted > used) throw new QuotaExceededError({ used, limit, attempted });
-      tracker.hint = { key, value, bytes };
-      if (origin === null) map.set(key, value);
-      else doc.transact(() => map.set(key, value), origin);
+      // Inside a caller's transaction the value may still change before the tracker sees it: let it weigh what is there.
+      if (doc._transaction !== null) {
+        write(key, value);
+        return;
+      }
+      tracker.expect(key, value, bytes);
+      try {
+        write(key, value);
+      } finally {
+        tracker.forget();
+      }
     },
     delete(key) {
       if (!map.has(key)) return false;
