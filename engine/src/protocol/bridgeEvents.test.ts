@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { customEventType, eventPermissions, mayReceiveEvent } from "./bridgeEvents";
-import type { Permission } from "./permission";
+import { PERMISSIONS, type Permission } from "./permission";
 
 describe("event permissions", () => {
   it("shell output needs events.subscribe and terminal.read", () => {
@@ -23,9 +23,11 @@ describe("event permissions", () => {
     }
   });
 
-  it("unknown and malformed event types are never delivered", () => {
-    for (const type of ["secret:leak", "plugin:x", "plugin:Bad Id:x", "toString", "__proto__"]) {
+  it("unknown and malformed event types are never delivered, even to a plugin holding every permission", () => {
+    const everything = new Set<Permission>(PERMISSIONS);
+    for (const type of ["secret:leak", "plugin:x", "plugin:Bad Id:x", "toString", "__proto__", "constructor", "shell:input", "fs:response", ""]) {
       expect(eventPermissions(type), type).toBeUndefined();
+      expect(mayReceiveEvent(type, everything), type).toBe(false);
     }
   });
 });

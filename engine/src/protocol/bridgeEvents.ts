@@ -13,20 +13,20 @@
 import type { AgentActivity, ChatMessage, Participant, ShellInfo } from "./bridgeTypes";
 import type { Theme } from "./bridgeMessage";
 import type { Permission } from "./permission";
-import { isPluginEventType } from "./sessionEvents";
+import { isPluginEventType, type SessionEventMap } from "./sessionEvents";
 
 /** The data of each built-in event type. Custom `plugin:<id>:<name>` events carry any JSON. */
 export interface TaikuEventMap {
-  /** Output from a shell. */
-  "shell:data": { shellId: string; data: string };
+  /** Output from a shell; `backlog` marks the relay's replay of recent output to a participant who just joined. */
+  "shell:data": SessionEventMap["shell:data"];
   /** A shell was shared into the session. */
   "shell:open": ShellInfo;
   /** A shell ended; `code` is its exit code when known. */
   "shell:exit": { shellId: string; code: number | null };
   /** A participant connected. */
   "user:join": Participant;
-  /** A participant left. */
-  "user:leave": { userId: string };
+  /** A participant left (closed their last connection to the session). */
+  "user:leave": SessionEventMap["user:leave"];
   /** A chat message was sent. */
   "chat:message": ChatMessage;
   /** An agent did something. */
