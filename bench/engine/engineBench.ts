@@ -8,20 +8,34 @@
  *   listener encodes each change, as the relay's provider does);
  * - µs per incoming update, plain `Y.applyUpdate` vs `Arbiter.apply`.
  *
- * Plain and checked runs alternate in short chunks and each figure is the
- * median over the chunks (min–max reported), so background load hurts both
- * alike.
+ * Plain and checked runs alternate in short chunks, in A-B-B-A order so a
+ * steady drift in machine speed hurts both alike; each round (one chunk of
+ * each) gives a taiku/plain ratio. The overhead is the median of those
+ * per-round ratios (with its interquartile range), which a burst of
+ * background load or a GC pause in one chunk cannot move much; the µs
+ * figures are the medians over the chunks (min–max reported).
  */
 import * as Y from "yjs";
 import { createArbiter, createSessionKv } from "@taiku/engine";
 
+/** A median with its spread. */
+export interface Spread {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
 /** One row of the report. */
 export interface EngineRow {
   readonly case: string;
-  readonly plainUs: { median: number; min: number; max: number };
-  readonly taikuUs: { median: number; min: number; max: number };
-  /** taiku / plain − 1, as a percentage. */
+  readonly plainUs: Spread;
+  readonly taikuUs: Spread;
+  /** Median over the rounds of taiku / plain − 1, as a percentage. */
   readonly overheadPct: number;
+  /** 25th and 75th percentiles of the per-round overhead, as percentages. */
+  readonly overheadIqrPct: readonly [number, number];
+  /** Rounds measured (one plain and one taiku chunk each). */
+  readonly rounds: number;
 }
 
 /** Options of {@link runEngineBench}. */
@@ -32,9 +46,13 @@ export interface EngineBenchOptions {
 
 const value = (i: number): { status: string; n: number; by: string } => ({ status: "passing", n: i, by: "build-bot-01234567" });
 
-function summary(samples: number[]): { median: number; min: number; max: number } {
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
+}
+
+function spread(samples: readonly number[]): Spread {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)] ?? NaN, min: sorted[0] ?? NaN, max: sorted.at(-1) ?? NaN };
+  return { median: quantile(sorted, 0.5), min: sorted[0] ?? NaN, max: sorted.at(-1) ?? NaN };
 }
 
 function prepared(keys: number, history: number, synced: boolean): { plain: Y.Doc; taiku: Y.Doc } {
@@ -49,81 +67,107 @@ function prepared(keys: number, history: number, synced: boolean): { plain: Y.Do
   return { plain: make(), taiku: make() };
 }
 
-function timeSets(ops: number, keys: number, set: (key: string, v: unknown) => void): number {
+/** Sets through `set`, cycling over `keys` keys from `first`; µs per set. */
+function timeSets(ops: number, keys: number, first: number, set: (key: string, v: unknown) => void): number {
   const start = performance.now();
-  for (let i = 0; i < ops; i++) set(`key${i % keys}`, value(i));
+  for (let i = first; i < first + ops; i++) set(`key${i % keys}`, value(i));
   return ((performance.now() - start) * 1000) / ops;
 }
 
-function setRow(label: string, keys: number, history: number, ops: number, reps: number, synced = false): EngineRow {
-  const { plain, taiku } = prepared(keys, history, synced);
-  const map = plain.getMap("kv");
-  const kv = createSessionKv(taiku);
+/** Alternates `plain` and `taiku` chunks in A-B-B-A order and summarises the rounds. */
+function interleaved(label: string, rounds: number, plain: (round: number) => number, taiku: (round: number) => number): EngineRow {
   const plainSamples: number[] = [];
   const taikuSamples: number[] = [];
-  timeSets(ops, keys, (k, v) => map.set(k, v)); // warm-up
-  timeSets(ops, keys, (k, v) => kv.set(k, v as never));
-  // Short alternating chunks, so a burst of background load hits both sides alike.
-  const chunk = Math.max(200, Math.floor(ops / 50));
-  for (let r = 0; r < reps * 10; r++) {
-    plainSamples.push(timeSets(chunk, keys, (k, v) => map.set(k, v)));
-    taikuSamples.push(timeSets(chunk, keys, (k, v) => kv.set(k, v as never)));
+  for (let r = 0; r < rounds; r++) {
+    if (r % 2 === 0) {
+      plainSamples.push(plain(r));
+      taikuSamples.push(taiku(r));
+    } else {
+      taikuSamples.push(taiku(r));
+      plainSamples.push(plain(r));
+    }
   }
   return row(label, plainSamples, taikuSamples);
 }
 
-function row(label: string, plainSamples: number[], taikuSamples: number[]): EngineRow {
-  const plainUs = summary(plainSamples);
-  const taikuUs = summary(taikuSamples);
-  return { case: label, plainUs, taikuUs, overheadPct: (taikuUs.median / plainUs.median - 1) * 100 };
+function setRow(label: string, keys: number, history: number, chunk: number, rounds: number, synced = false): EngineRow {
+  const { plain, taiku } = prepared(keys, history, synced);
+  const map = plain.getMap("kv");
+  const kv = createSessionKv(taiku);
+  const plainSet = (k: string, v: unknown): void => void map.set(k, v);
+  const taikuSet = (k: string, v: unknown): void => kv.set(k, v as never);
+  // Warm-up: both paths compiled before the first measured chunk.
+  for (let r = 0; r < 10; r++) {
+    timeSets(chunk, keys, 0, plainSet);
+    timeSets(chunk, keys, 0, taikuSet);
+  }
+  return interleaved(
+    label,
+    rounds,
+    (r) => timeSets(chunk, keys, r * chunk, plainSet),
+    (r) => timeSets(chunk, keys, r * chunk, taikuSet),
+  );
 }
 
-function applyRow(ops: number, reps: number): EngineRow {
+function row(label: string, plainSamples: readonly number[], taikuSamples: readonly number[]): EngineRow {
+  const ratios = plainSamples.map((p, i) => ((taikuSamples[i] ?? NaN) / p - 1) * 100).sort((a, b) => a - b);
+  return {
+    case: label,
+    plainUs: spread(plainSamples),
+    taikuUs: spread(taikuSamples),
+    overheadPct: quantile(ratios, 0.5),
+    overheadIqrPct: [quantile(ratios, 0.25), quantile(ratios, 0.75)],
+    rounds: ratios.length,
+  };
+}
+
+function applyRow(ops: number, rounds: number): EngineRow {
   const writer = new Y.Doc();
   const updates: Uint8Array[] = [];
   writer.on("update", (u: Uint8Array) => updates.push(u));
   for (let i = 0; i < ops; i++) writer.getMap("kv").set(`key${i % 100}`, value(i));
-  const plainSamples: number[] = [];
-  const taikuSamples: number[] = [];
-  for (let r = 0; r < reps + 1; r++) {
-    const plain = new Y.Doc();
-    let start = performance.now();
-    for (const u of updates) Y.applyUpdate(plain, u);
-    const plainUs = ((performance.now() - start) * 1000) / ops;
-    const judged = new Y.Doc();
-    const arbiter = createArbiter(judged);
-    start = performance.now();
+  const plain = (): number => {
+    const doc = new Y.Doc();
+    const start = performance.now();
+    for (const u of updates) Y.applyUpdate(doc, u);
+    return ((performance.now() - start) * 1000) / ops;
+  };
+  const taiku = (): number => {
+    const arbiter = createArbiter(new Y.Doc());
+    const start = performance.now();
     for (const u of updates) arbiter.apply(u, "bench");
-    const taikuUs = ((performance.now() - start) * 1000) / ops;
-    if (r === 0) continue; // warm-up
-    plainSamples.push(plainUs);
-    taikuSamples.push(taikuUs);
-  }
-  return row("incoming update: Y.applyUpdate vs arbiter.apply (100 keys)", plainSamples, taikuSamples);
+    const us = ((performance.now() - start) * 1000) / ops;
+    arbiter.destroy();
+    return us;
+  };
+  plain(); // warm-up
+  taiku();
+  return interleaved("incoming update: Y.applyUpdate vs arbiter.apply (100 keys)", rounds, plain, taiku);
 }
 
 /** Runs the engine benchmark and returns its rows. */
 export function runEngineBench(options: EngineBenchOptions = {}): EngineRow[] {
-  const ops = options.smoke ? 2_000 : 50_000;
-  const reps = options.smoke ? 3 : 9;
+  const chunk = options.smoke ? 100 : 250;
+  const rounds = options.smoke ? 10 : 240;
   const history = options.smoke ? 5_000 : 100_000;
   return [
-    setRow("set, 1 key", 1, 0, ops, reps),
-    setRow("set, 100 keys", 100, 0, ops, reps),
-    setRow("set, 1,000 keys", 1_000, 0, ops, reps),
-    setRow(`set, 1,000 keys after ${history.toLocaleString("en")} overwrites`, 1_000, history, ops, reps),
-    setRow("set, 100 keys, synced replica (update listener attached)", 100, 0, ops, reps, true),
-    applyRow(options.smoke ? 2_000 : 20_000, reps),
+    setRow("set, 1 key", 1, 0, chunk, rounds),
+    setRow("set, 100 keys", 100, 0, chunk, rounds),
+    setRow("set, 1,000 keys", 1_000, 0, chunk, rounds),
+    setRow(`set, 1,000 keys after ${history.toLocaleString("en")} overwrites`, 1_000, history, chunk, rounds),
+    setRow("set, 100 keys, synced replica (update listener attached)", 100, 0, chunk, rounds, true),
+    applyRow(options.smoke ? 500 : 2_000, options.smoke ? 4 : 40),
   ];
 }
 
 /** The rows as a Markdown table. */
 export function engineTable(rows: readonly EngineRow[]): string {
   const f = (n: number): string => n.toFixed(2);
-  const lines = ["| case | plain µs (min–max) | taiku µs (min–max) | overhead |", "|---|---|---|---|"];
+  const p = (n: number): string => `${n >= 0 ? "+" : ""}${n.toFixed(1)}%`;
+  const lines = ["| case | plain µs (min–max) | taiku µs (min–max) | overhead (IQR over rounds) |", "|---|---|---|---|"];
   for (const r of rows) {
     lines.push(
-      `| ${r.case} | ${f(r.plainUs.median)} (${f(r.plainUs.min)}–${f(r.plainUs.max)}) | ${f(r.taikuUs.median)} (${f(r.taikuUs.min)}–${f(r.taikuUs.max)}) | ${r.overheadPct >= 0 ? "+" : ""}${r.overheadPct.toFixed(1)}% |`,
+      `| ${r.case} | ${f(r.plainUs.median)} (${f(r.plainUs.min)}–${f(r.plainUs.max)}) | ${f(r.taikuUs.median)} (${f(r.taikuUs.min)}–${f(r.taikuUs.max)}) | ${p(r.overheadPct)} (${p(r.overheadIqrPct[0])} … ${p(r.overheadIqrPct[1])}) |`,
     );
   }
   return lines.join("\n");

@@ -21,7 +21,8 @@ const NON_ASCII = /[^\x00-\x7f]/;
 
 /** UTF-8 byte length of a string (lone surrogates count 3, as the encoder writes them). */
 export function utf8Length(text: string): number {
-  if (!NON_ASCII.test(text)) return text.length;
+  // Keys are short: a loop over a few characters beats entering the regex engine.
+  if (text.length > 16 ? !NON_ASCII.test(text) : isAscii(text)) return text.length;
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -35,8 +36,19 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
 function isLowSurrogate(c: number): boolean {
   return c >= 0xdc00 && c <= 0xdfff;
+}
+
+/** JSON bytes of each ASCII character inside a string: escapes take 2 (`\n`) or 6 (`\u0001`). */
+const ASCII_JSON_BYTES = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  ASCII_JSON_BYTES[c] = c === 0x22 || c === 0x5c ? 2 : c >= 0x20 ? 1 : c === 8 || c === 9 || c === 10 || c === 12 || c === 13 ? 2 : 6;
 }
 
 /** A character JSON escapes, or one that takes more than a byte in UTF-8. */
@@ -47,7 +59,15 @@ export function jsonStringBodyBytes(text: string): number {
   // Most strings are printable ASCII, written as they are: past a few characters, one native scan beats the loop.
   if (text.length > 16 && !NOT_VERBATIM.test(text)) return text.length;
   let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
+  let ascii = 0;
+  for (; ascii < text.length; ascii++) {
+    const c = text.charCodeAt(ascii);
+    if (c >= 0x80) break;
+    bytes += ASCII_JSON_BYTES[c] as number;
+  }
+  if (ascii === text.length) return bytes;
+  // Past the ASCII prefix: surrogate pairs and lone surrogates need the full rules.
+  for (let i = ascii; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22 || c === 0x5c) bytes += 2;
     else if (c < 0x20) bytes += c === 8 || c === 9 || c === 10 || c === 12 || c === 13 ? 2 : 6;
@@ -103,6 +123,20 @@ function numberBytes(n: number): number {
  * fall back to serialising.
  */
 export function jsonBytes(value: unknown, depth = 0): number | undefined {
+  return walk(value, depth, false);
+}
+
+/**
+ * What `value` will weigh once a map entry holds it: its JSON bytes, except
+ * that bytes, documents and shared types weigh as {@link valueJsonBytes}
+ * says (Yjs stores them as such, not as JSON). `undefined` where JSON would
+ * write nothing.
+ */
+export function storedValueBytes(value: unknown): number | undefined {
+  return walk(value, 0, true);
+}
+
+function walk(value: unknown, depth: number, stored: boolean): number | undefined {
   switch (typeof value) {
     case "string":
       return jsonStringBodyBytes(value) + 2;
@@ -115,7 +149,7 @@ export function jsonBytes(value: unknown, depth = 0): number | undefined {
       if (depth > MAX_WALK_DEPTH) break;
       if (Array.isArray(value)) {
         let bytes = 2 + Math.max(0, value.length - 1);
-        for (const element of value) bytes += jsonBytes(element, depth + 1) ?? 4;
+        for (const element of value) bytes += walk(element, depth + 1, false) ?? 4;
         return bytes;
       }
       if (!isPlainObject(value)) break;
@@ -124,7 +158,7 @@ export function jsonBytes(value: unknown, depth = 0): number | undefined {
       // A plain object's prototype has no enumerable keys, so for…in walks exactly its own keys.
       for (const key in value) {
         if (!hasOwn.call(value, key)) continue;
-        const member = jsonBytes((value as Record<string, unknown>)[key], depth + 1);
+        const member = walk((value as Record<string, unknown>)[key], depth + 1, false);
         if (member === undefined) continue;
         bytes += jsonStringBodyBytes(key) + 3 + member;
         members++;
@@ -138,6 +172,7 @@ export function jsonBytes(value: unknown, depth = 0): number | undefined {
     case "bigint":
       break;
   }
+  if (stored && (value instanceof Uint8Array || value instanceof Y.AbstractType || value instanceof Y.Doc)) return valueJsonBytes(value);
   const text = toJsonText(value);
   return text === undefined ? undefined : utf8Length(text);
 }

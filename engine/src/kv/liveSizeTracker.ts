@@ -41,8 +41,10 @@ export class LiveSizeTracker {
   private total = 0;
   /** Weight of each live `kv` entry. */
   private readonly entries = new Map<string, number>();
-  /** Weight of each other root with live content, and of `kv`'s sequence part under {@link KV_MAP}. */
+  /** Weight of each other root with live content. */
   private readonly roots = new Map<string, number>();
+  /** Weight of what sits in `kv`'s sequence part. */
+  private sequence = 0;
   /** `kv` keys whose value is a shared type (its changes do not reach the `kv` observer). */
   private readonly nested = new Set<string>();
   /** The `kv` map, once observed. */
@@ -66,7 +68,7 @@ export class LiveSizeTracker {
         continue;
       }
       for (const key of type._map.keys()) this.weighEntry(type, key);
-      this.setRoot(KV_MAP, kvSequenceBytes(type));
+      this.setSequence(kvSequenceBytes(type));
     }
     this.knownRoots = doc.share.size;
     this.attachKv();
@@ -88,6 +90,7 @@ export class LiveSizeTracker {
    * Announces the weight of a value about to be set at `key` in a
    * transaction of its own, so the tracker takes it instead of weighing the
    * value again; {@link forget} right after the write.
+   * @param bytes the entry's weight with the value, key included
    */
   expect(key: string, value: unknown, bytes: number): void {
     this.hintKey = key;
@@ -134,7 +137,7 @@ export class LiveSizeTracker {
       return;
     }
     // An observed kv map cannot be replaced, so with one root that root is kv.
-    const kvOnly = this.kv !== null && this.knownRoots === 1 && this.nested.size === 0 && !this.roots.has(KV_MAP);
+    const kvOnly = this.kv !== null && this.knownRoots === 1 && this.nested.size === 0 && this.sequence === 0;
     if (kvOnly !== this.watching) return;
     if (kvOnly) this.doc.off("beforeObserverCalls", this.onTransaction);
     else this.doc.on("beforeObserverCalls", this.onTransaction);
@@ -146,10 +149,10 @@ export class LiveSizeTracker {
     if (event.transaction === this.accounted) return;
     const kv = event.target;
     for (const key of event.keysChanged as Set<string | null>) {
-      if (key === null) this.setRoot(KV_MAP, kvSequenceBytes(kv));
+      if (key === null) this.setSequence(kvSequenceBytes(kv));
       else this.weighEntry(kv, key);
     }
-    if (this.nested.size > 0 || this.roots.has(KV_MAP)) this.chooseMode();
+    if (this.nested.size > 0 || this.sequence > 0) this.chooseMode();
   }
 
   /** The whole-document hook: re-weighs every key and root the transaction touched. */
@@ -164,7 +167,8 @@ export class LiveSizeTracker {
     for (const name of touched.roots) {
       const type = this.doc.share.get(name);
       if (type === undefined) continue;
-      this.setRoot(name, name === KV_MAP ? kvSequenceBytes(type) : rootBytes(type));
+      if (name === KV_MAP) this.setSequence(kvSequenceBytes(type));
+      else this.setRoot(name, rootBytes(type));
     }
     this.chooseMode();
   }
@@ -183,7 +187,12 @@ export class LiveSizeTracker {
       return;
     }
     if (this.nested.size > 0) this.nested.delete(key);
-    this.setEntry(key, key === this.hintKey && value === this.hintValue ? this.hintBytes : utf8Length(key) + valueJsonBytes(value));
+    if (key === this.hintKey && value === this.hintValue) {
+      this.hintKey = null; // taken once: a later transaction (an observer writing back) is weighed afresh
+      this.setEntry(key, this.hintBytes);
+      return;
+    }
+    this.setEntry(key, utf8Length(key) + valueJsonBytes(value));
   }
 
   private setEntry(key: string, bytes: number): void {
@@ -192,6 +201,11 @@ export class LiveSizeTracker {
     this.total += bytes - (previous ?? 0);
     if (bytes === 0) this.entries.delete(key);
     else this.entries.set(key, bytes);
+  }
+
+  private setSequence(bytes: number): void {
+    this.total += bytes - this.sequence;
+    this.sequence = bytes;
   }
 
   private setRoot(name: string, bytes: number): void {

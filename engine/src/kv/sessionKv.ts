@@ -7,7 +7,7 @@
 import * as Y from "yjs";
 import { QuotaExceededError } from "../errors";
 import type { JsonValue } from "../protocol/bridgeValue";
-import { jsonBytes, utf8Length, valueJsonBytes } from "./jsonBytes";
+import { storedValueBytes, utf8Length } from "./jsonBytes";
 import { KV_MAP, KV_QUOTA_BYTES } from "./liveSize";
 import { LiveSizeTracker } from "./liveSizeTracker";
 
@@ -92,9 +92,7 @@ export function createSessionKv(doc: Y.Doc, options: SessionKvOptions = {}): Ses
   const { tracker, release } = acquireTracker(doc);
 
   function weigh(key: string, value: JsonValue): number {
-    // Weighed as the tracker will weigh the stored value: Yjs keeps bytes, documents and shared types as such, not as JSON.
-    const special = value instanceof Uint8Array || value instanceof Y.AbstractType || value instanceof Y.Doc;
-    const bytes = special ? valueJsonBytes(value) : jsonBytes(value);
+    const bytes = storedValueBytes(value);
     if (bytes === undefined) throw new TypeError(`value for "${key}" is not JSON`);
     return utf8Length(key) + bytes;
   }
@@ -112,8 +110,11 @@ export function createSessionKv(doc: Y.Doc, options: SessionKvOptions = {}): Ses
     set(key, value) {
       const bytes = weigh(key, value);
       const used = tracker.bytes;
-      const attempted = used - tracker.entry(key) + bytes;
-      if (attempted > limit && attempted > used) throw new QuotaExceededError({ used, limit, attempted });
+      // Whatever the key weighs now, a write that fits even on top of it fits: only near the limit does the old weight matter.
+      if (used + bytes > limit) {
+        const attempted = used - tracker.entry(key) + bytes;
+        if (attempted > limit && attempted > used) throw new QuotaExceededError({ used, limit, attempted });
+      }
       // Inside a caller's transaction the value may still change before the tracker sees it: let it weigh what is there.
       if (doc._transaction !== null) {
         write(key, value);
