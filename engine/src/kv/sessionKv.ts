@@ -115,11 +115,8 @@ export function createSessionKv(doc: Y.Doc, options: SessionKvOptions = {}): Ses
         const attempted = used - tracker.entry(key) + bytes;
         if (attempted > limit && attempted > used) throw new QuotaExceededError({ used, limit, attempted });
       }
-      // Inside a caller's transaction the value may still change before the tracker sees it: let it weigh what is there.
-      if (doc._transaction !== null) {
-        write(key, value);
-        return;
-      }
+      // Taken only if the write's own transaction ends inside `write`: in a caller's transaction, the value may
+      // still change before the tracker sees it, and the hint is gone by then.
       tracker.expect(key, value, bytes);
       try {
         write(key, value);
