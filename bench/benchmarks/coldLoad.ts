@@ -8,20 +8,24 @@
  */
 import { barOf, errorMessage, fmt, fmtSpread, ratio, type BenchContext, type BenchResult, type Benchmark, type Bar } from "../harness/benchResult";
 import { connectContendClients } from "../harness/contendTrial";
-import { withDeployment, type Deployment } from "../harness/deployment";
+import { withDeployments, type Deployment } from "../harness/deployment";
 import { dirSize } from "../harness/dirSize";
 import { writeHistory } from "../harness/kvWorkload";
 import { connectReplica } from "../harness/replicaClient";
 import { spread, waitFor, type Spread } from "../harness/stats";
 import { PERSISTENT_SYSTEMS, type SystemName } from "../harness/systemProcess";
+import { MESSAGE_SYNC } from "@taiku/engine";
 import * as Y from "yjs";
 
 const WRITERS = 10;
+const STOP_AFTER_HISTORY_MS = 180_000;
 const KEYS_PER_WRITER = 10;
 
 interface Load {
   /** Connect until the client held the full state, ms. */
   readonly loadMs: number;
+  /** Connect until the frame that completed the state arrived, before the client applied it, ms. */
+  readonly deliveredMs: number;
   /** Process spawn until it listened, ms. */
   readonly startMs: number;
   /** The first sync reply already carried the full state. */
@@ -42,81 +46,85 @@ async function loadOnce(deployment: Deployment, expected: string): Promise<Load>
   await deployment.system.stop();
   const system = await deployment.restart();
   const started = performance.now();
-  const client = connectReplica(deployment.target(0));
+  const client = connectReplica(deployment.target(0), { connect: false });
+  let deliveredMs = Number.NaN;
+  const handlers = client.provider.messageHandlers;
+  const applySync = handlers[MESSAGE_SYNC];
+  if (applySync === undefined) throw new Error("the provider has no sync message handler");
+  handlers[MESSAGE_SYNC] = (...args) => {
+    const arrived = performance.now();
+    applySync(...args);
+    if (Number.isNaN(deliveredMs) && client.canonical() === expected) deliveredMs = arrived - started;
+  };
+  client.provider.connect();
   try {
     if (!(await waitFor(() => client.provider.synced, 120_000))) throw new Error("new client did not sync within 120 s");
     const firstReplyComplete = client.canonical() === expected;
     if (!(await waitFor(() => client.canonical() === expected, 120_000))) throw new Error("new client never got the full state");
     const loadMs = performance.now() - started;
-    return { loadMs, startMs: system.startMs, firstReplyComplete, rssMiB: system.memoryKb().rss / 1024 };
+    return { loadMs, deliveredMs, startMs: system.startMs, firstReplyComplete, rssMiB: system.memoryKb().rss / 1024 };
   } finally {
     client.destroy();
   }
 }
 
-/** Writes the history on each system, then restarts each `loads` times, interleaved. */
+/** Writes `updates` updates through `deployment`, stops it to measure the disk, restarts it; returns the expected state. */
+async function writeAndRestart(deployment: Deployment, updates: number, outcome: SizeOutcome, context: BenchContext): Promise<string> {
+  context.log(`cold-load: writing ${updates} updates on ${deployment.name}`);
+  const clients = await connectContendClients(deployment, WRITERS, KEYS_PER_WRITER);
+  let expected: string;
+  try {
+    if (!(await writeHistory(clients.pool, clients.observer, updates, 100, 600_000))) throw new Error("history was not fully acknowledged in time");
+    const replica = clients.replicas[0];
+    if (replica === undefined) throw new Error("no replica to read the expected state from");
+    expected = replica.canonical();
+    Object.assign(outcome, { written: true, stateBytes: Y.encodeStateAsUpdate(replica.doc).byteLength });
+  } finally {
+    clients.close();
+  }
+  // A system that persists behind its broadcasts may still be writing the history: give it time to finish.
+  await deployment.system.stop(STOP_AFTER_HISTORY_MS);
+  Object.assign(outcome, { diskBytes: dirSize(deployment.dataDir) });
+  await deployment.restart();
+  return expected;
+}
+
+/** Writes the history on each system (one at a time), then restarts each `loads` times, interleaved. */
 async function runSize(updates: number, loads: number, context: BenchContext): Promise<Map<SystemName, SizeOutcome>> {
-  const outcomes = new Map<SystemName, SizeOutcome>();
-  const deployments: Array<Promise<void>> = [];
-  const ready = new Map<SystemName, { deployment: Deployment; expected: string }>();
-  let release: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const prepared: Array<Promise<void>> = [];
-  for (const system of PERSISTENT_SYSTEMS) {
-    const outcome: SizeOutcome = { updates, written: false, diskBytes: Number.NaN, stateBytes: Number.NaN, loads: [], errors: [] };
-    outcomes.set(system, outcome);
-    let markPrepared: () => void = () => undefined;
-    prepared.push(new Promise<void>((resolve) => (markPrepared = resolve)));
-    // Each deployment stays up (in its own temp dir) until every load ran; history is written one system at a time.
-    const previous = prepared.length > 1 ? prepared[prepared.length - 2] : Promise.resolve();
-    deployments.push(
-      withDeployment(system, 1, async (deployment) => {
-        await previous;
+  const outcomes = new Map<SystemName, SizeOutcome>(
+    PERSISTENT_SYSTEMS.map((system) => [system, { updates, written: false, diskBytes: Number.NaN, stateBytes: Number.NaN, loads: [], errors: [] }]),
+  );
+  const outcomeOf = (system: SystemName): SizeOutcome => outcomes.get(system) ?? unexpectedSystem(system);
+  try {
+    await withDeployments(PERSISTENT_SYSTEMS, 1, async (deployments) => {
+      const expected = new Map<SystemName, string>();
+      for (const [system, deployment] of deployments) {
         try {
-          context.log(`cold-load: writing ${updates} updates on ${system}`);
-          const clients = await connectContendClients(deployment, WRITERS, KEYS_PER_WRITER);
-          try {
-            const done = await writeHistory(clients.pool, clients.observer, updates, 100, 600_000);
-            if (!done) throw new Error("history was not fully acknowledged in time");
-            const expected = clients.replicas[0]?.canonical() ?? "";
-            const stateBytes = Y.encodeStateAsUpdate(clients.replicas[0]?.doc ?? new Y.Doc()).byteLength;
-            ready.set(system, { deployment, expected });
-            Object.assign(outcome, { written: true, stateBytes });
-          } finally {
-            clients.close();
-          }
-          await deployment.system.stop();
-          Object.assign(outcome, { diskBytes: dirSize(deployment.dataDir) });
-          await deployment.restart();
+          expected.set(system, await writeAndRestart(deployment, updates, outcomeOf(system), context));
         } catch (error) {
-          outcome.errors.push(errorMessage(error));
+          outcomeOf(system).errors.push(errorMessage(error));
         }
-        markPrepared();
-        await finished;
-      }).catch((error: unknown) => {
-        outcome.errors.push(errorMessage(error));
-        markPrepared();
-      }),
-    );
-  }
-  await Promise.all(prepared);
-  for (let round = 0; round < loads; round++) {
-    for (const system of PERSISTENT_SYSTEMS) {
-      const entry = ready.get(system);
-      const outcome = outcomes.get(system);
-      if (entry === undefined || outcome === undefined) continue;
-      try {
-        outcome.loads.push(await loadOnce(entry.deployment, entry.expected));
-      } catch (error) {
-        outcome.errors.push(errorMessage(error));
       }
-    }
+      for (let round = 0; round < loads; round++) {
+        for (const [system, state] of expected) {
+          const deployment = deployments.get(system);
+          if (deployment === undefined) continue;
+          try {
+            outcomeOf(system).loads.push(await loadOnce(deployment, state));
+          } catch (error) {
+            outcomeOf(system).errors.push(errorMessage(error));
+          }
+        }
+      }
+    });
+  } catch (error) {
+    for (const outcome of outcomes.values()) outcome.errors.push(errorMessage(error));
   }
-  release();
-  await Promise.all(deployments);
   return outcomes;
+}
+
+function unexpectedSystem(system: SystemName): never {
+  throw new Error(`no outcome for ${system}`);
 }
 
 async function run(context: BenchContext): Promise<BenchResult> {
@@ -132,6 +140,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
     const outcomes = await runSize(updates, loads, context);
     data[String(updates)] = Object.fromEntries(outcomes);
     const loadSpread = new Map<SystemName, Spread>();
+    const deliveredSpread = new Map<SystemName, Spread>();
     for (const system of PERSISTENT_SYSTEMS) {
       const outcome = outcomes.get(system);
       if (outcome === undefined) continue;
@@ -141,6 +150,8 @@ async function run(context: BenchContext): Promise<BenchResult> {
       }
       const load = spread(outcome.loads.map((l) => l.loadMs));
       loadSpread.set(system, load);
+      const delivered = spread(outcome.loads.map((l) => l.deliveredMs));
+      deliveredSpread.set(system, delivered);
       loadBars.push(barOf(`${system} ${updates}`, load));
       const complete = outcome.loads.filter((l) => l.firstReplyComplete).length;
       if (system === "taiku" && complete < outcome.loads.length) ok = false;
@@ -148,6 +159,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
         system,
         updates.toLocaleString("en-US"),
         fmtSpread(load, 0),
+        fmtSpread(delivered, 0),
         fmtSpread(spread(outcome.loads.map((l) => l.startMs)), 0),
         `${complete}/${outcome.loads.length}`,
         fmtSpread(spread(outcome.loads.map((l) => l.rssMiB))),
@@ -158,18 +170,23 @@ async function run(context: BenchContext): Promise<BenchResult> {
     }
     const taiku = loadSpread.get("taiku");
     const baseline = loadSpread.get("baseline");
-    if (taiku !== undefined && baseline !== undefined) {
-      headlines.push(`${updates.toLocaleString("en-US")} updates: cold load taiku/baseline ${ratio(taiku.median, baseline.median)} (${fmt(taiku.median, 0)} vs ${fmt(baseline.median, 0)} ms; baseline/taiku ${ratio(baseline.median, taiku.median)}).`);
+    const taikuDelivered = deliveredSpread.get("taiku");
+    const baselineDelivered = deliveredSpread.get("baseline");
+    if (taiku !== undefined && baseline !== undefined && taikuDelivered !== undefined && baselineDelivered !== undefined) {
+      headlines.push(
+        `${updates.toLocaleString("en-US")} updates: cold load taiku/baseline ${ratio(taiku.median, baseline.median)} (${fmt(taiku.median, 0)} vs ${fmt(baseline.median, 0)} ms; baseline/taiku ${ratio(baseline.median, taiku.median)}); ` +
+          `state delivered ${fmt(taikuDelivered.median, 0)} vs ${fmt(baselineDelivered.median, 0)} ms (baseline/taiku ${ratio(baselineDelivered.median, taikuDelivered.median)}), the rest is the client applying it.`,
+      );
     }
   }
   return {
     name: "cold-load",
     title: "Loading a long history after a restart",
-    what: `${WRITERS} writers write the history over ${WRITERS * KEYS_PER_WRITER} keys through the running system (its own persistence); the system is stopped with SIGTERM and restarted on the same data dir, and a new client connects. Load time runs from that connect until the client holds the full state; the process start (spawn until listening, which includes the TypeScript loader for taiku) is shown apart.`,
+    what: `${WRITERS} writers write the history over ${WRITERS * KEYS_PER_WRITER} keys through the running system (its own persistence); the system is stopped with SIGTERM and restarted on the same data dir, and a new client connects. Load time runs from that connect until the client holds the full state; “state delivered” stops when the frame that completed it arrived, before the client (the same stock client for both systems) applied it. The process start (spawn until listening, which includes the TypeScript loader for taiku) is shown apart.`,
     ok,
     headlines,
     notes,
-    tables: [{ title: "Cold load", columns: ["system", "history updates", "connect → full state ms", "process start ms", "first sync reply complete", "RSS after load MiB", "disk KiB", "encoded state KiB", "disk / state"], rows }],
+    tables: [{ title: "Cold load", columns: ["system", "history updates", "connect → full state ms", "connect → state delivered ms", "process start ms", "first sync reply complete", "RSS after load MiB", "disk KiB", "encoded state KiB", "disk / state"], rows }],
     charts: [{ title: "Connect → full state after a restart (lower is better)", unit: "ms", bars: loadBars }],
     params: { sizes, loads, writers: WRITERS, keysPerWriter: KEYS_PER_WRITER },
     data,

@@ -50,3 +50,19 @@ export async function withDeployment<T>(name: SystemName, sessions: number, work
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Starts every system in `names` (each as {@link withDeployment} does), runs
+ * `work` with all of them up at once — so a benchmark can interleave its
+ * measurements across systems — then stops them all.
+ */
+export async function withDeployments<T>(
+  names: readonly SystemName[],
+  sessions: number,
+  work: (deployments: ReadonlyMap<SystemName, Deployment>) => Promise<T>,
+  started: ReadonlyMap<SystemName, Deployment> = new Map(),
+): Promise<T> {
+  const [first, ...rest] = names;
+  if (first === undefined) return work(started);
+  return withDeployment(first, sessions, (deployment) => withDeployments(rest, sessions, work, new Map([...started, [first, deployment]])));
+}

@@ -39,8 +39,11 @@ export interface SystemProcess {
   cpuMs(): number;
   /** Current and peak resident memory, KiB. */
   memoryKb(): MemoryKb;
-  /** SIGTERM (the system flushes what it can), then waits for the exit. */
-  stop(): Promise<void>;
+  /**
+   * SIGTERM (the system flushes what it can), then waits for the exit; after
+   * `graceMs` (default 15 s) it is killed.
+   */
+  stop(graceMs?: number): Promise<void>;
   /** SIGKILL, then waits for the exit. */
   kill9(): Promise<void>;
 }
@@ -107,10 +110,10 @@ export async function startSystem(name: SystemName, dataDir: string): Promise<Sy
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${name} has no pid`);
-  const waitExit = async (signal: NodeJS.Signals): Promise<void> => {
+  const waitExit = async (signal: NodeJS.Signals, graceMs = STOP_TIMEOUT_MS): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill(signal);
-    const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
     await exited;
     clearTimeout(timer);
   };
@@ -122,7 +125,7 @@ export async function startSystem(name: SystemName, dataDir: string): Promise<Sy
     startMs: performance.now() - started,
     cpuMs: () => readCpuMs(pid),
     memoryKb: () => readMemoryKb(pid),
-    stop: () => waitExit("SIGTERM"),
+    stop: (graceMs) => waitExit("SIGTERM", graceMs),
     kill9: () => waitExit("SIGKILL"),
   };
 }
