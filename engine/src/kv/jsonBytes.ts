@@ -158,9 +158,16 @@ function walk(value: unknown, depth: number, stored: boolean): number | undefine
       // A plain object's prototype has no enumerable keys, so for…in walks exactly its own keys.
       for (const key in value) {
         if (!hasOwn.call(value, key)) continue;
-        const member = walk((value as Record<string, unknown>)[key], depth + 1, false);
-        if (member === undefined) continue;
-        bytes += jsonStringBodyBytes(key) + 3 + member;
+        const member = (value as Record<string, unknown>)[key];
+        // Strings and numbers, most members, weighed here rather than in a call per member.
+        const size =
+          typeof member === "string"
+            ? jsonStringBodyBytes(member) + 2
+            : typeof member === "number" && Number.isFinite(member)
+              ? numberBytes(member)
+              : walk(member, depth + 1, false);
+        if (size === undefined) continue;
+        bytes += jsonStringBodyBytes(key) + 3 + size;
         members++;
       }
       return bytes + Math.max(0, members - 1);

@@ -36,11 +36,16 @@ export interface WeightHint {
   readonly bytes: number;
 }
 
+/** The weight of one `kv` entry, updated in place so a re-weighed entry costs one map lookup. */
+class EntryWeight {
+  constructor(public bytes: number) {}
+}
+
 /** Keeps a document's live data current, transaction by transaction. */
 export class LiveSizeTracker {
   private total = 0;
   /** Weight of each live `kv` entry. */
-  private readonly entries = new Map<string, number>();
+  private readonly entries = new Map<string, EntryWeight>();
   /** Weight of each other root with live content. */
   private readonly roots = new Map<string, number>();
   /** Weight of what sits in `kv`'s sequence part. */
@@ -56,7 +61,6 @@ export class LiveSizeTracker {
   /** The transaction the whole-document hook last accounted (the `kv` observer skips it). */
   private accounted: Y.Transaction | null = null;
   private hintKey: string | null = null;
-  private hintValue: unknown = undefined;
   private hintBytes = 0;
   private readonly onKv = (event: Y.YMapEvent<unknown>): void => this.accountKv(event);
   private readonly onTransaction = (transaction: Y.Transaction): void => this.account(transaction);
@@ -67,7 +71,7 @@ export class LiveSizeTracker {
         this.setRoot(name, rootBytes(type));
         continue;
       }
-      for (const key of type._map.keys()) this.weighEntry(type, key);
+      for (const key of type._map.keys()) this.weighEntry(type, key, false);
       this.setSequence(kvSequenceBytes(type));
     }
     this.knownRoots = doc.share.size;
@@ -83,7 +87,7 @@ export class LiveSizeTracker {
 
   /** Current weight of the `kv` entry `key`. */
   entry(key: string): number {
-    return this.entries.get(key) ?? 0;
+    return this.entries.get(key)?.bytes ?? 0;
   }
 
   /**
@@ -93,15 +97,15 @@ export class LiveSizeTracker {
    * @param bytes the entry's weight with the value, key included
    */
   expect(key: string, value: unknown, bytes: number): void {
+    // A shared type is weighed once integrated, and followed as a nested type.
+    if (value instanceof Y.AbstractType) return;
     this.hintKey = key;
-    this.hintValue = value;
     this.hintBytes = bytes;
   }
 
   /** Drops the weight announced by {@link expect}. */
   forget(): void {
     this.hintKey = null;
-    this.hintValue = undefined;
   }
 
   /** Stops tracking. */
@@ -148,9 +152,11 @@ export class LiveSizeTracker {
   private accountKv(event: Y.YMapEvent<unknown>): void {
     if (event.transaction === this.accounted) return;
     const kv = event.target;
-    for (const key of event.keysChanged as Set<string | null>) {
+    const keys = event.keysChanged as Set<string | null>;
+    const alone = keys.size === 1;
+    for (const key of keys) {
       if (key === null) this.setSequence(kvSequenceBytes(kv));
-      else this.weighEntry(kv, key);
+      else this.weighEntry(kv, key, alone);
     }
     if (this.nested.size > 0 || this.sequence > 0) this.chooseMode();
   }
@@ -162,7 +168,8 @@ export class LiveSizeTracker {
     if (touched.keys.size > 0) {
       const kv = this.doc.share.get(KV_MAP);
       if (kv === undefined) throw new Error("kv keys changed without a kv root");
-      for (const key of touched.keys) this.weighEntry(kv, key);
+      const alone = touched.keys.size === 1 && touched.roots.size === 0;
+      for (const key of touched.keys) this.weighEntry(kv, key, alone);
     }
     for (const name of touched.roots) {
       const type = this.doc.share.get(name);
@@ -173,7 +180,18 @@ export class LiveSizeTracker {
     this.chooseMode();
   }
 
-  private weighEntry(kv: AnyType, key: string): void {
+  /**
+   * Re-weighs the `kv` entry `key`.
+   * @param alone true when `key` is the only thing the transaction changed
+   */
+  private weighEntry(kv: AnyType, key: string, alone: boolean): void {
+    if (alone && key === this.hintKey) {
+      // The announced write, alone in the transaction it ended: the entry holds the announced value.
+      this.hintKey = null; // taken once: a later transaction (an observer writing back) is weighed afresh
+      if (this.nested.size > 0) this.nested.delete(key);
+      this.setEntry(key, this.hintBytes);
+      return;
+    }
     const item = kv._map.get(key);
     if (item === undefined || item.deleted) {
       this.nested.delete(key);
@@ -187,20 +205,20 @@ export class LiveSizeTracker {
       return;
     }
     if (this.nested.size > 0) this.nested.delete(key);
-    if (key === this.hintKey && value === this.hintValue) {
-      this.hintKey = null; // taken once: a later transaction (an observer writing back) is weighed afresh
-      this.setEntry(key, this.hintBytes);
-      return;
-    }
     this.setEntry(key, utf8Length(key) + valueJsonBytes(value));
   }
 
   private setEntry(key: string, bytes: number): void {
-    const previous = this.entries.get(key);
-    if (previous === bytes) return;
-    this.total += bytes - (previous ?? 0);
+    const weight = this.entries.get(key);
+    if (weight === undefined) {
+      if (bytes === 0) return;
+      this.entries.set(key, new EntryWeight(bytes));
+      this.total += bytes;
+      return;
+    }
+    this.total += bytes - weight.bytes;
     if (bytes === 0) this.entries.delete(key);
-    else this.entries.set(key, bytes);
+    else weight.bytes = bytes;
   }
 
   private setSequence(bytes: number): void {
