@@ -29,7 +29,7 @@ import { itemValue, typeJsonBytes, utf8Length, valueJsonBytes } from "./jsonByte
 import { KV_MAP, kvSequenceBytes, rootBytes } from "./liveSize";
 import { touchedBy } from "./touched";
 
-/** A weight the writer already computed for the value it is about to set, so the tracker need not weigh it again. */
+/** A weight the writer already computed for the value it is about to set (what {@link LiveSizeTracker.expect} is told). */
 export interface WeightHint {
   readonly key: string;
   readonly value: unknown;
