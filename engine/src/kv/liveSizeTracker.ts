@@ -151,8 +151,14 @@ export class LiveSizeTracker {
   /** The `kv` observer: re-weighs the keys the event names. */
   private accountKv(event: Y.YMapEvent<unknown>): void {
     if (event.transaction === this.accounted) return;
-    const kv = event.target;
     const keys = event.keysChanged as Set<string | null>;
+    const hinted = this.hintKey;
+    if (hinted !== null && keys.size === 1 && keys.has(hinted)) {
+      // The announced write, alone in the transaction it ended (the common case): no lookup, no walk.
+      this.takeHint(hinted);
+      return;
+    }
+    const kv = event.target;
     const alone = keys.size === 1;
     for (const key of keys) {
       if (key === null) this.setSequence(kvSequenceBytes(kv));
@@ -186,10 +192,7 @@ export class LiveSizeTracker {
    */
   private weighEntry(kv: AnyType, key: string, alone: boolean): void {
     if (alone && key === this.hintKey) {
-      // The announced write, alone in the transaction it ended: the entry holds the announced value.
-      this.hintKey = null; // taken once: a later transaction (an observer writing back) is weighed afresh
-      if (this.nested.size > 0) this.nested.delete(key);
-      this.setEntry(key, this.hintBytes);
+      this.takeHint(key);
       return;
     }
     const item = kv._map.get(key);
@@ -206,6 +209,13 @@ export class LiveSizeTracker {
     }
     if (this.nested.size > 0) this.nested.delete(key);
     this.setEntry(key, utf8Length(key) + valueJsonBytes(value));
+  }
+
+  /** Takes the announced weight for `key`, the announced write being all its transaction changed (so the entry holds that value). */
+  private takeHint(key: string): void {
+    this.hintKey = null; // taken once: a later transaction (an observer writing back) is weighed afresh
+    if (this.nested.size > 0) this.nested.delete(key);
+    this.setEntry(key, this.hintBytes);
   }
 
   private setEntry(key: string, bytes: number): void {
