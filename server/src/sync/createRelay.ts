@@ -28,6 +28,7 @@ import {
   type SessionId,
 } from "@taiku/engine";
 import { LiveDocument as LiveDocumentOf } from "./liveDocument";
+import { SendBatcher } from "./sendBatcher";
 import type { Relay, RelayExtension, RelayMetrics, RelaySocket, SyncPeer } from "./relayTypes";
 import { ErrorCode, RateLimiter, closeSocket, decodeClientFrame } from "./syncConnection";
 import { StoredState } from "./storedState";
@@ -63,6 +64,8 @@ export interface RelayOptions {
 interface Connection {
   readonly id: string;
   readonly ws: WebSocket;
+  /** The socket under `ws`, corked while a tick's frames pile up. */
+  readonly stream: Duplex;
   readonly peer: SyncPeer;
   readonly origin: EventOrigin;
   readonly awarenessIds: Set<number>;
@@ -119,6 +122,7 @@ export function createRelay(options: RelayOptions): Relay {
   const unloading = new Map<DocName, Promise<void>>();
   const idleTimers = new Map<DocName, NodeJS.Timeout>();
   const connections = new Set<Connection>();
+  const sends = new SendBatcher();
   const counters = { updates: 0, quotaRejections: 0, compensations: 0 };
   let persistLatency: number[] = [];
   let closed = false;
@@ -237,6 +241,7 @@ export function createRelay(options: RelayOptions): Relay {
       closeSocket(conn.ws, ErrorCode.Unavailable, "too slow: the send buffer is full; reconnect");
       return;
     }
+    sends.hold(conn.stream);
     conn.ws.send(frame);
   }
 
@@ -404,11 +409,11 @@ export function createRelay(options: RelayOptions): Relay {
     for (const data of pending.splice(0)) receive(conn, live, data);
   }
 
-  function accept(ws: WebSocket, name: DocName, peer: SyncPeer): void {
+  function accept(ws: WebSocket, stream: Duplex, name: DocName, peer: SyncPeer): void {
     const parsed = parseDocName(name);
     const id = `c${++connectionCounter}`;
     const origin: EventOrigin = parsed?.kind === "kv" ? { userId: peer.userId, connection: id, plugin: parsed.pluginId } : { userId: peer.userId, connection: id };
-    const conn: Connection = { id, ws, peer, origin, awarenessIds: new Set(), limiter: new RateLimiter(framesPerSecond, framesPerSecond * 2), live: null, alive: true, socket: null };
+    const conn: Connection = { id, ws, stream, peer, origin, awarenessIds: new Set(), limiter: new RateLimiter(framesPerSecond, framesPerSecond * 2), live: null, alive: true, socket: null };
     connections.add(conn);
     ws.binaryType = "nodebuffer";
     const pending: Uint8Array[] = [];
@@ -444,7 +449,7 @@ export function createRelay(options: RelayOptions): Relay {
         socket.destroy();
         return;
       }
-      wss.handleUpgrade(req, socket, head, (ws) => accept(ws, doc, peer));
+      wss.handleUpgrade(req, socket, head, (ws) => accept(ws, socket, doc, peer));
     },
 
     async transact(name, change) {
