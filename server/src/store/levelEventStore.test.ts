@@ -49,7 +49,8 @@ describe("LevelDB event store", () => {
     const store = createLevelEventStore(db);
     await Promise.all([store.append(A, randomEvents(A, 1, 1)), store.append(B, randomEvents(B, 2, 1))]);
     const batches: number[] = [];
-    db.on("write", (ops: unknown[]) => batches.push(ops.length));
+    // The store writes its batches on the root database, with fully prefixed keys.
+    root.on("write", (ops: unknown[]) => batches.push(ops.length));
     const calls = Array.from({ length: 30 }, (_, i) => {
       const doc = i % 2 === 0 ? A : B;
       return store.append(doc, randomEvents(doc, 10 + i, 2));
@@ -64,7 +65,7 @@ describe("LevelDB event store", () => {
     const store = createLevelEventStore(db);
     await store.append(A, randomEvents(A, 3, 2));
     let failing = true;
-    db.hooks.prewrite.add(() => {
+    root.hooks.prewrite.add(() => {
       if (failing) throw new Error("injected write failure");
     });
     const results = await Promise.allSettled([

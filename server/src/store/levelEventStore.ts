@@ -3,8 +3,11 @@
  * (key layout in `eventKeys.ts`), passing the engine's contract suite.
  *
  * - Appends are group-committed (`writeQueue.ts`): every append of a tick
- *   goes into one `batch()`, and each caller resolves once that batch is
- *   written; a failed batch rejects every caller in it.
+ *   goes into one batch, and each caller resolves once that batch is
+ *   written; a failed batch rejects every caller in it. The batch is a
+ *   chained batch on the root database with fully prefixed keys: the same
+ *   keys and atomicity as an array `batch()` through the sublevels, at a
+ *   fraction of its CPU per event.
  * - The last assigned seq of each document is kept in memory, read once
  *   (one reverse key lookup) on first use, so appends never read the disk.
  *   Calls that need it (append, snapshot, delete) are served in call order
@@ -59,8 +62,9 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
   const snapshots: BinarySublevel = db.sublevel<string, Uint8Array>("u", binary);
   const formerSnapshots: BinarySublevel = db.sublevel<string, Uint8Array>("s", binary);
   const batchOptions: AbstractBatchOptions<string, Uint8Array> & { sync: boolean } = { sync: options.sync ?? false };
+  const root: LevelDatabase = events.db;
   const writes = createWriteQueue<PutOp>({
-    writeBatch: (ops) => db.batch(ops, batchOptions),
+    writeBatch: (ops) => writeOps(ops),
     onFailure: () => lastAssigned.clear(),
   });
   /** Last seq handed out per document, including appends not yet written. */
@@ -94,6 +98,18 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
         },
       );
     });
+  }
+
+  /** Writes `ops` atomically, as one chained batch on the root database. */
+  async function writeOps(ops: readonly PutOp[]): Promise<void> {
+    const batch = root.batch();
+    try {
+      for (const op of ops) batch.put(op.sublevel.prefixKey(op.key, "utf8"), op.value, binary);
+    } catch (error) {
+      await batch.close();
+      throw error;
+    }
+    await batch.write(batchOptions);
   }
 
   async function readLastSeq(doc: DocName): Promise<number> {
