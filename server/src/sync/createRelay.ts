@@ -33,6 +33,7 @@ import type { Relay, RelayExtension, RelayMetrics, RelaySocket, SyncPeer } from 
 import { ErrorCode, RateLimiter, closeSocket, decodeClientFrame } from "./syncConnection";
 import { StoredState } from "./storedState";
 import { awarenessFrame, syncStep1Frame, syncStep2Frame, syncStep2FrameOf, updateFrame } from "./syncMessages";
+import { binaryFrame } from "./wsFrame";
 
 /** Roots of a session document that only the server writes. */
 export const SERVER_ONLY_ROOTS = ["members", "plugins"] as const;
@@ -113,7 +114,8 @@ export function createRelay(options: RelayOptions): Relay {
   }
   const extensionTypes = new Set(extensions.keys());
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 8 * 1024 * 1024 });
+  // No permessage-deflate: broadcasts write pre-framed bytes to the sockets (`wsFrame.ts`).
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: options.maxPayload ?? 8 * 1024 * 1024 });
   const documents = new Map<DocName, Promise<LiveDocument>>();
   /** Documents being opened: what the store holds of them, for first sync replies (see `storedState.ts`). */
   const storedReads = new Map<DocName, Promise<StoredState>>();
@@ -235,18 +237,29 @@ export function createRelay(options: RelayOptions): Relay {
     return stored.size >= maxKvDocs;
   }
 
-  function send(conn: Connection, frame: Uint8Array): void {
-    if (conn.ws.readyState !== conn.ws.OPEN) return;
+  /** True when `conn` may be written to now; drops it when its send buffer is full. */
+  function writable(conn: Connection): boolean {
+    if (conn.ws.readyState !== conn.ws.OPEN) return false;
     if (conn.ws.bufferedAmount > maxBuffered) {
       closeSocket(conn.ws, ErrorCode.Unavailable, "too slow: the send buffer is full; reconnect");
-      return;
+      return false;
     }
     sends.hold(conn.stream);
-    conn.ws.send(frame);
+    return true;
   }
 
+  function send(conn: Connection, frame: Uint8Array): void {
+    if (writable(conn)) conn.ws.send(frame);
+  }
+
+  /** Frames `frame` once and writes the same bytes to every peer but `except`. */
   function broadcast(live: LiveDocument, frame: Uint8Array, except: Connection | null): void {
-    for (const peer of live.peers) if (peer !== except) send(peer, frame);
+    let wire: Buffer | null = null;
+    for (const peer of live.peers) {
+      if (peer === except || !writable(peer)) continue;
+      wire ??= binaryFrame(frame);
+      peer.stream.write(wire);
+    }
   }
 
   function receiveUpdate(conn: Connection, live: LiveDocument, update: Uint8Array): void {
