@@ -32,7 +32,8 @@ import { SendBatcher } from "./sendBatcher";
 import type { Relay, RelayExtension, RelayMetrics, RelaySocket, SyncPeer } from "./relayTypes";
 import { ErrorCode, RateLimiter, closeSocket, decodeClientFrame } from "./syncConnection";
 import { StoredState } from "./storedState";
-import { awarenessFrame, syncStep1Frame, syncStep2Frame, syncStep2FrameOf, updateFrame } from "./syncMessages";
+import { awarenessFrame, syncStep1Frame, syncStep2FrameOf, updateFrame } from "./syncMessages";
+import { SyncReplyCache } from "./syncReplyCache";
 import { binaryFrame } from "./wsFrame";
 
 /** Roots of a session document that only the server writes. */
@@ -125,6 +126,7 @@ export function createRelay(options: RelayOptions): Relay {
   const idleTimers = new Map<DocName, NodeJS.Timeout>();
   const connections = new Set<Connection>();
   const sends = new SendBatcher();
+  const syncReplies = new WeakMap<LiveDocument, SyncReplyCache>();
   const counters = { updates: 0, quotaRejections: 0, compensations: 0 };
   let persistLatency: number[] = [];
   let closed = false;
@@ -304,7 +306,7 @@ export function createRelay(options: RelayOptions): Relay {
       case "sync-step-1": {
         let reply: Uint8Array;
         try {
-          reply = syncStep2Frame(live.doc, frame.stateVector);
+          reply = syncReplyOf(live).replyTo(frame.stateVector);
         } catch (cause) {
           return reject(conn, ErrorCode.InvalidParams, `malformed state vector (${String(cause)})`);
         }
@@ -345,6 +347,16 @@ export function createRelay(options: RelayOptions): Relay {
         return;
       }
     }
+  }
+
+  /** The document's kept sync step 2 reply (made on first use; it lives as long as the document). */
+  function syncReplyOf(live: LiveDocument): SyncReplyCache {
+    let cache = syncReplies.get(live);
+    if (cache === undefined) {
+      cache = new SyncReplyCache(live.doc);
+      syncReplies.set(live, cache);
+    }
+    return cache;
   }
 
   function socketOf(conn: Connection, live: LiveDocument): RelaySocket {
