@@ -135,7 +135,7 @@ export { checkNetworkOrigin } from "./manifest/checkNetworkOrigin";
 
 // Session KV: live size accounting and the quota-checked entry map.
 export { KV_MAP, KV_QUOTA_BYTES, LiveSizeTracker, liveBytes, touchedBy, entryBytes, createSessionKv, acquireTracker } from "./kv/index";
-export type { Touched, WeightHint, SessionKv, SessionKvOptions, KvChangeEvent, KvKeyChange } from "./kv/index";
+export type { Touched, SessionKv, SessionKvOptions, KvChangeEvent, KvKeyChange } from "./kv/index";
 export { utf8Length, jsonStringBodyBytes, jsonBytes, valueJsonBytes, typeJsonBytes } from "./kv/index";
 
 // The quota arbiter the relay runs on every document.

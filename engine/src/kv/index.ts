@@ -1,7 +1,6 @@
 /** Session KV: live size accounting and the quota-checked entry map. */
 export { KV_MAP, KV_QUOTA_BYTES, liveBytes, entryBytes } from "./liveSize";
 export { LiveSizeTracker } from "./liveSizeTracker";
-export type { WeightHint } from "./liveSizeTracker";
 export { touchedBy } from "./touched";
 export type { Touched } from "./touched";
 export { createSessionKv, acquireTracker } from "./sessionKv";

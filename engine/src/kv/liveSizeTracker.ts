@@ -29,13 +29,6 @@ import { itemValue, typeJsonBytes, utf8Length, valueJsonBytes } from "./jsonByte
 import { KV_MAP, kvSequenceBytes, rootBytes } from "./liveSize";
 import { touchedBy } from "./touched";
 
-/** A weight the writer already computed for the value it is about to set (what {@link LiveSizeTracker.expect} is told). */
-export interface WeightHint {
-  readonly key: string;
-  readonly value: unknown;
-  readonly bytes: number;
-}
-
 /** The weight of one `kv` entry, updated in place so a re-weighed entry costs one map lookup. */
 class EntryWeight {
   constructor(public bytes: number) {}
