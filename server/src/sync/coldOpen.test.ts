@@ -1,7 +1,8 @@
 /**
- * Opening a document that is not in memory: the first sync is answered from
- * the stored bytes (snapshot plus tail) before the relay builds its own copy,
- * and whatever the client holds or sends merges as usual.
+ * Opening a document that is not in memory: sync is answered from the stored
+ * bytes (snapshot plus tail), the relay builds its own copy only when
+ * something changes the document, and whatever the client holds or sends
+ * merges as usual.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -171,5 +172,73 @@ describe("the first sync of a document the relay has not loaded", () => {
     clients.push(reader);
     await synced(reader);
     await eventually(() => JSON.stringify(reader.doc.getMap("kv").toJSON()) === JSON.stringify(expected));
+  });
+
+  it("answers readers of a restarted document without building it; the first write builds it and is relayed and kept", async () => {
+    const { dir, expected } = await history(450);
+    const r = await restart(dir);
+    const readers = [await rawSync(r, Y.encodeStateVector(new Y.Doc())), await rawSync(r, Y.encodeStateVector(new Y.Doc()))];
+    for (const reader of readers) {
+      await eventually(() => reader.frames.length >= 2, 5_000, "step 2 and step 1");
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, reader.frames[0]!.payload);
+      expect(doc.getMap("kv").toJSON()).toEqual(expected);
+    }
+    expect(r.relay.metrics()).toMatchObject({ loadedDocuments: 1, builtDocuments: 0 });
+
+    const writer = connect(r.url, KV);
+    clients.push(writer);
+    await synced(writer);
+    writer.doc.getMap("kv").set("after-restart", "written");
+    for (const reader of readers) {
+      await eventually(() => reader.frames.length >= 3, 5_000, "the write relayed");
+      const doc = new Y.Doc();
+      for (const frame of reader.frames) if (frame.sub !== 0) Y.applyUpdate(doc, frame.payload);
+      expect(doc.getMap("kv").get("after-restart")).toBe("written");
+      reader.ws.close();
+    }
+    expect(r.relay.metrics()).toMatchObject({ loadedDocuments: 1, builtDocuments: 1 });
+
+    for (const c of clients) c.destroy();
+    clients = [];
+    await r.stop();
+    const again = await restart(dir);
+    const reader = connect(again.url, KV);
+    clients.push(reader);
+    await synced(reader);
+    await eventually(() => reader.doc.getMap("kv").get("after-restart") === "written", 5_000, "the write kept");
+    expect(reader.doc.getMap("kv").toJSON()).toEqual({ ...(expected as object), "after-restart": "written" });
+  });
+
+  it("snapshots a document opened with a long tail without building it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "taiku-cold-"));
+    const source = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    source.on("update", (update: Uint8Array) => updates.push(update));
+    for (let i = 0; i < 40; i++) source.getMap("kv").set(`k${i % 7}`, `v${i}`);
+    const db = await openLevel(join(dir, "db"));
+    const store = createLevelEventStore(db.sublevel("events"));
+    const origin = { userId: "tester", connection: "c0" } as never;
+    await store.append(KV, updates.map((update) => ({ doc: KV, update, origin, ts: 1, kind: "update" as const })));
+    await store.close();
+    await db.close();
+
+    const r = await startRelay({ dir, snapshotEvery: 25 });
+    fixtures.push(r);
+    const { ws, frames } = await rawSync(r, Y.encodeStateVector(new Y.Doc()));
+    await eventually(() => frames.length >= 1, 5_000, "step 2");
+    ws.close();
+    expect(r.relay.metrics()).toMatchObject({ loadedDocuments: 1, builtDocuments: 0 });
+    // The snapshot is written behind the open; wait for it to land.
+    let loaded = await r.store.load(KV);
+    for (let tries = 0; loaded.snapshot === null && tries < 50; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      loaded = await r.store.load(KV);
+    }
+    expect(loaded.snapshot?.seq).toBe(40);
+    expect(loaded.tail).toEqual([]);
+    const fromSnapshot = new Y.Doc();
+    Y.applyUpdate(fromSnapshot, loaded.snapshot!.state);
+    expect(fromSnapshot.getMap("kv").toJSON()).toEqual(source.getMap("kv").toJSON());
   });
 });

@@ -32,7 +32,7 @@ import { SendBatcher } from "./sendBatcher";
 import type { Relay, RelayExtension, RelayMetrics, RelaySocket, SyncPeer } from "./relayTypes";
 import { ErrorCode, RateLimiter, closeSocket, decodeClientFrame } from "./syncConnection";
 import { StoredState } from "./storedState";
-import { awarenessFrame, syncStep1Frame, syncStep2FrameOf, updateFrame } from "./syncMessages";
+import { awarenessFrame, syncStep1Frame, updateFrame } from "./syncMessages";
 import { SyncReplyCache } from "./syncReplyCache";
 import { binaryFrame } from "./wsFrame";
 
@@ -81,19 +81,9 @@ type LiveDocument = LiveDocumentOf<Connection>;
 
 let connectionCounter = 0;
 
-/** How long building a document waits for first sync replies sent from its stored bytes to leave. */
-const EARLY_REPLY_WAIT_MS = 100;
-
-/** Resolves when every promise settled or `ms` passed, whichever comes first. */
-function settledWithin(promises: ReadonlyArray<Promise<unknown>>, ms: number): Promise<void> {
-  if (promises.length === 0) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    void Promise.allSettled(promises).then(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
+/** A v1 update that carries nothing: what a client with nothing new sends in reply to the relay's sync step 1. */
+function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.byteLength === 2 && update[0] === 0 && update[1] === 0;
 }
 
 /** Creates the relay. */
@@ -118,16 +108,12 @@ export function createRelay(options: RelayOptions): Relay {
   // No permessage-deflate: broadcasts write pre-framed bytes to the sockets (`wsFrame.ts`).
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: options.maxPayload ?? 8 * 1024 * 1024 });
   const documents = new Map<DocName, Promise<LiveDocument>>();
-  /** Documents being opened: what the store holds of them, for first sync replies (see `storedState.ts`). */
-  const storedReads = new Map<DocName, Promise<StoredState>>();
-  /** Those replies on their way out; building a document waits for them (up to `EARLY_REPLY_WAIT_MS`). */
-  const earlyReplies = new Map<DocName, Array<Promise<void>>>();
   const unloading = new Map<DocName, Promise<void>>();
   const idleTimers = new Map<DocName, NodeJS.Timeout>();
   const connections = new Set<Connection>();
   const sends = new SendBatcher();
   const syncReplies = new WeakMap<LiveDocument, SyncReplyCache>();
-  const counters = { updates: 0, quotaRejections: 0, compensations: 0 };
+  const counters = { updates: 0, quotaRejections: 0, compensations: 0, built: 0 };
   let persistLatency: number[] = [];
   let closed = false;
 
@@ -152,24 +138,11 @@ export function createRelay(options: RelayOptions): Relay {
   function open(name: DocName): Promise<LiveDocument> {
     const existing = documents.get(name);
     if (existing !== undefined) return existing;
-    const read = (async () => {
-      await unloading.get(name);
-      return new StoredState(await store.load(name));
-    })();
-    storedReads.set(name, read);
     const loading = (async () => {
-      let stored: StoredState;
-      try {
-        stored = await read;
-        // Sockets that were waiting answer their first sync from the stored bytes now (see
-        // `answerFromStore`); let those replies reach the kernel before building blocks the loop.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        await settledWithin(earlyReplies.get(name) ?? [], EARLY_REPLY_WAIT_MS);
-      } finally {
-        storedReads.delete(name);
-        earlyReplies.delete(name);
-      }
-      const live = LiveDocumentOf.build<Connection>(name, stored, {
+      await unloading.get(name);
+      const stored = new StoredState(await store.load(name));
+      // Opened as its stored bytes; built on first need (see `liveDocument.ts`).
+      const live = LiveDocumentOf.open<Connection>(name, stored, {
         store,
         logger,
         policy: policyFor(name),
@@ -178,6 +151,7 @@ export function createRelay(options: RelayOptions): Relay {
         onPersisted: (ms) => {
           if (persistLatency.length < 10_000) persistLatency.push(ms);
         },
+        onBuilt: () => counters.built++,
       });
       attachAwareness(live);
       return live;
@@ -198,10 +172,16 @@ export function createRelay(options: RelayOptions): Relay {
     if (documents.get(live.name) !== undefined) documents.delete(live.name);
     for (const conn of connections) if (conn.live === live) closeSocket(conn.ws, ErrorCode.Internal, `${reason}; reconnect`);
     const settled = live.flush().finally(() => {
-      live.destroy();
+      release(live);
       if (unloading.get(live.name) === settled) unloading.delete(live.name);
     });
     unloading.set(live.name, settled);
+  }
+
+  /** Frees a document's memory. */
+  function release(live: LiveDocument): void {
+    if (live.isBuilt) counters.built--;
+    live.destroy();
   }
 
   function scheduleIdle(live: LiveDocument): void {
@@ -221,7 +201,7 @@ export function createRelay(options: RelayOptions): Relay {
     const done = (async () => {
       if (live.hasUnsnapshotted) live.snapshot();
       await live.flush();
-      live.destroy();
+      release(live);
     })();
     unloading.set(live.name, done);
     await done.finally(() => {
@@ -306,7 +286,8 @@ export function createRelay(options: RelayOptions): Relay {
       case "sync-step-1": {
         let reply: Uint8Array;
         try {
-          reply = syncReplyOf(live).replyTo(frame.stateVector);
+          const stored = live.unbuilt;
+          reply = stored !== null ? stored.syncStep2Frame(frame.stateVector) : syncReplyOf(live).replyTo(frame.stateVector);
         } catch (cause) {
           return reject(conn, ErrorCode.InvalidParams, `malformed state vector (${String(cause)})`);
         }
@@ -314,6 +295,8 @@ export function createRelay(options: RelayOptions): Relay {
         return;
       }
       case "update":
+        // A client's empty reply to the relay's sync step 1 changes nothing: no reason to build the document for it.
+        if (!live.isBuilt && isEmptyUpdate(frame.update)) return;
         try {
           receiveUpdate(conn, live, frame.update);
         } catch (cause) {
@@ -387,38 +370,11 @@ export function createRelay(options: RelayOptions): Relay {
     });
   }
 
-  /**
-   * Answers a socket's first frame, when it is sync step 1, from the stored
-   * bytes of a document that is still being opened, so the client does not
-   * wait for the relay to build its own copy. Everything else (no step 1
-   * yet, a document never written) takes the normal path once it is built.
-   */
-  function answerFromStore(conn: Connection, name: DocName, stored: StoredState, pending: Uint8Array[]): void {
-    const first = pending[0];
-    if (first === undefined || stored.lastSeq === 0 || conn.ws.readyState !== conn.ws.OPEN) return;
-    const decoded = decodeClientFrame(first, extensionTypes);
-    if (!("frame" in decoded) || decoded.frame.kind !== "sync-step-1") return;
-    pending.shift();
-    let reply: Uint8Array;
-    try {
-      reply = stored.syncReply(decoded.frame.stateVector);
-    } catch (cause) {
-      return reject(conn, ErrorCode.InvalidParams, `malformed state vector (${String(cause)})`);
-    }
-    const sent = new Promise<void>((resolve) => conn.ws.send(syncStep2FrameOf(reply), () => resolve()));
-    const replies = earlyReplies.get(name);
-    if (replies === undefined) earlyReplies.set(name, [sent]);
-    else replies.push(sent);
-  }
-
   async function attach(conn: Connection, name: DocName, pending: Uint8Array[]): Promise<void> {
     if (await kvCapReached(name)) {
       return reject(conn, ErrorCode.QuotaExceeded, `this session already holds ${maxKvDocs} plugin documents`);
     }
-    const loading = open(name);
-    const read = storedReads.get(name);
-    if (read !== undefined) answerFromStore(conn, name, await read, pending);
-    const live = await loading;
+    const live = await open(name);
     if (conn.ws.readyState !== conn.ws.OPEN) {
       scheduleIdle(live);
       return;
@@ -427,11 +383,15 @@ export function createRelay(options: RelayOptions): Relay {
     conn.live = live;
     conn.socket = socketOf(conn, live);
     live.peers.add(conn);
-    send(conn, syncStep1Frame(live.doc));
     const states = Array.from(live.awareness.getStates().keys());
     if (states.length > 0) send(conn, awarenessFrame(live.awareness, states));
     for (const extension of new Set(extensions.values())) extension.onOpen?.(conn.socket);
     for (const data of pending.splice(0)) receive(conn, live, data);
+    // The relay's own sync step 1 goes once the tick's replies have left: for a document opened from a long
+    // history, its state vector is decoded from the stored bytes, and the client's state must not wait for that.
+    setImmediate(() => {
+      if (conn.live === live && !live.failed) send(conn, syncStep1Frame(live.stateVector()));
+    });
   }
 
   function accept(ws: WebSocket, stream: Duplex, name: DocName, peer: SyncPeer): void {
@@ -522,6 +482,7 @@ export function createRelay(options: RelayOptions): Relay {
       return {
         connections: connections.size,
         loadedDocuments: documents.size,
+        builtDocuments: counters.built,
         updatesTotal: counters.updates,
         quotaRejectionsTotal: counters.quotaRejections,
         compensationsTotal: counters.compensations,

@@ -3,6 +3,12 @@
  * quota arbiter, its awareness, its sockets, and the persist-then-broadcast
  * pipeline.
  *
+ * A document is opened as the bytes the store holds (`storedState.ts`) and
+ * built into a `Y.Doc` only when something needs the document itself: an
+ * update to judge, a server change, a read. Until then sync replies come
+ * from the stored bytes, so clients that only read a long history (a
+ * restart, a reconnect storm) never wait for, or compete with, the build.
+ *
  * Invariant: nothing reaches a peer before it is durable. Every accepted
  * change is appended to the event store at once (the store groups appends
  * of one tick into one batch), and what must follow it — a broadcast, a
@@ -26,12 +32,18 @@ export interface LiveDocumentOptions {
   readonly onFailure: (error: unknown) => void;
   /** Called with each append's duration in milliseconds. */
   readonly onPersisted: (ms: number) => void;
+  /** Called once the document is built from its stored bytes. */
+  readonly onBuilt?: () => void;
+}
+
+/** The built document and the arbiter judging its updates. */
+interface Built {
+  readonly doc: Y.Doc;
+  readonly arbiter: Arbiter;
 }
 
 /** A document loaded in memory. */
 export class LiveDocument<Peer = unknown> {
-  readonly doc: Y.Doc;
-  readonly arbiter: Arbiter;
   readonly awareness: awarenessProtocol.Awareness;
   /** Sockets attached to this document. */
   readonly peers = new Set<Peer>();
@@ -41,28 +53,64 @@ export class LiveDocument<Peer = unknown> {
   private lastSeq: number;
   private sinceSnapshot: number;
   private snapshotting: Promise<void> = Promise.resolve();
+  /** The stored bytes until the document is built, then `null`. */
+  private stored: StoredState | null;
+  private built: Built | null = null;
+  /** The awareness' own document: awareness needs one for its client id, and it must not force a build. */
+  private readonly presence = new Y.Doc();
 
   private constructor(
     readonly name: DocName,
     private readonly options: LiveDocumentOptions,
-    doc: Y.Doc,
-    lastSeq: number,
-    sinceSnapshot: number,
+    stored: StoredState,
   ) {
-    this.doc = doc;
-    this.arbiter = createArbiter(doc, options.policy);
-    this.awareness = new awarenessProtocol.Awareness(doc);
+    this.stored = stored;
+    this.lastSeq = stored.lastSeq;
+    this.sinceSnapshot = stored.loaded.tail.length;
+    this.awareness = new awarenessProtocol.Awareness(this.presence);
     this.awareness.setLocalState(null);
-    this.lastSeq = lastSeq;
-    this.sinceSnapshot = sinceSnapshot;
   }
 
-  /** Builds a document from everything the store holds of it (snapshot plus tail). */
-  static build<Peer>(name: DocName, stored: StoredState, options: LiveDocumentOptions): LiveDocument<Peer> {
-    const tail = stored.loaded.tail.length;
-    const live = new LiveDocument<Peer>(name, options, stored.build(), stored.lastSeq, tail);
-    if (tail >= options.snapshotEvery) live.snapshot();
+  /** Opens a document from everything the store holds of it (snapshot plus tail); builds nothing yet. */
+  static open<Peer>(name: DocName, stored: StoredState, options: LiveDocumentOptions): LiveDocument<Peer> {
+    const live = new LiveDocument<Peer>(name, options, stored);
+    if (live.sinceSnapshot >= options.snapshotEvery) live.snapshot();
     return live;
+  }
+
+  /** The authoritative document (built on first use). */
+  get doc(): Y.Doc {
+    return this.build().doc;
+  }
+
+  /** The quota arbiter over {@link doc} (built on first use). */
+  get arbiter(): Arbiter {
+    return this.build().arbiter;
+  }
+
+  /** True once the document has been built from its stored bytes. */
+  get isBuilt(): boolean {
+    return this.built !== null;
+  }
+
+  /** The stored bytes while the document is not built (every change builds it first), else `null`. */
+  get unbuilt(): StoredState | null {
+    return this.stored;
+  }
+
+  /** The document's state vector, from the stored bytes while it is not built. */
+  stateVector(): Uint8Array {
+    return this.stored !== null ? this.stored.stateVector : Y.encodeStateVector(this.build().doc);
+  }
+
+  private build(): Built {
+    if (this.built !== null) return this.built;
+    if (this.stored === null) throw new Error(`${this.name} has neither stored bytes nor a document`);
+    const doc = this.stored.build();
+    this.built = { doc, arbiter: createArbiter(doc, this.options.policy) };
+    this.stored = null;
+    this.options.onBuilt?.();
+    return this.built;
   }
 
   /** True when the store has never held an event of this document. */
@@ -119,7 +167,8 @@ export class LiveDocument<Peer = unknown> {
   snapshot(): void {
     if (this.failed || this.lastSeq === 0) return;
     const seq = this.lastSeq;
-    const state = Y.encodeStateAsUpdate(this.doc);
+    // Not built, nothing changed since the load: the stored bytes merged are the state at `seq`.
+    const state = this.stored !== null ? this.stored.update : Y.encodeStateAsUpdate(this.build().doc);
     this.sinceSnapshot = 0;
     this.snapshotting = this.snapshotting
       .then(() => this.options.store.writeSnapshot(this.name, { seq, state }))
@@ -137,8 +186,12 @@ export class LiveDocument<Peer = unknown> {
   /** Releases memory; the document must not be used afterwards. */
   destroy(): void {
     this.awareness.destroy();
-    this.arbiter.destroy();
-    this.doc.destroy();
+    this.presence.destroy();
+    if (this.built !== null) {
+      this.built.arbiter.destroy();
+      this.built.doc.destroy();
+    }
+    this.stored = null;
   }
 
   private fail(error: unknown): void {

@@ -24,7 +24,9 @@ export interface SyncPeer {
 export interface Relay {
   /**
    * Completes a WebSocket upgrade for `doc`, already authorised for `peer`.
-   * The relay loads the document fully before its first sync reply.
+   * The relay reads the document completely from the store before its
+   * first sync reply; it builds its own `Y.Doc` only once something changes
+   * or reads the document.
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, doc: DocName, peer: SyncPeer): void;
   /**
@@ -47,6 +49,8 @@ export interface Relay {
 export interface RelayMetrics {
   readonly connections: number;
   readonly loadedDocuments: number;
+  /** Loaded documents built into a `Y.Doc` (the others are held as their stored bytes until something changes them). */
+  readonly builtDocuments: number;
   readonly updatesTotal: number;
   readonly quotaRejectionsTotal: number;
   readonly compensationsTotal: number;

@@ -5,18 +5,21 @@
  * Building a `Y.Doc` from a long history costs time proportional to the
  * state (every tombstone of a map overwritten 100,000 times becomes an
  * object), and a new client pays the same again to apply the reply. The
- * relay therefore answers the first sync of a document that is still being
- * opened from these bytes (`syncReply`), which needs no decoding when the
- * client starts empty, and builds its own copy while the reply travels.
- * The bytes are exactly what the store holds, so the reply is durable and
- * complete.
+ * relay therefore holds a document it opened as these bytes until something
+ * needs the document itself (an update to judge, a server change, a read):
+ * sync replies are computed from the bytes, which need no decoding for a
+ * client that starts empty. The bytes are exactly what the store holds, so
+ * a reply made from them is durable and complete.
  */
 import * as Y from "yjs";
 import type { LoadedDoc } from "@taiku/engine";
+import { syncStep2FrameOf } from "./syncMessages";
 
 /** What the store holds for one document. */
 export class StoredState {
   private merged: Uint8Array | null = null;
+  private vector: Uint8Array | null = null;
+  private fullReply: Uint8Array | null = null;
 
   constructor(readonly loaded: LoadedDoc) {}
 
@@ -31,18 +34,26 @@ export class StoredState {
       const { snapshot, tail } = this.loaded;
       const parts = tail.map((event) => event.update);
       if (snapshot !== null) parts.unshift(snapshot.state);
-      this.merged = parts.length === 1 && parts[0] !== undefined ? parts[0] : Y.mergeUpdates(parts);
+      this.merged = parts.length === 0 ? Y.encodeStateAsUpdate(new Y.Doc()) : parts.length === 1 && parts[0] !== undefined ? parts[0] : Y.mergeUpdates(parts);
     }
     return this.merged;
   }
 
+  /** The state vector of the stored state (decoded once, then kept). */
+  get stateVector(): Uint8Array {
+    this.vector ??= Y.encodeStateVectorFromUpdate(this.update);
+    return this.vector;
+  }
+
   /**
-   * What a peer with `stateVector` lacks, as a v1 update. Throws on a
-   * malformed state vector.
+   * The sync step 2 frame for a peer at `stateVector`. The frame for an
+   * empty peer (a fresh page; every client of a reconnect storm) is made
+   * once and kept. Throws on a malformed state vector.
    */
-  syncReply(stateVector: Uint8Array): Uint8Array {
-    if (Y.decodeStateVector(stateVector).size === 0) return this.update;
-    return Y.diffUpdate(this.update, stateVector);
+  syncStep2Frame(stateVector: Uint8Array): Uint8Array {
+    if (Y.decodeStateVector(stateVector).size > 0) return syncStep2FrameOf(Y.diffUpdate(this.update, stateVector));
+    this.fullReply ??= syncStep2FrameOf(this.update);
+    return this.fullReply;
   }
 
   /** Builds the document the bytes describe. */

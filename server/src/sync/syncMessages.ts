@@ -9,11 +9,12 @@ import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 import { MESSAGE_AWARENESS, MESSAGE_SYNC } from "@taiku/engine";
 
-/** Sync step 1: the relay's state vector. */
-export function syncStep1Frame(doc: Y.Doc): Uint8Array {
+/** Sync step 1 carrying the relay's state vector. */
+export function syncStep1Frame(stateVector: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MESSAGE_SYNC);
-  syncProtocol.writeSyncStep1(encoder, doc);
+  encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep1);
+  encoding.writeVarUint8Array(encoder, stateVector);
   return encoding.toUint8Array(encoder);
 }
 

@@ -59,7 +59,7 @@ export function createStubRelay(): StubRelay {
       ended.push(sessionId);
     },
     metrics(): RelayMetrics {
-      return { connections: sockets.size, loadedDocuments: docs.size, updatesTotal: 0, quotaRejectionsTotal: 0, compensationsTotal: 0, persistLatencyMs: [] };
+      return { connections: sockets.size, loadedDocuments: docs.size, builtDocuments: docs.size, updatesTotal: 0, quotaRejectionsTotal: 0, compensationsTotal: 0, persistLatencyMs: [] };
     },
     async close() {
       for (const ws of sockets) ws.terminate();
