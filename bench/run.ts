@@ -86,7 +86,7 @@ async function main(): Promise<number> {
     for (const line of [...result.headlines, ...result.notes]) log(`  ${line}`);
   }
   const all = BENCHMARKS.flatMap((benchmark) => {
-    const result = fresh.get(benchmark.name) ?? readEarlierResult(RESULTS_DIR, benchmark.name);
+    const result = fresh.get(benchmark.name) ?? readEarlierResult(RESULTS_DIR, benchmark.name, log);
     return result === undefined ? [] : [result];
   });
   writeFileSync(path.join(RESULTS_DIR, "report.md"), renderReport(all, smoke));

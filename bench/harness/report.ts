@@ -31,11 +31,43 @@ export function writeResult(dir: string, result: BenchResult): void {
   });
 }
 
-/** Reads back the results of earlier runs for benchmarks not run this time, so the report stays whole. */
-export function readEarlierResult(dir: string, name: string): BenchResult | undefined {
+/**
+ * Reads back the result of an earlier run for a benchmark not run this
+ * time, so the report stays whole. A file that is not a whole result (cut
+ * short, or written by something else under that name) is left out of the
+ * report, with the reason, instead of breaking it.
+ */
+export function readEarlierResult(dir: string, name: string, warn: (message: string) => void = () => {}): BenchResult | undefined {
   const file = path.join(dir, `${name}.json`);
   if (!existsSync(file)) return undefined;
-  return JSON.parse(readFileSync(file, "utf8")) as BenchResult;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    warn(`${file} is not JSON (${String(error)}); ${name} is left out of the report`);
+    return undefined;
+  }
+  if (!isBenchResult(parsed, name)) {
+    warn(`${file} is not a benchmark result of ${name}; it is left out of the report (run \`npm run bench -- ${name}\` to refresh it)`);
+    return undefined;
+  }
+  return parsed;
+}
+
+function isBenchResult(value: unknown, name: string): value is BenchResult {
+  if (typeof value !== "object" || value === null) return false;
+  const result = value as Record<string, unknown>;
+  const strings = (key: string): boolean => Array.isArray(result[key]) && (result[key] as unknown[]).every((line) => typeof line === "string");
+  return (
+    result.name === name &&
+    typeof result.title === "string" &&
+    typeof result.what === "string" &&
+    typeof result.ok === "boolean" &&
+    strings("headlines") &&
+    strings("notes") &&
+    Array.isArray(result.tables) &&
+    Array.isArray(result.charts)
+  );
 }
 
 /** Renders the whole report. */
