@@ -106,7 +106,18 @@ export function toJsonText(value: unknown): string | undefined {
 
 const MAX_WALK_DEPTH = 64;
 const hasOwn = Object.prototype.hasOwnProperty;
-const objectPrototype = Object.prototype;
+
+/**
+ * True for an object JSON writes as its own enumerable members: one made by
+ * a literal or `JSON.parse`, or with no prototype, and no `toJSON`. Read
+ * from `constructor` first: an inline-cached property load, where asking for
+ * the prototype may leave compiled code.
+ */
+function isPlainObject(value: object): boolean {
+  const constructor = (value as { constructor?: unknown }).constructor;
+  if (constructor !== Object && (constructor !== undefined || Object.getPrototypeOf(value) !== null)) return false;
+  return typeof (value as { toJSON?: unknown }).toJSON !== "function";
+}
 
 /** Length of a number as JSON writes it (`null` for NaN and infinities). */
 function numberBytes(n: number): number {
@@ -152,10 +163,7 @@ function walk(value: unknown, depth: number, stored: boolean): number | undefine
   // Ordered by how often plugins write each kind: objects of strings and numbers first.
   if (typeof value === "object" && value !== null && depth <= MAX_WALK_DEPTH) {
     if (Array.isArray(value)) return arrayBytes(value, depth);
-    const proto = Object.getPrototypeOf(value) as unknown;
-    if ((proto === objectPrototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== "function") {
-      return objectBytes(value as Record<string, unknown>, depth);
-    }
+    if (isPlainObject(value)) return objectBytes(value as Record<string, unknown>, depth);
   } else if (typeof value === "string") return jsonStringBodyBytes(value) + 2;
   else if (typeof value === "number") return numberBytes(value);
   else if (typeof value === "boolean") return value ? 4 : 5;
