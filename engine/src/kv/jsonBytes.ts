@@ -185,7 +185,7 @@ function arrayBytes(array: readonly unknown[], depth: number): number {
 function objectBytes(object: Record<string, unknown>, depth: number): number {
   let bytes = 1; // "{", then per member its quoted name, ":", and "," or the closing "}"
   let slot = depth === 0 ? 0 : NAME_SLOTS;
-  // A plain object's prototype has no enumerable keys, so for…in walks exactly its own keys.
+  // for…in also walks enumerable keys a prototype may have: JSON writes own members only.
   for (const key in object) {
     if (!hasOwn.call(object, key)) continue;
     const member = object[key];
