@@ -155,4 +155,57 @@ describe("quota arbiter", () => {
     expect(net.relay.getMap("kv").toJSON()).toEqual({ cfg: { depth: { a: [1, 2, 3] } } });
     expectConverged(net);
   });
+
+  it("follows kv loaded from the log, where no one named it, and judges the next update against it", () => {
+    const writer = new Y.Doc();
+    writer.getMap("kv").set("a", big(30_000));
+    writer.getText("notes").insert(0, "hello");
+    const relay = new Y.Doc();
+    Y.applyUpdate(relay, Y.encodeStateAsUpdate(writer)); // the relay rebuilds a document without naming its roots
+    const arbiter = createArbiter(relay);
+    expect(arbiter.liveBytes()).toBe(liveBytes(relay));
+    let sv = Y.encodeStateVector(writer);
+    writer.getMap("kv").set("b", big(20_000));
+    expect(arbiter.apply(Y.encodeStateAsUpdate(writer, sv), "w")).toMatchObject({ accepted: true });
+    expect(arbiter.liveBytes()).toBe(liveBytes(relay));
+    sv = Y.encodeStateVector(writer);
+    writer.getMap("kv").set("c", big(20_000));
+    expect(arbiter.apply(Y.encodeStateAsUpdate(writer, sv), "w")).toMatchObject({ accepted: false, reason: "quota_exceeded", revertedKeys: ["c"] });
+    expect(arbiter.liveBytes()).toBe(liveBytes(relay));
+    expect(relay.getMap("kv").has("c")).toBe(false);
+  });
+
+  it("counts kv that the server named as another type, and judges updates to it", () => {
+    const relay = new Y.Doc();
+    relay.getArray("kv").insert(0, ["not a map"]);
+    const arbiter = createArbiter(relay, { limit: 1_000 });
+    expect(arbiter.liveBytes()).toBe(liveBytes(relay));
+    const client = new Y.Doc();
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(relay));
+    const sv = Y.encodeStateVector(client);
+    client.getArray("kv").push([big(2_000)]);
+    expect(arbiter.apply(Y.encodeStateAsUpdate(client, sv), "c")).toMatchObject({ accepted: false, reason: "quota_exceeded" });
+    expect(relay.getArray("kv").toJSON()).toEqual(["not a map"]);
+    expect(arbiter.liveBytes()).toBe(liveBytes(relay));
+  });
+
+  it("judges each update's own transaction, not one a listener opened while it was applied", () => {
+    const relay = new Y.Doc();
+    const arbiter = createArbiter(relay, { limit: 1_000, protectedRoots: ["members"] });
+    // A listener that writes a protected root itself, in a transaction of its own, while an update is applied.
+    relay.on("afterTransaction", (transaction: Y.Transaction) => {
+      if (transaction.origin !== "server" && !relay.getMap("members").has("seen")) arbiter.transact((doc) => doc.getMap("members").set("seen", true));
+    });
+    const client = new Y.Doc();
+    client.getMap("kv").set("small", "v");
+    const update = Y.encodeStateAsUpdate(client);
+    expect(arbiter.apply(update, "client")).toEqual({ accepted: true, update, liveBytes: liveBytes(relay) });
+    const sv = Y.encodeStateVector(client);
+    client.getMap("kv").set("big", big(2_000));
+    const result = arbiter.apply(Y.encodeStateAsUpdate(client, sv), "client");
+    expect(result).toMatchObject({ accepted: false, reason: "quota_exceeded", revertedKeys: ["big"], revertedTypes: [] });
+    expect(relay.getMap("members").get("seen")).toBe(true);
+    expect(relay.getMap("kv").toJSON()).toEqual({ small: "v" });
+    expect(arbiter.liveBytes()).toBe(liveBytes(relay));
+  });
 });

@@ -17,7 +17,7 @@
  */
 import * as Y from "yjs";
 import { ErrorCode, TaikuError } from "../errors";
-import { KV_QUOTA_BYTES } from "../kv/liveSize";
+import { KV_MAP, KV_QUOTA_BYTES } from "../kv/liveSize";
 import { LiveSizeTracker } from "../kv/liveSizeTracker";
 import type { Touched } from "../kv/touched";
 import { touchedBy } from "../kv/touched";
@@ -92,24 +92,33 @@ export interface Arbiter {
   destroy(): void;
 }
 
+const collectAll = (): boolean => true;
+
 /** Creates the arbiter for `doc`. */
 export function createArbiter(doc: Y.Doc, policy: ArbiterPolicy = {}): Arbiter {
   const limit = policy.limit === undefined ? KV_QUOTA_BYTES : policy.limit;
   const protectedRoots = new Set(policy.protectedRoots ?? []);
+  // The relay never names the roots, so an update's `kv` would arrive as a root of no particular type, which
+  // cannot be observed: naming it a map (as every writer does) lets the tracker follow `kv` alone.
+  const kv = doc.share.get(KV_MAP);
+  if (kv === undefined || kv.constructor === Y.AbstractType) doc.getMap(KV_MAP);
   const tracker = new LiveSizeTracker(doc);
   let holding = false;
   doc.gcFilter = () => !holding;
 
   let captureOrigin: unknown = undefined;
   let captured: Uint8Array | null = null;
-  let judged: Y.Transaction | null = null;
   const onUpdate = (update: Uint8Array, origin: unknown): void => {
     if (captureOrigin !== undefined && origin === captureOrigin) captured = captured === null ? update : Y.mergeUpdates([captured, update]);
   };
-  const onTransaction = (transaction: Y.Transaction): void => {
-    if (transaction.origin instanceof Judged) judged = transaction;
+
+  // The update being applied, and the transaction it is applied in (opened here, so no document listener is needed).
+  let incoming: Uint8Array | null = null;
+  let judged: Y.Transaction | null = null;
+  const applyIncoming = (transaction: Y.Transaction): void => {
+    judged = transaction;
+    Y.applyUpdate(doc, incoming as Uint8Array);
   };
-  doc.on("afterTransaction", onTransaction);
 
   const reverter = createReverter(doc);
 
@@ -139,8 +148,9 @@ export function createArbiter(doc: Y.Doc, policy: ArbiterPolicy = {}): Arbiter {
   }
 
   function violation(before: number, touched: Touched): RejectionReason | null {
-    for (const root of touched.roots) if (protectedRoots.has(root)) return "protected_root";
-    if (limit !== null && tracker.bytes > limit && tracker.bytes > before) return "quota_exceeded";
+    if (protectedRoots.size > 0) for (const root of touched.roots) if (protectedRoots.has(root)) return "protected_root";
+    const after = tracker.bytes;
+    if (limit !== null && after > limit && after > before) return "quota_exceeded";
     return null;
   }
 
@@ -150,15 +160,18 @@ export function createArbiter(doc: Y.Doc, policy: ArbiterPolicy = {}): Arbiter {
     apply(update, origin) {
       const before = tracker.bytes;
       judged = null;
+      incoming = update;
       holding = true;
       try {
-        Y.applyUpdate(doc, update, new Judged(origin));
+        // A remote transaction, as `Y.applyUpdate` would open, whose origin marks it as judged.
+        Y.transact(doc, applyIncoming, new Judged(origin), false);
       } catch (error) {
         // Yjs integrates an update's structs before it reads its delete set, so bytes that break late leave part of them applied.
         const partial = judged as Y.Transaction | null;
         throw new MalformedUpdateError(error, partial !== null && changedAnything(partial));
       } finally {
         holding = false;
+        incoming = null;
       }
       const transaction = judged as Y.Transaction | null;
       judged = null;
@@ -169,12 +182,12 @@ export function createArbiter(doc: Y.Doc, policy: ArbiterPolicy = {}): Arbiter {
       const touched = touchedBy(transaction);
       const reason = violation(before, touched);
       if (reason === null) {
-        Y.tryGc(transaction.deleteSet, doc.store, () => true);
+        Y.tryGc(transaction.deleteSet, doc.store, collectAll);
         return { accepted: true, update, liveBytes: tracker.bytes };
       }
       const attempted = tracker.bytes;
       const compensation = revert(transaction);
-      Y.tryGc(transaction.deleteSet, doc.store, () => true);
+      Y.tryGc(transaction.deleteSet, doc.store, collectAll);
       return {
         accepted: false,
         reason,
@@ -192,7 +205,6 @@ export function createArbiter(doc: Y.Doc, policy: ArbiterPolicy = {}): Arbiter {
       return capture(origin, () => doc.transact(() => change(doc), origin));
     },
     destroy() {
-      doc.off("afterTransaction", onTransaction);
       reverter.destroy();
       tracker.destroy();
     },

@@ -30,6 +30,9 @@ export interface Reverter {
 export function createReverter(doc: Y.Doc): Reverter {
   // Never captures on its own: it only undoes the stack items pushed below.
   const undo = new Y.UndoManager(doc, { trackedOrigins: new Set(), captureTransaction: () => false, captureTimeout: 0 });
+  // Its transaction listener would only decline to capture, yet it runs after every transaction of the document;
+  // undoing a pushed item does not need it.
+  doc.off("afterTransaction", undo.afterTransactionHandler);
   return {
     origin: undo,
     revert(transaction) {

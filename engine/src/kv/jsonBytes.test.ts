@@ -49,4 +49,58 @@ describe("JSON byte sizes", () => {
     expect(jsonBytes(undefined)).toBeUndefined();
     expect(jsonBytes(() => 1)).toBeUndefined();
   });
+
+  it("weigh objects of changing shapes in turn, each as JSON writes it", () => {
+    // Member names are remembered from one object to the next: a name that changes at a position must be weighed anew.
+    const shapes: unknown[] = [
+      { status: "passing", n: 1, by: "build-bot" },
+      { status: "passing", n: 2, by: "build-bot" },
+      { status: "ok", n: 3 },
+      { "stat\"us": "passing", n: 4, by: "x" },
+      { ключ: "значение", n: 5, by: "y", extra: [1, { status: "nested" }] },
+      { status: "passing", n: 6, by: "build-bot" },
+      {},
+      { a: undefined, b: () => 1, status: "after skipped members" },
+      Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, i])),
+      Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${39 - i}`, "v".repeat(i)])),
+      { status: "passing", n: 7, by: "build-bot" },
+    ];
+    for (let round = 0; round < 3; round++) {
+      for (const value of shapes) expect(jsonBytes(value), JSON.stringify(value)).toBe(utf8(JSON.stringify(value)));
+    }
+  });
+
+  it("weigh strings around the length where the scan changes, with an escape or a wide character at either end", () => {
+    for (const length of [0, 1, 15, 16, 17, 63, 64, 65, 200]) {
+      for (const text of ["a".repeat(length), "\n" + "a".repeat(length), "a".repeat(length) + "é", "😀" + "a".repeat(length) + "\u0001"]) {
+        expect(jsonBytes(text), `${length}`).toBe(utf8(JSON.stringify(text)));
+        expect(jsonBytes({ [text]: text }), `${length}`).toBe(utf8(JSON.stringify({ [text]: text })));
+      }
+    }
+  });
+
+  it("tell plain objects from others by what JSON writes, whatever their constructor says", () => {
+    class Point {
+      constructor(
+        readonly x: number,
+        readonly y: number,
+      ) {}
+    }
+    const values: unknown[] = [
+      new Point(1, 2),
+      Object.create(null),
+      Object.assign(Object.create(null), { a: "b" }),
+      { constructor: "not a function" },
+      { constructor: undefined, a: 1 },
+      Object.create(Object.create({ inherited: 1 }), { own: { value: 2, enumerable: true } }),
+      new Number(3),
+      new String("s"),
+      new Boolean(false),
+      new Map([[1, 2]]),
+      new Proxy({ a: "b" }, {}),
+      { toJSON: () => ({ replaced: true }) },
+      [new Date(0), { nested: new Point(3, 4) }],
+    ];
+    for (const value of values) expect(jsonBytes(value), String(JSON.stringify(value))).toBe(utf8(JSON.stringify(value)));
+  });
 });

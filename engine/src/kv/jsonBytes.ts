@@ -54,24 +54,30 @@ for (let c = 0; c < 128; c++) {
 /** A character JSON escapes, or one that takes more than a byte in UTF-8. */
 const NOT_VERBATIM = /["\\\x00-\x1f\x80-\uffff]/;
 
+/** Strings up to this length are scanned in a loop; longer ones by one native regex scan. */
+const LOOP_SCAN_MAX = 64;
+
 /** UTF-8 bytes of `JSON.stringify(text)` minus the two quotes. */
 export function jsonStringBodyBytes(text: string): number {
-  // Most strings are printable ASCII, written as they are: past a few characters, one native scan beats the loop.
-  if (text.length > 16 && !NOT_VERBATIM.test(text)) return text.length;
-  let bytes = 0;
-  let ascii = 0;
-  for (; ascii < text.length; ascii++) {
-    const c = text.charCodeAt(ascii);
-    if (c >= 0x80) break;
-    bytes += ASCII_JSON_BYTES[c] as number;
-  }
-  if (ascii === text.length) return bytes;
-  // Past the ASCII prefix: surrogate pairs and lone surrogates need the full rules.
-  for (let i = ascii; i < text.length; i++) {
+  // Most strings are printable ASCII, written as they are. A short one is checked in a loop: entering the regex
+  // engine costs more than the loop, all the more right after a write, when its code and data are out of cache.
+  const length = text.length;
+  if (length > LOOP_SCAN_MAX) return NOT_VERBATIM.test(text) ? escapedBodyBytes(text, 0, 0) : length;
+  for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0x22 || c === 0x5c) bytes += 2;
-    else if (c < 0x20) bytes += c === 8 || c === 9 || c === 10 || c === 12 || c === 13 ? 2 : 6;
-    else if (c < 0x80) bytes += 1;
+    if (c < 0x20 || c >= 0x80 || c === 0x22 || c === 0x5c) return escapedBodyBytes(text, i, i);
+  }
+  return length;
+}
+
+/**
+ * JSON body bytes of `text` from `from` on, added to `bytes` (those of the characters before it).
+ * Surrogate pairs take 4 bytes; lone surrogates are escaped (6).
+ */
+function escapedBodyBytes(text: string, from: number, bytes: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += ASCII_JSON_BYTES[c] as number;
     else if (c < 0x800) bytes += 2;
     else if (c >= 0xd800 && c <= 0xdbff) {
       if (i + 1 < text.length && isLowSurrogate(text.charCodeAt(i + 1))) {
@@ -101,19 +107,36 @@ export function toJsonText(value: unknown): string | undefined {
 const MAX_WALK_DEPTH = 64;
 const hasOwn = Object.prototype.hasOwnProperty;
 
+/**
+ * True for an object JSON writes as its own enumerable members: one made by
+ * a literal or `JSON.parse`, or with no prototype, and no `toJSON`. Read
+ * from `constructor` first: an inline-cached property load, where asking for
+ * the prototype may leave compiled code.
+ */
 function isPlainObject(value: object): boolean {
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== "function";
+  const constructor = (value as { constructor?: unknown }).constructor;
+  if (constructor !== Object && (constructor !== undefined || Object.getPrototypeOf(value) !== null)) return false;
+  return typeof (value as { toJSON?: unknown }).toJSON !== "function";
 }
 
-/** Decimal length of a finite number as JSON writes it. */
+/** Length of a number as JSON writes it (`null` for NaN and infinities). */
 function numberBytes(n: number): number {
-  if (Number.isInteger(n) && n >= 0 && n < 1e9) {
+  if (n >= 0 && n < 1e9 && Math.floor(n) === n) {
     if (n < 10_000) return n < 10 ? 1 : n < 100 ? 2 : n < 1_000 ? 3 : 4;
     return n < 100_000 ? 5 : n < 1_000_000 ? 6 : n < 10_000_000 ? 7 : n < 100_000_000 ? 8 : 9;
   }
-  return String(n).length;
+  return Number.isFinite(n) ? String(n).length : 4;
 }
+
+/**
+ * The member names of the last top-level object weighed, by position, with
+ * their JSON body bytes. Plugins write the same shape again and again, and
+ * a property name is an interned string: the same name compares equal at
+ * the cost of a pointer check, and is not scanned again.
+ */
+const NAME_SLOTS = 16;
+const names: Array<string | undefined> = new Array<string | undefined>(NAME_SLOTS).fill(undefined);
+const nameBytes = new Int32Array(NAME_SLOTS);
 
 /**
  * UTF-8 bytes of `JSON.stringify(value)`, walked without building the text
@@ -137,51 +160,52 @@ export function storedValueBytes(value: unknown): number | undefined {
 }
 
 function walk(value: unknown, depth: number, stored: boolean): number | undefined {
-  switch (typeof value) {
-    case "string":
-      return jsonStringBodyBytes(value) + 2;
-    case "number":
-      return Number.isFinite(value) ? numberBytes(value) : 4;
-    case "boolean":
-      return value ? 4 : 5;
-    case "object": {
-      if (value === null) return 4;
-      if (depth > MAX_WALK_DEPTH) break;
-      if (Array.isArray(value)) {
-        let bytes = 2 + Math.max(0, value.length - 1);
-        for (const element of value) bytes += walk(element, depth + 1, false) ?? 4;
-        return bytes;
-      }
-      if (!isPlainObject(value)) break;
-      let bytes = 2;
-      let members = 0;
-      // A plain object's prototype has no enumerable keys, so for…in walks exactly its own keys.
-      for (const key in value) {
-        if (!hasOwn.call(value, key)) continue;
-        const member = (value as Record<string, unknown>)[key];
-        // Strings and numbers, most members, weighed here rather than in a call per member.
-        const size =
-          typeof member === "string"
-            ? jsonStringBodyBytes(member) + 2
-            : typeof member === "number" && Number.isFinite(member)
-              ? numberBytes(member)
-              : walk(member, depth + 1, false);
-        if (size === undefined) continue;
-        bytes += jsonStringBodyBytes(key) + 3 + size;
-        members++;
-      }
-      return bytes + Math.max(0, members - 1);
-    }
-    case "undefined":
-    case "function":
-    case "symbol":
-      return undefined;
-    case "bigint":
-      break;
-  }
+  // Ordered by how often plugins write each kind: objects of strings and numbers first.
+  if (typeof value === "object" && value !== null && depth <= MAX_WALK_DEPTH) {
+    if (Array.isArray(value)) return arrayBytes(value, depth);
+    if (isPlainObject(value)) return objectBytes(value as Record<string, unknown>, depth);
+  } else if (typeof value === "string") return jsonStringBodyBytes(value) + 2;
+  else if (typeof value === "number") return numberBytes(value);
+  else if (typeof value === "boolean") return value ? 4 : 5;
+  else if (value === null) return 4;
+  else if (typeof value !== "bigint" && typeof value !== "object") return undefined; // undefined, functions, symbols
   if (stored && (value instanceof Uint8Array || value instanceof Y.AbstractType || value instanceof Y.Doc)) return valueJsonBytes(value);
   const text = toJsonText(value);
   return text === undefined ? undefined : utf8Length(text);
+}
+
+function arrayBytes(array: readonly unknown[], depth: number): number {
+  let bytes = 1 + array.length; // "[", a comma after each element but the last, "]"
+  if (array.length === 0) return 2;
+  for (let i = 0; i < array.length; i++) bytes += walk(array[i], depth + 1, false) ?? 4;
+  return bytes;
+}
+
+/** A plain object's JSON bytes. */
+function objectBytes(object: Record<string, unknown>, depth: number): number {
+  let bytes = 1; // "{", then per member its quoted name, ":", and "," or the closing "}"
+  let slot = depth === 0 ? 0 : NAME_SLOTS;
+  // for…in also walks enumerable keys a prototype may have: JSON writes own members only.
+  for (const key in object) {
+    if (!hasOwn.call(object, key)) continue;
+    const member = object[key];
+    // Strings and numbers, most members, weighed here rather than in a call per member.
+    let size: number | undefined;
+    if (typeof member === "string") size = jsonStringBodyBytes(member) + 2;
+    else if (typeof member === "number") size = numberBytes(member);
+    else {
+      size = walk(member, depth + 1, false);
+      if (size === undefined) continue;
+    }
+    if (slot < NAME_SLOTS) {
+      if (names[slot] !== key) {
+        names[slot] = key;
+        nameBytes[slot] = jsonStringBodyBytes(key);
+      }
+      bytes += (nameBytes[slot++] as number) + 4 + size;
+    } else bytes += jsonStringBodyBytes(key) + 4 + size;
+  }
+  return bytes === 1 ? 2 : bytes;
 }
 
 /** Weight of one value stored in a shared type or a `kv` entry. */

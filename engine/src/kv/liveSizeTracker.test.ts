@@ -89,6 +89,48 @@ describe("live size tracker on a document that starts with kv only", () => {
     expect(kv.liveBytes()).toBe(liveBytes(doc));
   });
 
+  it("weighs several sets, an overwrite and a delete in one caller's transaction as they finally stand", () => {
+    const doc = new Y.Doc();
+    const kv = createSessionKv(doc);
+    kv.set("kept", { state: "before" });
+    kv.set("gone", "soon deleted");
+    doc.transact(() => {
+      kv.set("a", { status: "passing", n: 1 });
+      kv.set("b", "two");
+      kv.set("a", { status: "failing", n: 22, by: "bot" });
+      kv.set("kept", { state: "after, and longer" });
+      kv.delete("gone");
+      expect(kv.liveBytes()).toBeLessThanOrEqual(KV_QUOTA_BYTES);
+    });
+    expect(kv.liveBytes()).toBe(liveBytes(doc));
+    kv.set("a", { status: "passing", n: 3 });
+    expect(kv.liveBytes()).toBe(liveBytes(doc));
+  });
+
+  it("weighs a set made from an observer of another write, whose transaction ends after the observer returns", () => {
+    const doc = new Y.Doc();
+    const kv = createSessionKv(doc);
+    const seen: number[] = [];
+    kv.observe((event) => {
+      if (event.keys.has("trigger")) kv.set("echo", { from: "observer", n: 12345 });
+      seen.push(kv.liveBytes());
+    });
+    kv.set("trigger", "x".repeat(40));
+    expect(kv.get("echo")).toEqual({ from: "observer", n: 12345 });
+    expect(kv.liveBytes()).toBe(liveBytes(doc));
+    expect(seen.at(-1)).toBe(liveBytes(doc));
+    // Both keys rewritten: each accounted once, at its own weight.
+    kv.set("trigger", "y");
+    expect(kv.liveBytes()).toBe(liveBytes(doc));
+  });
+
+  it("keeps the figure exact over many keys rewritten in turn, with values that grow and shrink", () => {
+    const doc = new Y.Doc();
+    const kv = createSessionKv(doc);
+    for (let i = 0; i < 5_000; i++) kv.set(`key${i % 300}`, { status: i % 3 === 0 ? "passing" : "failing", n: i, note: "é".repeat(i % 7) });
+    expect(kv.liveBytes()).toBe(liveBytes(doc));
+  });
+
   it("counts an observer writing the same value back once", () => {
     const doc = new Y.Doc();
     const kv = createSessionKv(doc);
