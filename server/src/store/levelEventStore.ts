@@ -207,18 +207,35 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
     return call;
   }
 
+  /** Numbers `newEvents` after `last` and queues their write. */
+  function appendAfter(doc: DocName, last: number, newEvents: readonly NewDocEvent[]): Promise<DocEvent[]> {
+    const stored = newEvents.map((event, i): DocEvent => ({ ...event, seq: last + i + 1 }));
+    lastAssigned.set(doc, last + stored.length);
+    const entries = stored.map((event): JournalEntry => ({ key: events.prefixKey(seqKey(doc, event.seq), "utf8"), value: encodeDocEvent(event) }));
+    return writes.batch(entries).then(() => stored);
+  }
+
   return {
-    append: (doc: DocName, newEvents: readonly NewDocEvent[]) =>
-      guarded(doc, async () => {
+    append: (doc: DocName, newEvents: readonly NewDocEvent[]) => {
+      // The common case, without a detour through `guarded` and `inSeqOrder`: the store is open and
+      // `doc`'s last seq is known with no call waiting for it, so the write is queued at once (and
+      // `close()` waits for it in the queue).
+      const last = closed || !isOpen || waiting.has(doc) ? undefined : lastAssigned.get(doc);
+      if (last !== undefined && newEvents.length > 0) {
+        try {
+          checkStorableDocName(doc);
+          checkNewEvents(doc, newEvents);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        return appendAfter(doc, last, newEvents);
+      }
+      return guarded(doc, async () => {
         checkNewEvents(doc, newEvents);
         if (newEvents.length === 0) return [];
-        return inSeqOrder(doc, (last) => {
-          const stored = newEvents.map((event, i): DocEvent => ({ ...event, seq: last + i + 1 }));
-          lastAssigned.set(doc, last + stored.length);
-          const entries = stored.map((event): JournalEntry => ({ key: events.prefixKey(seqKey(doc, event.seq), "utf8"), value: encodeDocEvent(event) }));
-          return writes.batch(entries).then(() => stored);
-        });
-      }),
+        return inSeqOrder(doc, (known) => appendAfter(doc, known, newEvents));
+      });
+    },
 
     read: (doc: DocName, range?: EventRange) =>
       guarded(doc, async () => {
