@@ -12,9 +12,10 @@
  * is the same as when the sources run (which also makes the build one of
  * this checkout: it is made again on every `npm start` and benchmark run).
  *
- *   node scripts/build-server.mjs
+ *   node scripts/build-server.mjs [outFile]
  *
- * `buildServer()` does the same from code and resolves with the output path.
+ * `buildServer({ outFile })` does the same from code and resolves with the
+ * output path.
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -38,11 +39,11 @@ const sourcesOnly = {
   },
 };
 
-/** Bundles the server into {@link SERVER_BUILD}. */
-export async function buildServer() {
+/** Bundles the server into `outFile` (default {@link SERVER_BUILD}). */
+export async function buildServer({ outFile = SERVER_BUILD } = {}) {
   await build({
     entryPoints: [path.join(root, "server", "src", "index.ts")],
-    outfile: SERVER_BUILD,
+    outfile: outFile,
     bundle: true,
     format: "esm",
     platform: "node",
@@ -52,10 +53,10 @@ export async function buildServer() {
     logLevel: "warning",
     plugins: [sourcesOnly],
   });
-  return SERVER_BUILD;
+  return outFile;
 }
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const written = await buildServer();
+  const written = await buildServer(process.argv[2] === undefined ? {} : { outFile: path.resolve(process.argv[2]) });
   console.log(`wrote ${path.relative(process.cwd(), written)}`);
 }
