@@ -1,12 +1,13 @@
 /**
  * Starts and stops the systems under test as child processes on 127.0.0.1
  * with a free port and their own data directory, and reads their CPU time
- * and memory from `/proc`. A process that does not report ready in time is
+ * and memory from `/proc`. taiku runs its JavaScript build, made from the
+ * current sources before its first start in each run. A process that does not report ready in time is
  * killed and reported as an error; every process started here is stopped by
  * the caller (`stop()` or `kill9()`), and {@link stopAllSystems} ends any
  * left over when the runner exits.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readCpuMs, readMemoryKb, type MemoryKb } from "./processStats";
@@ -51,7 +52,7 @@ export interface SystemProcess {
 function commandFor(name: SystemName): readonly string[] {
   switch (name) {
     case "taiku":
-      return ["--import", "tsx", path.join(BENCH_DIR, "systems", "taiku.ts")];
+      return [path.join(BENCH_DIR, "systems", "taiku.mjs")];
     case "baseline":
       return [path.join(BENCH_DIR, "systems", "baseline.mjs")];
     case "floor":
@@ -59,8 +60,22 @@ function commandFor(name: SystemName): readonly string[] {
   }
 }
 
+let serverBuild: Promise<void> | null = null;
+
+/** Builds the server's JavaScript (`scripts/build-server.mjs`) once per run, before taiku first starts. */
+function buildServerOnce(): Promise<void> {
+  serverBuild ??= new Promise<void>((resolve, reject) => {
+    execFile(process.execPath, [path.join(REPO_ROOT, "scripts", "build-server.mjs")], { cwd: REPO_ROOT }, (error, _stdout, stderr) => {
+      if (error === null) resolve();
+      else reject(new Error(`building the server failed: ${stderr || error.message}`));
+    });
+  });
+  return serverBuild;
+}
+
 /** Spawns `name` with its data in `dataDir` and resolves once it listens. */
 export async function startSystem(name: SystemName, dataDir: string): Promise<SystemProcess> {
+  if (name === "taiku") await buildServerOnce();
   const started = performance.now();
   const child = spawn(process.execPath, [...commandFor(name)], {
     cwd: REPO_ROOT,

@@ -1,15 +1,35 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { ErrorCode, foldEvents } from "@taiku/engine";
 import type { DocName } from "@taiku/engine";
 import { randomEvents, runEventStoreContract } from "@taiku/engine/testing";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as Y from "yjs";
 import { createLevelEventStore } from "./levelEventStore";
 import type { LevelDatabase } from "./levelEventStore";
 import { openLevel } from "./openLevel";
 import type { ServerLevel } from "./openLevel";
+
+runEventStoreContract("LevelDB without a journal", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "taiku-events-"));
+  let db: ServerLevel = await openLevel(dir);
+  return {
+    store: createLevelEventStore(db.sublevel("events"), { journal: null }),
+    reopen: async () => {
+      await db.close();
+      db = await openLevel(dir);
+      return createLevelEventStore(db.sublevel("events"), { journal: null });
+    },
+    teardown: async () => {
+      await db.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
 
 runEventStoreContract("LevelDB", async () => {
   const dir = await mkdtemp(join(tmpdir(), "taiku-events-"));
@@ -41,13 +61,29 @@ describe("LevelDB event store", () => {
     db = root.sublevel("events");
   });
   afterEach(async () => {
-    await root.close();
+    vi.restoreAllMocks();
+    if (root.status === "open") await root.close();
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("appends made in one tick are written in one batch", async () => {
-    const store = createLevelEventStore(db);
+  /** Runs `killAfterAppend.ts` on this test's database (closed meanwhile) and reopens it once that process was killed. */
+  async function killedWhile(scenario: string): Promise<void> {
+    await root.close();
+    const script = fileURLToPath(new URL("./killAfterAppend.ts", import.meta.url));
+    const child = spawnSync(process.execPath, ["--import", "tsx", script, dir, scenario], { encoding: "utf8", timeout: 30_000 });
+    expect(child.stderr).toBe("");
+    expect(child.signal).toBe("SIGKILL");
+    root = await openLevel(dir);
+    db = root.sublevel("events");
+  }
+
+  it.each([
+    ["through the journal", undefined],
+    ["without a journal", null],
+  ] as const)("appends made in one tick are written in one batch (%s)", async (_, journal) => {
+    const store = createLevelEventStore(db, { journal });
     await Promise.all([store.append(A, randomEvents(A, 1, 1)), store.append(B, randomEvents(B, 2, 1))]);
+    await store.lastSeq(A);
     const batches: number[] = [];
     // The store writes its batches on the root database, with fully prefixed keys.
     root.on("write", (ops: unknown[]) => batches.push(ops.length));
@@ -56,13 +92,88 @@ describe("LevelDB event store", () => {
       return store.append(doc, randomEvents(doc, 10 + i, 2));
     });
     await Promise.all(calls);
-    expect(batches).toEqual([60]);
     expect(await store.lastSeq(A)).toBe(31);
     expect(await store.lastSeq(B)).toBe(31);
+    expect(batches).toEqual([60]);
+    await store.close();
   });
 
-  it("a failed batch rejects every append in it, stores none, and later appends continue densely", async () => {
+  it("an append is confirmed from the journal before LevelDB holds it, and LevelDB gets it shortly after", async () => {
+    const store = createLevelEventStore(db, { flushDelayMs: 30 });
+    const written: number[] = [];
+    root.on("write", (ops: unknown[]) => written.push(ops.length));
+    await store.append(A, randomEvents(A, 1, 2));
+    expect(written).toEqual([]);
+    expect(fs.statSync(join(dir, "journal-events.0")).size).toBeGreaterThan(0);
+    await vi.waitFor(() => expect(written).toEqual([2]), { timeout: 2_000, interval: 5 });
+    expect(fs.statSync(join(dir, "journal-events.0")).size).toBe(0);
+    await store.close();
+  });
+
+  it("appends confirmed before the process was killed are there after reopening", async () => {
+    await killedWhile("append");
     const store = createLevelEventStore(db);
+    expect((await store.read(A)).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(await store.lastSeq(A)).toBe(5);
+    expect(fs.statSync(join(dir, "journal-events.0")).size + fs.statSync(join(dir, "journal-events.1")).size).toBe(0);
+    const [next] = await store.append(A, randomEvents(A, 9, 1));
+    expect(next?.seq).toBe(6);
+    await store.close();
+  });
+
+  it("events removed by a delete do not come back when the journal is recovered", async () => {
+    await killedWhile("delete-then-append");
+    const store = createLevelEventStore(db);
+    const events = await store.read(A);
+    expect(events.map((e) => e.seq)).toEqual([1]);
+    expect(events[0]?.ts).toBe(42);
+    await store.close();
+  });
+
+  it("a failed journal write rejects every append in it, stores none, and later appends continue densely", async () => {
+    const store = createLevelEventStore(db);
+    await store.append(A, randomEvents(A, 3, 2));
+    const failing = vi.spyOn(fs, "writeSync").mockImplementation(() => {
+      throw Object.assign(new Error("injected journal failure"), { code: "EIO" });
+    });
+    const results = await Promise.allSettled([
+      store.append(A, randomEvents(A, 4, 1)),
+      store.append(A, randomEvents(A, 5, 2)),
+      store.append(B, randomEvents(B, 6, 1)),
+    ]);
+    failing.mockRestore();
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected", "rejected"]);
+    expect(await store.lastSeq(A)).toBe(2);
+    expect(await store.lastSeq(B)).toBe(0);
+    const [next] = await store.append(A, randomEvents(A, 7, 1));
+    expect(next?.seq).toBe(3);
+    expect((await store.read(A)).map((e) => e.seq)).toEqual([1, 2, 3]);
+    await store.close();
+  });
+
+  it("a failed LevelDB write behind the journal fails the store, and reopening recovers every confirmed append", async () => {
+    const store = createLevelEventStore(db, { flushDelayMs: 60_000 });
+    await store.append(A, randomEvents(A, 3, 2));
+    await store.append(B, randomEvents(B, 2, 1));
+    await store.lastSeq(A);
+    let failing = true;
+    root.hooks.prewrite.add(() => {
+      if (failing) throw new Error("injected write failure");
+    });
+    await store.append(A, randomEvents(A, 4, 1));
+    await store.append(B, randomEvents(B, 6, 1));
+    await expect(store.read(A)).rejects.toMatchObject({ code: ErrorCode.Unavailable });
+    await expect(store.append(A, randomEvents(A, 5, 1))).rejects.toMatchObject({ code: ErrorCode.Unavailable });
+    await expect(store.close()).rejects.toMatchObject({ code: ErrorCode.Unavailable });
+    failing = false;
+    const reopened = createLevelEventStore(db);
+    expect((await reopened.read(A)).map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect((await reopened.read(B)).map((e) => e.seq)).toEqual([1, 2]);
+    await reopened.close();
+  });
+
+  it("without a journal, a failed batch rejects every append in it, stores none, and later appends continue densely", async () => {
+    const store = createLevelEventStore(db, { journal: null });
     await store.append(A, randomEvents(A, 3, 2));
     let failing = true;
     root.hooks.prewrite.add(() => {
@@ -134,6 +245,7 @@ describe("LevelDB event store", () => {
   it("reports a corrupt stored event as an internal error instead of returning garbage", async () => {
     const store = createLevelEventStore(db);
     await store.append(A, randomEvents(A, 11, 2));
+    expect(await store.read(A)).toHaveLength(2);
     const [key] = await root.keys({ gte: "!events!!e!", lt: "!events!!e\"", limit: 1 }).all();
     await root.put(key!, Uint8Array.of(1, 2, 3));
     await expect(store.read(A)).rejects.toMatchObject({ code: ErrorCode.Internal });

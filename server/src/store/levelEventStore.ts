@@ -3,11 +3,19 @@
  * (key layout in `eventKeys.ts`), passing the engine's contract suite.
  *
  * - Appends are group-committed (`writeQueue.ts`): every append of a tick
- *   goes into one batch, and each caller resolves once that batch is
- *   written; a failed batch rejects every caller in it. The batch is a
- *   chained batch on the root database with fully prefixed keys: the same
- *   keys and atomicity as an array `batch()` through the sublevels, at a
- *   fraction of its CPU per event.
+ *   goes into one write, and each caller resolves once that write is
+ *   durable; a failed write rejects every caller in it and stores none of
+ *   their events.
+ * - A database on disk gets a journal (`eventJournal.ts`, two files in the
+ *   database's folder): a group commit is durable once its frame is
+ *   written there, synchronously, without waiting for LevelDB's thread
+ *   pool; the events reach LevelDB in larger batches behind it
+ *   (`durableWriter.ts`), and opening the store writes whatever a killed
+ *   process left in the journal. Without a journal (`journal: null`, or a
+ *   database not on disk) each group commit is one LevelDB batch. Either
+ *   way a batch is a chained batch on the root database with fully
+ *   prefixed keys: the same keys and atomicity as an array `batch()`
+ *   through the sublevels, at a fraction of its CPU per event.
  * - The last assigned seq of each document is kept in memory, read once
  *   (one reverse key lookup) on first use, so appends never read the disk.
  *   Calls that need it (append, snapshot, delete) are served in call order
@@ -15,8 +23,12 @@
  * - `load` reads the latest snapshot (reverse iterator, limit 1) and only
  *   the events after it, so it costs the state's size plus a bounded tail,
  *   not the length of the history. Only the latest snapshot is kept.
- * - Reads see every write whose promise has resolved.
+ * - Reads see every write whose promise has resolved: they, snapshots and
+ *   deletes first wait until LevelDB holds everything journaled. A delete
+ *   therefore finds the journal empty, and no later recovery can bring
+ *   back the events it removed.
  */
+import path from "node:path";
 import type { AbstractBatchOptions, AbstractLevel, AbstractSublevel } from "abstract-level";
 import {
   ErrorCode,
@@ -29,7 +41,10 @@ import {
   storeClosedError,
 } from "@taiku/engine";
 import type { DocEvent, DocName, EventRange, EventStore, LoadedDoc, NewDocEvent, Snapshot } from "@taiku/engine";
+import { createDirectWriter, createJournaledWriter, type DurableWriter, type JournaledWriterOptions } from "./durableWriter";
+import { openEventJournal } from "./eventJournal";
 import { checkStorableDocName, docKeyRange, parseSeqKey, prefixKeyRange, seqKey } from "./eventKeys";
+import type { JournalEntry } from "./journalFrame";
 import { createWriteQueue } from "./writeQueue";
 
 /** Any abstract-level database or sublevel; the store makes its own sublevels in it. */
@@ -37,20 +52,35 @@ import { createWriteQueue } from "./writeQueue";
 export type LevelDatabase = AbstractLevel<any, any, any>;
 
 /** How a LevelDB event store writes. */
-export interface LevelEventStoreOptions {
-  /** fsync every batch (survives power loss, not only a killed process). Default `false`. */
+export interface LevelEventStoreOptions extends JournaledWriterOptions {
+  /** fsync every group commit (survives power loss, not only a killed process). Default `false`. */
   readonly sync?: boolean;
+  /**
+   * Path and name prefix of the journal files (`<journal>.0`, `<journal>.1`),
+   * or `null` for none. Default: `journal-<sublevel>` in the folder of a
+   * database on disk; none for other databases.
+   */
+  readonly journal?: string | null;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type BinarySublevel = AbstractSublevel<any, any, string, Uint8Array>;
 
-interface PutOp {
-  readonly type: "put";
-  readonly sublevel: BinarySublevel;
-  readonly key: string;
-  readonly value: Uint8Array;
+/** The default journal of a store in `db`: beside the database's own files, named for the sublevel. */
+function defaultJournalOf(db: LevelDatabase, root: LevelDatabase): string | null {
+  const location: unknown = (root as { location?: unknown }).location;
+  if (typeof location !== "string") return null;
+  const prefix: unknown = (db as { prefix?: unknown }).prefix;
+  const words = typeof prefix === "string" ? prefix.split(/[^A-Za-z0-9]+/).filter((word) => word !== "") : [];
+  return path.join(location, ["journal", ...words].join("-"));
 }
+
+/** The writer used before the store is open: nothing may reach it. */
+const notOpen: DurableWriter = {
+  write: () => Promise.reject(new TaikuError(ErrorCode.Unavailable, "the event store is not open")),
+  inLevel: () => Promise.resolve(),
+  close: () => Promise.resolve(),
+};
 
 /**
  * An {@link EventStore} over `db` (usually `root.sublevel("events")`).
@@ -63,8 +93,34 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
   const formerSnapshots: BinarySublevel = db.sublevel<string, Uint8Array>("s", binary);
   const batchOptions: AbstractBatchOptions<string, Uint8Array> & { sync: boolean } = { sync: options.sync ?? false };
   const root: LevelDatabase = events.db;
-  const writes = createWriteQueue<PutOp>({
-    writeBatch: (ops) => writeOps(ops),
+  const sync = options.sync ?? false;
+  const journalBase = options.journal === undefined ? defaultJournalOf(db, root) : options.journal;
+  /** Where group commits go, once the store is open. */
+  let writer: DurableWriter = notOpen;
+  /** Opens the journal and writes what a previous process left in it to LevelDB. */
+  const opened: Promise<void> = (async () => {
+    if (journalBase === null) {
+      writer = createDirectWriter(writeEntries);
+      return;
+    }
+    const { journal, recovered } = await openEventJournal(journalBase, { sync });
+    try {
+      if (recovered.length > 0) await writeEntries(recovered);
+      journal.clear();
+    } catch (error) {
+      journal.close();
+      throw error;
+    }
+    writer = createJournaledWriter(journal, writeEntries, options);
+  })();
+  let isOpen = false;
+  // A failure to open reaches every call (each waits for `opened`); this handler only marks the store open.
+  void opened.then(
+    () => (isOpen = true),
+    () => undefined,
+  );
+  const writes = createWriteQueue<JournalEntry>({
+    writeBatch: (entries) => writer.write(entries),
     onFailure: () => lastAssigned.clear(),
   });
   /** Last seq handed out per document, including appends not yet written. */
@@ -100,11 +156,11 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
     });
   }
 
-  /** Writes `ops` atomically, as one chained batch on the root database. */
-  async function writeOps(ops: readonly PutOp[]): Promise<void> {
+  /** Writes `entries` (keys of the root database) atomically, as one chained batch. */
+  async function writeEntries(entries: readonly JournalEntry[]): Promise<void> {
     const batch = root.batch();
     try {
-      for (const op of ops) batch.put(op.sublevel.prefixKey(op.key, "utf8"), op.value, binary);
+      for (const entry of entries) batch.put(entry.key, entry.value, binary);
     } catch (error) {
       await batch.close();
       throw error;
@@ -113,6 +169,7 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
   }
 
   async function readLastSeq(doc: DocName): Promise<number> {
+    await writer.inLevel();
     const [key] = await events.keys({ ...docKeyRange(doc), reverse: true, limit: 1 }).all();
     return key === undefined ? 0 : parseSeqKey(key).seq;
   }
@@ -126,6 +183,7 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
   }
 
   async function readEvents(range: { gt?: string; gte?: string; lt?: string; lte?: string }): Promise<DocEvent[]> {
+    await writer.inLevel();
     const entries = await events.iterator(range).all();
     return entries.map(([key, value]) => decodeStored(key, value));
   }
@@ -133,35 +191,51 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
   /** Calls accepted before `close()`; it waits for them. */
   const accepted = new Set<Promise<void>>();
 
-  /** Rejects when the store is closed or `doc` cannot be stored; else runs `body`. */
+  /** Rejects when the store is closed or `doc` cannot be stored; else runs `body` once the store is open. */
   function guarded<T>(doc: DocName | null, body: () => Promise<T>): Promise<T> {
     if (closed) return Promise.reject(storeClosedError());
-    const call = (async () => {
+    let call: Promise<T>;
+    try {
       if (doc !== null) checkStorableDocName(doc);
-      return body();
-    })();
+      call = isOpen ? body() : opened.then(body);
+    } catch (error) {
+      call = Promise.reject(error);
+    }
     const forget = (): void => void accepted.delete(tracked);
     const tracked: Promise<void> = call.then(forget, forget);
     accepted.add(tracked);
     return call;
   }
 
+  /** Numbers `newEvents` after `last` and queues their write. */
+  function appendAfter(doc: DocName, last: number, newEvents: readonly NewDocEvent[]): Promise<DocEvent[]> {
+    const stored = newEvents.map((event, i): DocEvent => ({ ...event, seq: last + i + 1 }));
+    lastAssigned.set(doc, last + stored.length);
+    const entries = stored.map((event): JournalEntry => ({ key: events.prefixKey(seqKey(doc, event.seq), "utf8"), value: encodeDocEvent(event) }));
+    return writes.batch(entries).then(() => stored);
+  }
+
   return {
-    append: (doc: DocName, newEvents: readonly NewDocEvent[]) =>
-      guarded(doc, async () => {
+    append: (doc: DocName, newEvents: readonly NewDocEvent[]) => {
+      // The common case, without a detour through `guarded` and `inSeqOrder`: the store is open and
+      // `doc`'s last seq is known with no call waiting for it, so the write is queued at once (and
+      // `close()` waits for it in the queue).
+      const last = closed || !isOpen || waiting.has(doc) ? undefined : lastAssigned.get(doc);
+      if (last !== undefined && newEvents.length > 0) {
+        try {
+          checkStorableDocName(doc);
+          checkNewEvents(doc, newEvents);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        return appendAfter(doc, last, newEvents);
+      }
+      return guarded(doc, async () => {
         checkNewEvents(doc, newEvents);
         if (newEvents.length === 0) return [];
-        return inSeqOrder(doc, async (last) => {
-          const stored = newEvents.map((event, i): DocEvent => ({ ...event, seq: last + i + 1 }));
-          lastAssigned.set(doc, last + stored.length);
-          const ops = stored.map((event): PutOp => {
-            const value = encodeDocEvent(event);
-            return { type: "put", sublevel: events, key: seqKey(doc, event.seq), value };
-          });
-          await writes.batch(ops);
-          return stored;
-        });
-      }),
+        return inSeqOrder(doc, (known) => appendAfter(doc, known, newEvents));
+      });
+    },
 
     read: (doc: DocName, range?: EventRange) =>
       guarded(doc, async () => {
@@ -178,6 +252,7 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
           const key = seqKey(doc, snapshot.seq);
           const state = snapshot.state.slice();
           await writes.task(async () => {
+            await writer.inLevel();
             await snapshots.put(key, state);
             await snapshots.clear({ gt: docKeyRange(doc).gt, lt: key });
             await formerSnapshots.clear(docKeyRange(doc));
@@ -188,6 +263,7 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
     load: (doc: DocName) =>
       guarded(doc, async (): Promise<LoadedDoc> => {
         const range = docKeyRange(doc);
+        await writer.inLevel();
         const [latest] = await snapshots.iterator({ ...range, reverse: true, limit: 1 }).all();
         if (latest === undefined) return { snapshot: null, tail: await readEvents(range) };
         const [key, state] = latest;
@@ -201,6 +277,7 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
       guarded(null, async () => {
         const range = prefixKeyRange(prefix);
         if (range === null) return [];
+        await writer.inLevel();
         const docs: DocName[] = [];
         const keys = events.keys(range);
         try {
@@ -221,6 +298,7 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
           lastAssigned.set(doc, 0);
           const range = docKeyRange(doc);
           await writes.task(async () => {
+            await writer.inLevel();
             await snapshots.clear(range);
             await formerSnapshots.clear(range);
             await events.clear(range);
@@ -232,6 +310,8 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
       closed = true;
       await Promise.all(accepted);
       await writes.settled();
+      await opened;
+      await writer.close();
     },
   };
 }

@@ -33,14 +33,26 @@ export interface WriteQueue<Op> {
   settled(): Promise<void>;
 }
 
-interface Waiter {
+/** An entry's outcome, shared by every caller whose operations it carries. */
+interface Outcome {
+  readonly promise: Promise<void>;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
 
+function outcome(): Outcome {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
 type Entry<Op> =
-  | { readonly kind: "batch"; readonly ops: Op[]; readonly waiters: Waiter[] }
-  | { readonly kind: "task"; readonly run: () => Promise<void>; readonly waiters: Waiter[] };
+  | { readonly kind: "batch"; readonly ops: Op[]; readonly outcome: Outcome }
+  | { readonly kind: "task"; readonly run: () => Promise<void>; readonly outcome: Outcome };
 
 /** Creates an empty {@link WriteQueue}. */
 export function createWriteQueue<Op>({ writeBatch, onFailure }: WriteQueueOptions<Op>): WriteQueue<Op> {
@@ -58,12 +70,12 @@ export function createWriteQueue<Op>({ writeBatch, onFailure }: WriteQueueOption
     for (let entry = entries.shift(); entry !== undefined; entry = entries.shift()) {
       try {
         await (entry.kind === "batch" ? writeBatch(entry.ops) : entry.run());
-        for (const waiter of entry.waiters) waiter.resolve();
+        entry.outcome.resolve();
       } catch (error) {
-        for (const waiter of entry.waiters) waiter.reject(error);
+        entry.outcome.reject(error);
         const followers = entries.splice(0);
         const cause = new TaikuError(ErrorCode.Unavailable, `an earlier write failed: ${describe(error)}`);
-        for (const follower of followers) for (const waiter of follower.waiters) waiter.reject(cause);
+        for (const follower of followers) follower.outcome.reject(cause);
         onFailure(error);
       }
     }
@@ -71,24 +83,24 @@ export function createWriteQueue<Op>({ writeBatch, onFailure }: WriteQueueOption
     for (const resolve of idleWaiters.splice(0)) resolve();
   }
 
-  function enqueue(waiterOf: (waiter: Waiter) => void): Promise<void> {
-    const promise = new Promise<void>((resolve, reject) => waiterOf({ resolve, reject }));
-    start();
-    return promise;
-  }
-
   return {
-    batch: (ops) =>
-      enqueue((waiter) => {
-        const last = entries.at(-1);
-        if (last?.kind === "batch") {
-          last.ops.push(...ops);
-          last.waiters.push(waiter);
-        } else {
-          entries.push({ kind: "batch", ops: [...ops], waiters: [waiter] });
-        }
-      }),
-    task: (run) => enqueue((waiter) => entries.push({ kind: "task", run, waiters: [waiter] })),
+    batch(ops) {
+      const last = entries.at(-1);
+      if (last?.kind === "batch") {
+        for (const op of ops) last.ops.push(op);
+        return last.outcome.promise;
+      }
+      const entry: Entry<Op> = { kind: "batch", ops: [...ops], outcome: outcome() };
+      entries.push(entry);
+      start();
+      return entry.outcome.promise;
+    },
+    task(run) {
+      const entry: Entry<Op> = { kind: "task", run, outcome: outcome() };
+      entries.push(entry);
+      start();
+      return entry.outcome.promise;
+    },
     settled: () =>
       running || entries.length > 0 ? new Promise<void>((resolve) => idleWaiters.push(resolve)) : Promise.resolve(),
   };
