@@ -287,7 +287,7 @@ export function createRelay(options: RelayOptions): Relay {
         let reply: Uint8Array;
         try {
           const stored = live.unbuilt;
-          reply = stored !== null ? stored.syncStep2Frame(frame.stateVector) : syncReplyOf(live).replyTo(frame.stateVector);
+          reply = stored !== null && Y.decodeStateVector(frame.stateVector).size === 0 ? stored.fullSyncStep2 : syncReplyOf(live).replyTo(frame.stateVector);
         } catch (cause) {
           return reject(conn, ErrorCode.InvalidParams, `malformed state vector (${String(cause)})`);
         }

@@ -6,9 +6,9 @@
  * state (every tombstone of a map overwritten 100,000 times becomes an
  * object), and a new client pays the same again to apply the reply. The
  * relay therefore holds a document it opened as these bytes until something
- * needs the document itself (an update to judge, a server change, a read):
- * sync replies are computed from the bytes, which need no decoding for a
- * client that starts empty. The bytes are exactly what the store holds, so
+ * needs the document itself (an update to judge, a server change, a read,
+ * a peer that already holds part of it): a client that starts empty is
+ * answered with the bytes as they are, with no decoding. The bytes are exactly what the store holds, so
  * a reply made from them is durable and complete.
  */
 import * as Y from "yjs";
@@ -46,12 +46,13 @@ export class StoredState {
   }
 
   /**
-   * The sync step 2 frame for a peer at `stateVector`. The frame for an
-   * empty peer (a fresh page; every client of a reconnect storm) is made
-   * once and kept. Throws on a malformed state vector.
+   * The sync step 2 frame for a peer that holds nothing (a fresh page;
+   * every client of a reconnect storm after a deploy): the stored state,
+   * framed once and kept. A peer that holds part of the state is answered
+   * from the built document instead, where a diff skips what the peer has
+   * rather than decoding the whole history again for each such peer.
    */
-  syncStep2Frame(stateVector: Uint8Array): Uint8Array {
-    if (Y.decodeStateVector(stateVector).size > 0) return syncStep2FrameOf(Y.diffUpdate(this.update, stateVector));
+  get fullSyncStep2(): Uint8Array {
     this.fullReply ??= syncStep2FrameOf(this.update);
     return this.fullReply;
   }
