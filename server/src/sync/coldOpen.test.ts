@@ -46,6 +46,34 @@ async function history(count: number): Promise<{ dir: string; expected: unknown;
   return { dir: first.dir, expected, writerState };
 }
 
+/**
+ * Writes `count` overwrites of 7 keys straight into a new store, one event
+ * each, with a snapshot after the first `snapshotAt` when given; returns the
+ * data dir and the document that made them.
+ */
+async function storeDirectly(count: number, snapshotAt: number | null): Promise<{ dir: string; source: Y.Doc }> {
+  const dir = mkdtempSync(join(tmpdir(), "taiku-cold-"));
+  const source = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  source.on("update", (update: Uint8Array) => updates.push(update));
+  for (let i = 0; i < count; i++) source.getMap("kv").set(`k${i % 7}`, `v${i}`);
+  const db = await openLevel(join(dir, "db"));
+  const store = createLevelEventStore(db.sublevel("events"));
+  const origin = { userId: "tester", connection: "c0" } as never;
+  const append = (part: Uint8Array[]) => store.append(KV, part.map((update) => ({ doc: KV, update, origin, ts: 1, kind: "update" as const })));
+  const cut = snapshotAt ?? count;
+  await append(updates.slice(0, cut));
+  if (snapshotAt !== null) {
+    const atCut = new Y.Doc();
+    for (const update of updates.slice(0, cut)) Y.applyUpdate(atCut, update);
+    await store.writeSnapshot(KV, { seq: cut, state: Y.encodeStateAsUpdate(atCut) });
+  }
+  if (cut < count) await append(updates.slice(cut));
+  await store.close();
+  await db.close();
+  return { dir, source };
+}
+
 async function restart(dir: string): Promise<RelayFixture> {
   const fixture = await startRelay({ dir });
   fixtures.push(fixture);
@@ -139,21 +167,7 @@ describe("the first sync of a document the relay has not loaded", () => {
   });
 
   it("merges a snapshot with the events written after it", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "taiku-cold-"));
-    const source = new Y.Doc();
-    const updates: Uint8Array[] = [];
-    source.on("update", (update: Uint8Array) => updates.push(update));
-    for (let i = 0; i < 30; i++) source.getMap("kv").set(`k${i % 7}`, `v${i}`);
-    const db = await openLevel(join(dir, "db"));
-    const store = createLevelEventStore(db.sublevel("events"));
-    const origin = { userId: "tester", connection: "c0" } as never;
-    await store.append(KV, updates.slice(0, 20).map((update) => ({ doc: KV, update, origin, ts: 1, kind: "update" as const })));
-    const atTwenty = new Y.Doc();
-    for (const update of updates.slice(0, 20)) Y.applyUpdate(atTwenty, update);
-    await store.writeSnapshot(KV, { seq: 20, state: Y.encodeStateAsUpdate(atTwenty) });
-    await store.append(KV, updates.slice(20).map((update) => ({ doc: KV, update, origin, ts: 2, kind: "update" as const })));
-    await store.close();
-    await db.close();
+    const { dir, source } = await storeDirectly(30, 20);
 
     const r = await restart(dir);
     const { ws, frames } = await rawSync(r, Y.encodeStateVector(new Y.Doc()));
@@ -214,17 +228,7 @@ describe("the first sync of a document the relay has not loaded", () => {
   });
 
   it("snapshots a document opened with a long tail without building it", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "taiku-cold-"));
-    const source = new Y.Doc();
-    const updates: Uint8Array[] = [];
-    source.on("update", (update: Uint8Array) => updates.push(update));
-    for (let i = 0; i < 40; i++) source.getMap("kv").set(`k${i % 7}`, `v${i}`);
-    const db = await openLevel(join(dir, "db"));
-    const store = createLevelEventStore(db.sublevel("events"));
-    const origin = { userId: "tester", connection: "c0" } as never;
-    await store.append(KV, updates.map((update) => ({ doc: KV, update, origin, ts: 1, kind: "update" as const })));
-    await store.close();
-    await db.close();
+    const { dir, source } = await storeDirectly(40, null);
 
     const r = await startRelay({ dir, snapshotEvery: 25 });
     fixtures.push(r);

@@ -26,7 +26,7 @@ export interface Relay {
    * Completes a WebSocket upgrade for `doc`, already authorised for `peer`.
    * The relay reads the document completely from the store before its
    * first sync reply; it builds its own `Y.Doc` only once something changes
-   * or reads the document.
+   * or reads the document, or a peer already holds part of it.
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, doc: DocName, peer: SyncPeer): void;
   /**
