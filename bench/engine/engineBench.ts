@@ -14,7 +14,15 @@
  * per-round ratios (with its interquartile range), which a burst of
  * background load or a GC pause in one chunk cannot move much; the µs
  * figures are the medians over the chunks (min–max reported).
+ *
+ * One process is not enough: where the compiler places code and objects
+ * moves the ratio by several points from one process to the next, more
+ * than any spread inside a process. {@link runEngineBenchProcesses} runs the
+ * whole benchmark in several fresh processes, one after the other, and
+ * reports the median over them.
  */
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import * as Y from "yjs";
 import { createArbiter, createSessionKv } from "@taiku/engine";
 
@@ -67,10 +75,24 @@ function prepared(keys: number, history: number, synced: boolean): { plain: Y.Do
   return { plain: make(), taiku: make() };
 }
 
+/**
+ * Values whose strings are all new, as values that arrive through the bridge
+ * are (each message is a fresh copy): no string of one equals a string of
+ * the next, so nothing weighed before can be reused. A small pool, made
+ * when its case starts, so the values are as warm in cache as a value just
+ * received.
+ */
+function freshValues(): (i: number) => unknown {
+  const pool: unknown[] = Array.from({ length: 64 }, (_, i) =>
+    JSON.parse(`{"status":"passing-${i % 7}${i}","n":${i},"by":"build-bot-${String(i).padStart(8, "0")}"}`),
+  );
+  return (i) => pool[i % pool.length];
+}
+
 /** Sets through `set`, cycling over `keys` keys from `first`; µs per set. */
-function timeSets(ops: number, keys: number, first: number, set: (key: string, v: unknown) => void): number {
+function timeSets(ops: number, keys: number, first: number, set: (key: string, v: unknown) => void, make: (i: number) => unknown = value): number {
   const start = performance.now();
-  for (let i = first; i < first + ops; i++) set(`key${i % keys}`, value(i));
+  for (let i = first; i < first + ops; i++) set(`key${i % keys}`, make(i));
   return ((performance.now() - start) * 1000) / ops;
 }
 
@@ -90,7 +112,8 @@ function interleaved(label: string, rounds: number, plain: (round: number) => nu
   return row(label, plainSamples, taikuSamples);
 }
 
-function setRow(label: string, keys: number, history: number, chunk: number, rounds: number, synced = false): EngineRow {
+function setRow(label: string, keys: number, history: number, chunk: number, rounds: number, synced = false, values?: () => (i: number) => unknown): EngineRow {
+  const make = values?.() ?? value;
   const { plain, taiku } = prepared(keys, history, synced);
   const map = plain.getMap("kv");
   const kv = createSessionKv(taiku);
@@ -98,14 +121,14 @@ function setRow(label: string, keys: number, history: number, chunk: number, rou
   const taikuSet = (k: string, v: unknown): void => kv.set(k, v as never);
   // Warm-up: both paths compiled before the first measured chunk.
   for (let r = 0; r < 50; r++) {
-    timeSets(chunk, keys, 0, plainSet);
-    timeSets(chunk, keys, 0, taikuSet);
+    timeSets(chunk, keys, 0, plainSet, make);
+    timeSets(chunk, keys, 0, taikuSet, make);
   }
   return interleaved(
     label,
     rounds,
-    (r) => timeSets(chunk, keys, r * chunk, plainSet),
-    (r) => timeSets(chunk, keys, r * chunk, taikuSet),
+    (r) => timeSets(chunk, keys, r * chunk, plainSet, make),
+    (r) => timeSets(chunk, keys, r * chunk, taikuSet, make),
   );
 }
 
@@ -157,18 +180,73 @@ export function runEngineBench(options: EngineBenchOptions = {}): EngineRow[] {
     setRow("set, 1,000 keys", 1_000, 0, chunk, rounds),
     setRow(`set, 1,000 keys after ${history.toLocaleString("en")} overwrites`, 1_000, history, chunk, rounds),
     setRow("set, 100 keys, synced replica (update listener attached)", 100, 0, chunk, rounds, true),
+    setRow("set, 100 keys, every string new (as values from the bridge)", 100, 0, chunk, rounds, false, freshValues),
     applyRow(options.smoke ? 500 : 2_000, options.smoke ? 4 : 40),
   ];
 }
 
-/** The rows as a Markdown table. */
-export function engineTable(rows: readonly EngineRow[]): string {
+/** One case summarised over several processes. */
+export interface EngineSummary {
+  readonly case: string;
+  /** Median over the processes of each process's median µs (min–max over processes). */
+  readonly plainUs: Spread;
+  readonly taikuUs: Spread;
+  /** Median over the processes of each process's overhead, as a percentage. */
+  readonly overheadPct: number;
+  /** Lowest and highest process overhead, as percentages. */
+  readonly overheadRangePct: readonly [number, number];
+  readonly processes: number;
+}
+
+/** The engine benchmark's result: the summary, and every process's rows. */
+export interface EngineBenchResult {
+  readonly summary: readonly EngineSummary[];
+  readonly runs: ReadonlyArray<readonly EngineRow[]>;
+}
+
+/** Processes a full run uses: enough for a median that a single odd process cannot move. */
+export const ENGINE_PROCESSES = 5;
+
+const CHILD = fileURLToPath(new URL("./child.ts", import.meta.url));
+
+/** Runs the benchmark once in a fresh process (the same Node and loader as this one). */
+function runChild(smoke: boolean): Promise<EngineRow[]> {
+  const args = [...process.execArgv, CHILD, ...(smoke ? ["--smoke"] : [])];
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { maxBuffer: 1 << 20, timeout: 5 * 60_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`engine bench process failed: ${error.message}\n${stderr}`));
+      else resolve(JSON.parse(stdout) as EngineRow[]);
+    });
+  });
+}
+
+/** Runs the benchmark in `processes` fresh processes, one after the other, and summarises each case over them. */
+export async function runEngineBenchProcesses(options: EngineBenchOptions & { readonly processes: number }): Promise<EngineBenchResult> {
+  const runs: EngineRow[][] = [];
+  for (let i = 0; i < options.processes; i++) runs.push(await runChild(options.smoke ?? false));
+  const summary = (runs[0] ?? []).map((first, index): EngineSummary => {
+    const rows = runs.map((run) => run[index] as EngineRow);
+    const overheads = rows.map((r) => r.overheadPct).sort((a, b) => a - b);
+    return {
+      case: first.case,
+      plainUs: spread(rows.map((r) => r.plainUs.median)),
+      taikuUs: spread(rows.map((r) => r.taikuUs.median)),
+      overheadPct: quantile(overheads, 0.5),
+      overheadRangePct: [overheads[0] ?? NaN, overheads.at(-1) ?? NaN],
+      processes: rows.length,
+    };
+  });
+  return { summary, runs };
+}
+
+/** The summary as a Markdown table. */
+export function engineTable(rows: readonly EngineSummary[]): string {
   const f = (n: number): string => n.toFixed(2);
   const p = (n: number): string => `${n >= 0 ? "+" : ""}${n.toFixed(1)}%`;
-  const lines = ["| case | plain µs (min–max) | taiku µs (min–max) | overhead (IQR over rounds) |", "|---|---|---|---|"];
+  const lines = ["| case | plain µs (min–max) | taiku µs (min–max) | overhead (min–max over processes) |", "|---|---|---|---|"];
   for (const r of rows) {
     lines.push(
-      `| ${r.case} | ${f(r.plainUs.median)} (${f(r.plainUs.min)}–${f(r.plainUs.max)}) | ${f(r.taikuUs.median)} (${f(r.taikuUs.min)}–${f(r.taikuUs.max)}) | ${p(r.overheadPct)} (${p(r.overheadIqrPct[0])} … ${p(r.overheadIqrPct[1])}) |`,
+      `| ${r.case} | ${f(r.plainUs.median)} (${f(r.plainUs.min)}–${f(r.plainUs.max)}) | ${f(r.taikuUs.median)} (${f(r.taikuUs.min)}–${f(r.taikuUs.max)}) | ${p(r.overheadPct)} (${p(r.overheadRangePct[0])} … ${p(r.overheadRangePct[1])}) |`,
     );
   }
   return lines.join("\n");

@@ -70,6 +70,21 @@ describe("JSON byte sizes", () => {
     }
   });
 
+  it("weigh a string member anew when it changes at its position, whatever it was before", () => {
+    // String members are remembered by position too: equal strings (the same object or a copy) reuse the last weight,
+    // any other string at that position must be scanned again.
+    const copy = (text: string): string => JSON.parse(JSON.stringify(text)) as string;
+    const members = ["passing", copy("passing"), "pass\"ing", "pässing", "passinG", "", "\u0000", "x".repeat(300), "x".repeat(300) + "\n", "passing"];
+    for (let round = 0; round < 2; round++) {
+      for (const status of members) {
+        for (const by of [status, "build-bot", copy(status) + "é"]) {
+          const value = { status, n: round, by, nested: { status, by } };
+          expect(jsonBytes(value), JSON.stringify(value)).toBe(utf8(JSON.stringify(value)));
+        }
+      }
+    }
+  });
+
   it("weigh strings around the length where the scan changes, with an escape or a wide character at either end", () => {
     for (const length of [0, 1, 15, 16, 17, 63, 64, 65, 200]) {
       for (const text of ["a".repeat(length), "\n" + "a".repeat(length), "a".repeat(length) + "é", "😀" + "a".repeat(length) + "\u0001"]) {

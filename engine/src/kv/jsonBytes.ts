@@ -139,6 +139,19 @@ const names: Array<string | undefined> = new Array<string | undefined>(NAME_SLOT
 const nameBytes = new Int32Array(NAME_SLOTS);
 
 /**
+ * The string members of the last top-level object weighed, by position,
+ * with their JSON bytes. A record rewritten with one member changed (a
+ * spread of the previous state, or the same literal) carries its other
+ * strings over as the same string objects, which compare equal by pointer;
+ * a string equal in content compares natively, still faster than scanning
+ * it. Only a string that differs is scanned. Long strings are not kept, so
+ * the cache never holds more than a few KiB alive.
+ */
+const REMEMBERED_STRING_MAX = 256;
+const memberStrings: Array<string | undefined> = new Array<string | undefined>(NAME_SLOTS).fill(undefined);
+const memberStringBytes = new Int32Array(NAME_SLOTS);
+
+/**
  * UTF-8 bytes of `JSON.stringify(value)`, walked without building the text
  * (several times faster for the small values plugins write); `undefined`
  * where JSON would write nothing (undefined, functions, symbols). Values
@@ -191,8 +204,15 @@ function objectBytes(object: Record<string, unknown>, depth: number): number {
     const member = object[key];
     // Strings and numbers, most members, weighed here rather than in a call per member.
     let size: number | undefined;
-    if (typeof member === "string") size = jsonStringBodyBytes(member) + 2;
-    else if (typeof member === "number") size = numberBytes(member);
+    if (typeof member === "string") {
+      if (slot >= NAME_SLOTS || member.length > REMEMBERED_STRING_MAX) size = jsonStringBodyBytes(member) + 2;
+      else if (memberStrings[slot] === member) size = memberStringBytes[slot] as number;
+      else {
+        size = jsonStringBodyBytes(member) + 2;
+        memberStrings[slot] = member;
+        memberStringBytes[slot] = size;
+      }
+    } else if (typeof member === "number") size = numberBytes(member);
     else {
       size = walk(member, depth + 1, false);
       if (size === undefined) continue;
