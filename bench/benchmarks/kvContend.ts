@@ -5,11 +5,11 @@
  * latency, server CPU ms per 1,000 updates, server RSS and convergence.
  */
 import { barOf, fmt, fmtSpread, ratio, type BarChart, type BenchContext, type BenchResult, type Benchmark, type ResultTable, type Bar } from "../harness/benchResult";
-import { connectContendClients, convergenceOf, measurePhase, type PhaseFigures } from "../harness/contendTrial";
-import { withDeployment } from "../harness/deployment";
+import { connectContendClients, convergenceOf, measurePhase, type ContendClients, type PhaseFigures } from "../harness/contendTrial";
+import { withDeployment, type Deployment } from "../harness/deployment";
 import { failures, interleave, successes } from "../harness/interleave";
 import { offerFixedRate, offerSaturation } from "../harness/kvWorkload";
-import { spread, type Spread } from "../harness/stats";
+import { sleep, spread, waitFor, type Spread } from "../harness/stats";
 import { ALL_SYSTEMS, type SystemName } from "../harness/systemProcess";
 
 const KEYS_PER_WRITER = 4;
@@ -27,6 +27,34 @@ interface Sizes {
   readonly clientCounts: readonly number[];
   readonly fixedRate: number;
   readonly phaseMs: number;
+  /** Unmeasured saturation before the measured phases. */
+  readonly warmupMs: number;
+}
+
+/** After the warm-up, the server counts as quiet once it uses less than this share of a core over {@link QUIET_WINDOW_MS}. */
+const QUIET_CPU_SHARE = 0.1;
+const QUIET_WINDOW_MS = 250;
+const QUIET_TIMEOUT_MS = 10_000;
+
+/**
+ * Warms a fresh server up: writes at saturation for `warmupMs`, unmeasured,
+ * then waits until the server is quiet (its compiler threads and any write
+ * backlog done). A server measured straight after start-up spends its first
+ * seconds compiling its hot paths on background threads, which on a small
+ * machine take CPU from the very code being measured; every system gets the
+ * same warm-up, and the measured phases see each one in its steady state.
+ */
+async function warmUp(deployment: Deployment, clients: ContendClients, warmupMs: number): Promise<void> {
+  if (warmupMs <= 0) return;
+  await offerSaturation(clients.pool, clients.observer, SATURATION_WINDOW, warmupMs);
+  await waitFor(() => clients.pool.allSeenBy(clients.observer), QUIET_TIMEOUT_MS);
+  const deadline = performance.now() + QUIET_TIMEOUT_MS;
+  for (let before = deployment.system.cpuMs(); performance.now() < deadline; ) {
+    await sleep(QUIET_WINDOW_MS);
+    const used = deployment.system.cpuMs() - before;
+    if (used < QUIET_WINDOW_MS * QUIET_CPU_SHARE) return;
+    before += used;
+  }
 }
 
 /** Summary per system for one client count. */
@@ -69,6 +97,7 @@ async function runTrial(system: SystemName, clientCount: number, sizes: Sizes): 
   return withDeployment(system, 1, async (deployment) => {
     const clients = await connectContendClients(deployment, clientCount, KEYS_PER_WRITER);
     try {
+      await warmUp(deployment, clients, sizes.warmupMs);
       const fixed = await measurePhase(deployment, clients, () => offerFixedRate(clients.pool, sizes.fixedRate, sizes.phaseMs));
       const saturation = await measurePhase(deployment, clients, () => offerSaturation(clients.pool, clients.observer, SATURATION_WINDOW, sizes.phaseMs));
       const convergence = await convergenceOf(clients);
@@ -82,8 +111,8 @@ async function runTrial(system: SystemName, clientCount: number, sizes: Sizes): 
 
 async function run(context: BenchContext): Promise<BenchResult> {
   const sizes: Sizes = context.smoke
-    ? { clientCounts: [8], fixedRate: 200, phaseMs: 1_000 }
-    : { clientCounts: [8, 32, 64], fixedRate: 200, phaseMs: 5_000 };
+    ? { clientCounts: [8], fixedRate: 200, phaseMs: 1_000, warmupMs: 300 }
+    : { clientCounts: [8, 32, 64], fixedRate: 200, phaseMs: 5_000, warmupMs: 3_000 };
   // Smoke runs only check that the benchmark works; real runs need at least three repetitions.
   const repetitions = context.smoke ? 1 : Math.max(3, context.repetitions);
   const tables: ResultTable[] = [];
@@ -142,7 +171,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
   return {
     name: "kv-contend",
     title: "Contended writes into one session KV",
-    what: `Writers put ~50-byte JSON values under ${KEYS_PER_WRITER} keys each of one session KV document; an observer replica timestamps every arrival on the writers' clock. Each system runs in a fresh process and data dir per repetition, interleaved. Server CPU is read from /proc for the measured phase only.`,
+    what: `Writers put ~50-byte JSON values under ${KEYS_PER_WRITER} keys each of one session KV document; an observer replica timestamps every arrival on the writers' clock. Each system runs in a fresh process and data dir per repetition, interleaved, and is first warmed up: ${sizes.warmupMs / 1000} s of writes at saturation, unmeasured, then a wait until the server is quiet, so that every system is measured in its steady state rather than while compiling its hot paths. Server CPU is read from /proc for the measured phases only.`,
     ok,
     headlines,
     notes,

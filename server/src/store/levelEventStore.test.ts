@@ -130,6 +130,40 @@ describe("LevelDB event store", () => {
     await store.close();
   });
 
+  it("a snapshot being written does not hold up appends, and is written only once the events it covers are", async () => {
+    const store = createLevelEventStore(db);
+    await store.append(A, randomEvents(A, 1, 3));
+    const order: string[] = [];
+    // The events up to seq 5 are still queued when the snapshot is asked for.
+    const covered = store.append(A, randomEvents(A, 4, 2)).then(() => order.push("covered append"));
+    const snapshot = store.writeSnapshot(A, { seq: 5, state: new Uint8Array([0, 0]) }).then(() => order.push("snapshot"));
+    const later = store.append(A, randomEvents(A, 6, 1)).then(() => order.push("later append"));
+    await Promise.all([covered, snapshot, later]);
+    expect(order.indexOf("covered append")).toBeLessThan(order.indexOf("snapshot"));
+    expect(order.indexOf("later append")).toBeLessThan(order.indexOf("snapshot"));
+    const loaded = await store.load(A);
+    expect(loaded.snapshot?.seq).toBe(5);
+    expect(loaded.tail.map((e) => e.seq)).toEqual([6]);
+    await store.close();
+  });
+
+  it("a snapshot asked for before a delete is gone after it", async () => {
+    const store = createLevelEventStore(db);
+    await store.append(A, randomEvents(A, 1, 3));
+    // A slow disk: the snapshot's put is still under way when the delete comes.
+    const put = root.put.bind(root);
+    vi.spyOn(root, "put").mockImplementation(async (key: unknown, value: unknown, options?: unknown) => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return put(key as never, value as never, options as never);
+    });
+    const snapshot = store.writeSnapshot(A, { seq: 3, state: new Uint8Array([0, 0]) });
+    const deleted = store.deleteDoc(A);
+    await Promise.all([snapshot, deleted]);
+    expect(await store.load(A)).toEqual({ snapshot: null, tail: [] });
+    expect(await store.lastSeq(A)).toBe(0);
+    await store.close();
+  });
+
   it("a failed journal write rejects every append in it, stores none, and later appends continue densely", async () => {
     const store = createLevelEventStore(db);
     await store.append(A, randomEvents(A, 3, 2));

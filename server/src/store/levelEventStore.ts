@@ -23,10 +23,15 @@
  * - `load` reads the latest snapshot (reverse iterator, limit 1) and only
  *   the events after it, so it costs the state's size plus a bounded tail,
  *   not the length of the history. Only the latest snapshot is kept.
- * - Reads see every write whose promise has resolved: they, snapshots and
- *   deletes first wait until LevelDB holds everything journaled. A delete
- *   therefore finds the journal empty, and no later recovery can bring
- *   back the events it removed.
+ * - Reads see every write whose promise has resolved: they and deletes
+ *   first wait until LevelDB holds everything journaled. A delete therefore
+ *   finds the journal empty, and no later recovery can bring back the
+ *   events it removed.
+ * - Snapshots are written beside the group commits, not in their queue: a
+ *   snapshot waits until the events it covers are durable (in the journal
+ *   is enough: an open replays it before any load), then takes its LevelDB
+ *   round trips while later appends carry on. A delete waits for the
+ *   snapshots asked for before it.
  */
 import path from "node:path";
 import type { AbstractBatchOptions, AbstractLevel, AbstractSublevel } from "abstract-level";
@@ -123,6 +128,13 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
     writeBatch: (entries) => writer.write(entries),
     onFailure: () => lastAssigned.clear(),
   });
+  /**
+   * Snapshot writes, one after another, beside the write queue rather than in
+   * it: a snapshot's put and clears take several LevelDB round trips, and
+   * appends (which the relay broadcasts only once durable) must not wait for
+   * them. Never rejects.
+   */
+  let snapshotWrites: Promise<void> = Promise.resolve();
   /** Last seq handed out per document, including appends not yet written. */
   const lastAssigned = new Map<DocName, number>();
   /** Calls waiting, in call order, for a document's last seq to be read. */
@@ -251,12 +263,17 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
           checkSnapshot(doc, snapshot, last);
           const key = seqKey(doc, snapshot.seq);
           const state = snapshot.state.slice();
-          await writes.task(async () => {
-            await writer.inLevel();
+          // Once every event up to the snapshot's seq is durable (some may still be queued), and behind earlier
+          // snapshots; appends queued meanwhile go on.
+          const eventsWritten = writes.written();
+          const written = snapshotWrites.then(async () => {
+            await eventsWritten;
             await snapshots.put(key, state);
             await snapshots.clear({ gt: docKeyRange(doc).gt, lt: key });
             await formerSnapshots.clear(docKeyRange(doc));
           });
+          snapshotWrites = written.catch(() => undefined);
+          await written;
         }),
       ),
 
@@ -298,6 +315,8 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
           lastAssigned.set(doc, 0);
           const range = docKeyRange(doc);
           await writes.task(async () => {
+            // A snapshot asked for before the delete lands first, so the clear below removes it.
+            await snapshotWrites;
             await writer.inLevel();
             await snapshots.clear(range);
             await formerSnapshots.clear(range);

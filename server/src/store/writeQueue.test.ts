@@ -85,4 +85,30 @@ describe("write queue (group commit)", () => {
     await settled;
     expect(written).toEqual([["a"]]);
   });
+
+  it("written settles with what was queued before it, while what is queued after it waits its turn", async () => {
+    const { queue, written, nextWrite } = controlledWriter();
+    await queue.written();
+    void queue.batch(["a"]);
+    const inFlight = await nextWrite();
+    void queue.batch(["b"]);
+    let done = false;
+    const writtenSoFar = queue.written().then(() => (done = true));
+    inFlight.finish();
+    const second = await nextWrite();
+    expect(done).toBe(false);
+    void queue.batch(["c"]); // queued after the call: not waited for
+    second.finish();
+    await writtenSoFar;
+    expect(written).toEqual([["a"], ["b"]]);
+    (await nextWrite()).finish();
+  });
+
+  it("written rejects when a write it waits for fails", async () => {
+    const { queue, nextWrite } = controlledWriter();
+    void queue.batch(["a"]).catch(() => undefined);
+    const writtenSoFar = queue.written();
+    (await nextWrite()).finish(new Error("disk full"));
+    await expect(writtenSoFar).rejects.toThrow("disk full");
+  });
 });

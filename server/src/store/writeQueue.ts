@@ -29,6 +29,12 @@ export interface WriteQueue<Op> {
   batch(ops: readonly Op[]): Promise<void>;
   /** Runs `run` alone, after every entry queued before it. */
   task(run: () => Promise<void>): Promise<void>;
+  /**
+   * Settles once every entry queued so far is written, without holding up
+   * entries queued later: resolves when they all were, rejects when one of
+   * them failed.
+   */
+  written(): Promise<void>;
   /** Resolves once every entry queued so far has settled, however it settled. */
   settled(): Promise<void>;
 }
@@ -59,6 +65,8 @@ export function createWriteQueue<Op>({ writeBatch, onFailure }: WriteQueueOption
   const entries: Entry<Op>[] = [];
   const idleWaiters: Array<() => void> = [];
   let running = false;
+  /** The entry being written. */
+  let current: Entry<Op> | null = null;
 
   function start(): void {
     if (running) return;
@@ -68,6 +76,7 @@ export function createWriteQueue<Op>({ writeBatch, onFailure }: WriteQueueOption
 
   async function drain(): Promise<void> {
     for (let entry = entries.shift(); entry !== undefined; entry = entries.shift()) {
+      current = entry;
       try {
         await (entry.kind === "batch" ? writeBatch(entry.ops) : entry.run());
         entry.outcome.resolve();
@@ -79,6 +88,7 @@ export function createWriteQueue<Op>({ writeBatch, onFailure }: WriteQueueOption
         onFailure(error);
       }
     }
+    current = null;
     running = false;
     for (const resolve of idleWaiters.splice(0)) resolve();
   }
@@ -100,6 +110,11 @@ export function createWriteQueue<Op>({ writeBatch, onFailure }: WriteQueueOption
       entries.push(entry);
       start();
       return entry.outcome.promise;
+    },
+    written() {
+      // Entries settle in queue order, and a failure rejects every entry behind it: the last one speaks for all.
+      const last = entries.at(-1) ?? current;
+      return last === null ? Promise.resolve() : last.outcome.promise;
     },
     settled: () =>
       running || entries.length > 0 ? new Promise<void>((resolve) => idleWaiters.push(resolve)) : Promise.resolve(),

@@ -99,6 +99,40 @@ describe("relay sync with stock y-websocket clients", () => {
     expect(await r.store.lastSeq(KV as DocName)).toBe(1);
   });
 
+  it("snapshots a large document once its tail weighs half the last snapshot, not every few events", async () => {
+    const snapshots: number[] = [];
+    const r = await relay({
+      snapshotEvery: 10,
+      wrapStore: (store) => ({ ...store, writeSnapshot: (doc, snapshot) => (snapshots.push(snapshot.state.byteLength), store.writeSnapshot(doc, snapshot)) }),
+    });
+    const writer = client(r);
+    await synced(writer);
+    const map = writer.doc.getMap("kv");
+    const durable = async (seq: number): Promise<void> => {
+      for (let tries = 0; (await r.store.lastSeq(KV as DocName)) < seq; tries++) {
+        if (tries > 500) throw new Error(`seq ${seq} never became durable`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    map.set("big", "x".repeat(20_000));
+    for (let i = 0; i < 9; i++) map.set("small", i);
+    await durable(10);
+    await eventually(() => snapshots.length === 1);
+    expect(snapshots[0]).toBeGreaterThan(20_000);
+    // 60 more events, far past the count, but a few hundred bytes against a 20 KB snapshot: no new one.
+    for (let i = 0; i < 60; i++) map.set("small", i);
+    await durable(70);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(snapshots).toHaveLength(1);
+    // A tail as heavy as half the state: the next snapshot is due.
+    map.set("big", "y".repeat(20_000));
+    await durable(71);
+    await eventually(() => snapshots.length === 2);
+    const { snapshot, tail } = await r.store.load(KV as DocName);
+    expect(snapshot?.seq).toBe(71);
+    expect(tail).toEqual([]);
+  });
+
   it("restarts with a long history: equal state, loaded from a snapshot plus a short tail", async () => {
     const first = await relay({ snapshotEvery: 100 });
     const writer = client(first);

@@ -26,7 +26,12 @@ export interface LiveDocumentOptions {
   readonly store: EventStore;
   readonly logger: Logger;
   readonly policy: ArbiterPolicy;
-  /** Write a snapshot after this many events (default 1,000). */
+  /**
+   * Events a snapshot waits for at least (the relay's default is 1,000).
+   * It also waits until the events since the last snapshot weigh half as
+   * much as that snapshot, so that encoding a large state stays a bounded
+   * share of the work its updates cost (see {@link LiveDocument.snapshotDue}).
+   */
   readonly snapshotEvery: number;
   /** Called once when a write fails; the relay then drops the document from memory. */
   readonly onFailure: (error: unknown) => void;
@@ -52,6 +57,10 @@ export class LiveDocument<Peer = unknown> {
   private chain: Promise<void> = Promise.resolve();
   private lastSeq: number;
   private sinceSnapshot: number;
+  /** Update bytes of the events since the last snapshot. */
+  private tailBytes: number;
+  /** Bytes of the last snapshot (0 for none). */
+  private snapshotBytes: number;
   private snapshotting: Promise<void> = Promise.resolve();
   /** The stored bytes until the document is built, then `null`. */
   private stored: StoredState | null;
@@ -67,6 +76,9 @@ export class LiveDocument<Peer = unknown> {
     this.stored = stored;
     this.lastSeq = stored.lastSeq;
     this.sinceSnapshot = stored.loaded.tail.length;
+    this.tailBytes = 0;
+    for (const event of stored.loaded.tail) this.tailBytes += event.update.byteLength;
+    this.snapshotBytes = stored.loaded.snapshot?.state.byteLength ?? 0;
     this.awareness = new awarenessProtocol.Awareness(this.presence);
     this.awareness.setLocalState(null);
   }
@@ -74,7 +86,7 @@ export class LiveDocument<Peer = unknown> {
   /** Opens a document from everything the store holds of it (snapshot plus tail); builds nothing yet. */
   static open<Peer>(name: DocName, stored: StoredState, options: LiveDocumentOptions): LiveDocument<Peer> {
     const live = new LiveDocument<Peer>(name, options, stored);
-    if (live.sinceSnapshot >= options.snapshotEvery) live.snapshot();
+    if (live.snapshotDue) live.snapshot();
     return live;
   }
 
@@ -136,8 +148,9 @@ export class LiveDocument<Peer = unknown> {
           this.options.onPersisted(performance.now() - started);
           this.lastSeq = stored.at(-1)?.seq ?? this.lastSeq;
           this.sinceSnapshot += stored.length;
+          for (const event of events) this.tailBytes += event.update.byteLength;
           then();
-          if (this.sinceSnapshot >= this.options.snapshotEvery) this.snapshot();
+          if (this.snapshotDue) this.snapshot();
         },
         (error: unknown) => this.fail(error),
       ),
@@ -170,12 +183,29 @@ export class LiveDocument<Peer = unknown> {
     // Not built, nothing changed since the load: the stored bytes merged are the state at `seq`.
     const state = this.stored !== null ? this.stored.update : Y.encodeStateAsUpdate(this.build().doc);
     this.sinceSnapshot = 0;
+    this.tailBytes = 0;
+    this.snapshotBytes = state.byteLength;
     this.snapshotting = this.snapshotting
       .then(() => this.options.store.writeSnapshot(this.name, { seq, state }))
       .catch((error: unknown) => {
         this.options.logger.error({ err: error, doc: this.name }, "snapshot write failed; the event log still holds every change");
+        // Try again with the next commit.
         this.sinceSnapshot = this.options.snapshotEvery;
+        this.snapshotBytes = 0;
       });
+  }
+
+  /**
+   * True when the events since the last snapshot call for a new one: at
+   * least `snapshotEvery` of them, weighing at least half the last
+   * snapshot. Encoding a snapshot costs its whole state, so with a fixed
+   * count a large document (a long history of tombstones) would spend a
+   * growing share of its time re-encoding; weighed against the tail, each
+   * byte appended pays for at most two bytes of snapshot, and a load still
+   * replays a tail no heavier than half the state.
+   */
+  get snapshotDue(): boolean {
+    return this.sinceSnapshot >= this.options.snapshotEvery && this.tailBytes * 2 >= this.snapshotBytes;
   }
 
   /** True when a snapshot would shorten the next load. */
