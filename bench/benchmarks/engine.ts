@@ -17,7 +17,7 @@ export const engine: Benchmark = {
     return {
       name: "engine",
       title: "Quota accounting on a set, the arbiter on an update",
-      what: `µs per operation, plain Yjs vs taiku's quota-checked path, in chunks of 50 sets alternating A-B-B-A over 2,000 rounds; a process's overhead is the median of its per-round ratios. The whole benchmark runs in ${processes} fresh processes one after the other, and each figure is the median over them (min–max over processes), since the ratio moves more from one process to the next than inside one. The synced row attaches an \`update\` listener, as every replica connected to the relay has; the "every string new" row sets values whose strings are all fresh copies, as values arriving through the bridge are, so no weighed string can be reused.`,
+      what: `µs per operation, plain Yjs vs taiku's quota-checked path, in chunks of 50 sets alternating A-B-B-A over 2,000 rounds; a process's overhead is the median of its per-round ratios. The whole benchmark runs in ${processes} fresh processes one after the other, and each figure is the median over them (min–max over processes), since the ratio moves more from one process to the next than inside one. The synced row attaches an \`update\` listener, as every replica connected to the relay has; the last set row uses values whose strings differ from the previous value's (a pool of 64 values parsed from JSON, in turn), so no weighed string can be reused.`,
       ok: rows.every((row) => Number.isFinite(row.overheadPct)),
       headlines: rows.map((row) => `${row.case}: ${fmt(row.plainUs.median, 2)} → ${fmt(row.taikuUs.median, 2)} µs (${pct(row.overheadPct)}, ${pct(row.overheadRangePct[0])} … ${pct(row.overheadRangePct[1])})`),
       notes: [],

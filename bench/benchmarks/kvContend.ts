@@ -16,6 +16,7 @@ const KEYS_PER_WRITER = 4;
 const SATURATION_WINDOW = 2;
 
 interface Trial {
+  readonly warmUp: WarmUp;
   readonly fixed: PhaseFigures;
   /** Every latency sample of the fixed-rate phase (kept out of the results file). */
   readonly fixedLatenciesMs: readonly number[];
@@ -46,17 +47,27 @@ const QUIET_TIMEOUT_MS = 10_000;
  * machine take CPU from the very code being measured; every system gets the
  * same warm-up, and the measured phases see each one in its steady state.
  */
-async function warmUp(deployment: Deployment, clients: ContendClients, warmupMs: number): Promise<void> {
-  if (warmupMs <= 0) return;
+async function warmUp(deployment: Deployment, clients: ContendClients, warmupMs: number): Promise<WarmUp> {
+  if (warmupMs <= 0) return { quiet: true, settleMs: 0 };
   await offerSaturation(clients.pool, clients.observer, SATURATION_WINDOW, warmupMs);
-  await waitFor(() => clients.pool.allSeenBy(clients.observer), QUIET_TIMEOUT_MS);
-  const deadline = performance.now() + QUIET_TIMEOUT_MS;
-  for (let before = deployment.system.cpuMs(); performance.now() < deadline; ) {
+  const started = performance.now();
+  const drained = await waitFor(() => clients.pool.allSeenBy(clients.observer), QUIET_TIMEOUT_MS);
+  const deadline = started + QUIET_TIMEOUT_MS;
+  for (let before = deployment.system.cpuMs(); drained && performance.now() < deadline; ) {
     await sleep(QUIET_WINDOW_MS);
     const used = deployment.system.cpuMs() - before;
-    if (used < QUIET_WINDOW_MS * QUIET_CPU_SHARE) return;
+    if (used < QUIET_WINDOW_MS * QUIET_CPU_SHARE) return { quiet: true, settleMs: performance.now() - started };
     before += used;
   }
+  return { quiet: false, settleMs: performance.now() - started };
+}
+
+/** How a warm-up ended. */
+interface WarmUp {
+  /** The server went quiet before the measured phases (else they started after the timeout). */
+  readonly quiet: boolean;
+  /** From the end of the warm-up writes until quiet (or the timeout), ms. */
+  readonly settleMs: number;
 }
 
 /** Summary per system for one client count. */
@@ -74,6 +85,8 @@ interface SystemSummary {
   readonly rss: Spread;
   /** Runs that converged and drained both phases. */
   readonly convergedRuns: number;
+  /** Runs whose server did not go quiet after the warm-up. */
+  readonly notQuiet: number;
   /** Runs made, failed ones included. */
   readonly runs: number;
   readonly failed: readonly string[];
@@ -96,6 +109,7 @@ function summarize(trials: readonly Trial[], failed: readonly string[]): SystemS
     satCpu: of((t) => t.saturation.cpuMsPer1000),
     rss: of((t) => t.rssMiB),
     convergedRuns: trials.filter((t) => t.converged && t.fixed.drained && t.saturation.drained).length,
+    notQuiet: trials.filter((t) => !t.warmUp.quiet).length,
     runs: trials.length + failed.length,
     failed,
   };
@@ -105,13 +119,13 @@ async function runTrial(system: SystemName, clientCount: number, sizes: Sizes): 
   return withDeployment(system, 1, async (deployment) => {
     const clients = await connectContendClients(deployment, clientCount, KEYS_PER_WRITER);
     try {
-      await warmUp(deployment, clients, sizes.warmupMs);
+      const warmedUp = await warmUp(deployment, clients, sizes.warmupMs);
       const fixed = await measurePhase(deployment, clients, () => offerFixedRate(clients.pool, sizes.fixedRate, sizes.phaseMs));
       const fixedLatenciesMs = clients.observer.latencies.slice();
       const saturation = await measurePhase(deployment, clients, () => offerSaturation(clients.pool, clients.observer, SATURATION_WINDOW, sizes.phaseMs));
       const convergence = await convergenceOf(clients);
       const memory = deployment.system.memoryKb();
-      return { fixed, fixedLatenciesMs, saturation, converged: convergence.converged, rssMiB: memory.rss / 1024, peakRssMiB: memory.peak / 1024 };
+      return { warmUp: warmedUp, fixed, fixedLatenciesMs, saturation, converged: convergence.converged, rssMiB: memory.rss / 1024, peakRssMiB: memory.peak / 1024 };
     } finally {
       clients.close();
     }
@@ -133,6 +147,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
   let ok = true;
   const cpuBars: Bar[] = [];
   const satBars: Bar[] = [];
+  /** Each repetition's p99 (bar = median, whisker = min–max); the headline pools the samples instead. */
   const p99Bars: Bar[] = [];
   for (const clientCount of sizes.clientCounts) {
     context.log(`kv-contend: ${clientCount} clients, ${repetitions} repetitions`);
@@ -149,12 +164,15 @@ async function run(context: BenchContext): Promise<BenchResult> {
         ok = false;
         notes.push(`${system}, ${clientCount} clients: converged and drained in only ${summary.convergedRuns}/${summary.runs} runs`);
       }
+      if (summary.notQuiet > 0) {
+        notes.push(`${system}, ${clientCount} clients: in ${summary.notQuiet} run(s) the server was still busy ${QUIET_TIMEOUT_MS / 1000} s after the warm-up; those were measured anyway`);
+      }
       cpuBars.push(barOf(`${system} ${clientCount}c`, summary.fixedCpu));
       satBars.push(barOf(`${system} ${clientCount}c`, summary.satUps));
       p99Bars.push(barOf(`${system} ${clientCount}c`, summary.fixedP99));
     }
     data[String(clientCount)] = Object.fromEntries(
-      [...outcomes].map(([system, runs]) => [system, runs.map((run) => (run.ok ? { ok: true, value: { ...run.value, fixedLatenciesMs: undefined } } : run))]),
+      [...outcomes].map(([system, trials]) => [system, trials.map((trial) => (trial.ok ? { ok: true, value: { ...trial.value, fixedLatenciesMs: undefined } } : trial))]),
     );
     tables.push({
       title: `${clientCount} clients (fixed rate ${sizes.fixedRate}/s, then saturation with ${SATURATION_WINDOW} unseen writes per client; ${sizes.phaseMs / 1000} s each)`,
@@ -176,7 +194,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
     }
   }
   charts.push({ title: "Server CPU per 1,000 updates at the fixed rate (lower is better)", unit: "ms", bars: cpuBars });
-  charts.push({ title: "p99 propagation latency at the fixed rate (lower is better)", unit: "ms", bars: p99Bars });
+  charts.push({ title: "p99 propagation latency at the fixed rate, per repetition (lower is better)", unit: "ms", bars: p99Bars });
   charts.push({ title: "Accepted updates/s at saturation (higher is better)", unit: "updates/s", bars: satBars });
   notes.push("At saturation the client harness (one Node process on the same machine) may be the bottleneck; CPU per update is the figure that holds.");
   return {

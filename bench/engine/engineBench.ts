@@ -4,22 +4,23 @@
  *
  * - µs per `set` of a ~50 B value, plain `Y.Map.set` vs the quota-checked
  *   `SessionKv.set`, with 1, 100 and 1,000 keys, after 100,000 overwrites
- *   (a long history), and on a replica that is synced (an `update`
- *   listener encodes each change, as the relay's provider does);
+ *   (a long history), on a replica that is synced (an `update` listener
+ *   encodes each change, as the relay's provider does), and with values
+ *   whose strings differ from the previous value's (nothing weighed
+ *   before can be reused);
  * - µs per incoming update, plain `Y.applyUpdate` vs `Arbiter.apply`.
  *
  * Plain and checked runs alternate in short chunks, in A-B-B-A order so a
  * steady drift in machine speed hurts both alike; each round (one chunk of
  * each) gives a taiku/plain ratio. The overhead is the median of those
- * per-round ratios (with its interquartile range), which a burst of
- * background load or a GC pause in one chunk cannot move much; the µs
- * figures are the medians over the chunks (min–max reported).
+ * per-round ratios, which a burst of background load or a GC pause in one
+ * chunk cannot move much; the µs figures are the medians over the chunks.
  *
  * One process is not enough: where the compiler places code and objects
  * moves the ratio by several points from one process to the next, more
  * than any spread inside a process. {@link runEngineBenchProcesses} runs the
  * whole benchmark in several fresh processes, one after the other, and
- * reports the median over them.
+ * reports the median of their figures, with the lowest and highest.
  */
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -60,7 +61,9 @@ function quantile(sorted: readonly number[], q: number): number {
 
 function spread(samples: readonly number[]): Spread {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { median: quantile(sorted, 0.5), min: sorted[0] ?? NaN, max: sorted.at(-1) ?? NaN };
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+  return { median, min: sorted[0] ?? NaN, max: sorted.at(-1) ?? NaN };
 }
 
 function prepared(keys: number, history: number, synced: boolean): { plain: Y.Doc; taiku: Y.Doc } {
@@ -76,11 +79,11 @@ function prepared(keys: number, history: number, synced: boolean): { plain: Y.Do
 }
 
 /**
- * Values whose strings are all new, as values that arrive through the bridge
- * are (each message is a fresh copy): no string of one equals a string of
- * the next, so nothing weighed before can be reused. A small pool, made
- * when its case starts, so the values are as warm in cache as a value just
- * received.
+ * Values whose strings differ from the previous value's, as values arriving
+ * through the bridge often do: no string of one equals a string of the
+ * next, so nothing weighed before can be reused. A pool of 64 values parsed
+ * from JSON, used in turn: made when its case starts, small enough to stay
+ * as warm in cache as a value just received.
  */
 function freshValues(): (i: number) => unknown {
   const pool: unknown[] = Array.from({ length: 64 }, (_, i) =>
@@ -180,7 +183,7 @@ export function runEngineBench(options: EngineBenchOptions = {}): EngineRow[] {
     setRow("set, 1,000 keys", 1_000, 0, chunk, rounds),
     setRow(`set, 1,000 keys after ${history.toLocaleString("en")} overwrites`, 1_000, history, chunk, rounds),
     setRow("set, 100 keys, synced replica (update listener attached)", 100, 0, chunk, rounds, true),
-    setRow("set, 100 keys, every string new (as values from the bridge)", 100, 0, chunk, rounds, false, freshValues),
+    setRow("set, 100 keys, strings differ from the previous value's", 100, 0, chunk, rounds, false, freshValues),
     applyRow(options.smoke ? 500 : 2_000, options.smoke ? 4 : 40),
   ];
 }
@@ -209,9 +212,12 @@ export const ENGINE_PROCESSES = 5;
 
 const CHILD = fileURLToPath(new URL("./child.ts", import.meta.url));
 
+/** Flags of this process a child must not inherit: profilers and debuggers would skew its timings. */
+const NOT_INHERITED = /^--(cpu-prof|heap-prof|prof|inspect|debug)/;
+
 /** Runs the benchmark once in a fresh process (the same Node and loader as this one). */
 function runChild(smoke: boolean): Promise<EngineRow[]> {
-  const args = [...process.execArgv, CHILD, ...(smoke ? ["--smoke"] : [])];
+  const args = [...process.execArgv.filter((flag) => !NOT_INHERITED.test(flag)), CHILD, ...(smoke ? ["--smoke"] : [])];
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { maxBuffer: 1 << 20, timeout: 5 * 60_000 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`engine bench process failed: ${error.message}\n${stderr}`));
@@ -226,13 +232,13 @@ export async function runEngineBenchProcesses(options: EngineBenchOptions & { re
   for (let i = 0; i < options.processes; i++) runs.push(await runChild(options.smoke ?? false));
   const summary = (runs[0] ?? []).map((first, index): EngineSummary => {
     const rows = runs.map((run) => run[index] as EngineRow);
-    const overheads = rows.map((r) => r.overheadPct).sort((a, b) => a - b);
+    const overheads = spread(rows.map((r) => r.overheadPct));
     return {
       case: first.case,
       plainUs: spread(rows.map((r) => r.plainUs.median)),
       taikuUs: spread(rows.map((r) => r.taikuUs.median)),
-      overheadPct: quantile(overheads, 0.5),
-      overheadRangePct: [overheads[0] ?? NaN, overheads.at(-1) ?? NaN],
+      overheadPct: overheads.median,
+      overheadRangePct: [overheads.min, overheads.max],
       processes: rows.length,
     };
   });

@@ -74,7 +74,10 @@ describe("JSON byte sizes", () => {
     // String members are remembered by position too: equal strings (the same object or a copy) reuse the last weight,
     // any other string at that position must be scanned again.
     const copy = (text: string): string => JSON.parse(JSON.stringify(text)) as string;
-    const members = ["passing", copy("passing"), "pass\"ing", "pässing", "passinG", "", "\u0000", "x".repeat(300), "x".repeat(300) + "\n", "passing"];
+    const members = ["passing", copy("passing"), "pass\"ing", "pässing", "passinG", "", "\u0000", "x".repeat(300), "x".repeat(300) + "\n"];
+    // Either side of the longest string remembered, with an escape at the end that a stale weight would miss.
+    for (const length of [255, 256, 257]) members.push("y".repeat(length), "y".repeat(length - 1) + "\n", "y".repeat(length));
+    members.push("passing");
     for (let round = 0; round < 2; round++) {
       for (const status of members) {
         for (const by of [status, "build-bot", copy(status) + "é"]) {

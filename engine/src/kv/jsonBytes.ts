@@ -144,8 +144,10 @@ const nameBytes = new Int32Array(NAME_SLOTS);
  * spread of the previous state, or the same literal) carries its other
  * strings over as the same string objects, which compare equal by pointer;
  * a string equal in content compares natively, still faster than scanning
- * it. Only a string that differs is scanned. Long strings are not kept, so
- * the cache never holds more than a few KiB alive.
+ * it. Only a string that differs is scanned. The cache is shared by every
+ * document of the process; it keeps strings of up to 256 characters alive
+ * until they are displaced (a short string cut from a longer one may keep
+ * that one alive too, for as long).
  */
 const REMEMBERED_STRING_MAX = 256;
 const memberStrings: Array<string | undefined> = new Array<string | undefined>(NAME_SLOTS).fill(undefined);

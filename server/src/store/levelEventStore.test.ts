@@ -164,6 +164,42 @@ describe("LevelDB event store", () => {
     await store.close();
   });
 
+  it.each([
+    ["a delete of another document, then a snapshot", ["append A", "append B", "delete B", "snapshot A"]],
+    ["a delete, an append and a snapshot of the same document", ["delete A", "append A", "snapshot A"]],
+    ["a snapshot, then a delete of the same document", ["snapshot A", "delete A", "append A"]],
+  ])("deletes and snapshots asked for in one tick all finish (%s)", async (_, steps) => {
+    const store = createLevelEventStore(db);
+    await store.append(A, randomEvents(A, 1, 2));
+    await store.append(B, randomEvents(B, 1, 2));
+    const calls = steps.map((step) => {
+      const doc = step.endsWith("A") ? A : B;
+      if (step.startsWith("append")) return store.append(doc, randomEvents(doc, 10, 1));
+      if (step.startsWith("delete")) return store.deleteDoc(doc);
+      return store.writeSnapshot(doc, { seq: 1, state: new Uint8Array([0, 0]) });
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("the store stopped writing")), 5_000)));
+    await Promise.race([Promise.allSettled(calls), stuck]).finally(() => clearTimeout(timer));
+    // Still writing afterwards.
+    await store.append(B, randomEvents(B, 20, 1));
+    await store.close();
+  });
+
+  it("a snapshot waiting for a write that fails is not written", async () => {
+    const store = createLevelEventStore(db);
+    await store.append(A, randomEvents(A, 1, 2));
+    vi.spyOn(fs, "writeSync").mockImplementationOnce(() => {
+      throw new Error("disk full");
+    });
+    const failed = store.append(A, randomEvents(A, 3, 1));
+    const snapshot = store.writeSnapshot(A, { seq: 3, state: new Uint8Array([0, 0]) });
+    await expect(failed).rejects.toThrow("disk full");
+    await expect(snapshot).rejects.toThrow(/disk full/);
+    expect((await store.load(A)).snapshot).toBeNull();
+    await store.close();
+  });
+
   it("a failed journal write rejects every append in it, stores none, and later appends continue densely", async () => {
     const store = createLevelEventStore(db);
     await store.append(A, randomEvents(A, 3, 2));

@@ -28,10 +28,9 @@
  *   finds the journal empty, and no later recovery can bring back the
  *   events it removed.
  * - Snapshots are written beside the group commits, not in their queue: a
- *   snapshot waits until the events it covers are durable (in the journal
- *   is enough: an open replays it before any load), then takes its LevelDB
- *   round trips while later appends carry on. A delete waits for the
- *   snapshots asked for before it.
+ *   snapshot waits until the events it covers are durable and in LevelDB,
+ *   then takes its LevelDB round trips while later appends carry on. A
+ *   delete waits for the snapshots of its document asked for before it.
  */
 import path from "node:path";
 import type { AbstractBatchOptions, AbstractLevel, AbstractSublevel } from "abstract-level";
@@ -135,6 +134,8 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
    * them. Never rejects.
    */
   let snapshotWrites: Promise<void> = Promise.resolve();
+  /** Per document, its latest snapshot write still under way (settles, never rejects). */
+  const pendingSnapshots = new Map<DocName, Promise<void>>();
   /** Last seq handed out per document, including appends not yet written. */
   const lastAssigned = new Map<DocName, number>();
   /** Calls waiting, in call order, for a document's last seq to be read. */
@@ -263,16 +264,23 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
           checkSnapshot(doc, snapshot, last);
           const key = seqKey(doc, snapshot.seq);
           const state = snapshot.state.slice();
-          // Once every event up to the snapshot's seq is durable (some may still be queued), and behind earlier
-          // snapshots; appends queued meanwhile go on.
+          // Behind earlier snapshots, once the events it covers are durable (some may still be queued) and then
+          // in LevelDB, ahead of it in LevelDB's own log: whatever a crash keeps of that log, a snapshot never
+          // survives without the events before it. Appends queued meanwhile go on.
           const eventsWritten = writes.written();
           const written = snapshotWrites.then(async () => {
             await eventsWritten;
+            await writer.inLevel();
             await snapshots.put(key, state);
             await snapshots.clear({ gt: docKeyRange(doc).gt, lt: key });
             await formerSnapshots.clear(docKeyRange(doc));
           });
-          snapshotWrites = written.catch(() => undefined);
+          const settled = written.catch(() => undefined);
+          snapshotWrites = settled;
+          pendingSnapshots.set(doc, settled);
+          void settled.then(() => {
+            if (pendingSnapshots.get(doc) === settled) pendingSnapshots.delete(doc);
+          });
           await written;
         }),
       ),
@@ -314,9 +322,11 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
         inSeqOrder(doc, async () => {
           lastAssigned.set(doc, 0);
           const range = docKeyRange(doc);
+          // Taken now: a snapshot of this document asked for before the delete lands first, so the clear below
+          // removes it. One asked for later may wait for this very task (it covers the appends queued before it).
+          const snapshotsBefore = pendingSnapshots.get(doc);
           await writes.task(async () => {
-            // A snapshot asked for before the delete lands first, so the clear below removes it.
-            await snapshotWrites;
+            await snapshotsBefore;
             await writer.inLevel();
             await snapshots.clear(range);
             await formerSnapshots.clear(range);

@@ -10,7 +10,7 @@
  *
  * A failed write rejects its callers and every entry still queued behind it
  * (their effects may depend on the lost write: seqs numbered after it, a
- * snapshot of it), then calls `onFailure` so the owner can forget whatever
+ * snapshot waiting for it), then calls `onFailure` so the owner can forget whatever
  * it derived from writes that never landed. Nothing fails silently.
  */
 import { ErrorCode, TaikuError } from "@taiku/engine";
@@ -32,7 +32,9 @@ export interface WriteQueue<Op> {
   /**
    * Settles once every entry queued so far is written, without holding up
    * entries queued later: resolves when they all were, rejects when one of
-   * them failed.
+   * them failed. It settles with the last entry, so it also waits for
+   * operations that join that entry later (when it is a batch still open),
+   * and for a task queued last.
    */
   written(): Promise<void>;
   /** Resolves once every entry queued so far has settled, however it settled. */

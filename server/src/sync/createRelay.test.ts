@@ -133,6 +133,77 @@ describe("relay sync with stock y-websocket clients", () => {
     expect(tail).toEqual([]);
   });
 
+  it("retries a failed snapshot only after as many events again, then writes it", async () => {
+    let failures = 1;
+    const attempts: number[] = [];
+    const r = await relay({
+      snapshotEvery: 10,
+      wrapStore: (store) => ({
+        ...store,
+        writeSnapshot: (doc, snapshot) => {
+          attempts.push(snapshot.seq);
+          if (failures-- > 0) return Promise.reject(new Error("injected snapshot failure"));
+          return store.writeSnapshot(doc, snapshot);
+        },
+      }),
+    });
+    const writer = client(r);
+    await synced(writer);
+    const map = writer.doc.getMap("kv");
+    const writeAndWait = async (count: number, seq: number): Promise<void> => {
+      for (let i = 0; i < count; i++) map.set(`k${i % 3}`, `v${seq}-${i}`);
+      for (let tries = 0; (await r.store.lastSeq(KV as DocName)) < seq; tries++) {
+        if (tries > 500) throw new Error(`seq ${seq} never became durable`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    };
+    await writeAndWait(10, 10);
+    expect(attempts).toEqual([10]);
+    // Not with every commit after the failure: only once ten more events are durable.
+    await writeAndWait(9, 19);
+    expect(attempts).toEqual([10]);
+    await writeAndWait(1, 20);
+    expect(attempts).toEqual([10, 20]);
+    expect((await r.store.load(KV as DocName)).snapshot?.seq).toBe(20);
+  });
+
+  it("snapshots a long tail on open, and a tail of light events once it is ten times the count", async () => {
+    // A first relay that never writes snapshots leaves nine events and no snapshot behind.
+    const first = await relay({ snapshotEvery: 10, wrapStore: (store) => ({ ...store, writeSnapshot: async () => undefined }) });
+    const writer = client(first);
+    await synced(writer);
+    writer.doc.getMap("kv").set("big", "x".repeat(20_000));
+    for (let i = 0; i < 8; i++) writer.doc.getMap("kv").set("small", i);
+    const durable = async (fixture: RelayFixture, seq: number): Promise<void> => {
+      for (let tries = 0; (await fixture.store.lastSeq(KV as DocName)) < seq; tries++) {
+        if (tries > 500) throw new Error(`seq ${seq} never became durable`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    };
+    await durable(first, 9);
+    expect((await first.store.load(KV as DocName)).snapshot).toBeNull();
+    writer.destroy();
+    clients = [];
+    await first.stop();
+    const second = await (await import("./relayFixture")).startRelay({ dir: first.dir, snapshotEvery: 5 });
+    fixtures.push(second);
+    const reader = client(second);
+    await synced(reader);
+    await eventually(() => reader.doc.getMap("kv").get("small") === 7);
+    await durable(second, 9);
+    const opened = await second.store.load(KV as DocName);
+    expect(opened.snapshot?.seq).toBe(9);
+    // Light events against a 20 KB snapshot: none due by weight, one due by count at 5 × 10 = 50.
+    for (let i = 0; i < 49; i++) reader.doc.getMap("kv").set("small", 100 + i);
+    await durable(second, 58);
+    expect((await second.store.load(KV as DocName)).snapshot?.seq).toBe(9);
+    reader.doc.getMap("kv").set("small", 200);
+    await durable(second, 59);
+    expect((await second.store.load(KV as DocName)).snapshot?.seq).toBe(59);
+  });
+
   it("restarts with a long history: equal state, loaded from a snapshot plus a short tail", async () => {
     const first = await relay({ snapshotEvery: 100 });
     const writer = client(first);

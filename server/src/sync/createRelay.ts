@@ -53,7 +53,7 @@ export interface RelayOptions {
   readonly maxAwarenessStates?: number;
   /** Frames per second a socket may send, sustained (default 2,000; bursts to twice that). */
   readonly framesPerSecond?: number;
-  /** Events between snapshots at least (default 1,000); a snapshot also waits until they weigh half the last one. */
+  /** Events between snapshots at least (default 1,000); a snapshot also waits until they weigh half the last one, or ten times as many have passed. */
   readonly snapshotEvery?: number;
   /** How long a document without sockets stays in memory, ms (default 30 s). */
   readonly idleMs?: number;

@@ -27,10 +27,8 @@ export interface LiveDocumentOptions {
   readonly logger: Logger;
   readonly policy: ArbiterPolicy;
   /**
-   * Events a snapshot waits for at least (the relay's default is 1,000).
-   * It also waits until the events since the last snapshot weigh half as
-   * much as that snapshot, so that encoding a large state stays a bounded
-   * share of the work its updates cost (see {@link LiveDocument.snapshotDue}).
+   * Events a snapshot waits for at least (the relay's default is 1,000);
+   * see {@link LiveDocument.snapshotDue} for when one is written.
    */
   readonly snapshotEvery: number;
   /** Called once when a write fails; the relay then drops the document from memory. */
@@ -40,6 +38,9 @@ export interface LiveDocumentOptions {
   /** Called once the document is built from its stored bytes. */
   readonly onBuilt?: () => void;
 }
+
+/** A snapshot is due after this many times `snapshotEvery` events, however light they are. */
+export const TAIL_EVENTS_CAP = 10;
 
 /** The built document and the arbiter judging its updates. */
 interface Built {
@@ -56,11 +57,18 @@ export class LiveDocument<Peer = unknown> {
   failed = false;
   private chain: Promise<void> = Promise.resolve();
   private lastSeq: number;
-  private sinceSnapshot: number;
-  /** Update bytes of the events since the last snapshot. */
-  private tailBytes: number;
-  /** Bytes of the last snapshot (0 for none). */
+  /** The seq the last written snapshot covers (0 for none). */
+  private snapshotSeq: number;
+  /** Bytes of the last written snapshot (0 for none). */
   private snapshotBytes: number;
+  /** Update bytes of every event since the document was opened, its stored tail included. */
+  private appendedBytes = 0;
+  /** {@link appendedBytes} when the last written snapshot was taken. */
+  private appendedAtSnapshot = 0;
+  /** True while a snapshot is being written. */
+  private snapshotInFlight = false;
+  /** After a failed snapshot write, the seq the next attempt waits for. */
+  private snapshotRetrySeq = 0;
   private snapshotting: Promise<void> = Promise.resolve();
   /** The stored bytes until the document is built, then `null`. */
   private stored: StoredState | null;
@@ -75,10 +83,9 @@ export class LiveDocument<Peer = unknown> {
   ) {
     this.stored = stored;
     this.lastSeq = stored.lastSeq;
-    this.sinceSnapshot = stored.loaded.tail.length;
-    this.tailBytes = 0;
-    for (const event of stored.loaded.tail) this.tailBytes += event.update.byteLength;
+    this.snapshotSeq = stored.loaded.snapshot?.seq ?? 0;
     this.snapshotBytes = stored.loaded.snapshot?.state.byteLength ?? 0;
+    for (const event of stored.loaded.tail) this.appendedBytes += event.update.byteLength;
     this.awareness = new awarenessProtocol.Awareness(this.presence);
     this.awareness.setLocalState(null);
   }
@@ -86,7 +93,9 @@ export class LiveDocument<Peer = unknown> {
   /** Opens a document from everything the store holds of it (snapshot plus tail); builds nothing yet. */
   static open<Peer>(name: DocName, stored: StoredState, options: LiveDocumentOptions): LiveDocument<Peer> {
     const live = new LiveDocument<Peer>(name, options, stored);
-    if (live.snapshotDue) live.snapshot();
+    // The first sync reply merges the stored bytes anyway, and a snapshot of a document not yet built is those
+    // bytes: the count alone decides here.
+    if (live.sinceSnapshot >= options.snapshotEvery) live.snapshot();
     return live;
   }
 
@@ -147,8 +156,7 @@ export class LiveDocument<Peer = unknown> {
           durable = true;
           this.options.onPersisted(performance.now() - started);
           this.lastSeq = stored.at(-1)?.seq ?? this.lastSeq;
-          this.sinceSnapshot += stored.length;
-          for (const event of events) this.tailBytes += event.update.byteLength;
+          for (const event of events) this.appendedBytes += event.update.byteLength;
           then();
           if (this.snapshotDue) this.snapshot();
         },
@@ -180,32 +188,55 @@ export class LiveDocument<Peer = unknown> {
   snapshot(): void {
     if (this.failed || this.lastSeq === 0) return;
     const seq = this.lastSeq;
+    const appended = this.appendedBytes;
     // Not built, nothing changed since the load: the stored bytes merged are the state at `seq`.
     const state = this.stored !== null ? this.stored.update : Y.encodeStateAsUpdate(this.build().doc);
-    this.sinceSnapshot = 0;
-    this.tailBytes = 0;
-    this.snapshotBytes = state.byteLength;
+    this.snapshotInFlight = true;
     this.snapshotting = this.snapshotting
-      .then(() => this.options.store.writeSnapshot(this.name, { seq, state }))
-      .catch((error: unknown) => {
-        this.options.logger.error({ err: error, doc: this.name }, "snapshot write failed; the event log still holds every change");
-        // Try again with the next commit.
-        this.sinceSnapshot = this.options.snapshotEvery;
-        this.snapshotBytes = 0;
+      .then(() => {
+        // A commit failed meanwhile: the state may hold a change that never became durable.
+        if (this.failed) throw new Error("the document failed before its snapshot was written");
+        return this.options.store.writeSnapshot(this.name, { seq, state });
+      })
+      .then(
+        () => {
+          // Snapshots are written in call order, so a later one never lands before an earlier one.
+          this.snapshotSeq = seq;
+          this.snapshotBytes = state.byteLength;
+          this.appendedAtSnapshot = appended;
+          this.snapshotRetrySeq = 0;
+        },
+        (error: unknown) => {
+          this.options.logger.error({ err: error, doc: this.name }, "snapshot write failed; the event log still holds every change");
+          // Not again with every commit: a store that keeps failing would have the whole state encoded each time.
+          this.snapshotRetrySeq = this.lastSeq + this.options.snapshotEvery;
+        },
+      )
+      .finally(() => {
+        this.snapshotInFlight = false;
       });
+  }
+
+  /** Events since the last written snapshot. */
+  private get sinceSnapshot(): number {
+    return this.lastSeq - this.snapshotSeq;
   }
 
   /**
    * True when the events since the last snapshot call for a new one: at
    * least `snapshotEvery` of them, weighing at least half the last
-   * snapshot. Encoding a snapshot costs its whole state, so with a fixed
-   * count a large document (a long history of tombstones) would spend a
-   * growing share of its time re-encoding; weighed against the tail, each
-   * byte appended pays for at most two bytes of snapshot, and a load still
-   * replays a tail no heavier than half the state.
+   * snapshot's bytes, or {@link TAIL_EVENTS_CAP} times `snapshotEvery` of
+   * them whatever they weigh. Encoding a snapshot costs its whole state, so
+   * with a count alone a large document (a long history of tombstones)
+   * would spend a growing share of its time re-encoding; weighed against
+   * the tail, each byte appended pays for at most two bytes of snapshot,
+   * and the cap bounds the events a load replays.
    */
   get snapshotDue(): boolean {
-    return this.sinceSnapshot >= this.options.snapshotEvery && this.tailBytes * 2 >= this.snapshotBytes;
+    if (this.snapshotInFlight || this.lastSeq < this.snapshotRetrySeq) return false;
+    const since = this.sinceSnapshot;
+    const every = this.options.snapshotEvery;
+    return since >= every && ((this.appendedBytes - this.appendedAtSnapshot) * 2 >= this.snapshotBytes || since >= every * TAIL_EVENTS_CAP);
   }
 
   /** True when a snapshot would shorten the next load. */
