@@ -32,6 +32,8 @@ interface Sizes {
   readonly phaseMs: number;
   /** Unmeasured saturation before the measured phases. */
   readonly warmupMs: number;
+  /** The measured phases start this long after the warm-up writes at the earliest (longer only when the server is slower to go quiet). */
+  readonly settleMs: number;
 }
 
 /** After the warm-up, the server counts as quiet once it uses less than this share of a core over {@link QUIET_WINDOW_MS}. */
@@ -41,32 +43,39 @@ const QUIET_TIMEOUT_MS = 10_000;
 
 /**
  * Warms a fresh server up: writes at saturation for `warmupMs`, unmeasured,
- * then waits until the server is quiet (its compiler threads and any write
- * backlog done). A server measured straight after start-up spends its first
+ * then waits until the server is quiet (its compiler threads and write
+ * backlog done), and in any case `settleMs` after the warm-up writes. A server measured straight after start-up spends its first
  * seconds compiling its hot paths on background threads, which on a small
- * machine take CPU from the very code being measured; every system gets the
- * same warm-up, and the measured phases see each one in its steady state.
+ * machine take CPU from the very code being measured. The pause puts the
+ * same time between warm-up and measurement for every system: measured
+ * sooner after the warm-up, the same system is slower, and servers take
+ * from a fraction of a second to several seconds to go quiet. Every system
+ * gets the same warm-up and pause.
  */
-async function warmUp(deployment: Deployment, clients: ContendClients, warmupMs: number): Promise<WarmUp> {
-  if (warmupMs <= 0) return { quiet: true, settleMs: 0 };
-  await offerSaturation(clients.pool, clients.observer, SATURATION_WINDOW, warmupMs);
+async function warmUp(deployment: Deployment, clients: ContendClients, sizes: Sizes): Promise<WarmUp> {
+  if (sizes.warmupMs <= 0) return { quiet: true, settleMs: 0 };
+  await offerSaturation(clients.pool, clients.observer, SATURATION_WINDOW, sizes.warmupMs);
   const started = performance.now();
   const drained = await waitFor(() => clients.pool.allSeenBy(clients.observer), QUIET_TIMEOUT_MS);
   const deadline = started + QUIET_TIMEOUT_MS;
-  for (let before = deployment.system.cpuMs(); drained && performance.now() < deadline; ) {
+  let quiet = false;
+  for (let before = deployment.system.cpuMs(); drained && !quiet && performance.now() < deadline; ) {
     await sleep(QUIET_WINDOW_MS);
     const used = deployment.system.cpuMs() - before;
-    if (used < QUIET_WINDOW_MS * QUIET_CPU_SHARE) return { quiet: true, settleMs: performance.now() - started };
+    quiet = used < QUIET_WINDOW_MS * QUIET_CPU_SHARE;
     before += used;
   }
-  return { quiet: false, settleMs: performance.now() - started };
+  const settleMs = performance.now() - started;
+  // The same pause after the warm-up for every system, however soon its server went quiet.
+  if (settleMs < sizes.settleMs) await sleep(sizes.settleMs - settleMs);
+  return { quiet, settleMs };
 }
 
 /** How a warm-up ended. */
 interface WarmUp {
   /** The server went quiet before the measured phases (else they started after the timeout). */
   readonly quiet: boolean;
-  /** From the end of the warm-up writes until quiet (or the timeout), ms. */
+  /** From the end of the warm-up writes until the server was quiet (or the timeout), ms. */
   readonly settleMs: number;
 }
 
@@ -119,7 +128,7 @@ async function runTrial(system: SystemName, clientCount: number, sizes: Sizes): 
   return withDeployment(system, 1, async (deployment) => {
     const clients = await connectContendClients(deployment, clientCount, KEYS_PER_WRITER);
     try {
-      const warmedUp = await warmUp(deployment, clients, sizes.warmupMs);
+      const warmedUp = await warmUp(deployment, clients, sizes);
       const fixed = await measurePhase(deployment, clients, () => offerFixedRate(clients.pool, sizes.fixedRate, sizes.phaseMs));
       const fixedLatenciesMs = clients.observer.latencies.slice();
       const saturation = await measurePhase(deployment, clients, () => offerSaturation(clients.pool, clients.observer, SATURATION_WINDOW, sizes.phaseMs));
@@ -134,8 +143,8 @@ async function runTrial(system: SystemName, clientCount: number, sizes: Sizes): 
 
 async function run(context: BenchContext): Promise<BenchResult> {
   const sizes: Sizes = context.smoke
-    ? { clientCounts: [8], fixedRate: 200, phaseMs: 1_000, warmupMs: 300 }
-    : { clientCounts: [8, 32, 64], fixedRate: 200, phaseMs: 5_000, warmupMs: 3_000 };
+    ? { clientCounts: [8], fixedRate: 200, phaseMs: 1_000, warmupMs: 300, settleMs: 0 }
+    : { clientCounts: [8, 32, 64], fixedRate: 200, phaseMs: 5_000, warmupMs: 3_000, settleMs: 5_000 };
   // Smoke runs only check that the benchmark works; real runs need at least three repetitions.
   const repetitions = context.smoke ? 1 : Math.max(3, context.repetitions);
   const tables: ResultTable[] = [];
@@ -200,7 +209,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
   return {
     name: "kv-contend",
     title: "Contended writes into one session KV",
-    what: `Writers put ~50-byte JSON values under ${KEYS_PER_WRITER} keys each of one session KV document; an observer replica timestamps every arrival on the writers' clock. Each system runs in a fresh process and data dir per repetition, interleaved, and is first warmed up: ${sizes.warmupMs / 1000} s of writes at saturation, unmeasured, then a wait until the server is quiet, so that every system is measured in its steady state rather than while compiling its hot paths. Server CPU is read from /proc for the measured phases only. The headline p99 is taken over the fixed-rate samples of all repetitions together (a p99 of one 5-second phase rests on its ten slowest samples); the table also gives each repetition's.`,
+    what: `Writers put ~50-byte JSON values under ${KEYS_PER_WRITER} keys each of one session KV document; an observer replica timestamps every arrival on the writers' clock. Each system runs in a fresh process and data dir per repetition, interleaved, and is first warmed up: ${sizes.warmupMs / 1000} s of writes at saturation, unmeasured, then a wait until the server is quiet and at least ${sizes.settleMs / 1000} s have passed, so that every system is measured in its steady state rather than while compiling its hot paths, with the harness equally settled for all. Server CPU is read from /proc for the measured phases only. The headline p99 is taken over the fixed-rate samples of all repetitions together (a p99 of one 5-second phase rests on its ten slowest samples); the table also gives each repetition's.`,
     ok,
     headlines,
     notes,
