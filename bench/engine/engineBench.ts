@@ -141,7 +141,7 @@ function row(label: string, plainSamples: readonly number[], taikuSamples: reado
     case: label,
     plainUs: spread(plainSamples),
     taikuUs: spread(taikuSamples),
-    overheadPct: quantile(ratios, 0.5),
+    overheadPct: spread(ratios).median,
     overheadIqrPct: [quantile(ratios, 0.25), quantile(ratios, 0.75)],
     rounds: ratios.length,
   };
@@ -212,14 +212,32 @@ export const ENGINE_PROCESSES = 5;
 
 const CHILD = fileURLToPath(new URL("./child.ts", import.meta.url));
 
-/** Flags of this process a child must not inherit: profilers and debuggers would skew its timings. */
-const NOT_INHERITED = /^--(cpu-prof|heap-prof|prof|inspect|debug)/;
+/**
+ * The module loader flags of this process (`--import tsx`), the only ones a
+ * child gets: profilers, debuggers or heap settings given to the runner
+ * would skew the child's timings, so neither they nor `NODE_OPTIONS` pass.
+ */
+function loaderFlags(): string[] {
+  const flags: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i] as string;
+    if (flag === "--import" || flag === "--loader" || flag === "--experimental-loader") {
+      const value = argv[i + 1];
+      if (value !== undefined) flags.push(flag, value);
+      i++;
+    } else if (/^--(import|loader|experimental-loader)=/.test(flag)) flags.push(flag);
+  }
+  return flags;
+}
 
 /** Runs the benchmark once in a fresh process (the same Node and loader as this one). */
 function runChild(smoke: boolean): Promise<EngineRow[]> {
-  const args = [...process.execArgv.filter((flag) => !NOT_INHERITED.test(flag)), CHILD, ...(smoke ? ["--smoke"] : [])];
+  const args = [...loaderFlags(), CHILD, ...(smoke ? ["--smoke"] : [])];
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { maxBuffer: 1 << 20, timeout: 5 * 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, args, { env, maxBuffer: 1 << 20, timeout: 5 * 60_000 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`engine bench process failed: ${error.message}\n${stderr}`));
       else resolve(JSON.parse(stdout) as EngineRow[]);
     });

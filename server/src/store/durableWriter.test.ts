@@ -114,6 +114,26 @@ describe("journaled writer", () => {
     await writer.close();
   });
 
+  it("inLevel waits for what was written before it, not for what keeps arriving", async () => {
+    const level = controlledLevel();
+    const writer = await writerWith(level.write);
+    await writer.write([entry("a")]);
+    let done = false;
+    const inLevel = writer.inLevel().then(() => (done = true));
+    const first = await level.next();
+    // A write arrives while LevelDB takes "a", and another while it takes that one: "a" alone is what inLevel awaits.
+    await writer.write([entry("b")]);
+    first.finish();
+    await inLevel;
+    expect(done).toBe(true);
+    expect(level.batches).toEqual([["a"]]);
+    // "b" still reaches LevelDB, on its own schedule (or at close).
+    const closing = writer.close();
+    (await level.next()).finish();
+    await closing;
+    expect(level.batches).toEqual([["a"], ["b"]]);
+  });
+
   it("a failed LevelDB write keeps its entries in the journal and fails every later call", async () => {
     const level = controlledLevel();
     const writer = await writerWith(level.write);

@@ -58,6 +58,9 @@ export function createJournaledWriter(journal: EventJournal, writeLevel: LevelWr
   let flushing: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
   let failure: TaikuError | null = null;
+  /** Entries written to the journal so far, and of those, entries LevelDB holds. */
+  let journaled = 0;
+  let leveled = 0;
 
   function schedule(): void {
     if (flushing !== null || waiting.length === 0) return;
@@ -76,7 +79,10 @@ export function createJournaledWriter(journal: EventJournal, writeLevel: LevelWr
     waiting = [];
     const segment = journal.rotate();
     const done = writeLevel(entries).then(
-      () => journal.release(segment),
+      () => {
+        leveled += entries.length;
+        journal.release(segment);
+      },
       (error: unknown) => {
         failure ??= new TaikuError(ErrorCode.Unavailable, `writing journaled events to LevelDB failed (the journal keeps them): ${describe(error)}`);
       },
@@ -93,7 +99,10 @@ export function createJournaledWriter(journal: EventJournal, writeLevel: LevelWr
   }
 
   async function inLevel(): Promise<void> {
-    while (failure === null && (flushing !== null || waiting.length > 0)) await (flushing ?? flush());
+    // Everything written before this call, not what arrives while it waits: under steady appends, "until
+    // nothing waits" might never come.
+    const target = journaled;
+    while (failure === null && leveled < target && (flushing !== null || waiting.length > 0)) await (flushing ?? flush());
     if (failure !== null) throw failure;
   }
 
@@ -103,6 +112,7 @@ export function createJournaledWriter(journal: EventJournal, writeLevel: LevelWr
       if (failure !== null) throw failure;
       journal.write(encodeJournalFrame(entries));
       for (const entry of entries) waiting.push(entry);
+      journaled += entries.length;
       schedule();
     },
     inLevel,

@@ -128,13 +128,12 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
     onFailure: () => lastAssigned.clear(),
   });
   /**
-   * Snapshot writes, one after another, beside the write queue rather than in
-   * it: a snapshot's put and clears take several LevelDB round trips, and
-   * appends (which the relay broadcasts only once durable) must not wait for
-   * them. Never rejects.
+   * Per document, its latest snapshot write still under way (settles, never
+   * rejects). A document's snapshots are written one after another, beside
+   * the write queue rather than in it: a snapshot's put and clears take
+   * several LevelDB round trips, and appends (which the relay broadcasts
+   * only once durable) must not wait for them.
    */
-  let snapshotWrites: Promise<void> = Promise.resolve();
-  /** Per document, its latest snapshot write still under way (settles, never rejects). */
   const pendingSnapshots = new Map<DocName, Promise<void>>();
   /** Last seq handed out per document, including appends not yet written. */
   const lastAssigned = new Map<DocName, number>();
@@ -264,11 +263,11 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
           checkSnapshot(doc, snapshot, last);
           const key = seqKey(doc, snapshot.seq);
           const state = snapshot.state.slice();
-          // Behind earlier snapshots, once the events it covers are durable (some may still be queued) and then
+          // Behind the document's earlier snapshots, once the events it covers are durable (some may still be queued) and then
           // in LevelDB, ahead of it in LevelDB's own log: whatever a crash keeps of that log, a snapshot never
           // survives without the events before it. Appends queued meanwhile go on.
           const eventsWritten = writes.written();
-          const written = snapshotWrites.then(async () => {
+          const written = (pendingSnapshots.get(doc) ?? Promise.resolve()).then(async () => {
             await eventsWritten;
             await writer.inLevel();
             await snapshots.put(key, state);
@@ -276,7 +275,6 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
             await formerSnapshots.clear(docKeyRange(doc));
           });
           const settled = written.catch(() => undefined);
-          snapshotWrites = settled;
           pendingSnapshots.set(doc, settled);
           void settled.then(() => {
             if (pendingSnapshots.get(doc) === settled) pendingSnapshots.delete(doc);

@@ -21,6 +21,25 @@ function client(fixture: RelayFixture, doc = KV, user = "tester"): TestClient {
   return c;
 }
 
+/** Polls `check` until it holds, for up to 10 s. */
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (const deadline = Date.now() + 10_000; !(await check()); ) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Resolves once the store holds seq `seq` of the test document. */
+const durable = (fixture: RelayFixture, seq: number): Promise<void> =>
+  until(async () => (await fixture.store.lastSeq(KV as DocName)) >= seq, `seq ${seq} to be durable`);
+
+/** Resolves once the test document's latest snapshot covers exactly seq `seq`. */
+const snapshotAt = (fixture: RelayFixture, seq: number): Promise<void> =>
+  until(async () => (await fixture.store.load(KV as DocName)).snapshot?.seq === seq, `a snapshot at seq ${seq}`);
+
+/** Leaves time for a snapshot that should not come, before checking that it did not. */
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 100));
+
 afterEach(async () => {
   for (const c of clients) c.destroy();
   clients = [];
@@ -108,29 +127,20 @@ describe("relay sync with stock y-websocket clients", () => {
     const writer = client(r);
     await synced(writer);
     const map = writer.doc.getMap("kv");
-    const durable = async (seq: number): Promise<void> => {
-      for (let tries = 0; (await r.store.lastSeq(KV as DocName)) < seq; tries++) {
-        if (tries > 500) throw new Error(`seq ${seq} never became durable`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    };
     map.set("big", "x".repeat(20_000));
     for (let i = 0; i < 9; i++) map.set("small", i);
-    await durable(10);
-    await eventually(() => snapshots.length === 1);
+    await snapshotAt(r, 10);
+    expect(snapshots).toHaveLength(1);
     expect(snapshots[0]).toBeGreaterThan(20_000);
     // 60 more events, far past the count, but a few hundred bytes against a 20 KB snapshot: no new one.
     for (let i = 0; i < 60; i++) map.set("small", i);
-    await durable(70);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await durable(r, 70);
+    await settle();
     expect(snapshots).toHaveLength(1);
     // A tail as heavy as half the state: the next snapshot is due.
     map.set("big", "y".repeat(20_000));
-    await durable(71);
-    await eventually(() => snapshots.length === 2);
-    const { snapshot, tail } = await r.store.load(KV as DocName);
-    expect(snapshot?.seq).toBe(71);
-    expect(tail).toEqual([]);
+    await snapshotAt(r, 71);
+    expect((await r.store.load(KV as DocName)).tail).toEqual([]);
   });
 
   it("retries a failed snapshot only after as many events again, then writes it", async () => {
@@ -150,58 +160,62 @@ describe("relay sync with stock y-websocket clients", () => {
     const writer = client(r);
     await synced(writer);
     const map = writer.doc.getMap("kv");
-    const writeAndWait = async (count: number, seq: number): Promise<void> => {
-      for (let i = 0; i < count; i++) map.set(`k${i % 3}`, `v${seq}-${i}`);
-      for (let tries = 0; (await r.store.lastSeq(KV as DocName)) < seq; tries++) {
-        if (tries > 500) throw new Error(`seq ${seq} never became durable`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    const write = (count: number): void => {
+      for (let i = 0; i < count; i++) map.set(`k${i % 3}`, `v${attempts.length}-${i}`);
     };
-    await writeAndWait(10, 10);
-    expect(attempts).toEqual([10]);
+    write(10);
+    await durable(r, 10);
+    await eventually(() => attempts.length === 1);
     // Not with every commit after the failure: only once ten more events are durable.
-    await writeAndWait(9, 19);
+    write(9);
+    await durable(r, 19);
+    await settle();
     expect(attempts).toEqual([10]);
-    await writeAndWait(1, 20);
+    write(1);
+    await snapshotAt(r, 20);
     expect(attempts).toEqual([10, 20]);
-    expect((await r.store.load(KV as DocName)).snapshot?.seq).toBe(20);
   });
 
-  it("snapshots a long tail on open, and a tail of light events once it is ten times the count", async () => {
-    // A first relay that never writes snapshots leaves nine events and no snapshot behind.
-    const first = await relay({ snapshotEvery: 10, wrapStore: (store) => ({ ...store, writeSnapshot: async () => undefined }) });
+  it("on open, snapshots a tail of snapshotEvery events even when it is light", async () => {
+    // A first relay keeps only its first snapshot (20 KB, at seq 5) and drops the rest, its unload's included.
+    let kept = 0;
+    const first = await relay({
+      snapshotEvery: 5,
+      wrapStore: (store) => ({ ...store, writeSnapshot: async (doc, snapshot) => (kept++ === 0 ? store.writeSnapshot(doc, snapshot) : undefined) }),
+    });
     const writer = client(first);
     await synced(writer);
     writer.doc.getMap("kv").set("big", "x".repeat(20_000));
-    for (let i = 0; i < 8; i++) writer.doc.getMap("kv").set("small", i);
-    const durable = async (fixture: RelayFixture, seq: number): Promise<void> => {
-      for (let tries = 0; (await fixture.store.lastSeq(KV as DocName)) < seq; tries++) {
-        if (tries > 500) throw new Error(`seq ${seq} never became durable`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    };
-    await durable(first, 9);
-    expect((await first.store.load(KV as DocName)).snapshot).toBeNull();
+    for (let i = 0; i < 10; i++) writer.doc.getMap("kv").set("small", i);
+    await durable(first, 11);
+    await snapshotAt(first, 5);
     writer.destroy();
     clients = [];
     await first.stop();
+    // Six light events after a 20 KB snapshot: not due by weight, but a reopened document snapshots them anyway.
     const second = await (await import("./relayFixture")).startRelay({ dir: first.dir, snapshotEvery: 5 });
     fixtures.push(second);
     const reader = client(second);
     await synced(reader);
-    await eventually(() => reader.doc.getMap("kv").get("small") === 7);
-    await durable(second, 9);
-    const opened = await second.store.load(KV as DocName);
-    expect(opened.snapshot?.seq).toBe(9);
-    // Light events against a 20 KB snapshot: none due by weight, one due by count at 5 × 10 = 50.
-    for (let i = 0; i < 49; i++) reader.doc.getMap("kv").set("small", 100 + i);
-    await durable(second, 58);
-    expect((await second.store.load(KV as DocName)).snapshot?.seq).toBe(9);
-    reader.doc.getMap("kv").set("small", 200);
-    await durable(second, 59);
-    expect((await second.store.load(KV as DocName)).snapshot?.seq).toBe(59);
+    await snapshotAt(second, 11);
+    expect(reader.doc.getMap("kv").get("small")).toBe(9);
+  });
+
+  it("snapshots a tail of light events once it is ten times snapshotEvery", async () => {
+    const r = await relay({ snapshotEvery: 5 });
+    const writer = client(r);
+    await synced(writer);
+    const map = writer.doc.getMap("kv");
+    map.set("big", "x".repeat(20_000));
+    for (let i = 0; i < 4; i++) map.set("small", i);
+    await snapshotAt(r, 5);
+    // Light events against a 20 KB snapshot: none due by weight, one due by count at 10 × 5 = 50.
+    for (let i = 0; i < 49; i++) map.set("small", 100 + i);
+    await durable(r, 54);
+    await settle();
+    expect((await r.store.load(KV as DocName)).snapshot?.seq).toBe(5);
+    map.set("small", 200);
+    await snapshotAt(r, 55);
   });
 
   it("restarts with a long history: equal state, loaded from a snapshot plus a short tail", async () => {

@@ -65,8 +65,10 @@ export class LiveDocument<Peer = unknown> {
   private appendedBytes = 0;
   /** {@link appendedBytes} when the last written snapshot was taken. */
   private appendedAtSnapshot = 0;
-  /** True while a snapshot is being written. */
-  private snapshotInFlight = false;
+  /** The seq the latest snapshot asked for covers, written or not (back to {@link snapshotSeq} when it failed). */
+  private requestedSeq: number;
+  /** Snapshots asked for and not yet settled. */
+  private snapshotsInFlight = 0;
   /** After a failed snapshot write, the seq the next attempt waits for. */
   private snapshotRetrySeq = 0;
   private snapshotting: Promise<void> = Promise.resolve();
@@ -84,6 +86,7 @@ export class LiveDocument<Peer = unknown> {
     this.stored = stored;
     this.lastSeq = stored.lastSeq;
     this.snapshotSeq = stored.loaded.snapshot?.seq ?? 0;
+    this.requestedSeq = this.snapshotSeq;
     this.snapshotBytes = stored.loaded.snapshot?.state.byteLength ?? 0;
     for (const event of stored.loaded.tail) this.appendedBytes += event.update.byteLength;
     this.awareness = new awarenessProtocol.Awareness(this.presence);
@@ -191,30 +194,28 @@ export class LiveDocument<Peer = unknown> {
     const appended = this.appendedBytes;
     // Not built, nothing changed since the load: the stored bytes merged are the state at `seq`.
     const state = this.stored !== null ? this.stored.update : Y.encodeStateAsUpdate(this.build().doc);
-    this.snapshotInFlight = true;
-    this.snapshotting = this.snapshotting
-      .then(() => {
-        // A commit failed meanwhile: the state may hold a change that never became durable.
-        if (this.failed) throw new Error("the document failed before its snapshot was written");
-        return this.options.store.writeSnapshot(this.name, { seq, state });
-      })
-      .then(
-        () => {
-          // Snapshots are written in call order, so a later one never lands before an earlier one.
-          this.snapshotSeq = seq;
-          this.snapshotBytes = state.byteLength;
-          this.appendedAtSnapshot = appended;
-          this.snapshotRetrySeq = 0;
-        },
-        (error: unknown) => {
-          this.options.logger.error({ err: error, doc: this.name }, "snapshot write failed; the event log still holds every change");
-          // Not again with every commit: a store that keeps failing would have the whole state encoded each time.
-          this.snapshotRetrySeq = this.lastSeq + this.options.snapshotEvery;
-        },
-      )
-      .finally(() => {
-        this.snapshotInFlight = false;
-      });
+    this.requestedSeq = seq;
+    this.snapshotsInFlight++;
+    this.snapshotting = this.snapshotting.then(async () => {
+      try {
+        // A commit failed meanwhile: the state may hold a change that never became durable, and the document is
+        // being dropped anyway.
+        if (this.failed) return;
+        await this.options.store.writeSnapshot(this.name, { seq, state });
+        // Snapshots are written in call order, so a later one never lands before an earlier one.
+        this.snapshotSeq = seq;
+        this.snapshotBytes = state.byteLength;
+        this.appendedAtSnapshot = appended;
+        this.snapshotRetrySeq = 0;
+      } catch (error) {
+        this.options.logger.error({ err: error, doc: this.name }, "snapshot write failed; the event log still holds every change");
+        this.requestedSeq = this.snapshotSeq;
+        // Not again with every commit: a store that keeps failing would have the whole state encoded each time.
+        this.snapshotRetrySeq = this.lastSeq + this.options.snapshotEvery;
+      } finally {
+        this.snapshotsInFlight--;
+      }
+    });
   }
 
   /** Events since the last written snapshot. */
@@ -233,15 +234,15 @@ export class LiveDocument<Peer = unknown> {
    * and the cap bounds the events a load replays.
    */
   get snapshotDue(): boolean {
-    if (this.snapshotInFlight || this.lastSeq < this.snapshotRetrySeq) return false;
+    if (this.snapshotsInFlight > 0 || this.lastSeq < this.snapshotRetrySeq) return false;
     const since = this.sinceSnapshot;
     const every = this.options.snapshotEvery;
     return since >= every && ((this.appendedBytes - this.appendedAtSnapshot) * 2 >= this.snapshotBytes || since >= every * TAIL_EVENTS_CAP);
   }
 
-  /** True when a snapshot would shorten the next load. */
+  /** True when a snapshot would shorten the next load (one already asked for counts). */
   get hasUnsnapshotted(): boolean {
-    return this.sinceSnapshot > 0;
+    return this.lastSeq > this.requestedSeq;
   }
 
   /** Releases memory; the document must not be used afterwards. */
