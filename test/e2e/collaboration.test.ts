@@ -108,7 +108,9 @@ describe("two users in one session", () => {
     await ada.page.click(".chat >> text=Send");
     await boNotes.press("#notes", "Home");
     await boNotes.type("#notes", "bo kept typing. ");
-    await ada.page.waitForSelector(".connection:has-text('waiting')");
+    // The build status click reaches the page through the plugin bridge, after the notes typing may already show:
+    // reload only once it too is recorded as waiting.
+    await ada.page.waitForSelector(".connection:has-text('Build status')");
 
     await ada.page.reload();
     await ada.page.waitForSelector(".connection[data-state=offline]");
