@@ -8,7 +8,7 @@ import { barOf, fmt, fmtSpread, ratio, type BarChart, type BenchContext, type Be
 import { connectContendClients, convergenceOf, measurePhase, type ContendClients, type PhaseFigures } from "../harness/contendTrial";
 import { withDeployment, type Deployment } from "../harness/deployment";
 import { failures, interleave, successes } from "../harness/interleave";
-import { offerFixedRate, offerSaturation } from "../harness/kvWorkload";
+import { offerFixedRate, offerSaturation, writeHistory } from "../harness/kvWorkload";
 import { percentile, sleep, spread, waitFor, type Spread } from "../harness/stats";
 import { ALL_SYSTEMS, type SystemName } from "../harness/systemProcess";
 
@@ -30,8 +30,8 @@ interface Sizes {
   readonly clientCounts: readonly number[];
   readonly fixedRate: number;
   readonly phaseMs: number;
-  /** Unmeasured saturation before the measured phases. */
-  readonly warmupMs: number;
+  /** Writes made at saturation, unmeasured, before the measured phases (the same count for every system). */
+  readonly warmupWrites: number;
   /**
    * The measured phases start this long after the warm-up writes at the
    * earliest (longer only when the server is slower to go quiet).
@@ -43,9 +43,11 @@ interface Sizes {
 const QUIET_CPU_SHARE = 0.1;
 const QUIET_WINDOW_MS = 250;
 const QUIET_TIMEOUT_MS = 10_000;
+/** The warm-up's writes must be seen within this long. */
+const WARMUP_TIMEOUT_MS = 60_000;
 
 /**
- * Warms a fresh server up: writes at saturation for `warmupMs`, unmeasured,
+ * Warms a fresh server up: `warmupWrites` writes at saturation, unmeasured,
  * then waits until the server is quiet (its compiler threads and write
  * backlog done), and in any case `minPauseMs` after the warm-up writes. A server measured straight after start-up spends its first
  * seconds compiling its hot paths on background threads, which on a small
@@ -54,13 +56,15 @@ const QUIET_TIMEOUT_MS = 10_000;
  * measured sooner after the warm-up, the same system is slower, and servers
  * take from a fraction of a second to several seconds to go quiet. Every
  * system gets the same warm-up and at least the same pause; each run's
- * pause is recorded.
+ * pause is recorded. The warm-up is a number of writes, not a time: a
+ * faster system would otherwise enter the measured phases with a longer
+ * history, in its own document and in every replica of the harness.
  */
 async function warmUp(deployment: Deployment, clients: ContendClients, sizes: Sizes): Promise<WarmUp> {
-  if (sizes.warmupMs <= 0) return { drained: true, quiet: true, quietAfterMs: 0, pauseMs: 0 };
-  await offerSaturation(clients.pool, clients.observer, SATURATION_WINDOW, sizes.warmupMs);
+  if (sizes.warmupWrites <= 0) return { drained: true, quiet: true, quietAfterMs: 0, pauseMs: 0 };
+  const written = await writeHistory(clients.pool, clients.observer, clients.pool.total() + sizes.warmupWrites, SATURATION_WINDOW, WARMUP_TIMEOUT_MS);
   const started = performance.now();
-  const drained = await waitFor(() => clients.pool.allSeenBy(clients.observer), QUIET_TIMEOUT_MS);
+  const drained = written && (await waitFor(() => clients.pool.allSeenBy(clients.observer), QUIET_TIMEOUT_MS));
   const deadline = started + QUIET_TIMEOUT_MS;
   let quiet = false;
   for (let before = deployment.system.cpuMs(); drained && !quiet && performance.now() < deadline; ) {
@@ -154,8 +158,8 @@ async function runTrial(system: SystemName, clientCount: number, sizes: Sizes): 
 
 async function run(context: BenchContext): Promise<BenchResult> {
   const sizes: Sizes = context.smoke
-    ? { clientCounts: [8], fixedRate: 200, phaseMs: 1_000, warmupMs: 300, minPauseMs: 0 }
-    : { clientCounts: [8, 32, 64], fixedRate: 200, phaseMs: 5_000, warmupMs: 3_000, minPauseMs: 6_000 };
+    ? { clientCounts: [8], fixedRate: 200, phaseMs: 1_000, warmupWrites: 500, minPauseMs: 0 }
+    : { clientCounts: [8, 32, 64], fixedRate: 200, phaseMs: 5_000, warmupWrites: 20_000, minPauseMs: 6_000 };
   // Smoke runs only check that the benchmark works; real runs need at least three repetitions.
   const repetitions = context.smoke ? 1 : Math.max(3, context.repetitions);
   const tables: ResultTable[] = [];
@@ -185,7 +189,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
         notes.push(`${system}, ${clientCount} clients: converged and drained in only ${summary.convergedRuns}/${summary.runs} runs`);
       }
       if (summary.notDrained > 0) {
-        notes.push(`${system}, ${clientCount} clients: in ${summary.notDrained} run(s) the warm-up's writes had not all arrived ${QUIET_TIMEOUT_MS / 1000} s after it; those were measured anyway`);
+        notes.push(`${system}, ${clientCount} clients: in ${summary.notDrained} run(s) the warm-up's writes had not all arrived in time; those were measured anyway`);
       }
       if (summary.notQuiet > 0) {
         notes.push(`${system}, ${clientCount} clients: in ${summary.notQuiet} run(s) the server was still busy ${QUIET_TIMEOUT_MS / 1000} s after the warm-up; those were measured anyway`);
@@ -223,7 +227,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
   return {
     name: "kv-contend",
     title: "Contended writes into one session KV",
-    what: `Writers put ~50-byte JSON values under ${KEYS_PER_WRITER} keys each of one session KV document; an observer replica timestamps every arrival on the writers' clock. Each system runs in a fresh process and data dir per repetition, interleaved, and is first warmed up: ${sizes.warmupMs / 1000} s of writes at saturation, unmeasured, then a wait until the server is quiet and at least ${sizes.minPauseMs / 1000} s have passed, so that every system is measured in its steady state rather than while compiling its hot paths, with the harness equally settled for all. Server CPU is read from /proc for the measured phases only. The headline p99 is taken over the fixed-rate samples of all repetitions together (a p99 of one 5-second phase rests on its ten slowest samples); the table also gives each repetition's.`,
+    what: `Writers put ~50-byte JSON values under ${KEYS_PER_WRITER} keys each of one session KV document; an observer replica timestamps every arrival on the writers' clock. Each system runs in a fresh process and data dir per repetition, interleaved, and is first warmed up: ${sizes.warmupWrites.toLocaleString("en-US")} writes at saturation, unmeasured (the same count for every system, so all enter the measured phases with the same history), then a wait until the server is quiet and at least ${sizes.minPauseMs / 1000} s have passed, so that every system is measured in its steady state rather than while compiling its hot paths, with the harness equally settled for all. Server CPU is read from /proc for the measured phases only. The headline p99 is taken over the fixed-rate samples of all repetitions together (a p99 of one 5-second phase rests on its ten slowest samples); the table also gives each repetition's.`,
     ok,
     headlines,
     notes,
