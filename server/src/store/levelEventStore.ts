@@ -263,9 +263,9 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
           checkSnapshot(doc, snapshot, last);
           const key = seqKey(doc, snapshot.seq);
           const state = snapshot.state.slice();
-          // Behind the document's earlier snapshots, once the events it covers are durable (some may still be queued) and then
-          // in LevelDB, ahead of it in LevelDB's own log: whatever a crash keeps of that log, a snapshot never
-          // survives without the events before it. Appends queued meanwhile go on.
+          // Behind the document's earlier snapshots, once the events it covers are durable (some may still be
+          // queued) and then in LevelDB, ahead of it in LevelDB's own log: whatever a crash keeps of that log, a
+          // snapshot never survives without the events before it. Appends queued meanwhile go on.
           const eventsWritten = writes.written();
           const written = (pendingSnapshots.get(doc) ?? Promise.resolve()).then(async () => {
             await eventsWritten;

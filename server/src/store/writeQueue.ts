@@ -10,8 +10,9 @@
  *
  * A failed write rejects its callers and every entry still queued behind it
  * (their effects may depend on the lost write: seqs numbered after it, a
- * snapshot waiting for it), then calls `onFailure` so the owner can forget whatever
- * it derived from writes that never landed. Nothing fails silently.
+ * snapshot waiting for it), then calls `onFailure` so the owner can forget
+ * whatever it derived from writes that never landed. Nothing fails
+ * silently.
  */
 import { ErrorCode, TaikuError } from "@taiku/engine";
 

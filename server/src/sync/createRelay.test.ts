@@ -40,6 +40,16 @@ const snapshotAt = (fixture: RelayFixture, seq: number): Promise<void> =>
 /** Leaves time for a snapshot that should not come, before checking that it did not. */
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 100));
 
+/** Connects a writer to `fixture` and writes a 20 KB entry, then `smalls` small ones (one event each). */
+async function heavyWriter(fixture: RelayFixture, smalls: number): Promise<{ writer: TestClient; map: Y.Map<unknown> }> {
+  const writer = client(fixture);
+  await synced(writer);
+  const map = writer.doc.getMap("kv");
+  map.set("big", "x".repeat(20_000));
+  for (let i = 0; i < smalls; i++) map.set("small", i);
+  return { writer, map };
+}
+
 afterEach(async () => {
   for (const c of clients) c.destroy();
   clients = [];
@@ -124,11 +134,7 @@ describe("relay sync with stock y-websocket clients", () => {
       snapshotEvery: 10,
       wrapStore: (store) => ({ ...store, writeSnapshot: (doc, snapshot) => (snapshots.push(snapshot.state.byteLength), store.writeSnapshot(doc, snapshot)) }),
     });
-    const writer = client(r);
-    await synced(writer);
-    const map = writer.doc.getMap("kv");
-    map.set("big", "x".repeat(20_000));
-    for (let i = 0; i < 9; i++) map.set("small", i);
+    const { map } = await heavyWriter(r, 9);
     await snapshotAt(r, 10);
     expect(snapshots).toHaveLength(1);
     expect(snapshots[0]).toBeGreaterThan(20_000);
@@ -183,10 +189,7 @@ describe("relay sync with stock y-websocket clients", () => {
       snapshotEvery: 5,
       wrapStore: (store) => ({ ...store, writeSnapshot: async (doc, snapshot) => (kept++ === 0 ? store.writeSnapshot(doc, snapshot) : undefined) }),
     });
-    const writer = client(first);
-    await synced(writer);
-    writer.doc.getMap("kv").set("big", "x".repeat(20_000));
-    for (let i = 0; i < 10; i++) writer.doc.getMap("kv").set("small", i);
+    const { writer } = await heavyWriter(first, 10);
     await durable(first, 11);
     await snapshotAt(first, 5);
     writer.destroy();
@@ -203,11 +206,7 @@ describe("relay sync with stock y-websocket clients", () => {
 
   it("snapshots a tail of light events once it is ten times snapshotEvery", async () => {
     const r = await relay({ snapshotEvery: 5 });
-    const writer = client(r);
-    await synced(writer);
-    const map = writer.doc.getMap("kv");
-    map.set("big", "x".repeat(20_000));
-    for (let i = 0; i < 4; i++) map.set("small", i);
+    const { map } = await heavyWriter(r, 4);
     await snapshotAt(r, 5);
     // Light events against a 20 KB snapshot: none due by weight, one due by count at 10 × 5 = 50.
     for (let i = 0; i < 49; i++) map.set("small", 100 + i);

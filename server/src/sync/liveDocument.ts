@@ -40,7 +40,7 @@ export interface LiveDocumentOptions {
 }
 
 /** A snapshot is due after this many times `snapshotEvery` events, however light they are. */
-export const TAIL_EVENTS_CAP = 10;
+const TAIL_EVENTS_CAP = 10;
 
 /** The built document and the arbiter judging its updates. */
 interface Built {
