@@ -9,6 +9,7 @@ import { connectContendClients, convergenceOf, measurePhase, type ContendClients
 import { withDeployment, type Deployment } from "../harness/deployment";
 import { failures, interleave, successes } from "../harness/interleave";
 import { offerFixedRate, offerSaturation, writeHistory } from "../harness/kvWorkload";
+import { waitUntilQuiet } from "../harness/quiet";
 import { percentile, sleep, spread, waitFor, type Spread } from "../harness/stats";
 import { ALL_SYSTEMS, type SystemName } from "../harness/systemProcess";
 
@@ -65,14 +66,7 @@ async function warmUp(deployment: Deployment, clients: ContendClients, sizes: Si
   const written = await writeHistory(clients.pool, clients.observer, clients.pool.total() + sizes.warmupWrites, SATURATION_WINDOW, WARMUP_TIMEOUT_MS);
   const started = performance.now();
   const drained = written && (await waitFor(() => clients.pool.allSeenBy(clients.observer), QUIET_TIMEOUT_MS));
-  const deadline = started + QUIET_TIMEOUT_MS;
-  let quiet = false;
-  for (let before = deployment.system.cpuMs(); drained && !quiet && performance.now() < deadline; ) {
-    await sleep(QUIET_WINDOW_MS);
-    const used = deployment.system.cpuMs() - before;
-    quiet = used < QUIET_WINDOW_MS * QUIET_CPU_SHARE;
-    before += used;
-  }
+  const quiet = drained && (await waitUntilQuiet([deployment.system], { cpuShare: QUIET_CPU_SHARE, windowMs: QUIET_WINDOW_MS, timeoutMs: started + QUIET_TIMEOUT_MS - performance.now() })).quiet;
   const quietAfterMs = performance.now() - started;
   // At least the same pause after the warm-up for every system, however soon its server went quiet.
   if (quietAfterMs < sizes.minPauseMs) await sleep(sizes.minPauseMs - quietAfterMs);
