@@ -1,7 +1,8 @@
 /**
  * The one entry point of the benchmarks: `npm run bench` runs every
  * benchmark at real size, `npm run bench -- <name> …` the named ones, and
- * `--smoke` (or `TAIKU_BENCH_SMOKE=1`) tiny sizes for CI. Each result goes to
+ * `--smoke` (or `TAIKU_BENCH_SMOKE=1`) tiny sizes for CI, and
+ * `--repetitions=N` more repetitions than the default (and least) 3. Each result goes to
  * `bench/results/<name>.json` with its SVG charts, and the report to
  * `bench/results/report.md` (results of benchmarks not run this time are
  * kept from the previous run). Exits non-zero when a benchmark failed or one
@@ -49,6 +50,18 @@ async function main(): Promise<number> {
   process.setMaxListeners(0);
   const args = process.argv.slice(2);
   const smoke = args.includes("--smoke") || process.env.TAIKU_BENCH_SMOKE === "1";
+  const repetitionsArg = args.find((arg) => arg.startsWith("--repetitions="));
+  const repetitions = repetitionsArg === undefined ? 3 : Number(repetitionsArg.slice("--repetitions=".length));
+  // Three is the fewest that gives a median and a spread.
+  if (!Number.isInteger(repetitions) || repetitions < 3 || repetitions > 50) {
+    process.stderr.write(`--repetitions takes a whole number from 3 to 50, not ${JSON.stringify(repetitionsArg?.slice("--repetitions=".length))}\n`);
+    return 2;
+  }
+  const unknownFlags = args.filter((arg) => arg.startsWith("--") && arg !== "--smoke" && arg !== repetitionsArg);
+  if (unknownFlags.length > 0) {
+    process.stderr.write(`unknown option(s): ${unknownFlags.join(", ")}; known: --smoke, --repetitions=N\n`);
+    return 2;
+  }
   const names = args.filter((arg) => !arg.startsWith("--"));
   const unknown = names.filter((name) => !BENCHMARKS.some((benchmark) => benchmark.name === name));
   if (unknown.length > 0) {
@@ -67,7 +80,7 @@ async function main(): Promise<number> {
   const log = (message: string): void => {
     process.stdout.write(`[${((performance.now() - started) / 1000).toFixed(1)}s] ${message}\n`);
   };
-  const context = { smoke, repetitions: smoke ? 1 : 3, log };
+  const context = { smoke, repetitions: smoke ? 1 : repetitions, log };
   let allOk = true;
   const fresh = new Map<string, BenchResult>();
   for (const benchmark of selected) {
