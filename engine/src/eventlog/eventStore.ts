@@ -22,6 +22,13 @@ export interface Snapshot {
    * these bytes without decoding them into a `Y.Doc`.
    */
   readonly state: Uint8Array;
+  /**
+   * `Y.encodeStateVector` of the same document state, when the writer had
+   * it: kept beside the state so that a relay holding only these bytes can
+   * send its own sync step 1 without decoding the whole state. A store
+   * returns it with the snapshot it was written with; absent otherwise.
+   */
+  readonly stateVector?: Uint8Array;
 }
 
 /** An inclusive range of seqs; either end may be left open. */

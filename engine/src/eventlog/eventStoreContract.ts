@@ -114,6 +114,20 @@ export function runEventStoreContract(name: string, setup: () => Promise<EventSt
       expect(await store.load(A)).toMatchObject({ tail: [] });
     });
 
+    it("keeps a snapshot's state vector with it, and only the latest one's", async () => {
+      const events = await store.append(A, randomEvents(A, 19, 12));
+      await store.writeSnapshot(A, { seq: 5, state: stateAt(events, 5), stateVector: vectorAt(events, 5) });
+      await store.writeSnapshot(A, { seq: 9, state: stateAt(events, 9), stateVector: vectorAt(events, 9) });
+      const { snapshot } = await store.load(A);
+      expect(snapshot?.seq).toBe(9);
+      expect(Array.from(snapshot?.stateVector ?? [])).toEqual(Array.from(vectorAt(events, 9)));
+      // A later snapshot written without one (an older writer) never comes back with an earlier snapshot's.
+      await store.writeSnapshot(A, { seq: 12, state: stateAt(events, 12) });
+      const latest = await store.load(A);
+      expect(latest.snapshot?.seq).toBe(12);
+      expect(latest.snapshot?.stateVector).toBeUndefined();
+    });
+
     it("refuses a snapshot outside the log", async () => {
       const events = await store.append(A, randomEvents(A, 7, 3));
       const state = stateAt(events, 3);
@@ -162,7 +176,7 @@ export function runEventStoreContract(name: string, setup: () => Promise<EventSt
 
     it("deleteDoc removes that document's events and snapshots and nothing else", async () => {
       const aEvents = await store.append(A, randomEvents(A, 9, 6));
-      await store.writeSnapshot(A, { seq: 4, state: stateAt(aEvents, 4) });
+      await store.writeSnapshot(A, { seq: 4, state: stateAt(aEvents, 4), stateVector: vectorAt(aEvents, 4) });
       const kvEvents = await store.append(A_KV, randomEvents(A_KV, 10, 3));
       await store.append(B, randomEvents(B, 11, 2));
       await store.deleteDoc(A);
@@ -171,9 +185,12 @@ export function runEventStoreContract(name: string, setup: () => Promise<EventSt
       expect((await store.read(A_KV)).map(comparable)).toEqual(kvEvents.map(comparable));
       expect(await store.lastSeq(B)).toBe(2);
       expect(await store.listDocs("")).toEqual([A_KV, B]);
-      const [again] = await store.append(A, randomEvents(A, 12, 1));
-      expect(again?.seq).toBe(1);
+      const again = await store.append(A, randomEvents(A, 12, 4));
+      expect(again[0]?.seq).toBe(1);
       expect((await store.load(A)).snapshot).toBeNull();
+      // The deleted document's state vector went with it: a new snapshot at the same seq does not inherit it.
+      await store.writeSnapshot(A, { seq: 4, state: stateAt(again, 4) });
+      expect((await store.load(A)).snapshot?.stateVector).toBeUndefined();
     });
 
     it("calls take effect in call order: an append issued before deleteDoc is deleted with it", async () => {
@@ -204,10 +221,11 @@ export function runEventStoreContract(name: string, setup: () => Promise<EventSt
       if (fixture.reopen === undefined) return;
       const events = await store.append(A, randomEvents(A, 14, 10));
       await store.append(B, randomEvents(B, 15, 3));
-      await store.writeSnapshot(A, { seq: 7, state: stateAt(events, 7) });
+      await store.writeSnapshot(A, { seq: 7, state: stateAt(events, 7), stateVector: vectorAt(events, 7) });
       const before = await store.load(A);
       await store.close();
       store = await fixture.reopen();
+      expect(Array.from((await store.load(A)).snapshot?.stateVector ?? [])).toEqual(Array.from(vectorAt(events, 7)));
       expect((await store.read(A)).map(comparable)).toEqual(events.map(comparable));
       const after = await store.load(A);
       expect(after.snapshot?.seq).toBe(7);
@@ -244,6 +262,10 @@ function comparable(event: DocEvent): unknown {
 
 function stateAt(events: readonly DocEvent[], seq: number): Uint8Array {
   return Y.encodeStateAsUpdate(foldEvents(null, events.slice(0, seq)));
+}
+
+function vectorAt(events: readonly DocEvent[], seq: number): Uint8Array {
+  return Y.encodeStateVector(foldEvents(null, events.slice(0, seq)));
 }
 
 function expectSameState(actual: Y.Doc, expected: Y.Doc): void {

@@ -63,7 +63,8 @@ export function createMemoryEventStore(data: MemoryEventData = createMemoryEvent
         checkSnapshot(doc, snapshot, logOf(doc).length);
         const latest = snapshots.get(doc);
         if (latest === undefined || latest.seq <= snapshot.seq) {
-          snapshots.set(doc, { seq: snapshot.seq, state: snapshot.state.slice() });
+          const { seq, state, stateVector } = snapshot;
+          snapshots.set(doc, stateVector === undefined ? { seq, state: state.slice() } : { seq, state: state.slice(), stateVector: stateVector.slice() });
         }
       }),
 

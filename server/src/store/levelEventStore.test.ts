@@ -274,21 +274,25 @@ describe("LevelDB event store", () => {
     expect(await createLevelEventStore(db).lastSeq(A)).toBe(3);
   });
 
-  it("keeps seq order past one hex digit and loads only the tail after the latest snapshot", async () => {
+  it("keeps seq order past one hex digit, loads only the tail after the latest snapshot, and keeps one snapshot and its state vector", async () => {
     const store = createLevelEventStore(db);
     const events = await store.append(A, randomEvents(A, 9, 300));
     expect((await store.read(A, { from: 250, to: 260 })).map((e) => e.seq)).toEqual(
       Array.from({ length: 11 }, (_, i) => 250 + i),
     );
     for (const seq of [100, 290]) {
-      const state = Y.encodeStateAsUpdate(foldEvents(null, events.slice(0, seq)));
-      await store.writeSnapshot(A, { seq, state });
+      const doc = foldEvents(null, events.slice(0, seq));
+      await store.writeSnapshot(A, { seq, state: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc) });
     }
     const { snapshot, tail } = await store.load(A);
     expect(snapshot?.seq).toBe(290);
     expect(tail.map((e) => e.seq)).toEqual(Array.from({ length: 10 }, (_, i) => 291 + i));
-    const snapshotKeys = await root.keys({ gte: "!events!!u!", lt: "!events!!u\"" }).all();
-    expect(snapshotKeys).toHaveLength(1);
+    const keysOf = (sublevel: string) => root.keys({ gte: `!events!!${sublevel}!`, lt: `!events!!${sublevel}"` }).all();
+    expect(await keysOf("u")).toHaveLength(1);
+    expect(await keysOf("v")).toEqual((await keysOf("u")).map((key) => key.replace("!u!", "!v!")));
+    await store.deleteDoc(A);
+    expect(await keysOf("u")).toEqual([]);
+    expect(await keysOf("v")).toEqual([]);
   });
 
   it("ignores a snapshot in the former v2 format, loads from the log, and removes it with the next snapshot", async () => {

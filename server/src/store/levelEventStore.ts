@@ -22,7 +22,9 @@
  *   per document, so concurrent appends never interleave or reuse seqs.
  * - `load` reads the latest snapshot (reverse iterator, limit 1) and only
  *   the events after it, so it costs the state's size plus a bounded tail,
- *   not the length of the history. Only the latest snapshot is kept.
+ *   not the length of the history. Only the latest snapshot is kept, with
+ *   its state vector when the writer gave one (sublevel `v`, same key,
+ *   same batch).
  * - Reads see every write whose promise has resolved: they and deletes
  *   first wait until LevelDB holds everything journaled. A delete therefore
  *   finds the journal empty, and no later recovery can bring back the
@@ -94,6 +96,8 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
   const binary = { keyEncoding: "utf8", valueEncoding: "view" } as const;
   const events: BinarySublevel = db.sublevel<string, Uint8Array>("e", binary);
   const snapshots: BinarySublevel = db.sublevel<string, Uint8Array>("u", binary);
+  /** A snapshot's state vector, under the same key as the snapshot, written in the same batch. */
+  const vectors: BinarySublevel = db.sublevel<string, Uint8Array>("v", binary);
   const formerSnapshots: BinarySublevel = db.sublevel<string, Uint8Array>("s", binary);
   const batchOptions: AbstractBatchOptions<string, Uint8Array> & { sync: boolean } = { sync: options.sync ?? false };
   const root: LevelDatabase = events.db;
@@ -263,6 +267,7 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
           checkSnapshot(doc, snapshot, last);
           const key = seqKey(doc, snapshot.seq);
           const state = snapshot.state.slice();
+          const stateVector = snapshot.stateVector?.slice();
           // Behind the document's earlier snapshots, once the events it covers are durable (some may still be
           // queued) and then in LevelDB, ahead of it in LevelDB's own log: whatever a crash keeps of that log, a
           // snapshot never survives without the events before it. Appends queued meanwhile go on.
@@ -270,8 +275,14 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
           const written = (pendingSnapshots.get(doc) ?? Promise.resolve()).then(async () => {
             await eventsWritten;
             await writer.inLevel();
-            await snapshots.put(key, state);
+            const batch = root.batch();
+            batch.put(key, state, { sublevel: snapshots });
+            // Without a vector, any one left at this key (a snapshot at the same seq) goes: it might not match.
+            if (stateVector === undefined) batch.del(key, { sublevel: vectors });
+            else batch.put(key, stateVector, { sublevel: vectors });
+            await batch.write(batchOptions);
             await snapshots.clear({ gt: docKeyRange(doc).gt, lt: key });
+            await vectors.clear({ gt: docKeyRange(doc).gt, lt: key });
             await formerSnapshots.clear(docKeyRange(doc));
           });
           const settled = written.catch(() => undefined);
@@ -291,7 +302,9 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
         if (latest === undefined) return { snapshot: null, tail: await readEvents(range) };
         const [key, state] = latest;
         const { seq } = parseSeqKey(key);
-        return { snapshot: { seq, state }, tail: await readEvents({ gt: seqKey(doc, seq), lt: range.lt }) };
+        const stateVector = await vectors.get(key);
+        const tail = await readEvents({ gt: seqKey(doc, seq), lt: range.lt });
+        return { snapshot: stateVector === undefined ? { seq, state } : { seq, state, stateVector }, tail };
       }),
 
     lastSeq: (doc: DocName) => guarded(doc, () => readLastSeq(doc)),
@@ -327,6 +340,7 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
             await snapshotsBefore;
             await writer.inLevel();
             await snapshots.clear(range);
+            await vectors.clear(range);
             await formerSnapshots.clear(range);
             await events.clear(range);
           });

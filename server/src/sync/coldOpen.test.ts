@@ -121,6 +121,28 @@ describe("the first sync of a document the relay has not loaded", () => {
     expect(doc.getMap("kv").toJSON()).toEqual(expected);
   });
 
+  it("keeps the state vector with the snapshot it writes on unload, and sends it as its sync step 1 after a restart", async () => {
+    const { dir, expected } = await history(450);
+    const db = await openLevel(join(dir, "db"));
+    const store = createLevelEventStore(db.sublevel("events"));
+    const { snapshot, tail } = await store.load(KV);
+    await store.close();
+    await db.close();
+    expect(tail).toEqual([]);
+    const stored = new Y.Doc();
+    Y.applyUpdate(stored, snapshot!.state);
+    expect(stored.getMap("kv").toJSON()).toEqual(expected);
+    expect(Array.from(snapshot!.stateVector ?? [])).toEqual(Array.from(Y.encodeStateVector(stored)));
+
+    const r = await restart(dir);
+    const { ws, frames } = await rawSync(r, Y.encodeStateVector(new Y.Doc()));
+    await eventually(() => frames.length >= 2, 5_000, "step 2 and step 1");
+    ws.close();
+    expect(frames[1]!.sub).toBe(0);
+    expect(Array.from(frames[1]!.payload)).toEqual(Array.from(snapshot!.stateVector!));
+    expect(r.relay.metrics().builtDocuments).toBe(0);
+  });
+
   it("sends a client that holds part of the state only what it lacks, and takes its offline edits", async () => {
     const first = await startRelay({ snapshotEvery: 50 });
     fixtures.push(first);

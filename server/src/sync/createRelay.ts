@@ -212,6 +212,8 @@ export function createRelay(options: RelayOptions): Relay {
   async function kvCapReached(name: DocName): Promise<boolean> {
     const parsed = parseDocName(name);
     if (parsed?.kind !== "kv" || documents.has(name)) return false;
+    // A stored document is within the cap: one key lookup, where listing the session's documents walks them all.
+    if ((await store.lastSeq(name)) > 0) return false;
     const prefix = `sessions/${parsed.sessionId}/kv/`;
     const stored = new Set<string>(await store.listDocs(prefix));
     if (stored.has(name)) return false;

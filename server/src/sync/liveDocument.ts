@@ -192,8 +192,11 @@ export class LiveDocument<Peer = unknown> {
     if (this.failed || this.lastSeq === 0) return;
     const seq = this.lastSeq;
     const appended = this.appendedBytes;
-    // Not built, nothing changed since the load: the stored bytes merged are the state at `seq`.
+    // Not built, nothing changed since the load: the stored bytes merged are the state at `seq`. The state
+    // vector goes with it, so that a relay loading this snapshot can send its sync step 1 without decoding it;
+    // from a built document it is cheap, from stored bytes only when already known.
     const state = this.stored !== null ? this.stored.update : Y.encodeStateAsUpdate(this.build().doc);
+    const stateVector = this.stored !== null ? this.stored.knownStateVector : Y.encodeStateVector(this.build().doc);
     this.requestedSeq = seq;
     this.snapshotsInFlight++;
     this.snapshotting = this.snapshotting.then(async () => {
@@ -201,7 +204,7 @@ export class LiveDocument<Peer = unknown> {
         // A commit failed meanwhile: the state may hold a change that never became durable, and the document is
         // being dropped anyway.
         if (this.failed) return;
-        await this.options.store.writeSnapshot(this.name, { seq, state });
+        await this.options.store.writeSnapshot(this.name, stateVector === null ? { seq, state } : { seq, state, stateVector });
         // Snapshots are written in call order, so a later one never lands before an earlier one.
         this.snapshotSeq = seq;
         this.snapshotBytes = state.byteLength;
