@@ -36,12 +36,15 @@ export function checkNewEvents(doc: DocName, events: readonly NewDocEvent[]): vo
   }
 }
 
-/** Throws `invalid_params` unless `1 ≤ snapshot.seq ≤ lastSeq`. */
+/** Throws `invalid_params` unless `1 ≤ snapshot.seq ≤ lastSeq` and the state (and state vector, when given) are bytes. */
 export function checkSnapshot(doc: DocName, snapshot: Snapshot, lastSeq: number): void {
   if (!Number.isInteger(snapshot.seq) || snapshot.seq < 1 || snapshot.seq > lastSeq) {
     throw invalid(`snapshot seq ${String(snapshot.seq)} is outside ${doc}'s log (1..${lastSeq})`);
   }
   if (!(snapshot.state instanceof Uint8Array)) throw invalid("snapshot state must be a Uint8Array");
+  if (snapshot.stateVector !== undefined && !(snapshot.stateVector instanceof Uint8Array)) {
+    throw invalid("snapshot state vector must be a Uint8Array when given");
+  }
 }
 
 /** The error every call on a closed store rejects with. */

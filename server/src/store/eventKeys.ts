@@ -6,7 +6,8 @@
  * ```
  * e!<doc>!<seq>   one encoded DocEvent (engine `encodeDocEvent`)
  * u!<doc>!<seq>   the snapshot state after events 1..seq (a v1 Yjs update)
- * v!<doc>!<seq>   that snapshot's state vector, when its writer gave one
+ * v!<doc>!<seq>   that snapshot's state vector, when its writer gave one,
+ *                 after the CRC-32 of the state it belongs to
  * ```
  *
  * Earlier versions kept v2-encoded snapshots under `s!`. They are never

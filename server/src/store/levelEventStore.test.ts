@@ -310,6 +310,20 @@ describe("LevelDB event store", () => {
     expect((await store.load(A)).snapshot?.seq).toBe(20);
   });
 
+  it("never returns a state vector stored for other state bytes under the same key", async () => {
+    const store = createLevelEventStore(db);
+    const events = await store.append(A, randomEvents(A, 13, 20));
+    const at = (seq: number) => foldEvents(null, events.slice(0, seq));
+    await store.writeSnapshot(A, { seq: 20, state: Y.encodeStateAsUpdate(at(20)), stateVector: Y.encodeStateVector(at(20)) });
+    expect(Array.from((await store.load(A)).snapshot?.stateVector ?? [])).toEqual(Array.from(Y.encodeStateVector(at(20))));
+    // What a writer that does not know about state vectors leaves: other state under the same key, the old vector beside it.
+    const [key] = await root.keys({ gte: "!events!!u!", lt: "!events!!u\"" }).all();
+    await root.put(key!, Y.encodeStateAsUpdate(at(5)));
+    const { snapshot } = await store.load(A);
+    expect(snapshot?.seq).toBe(20);
+    expect(snapshot?.stateVector).toBeUndefined();
+  });
+
   it("refuses document names its key layout cannot hold", async () => {
     const store = createLevelEventStore(db);
     for (const doc of ["", "sessions/a b", "sessions/a!b", "sessions/\u00e9"]) {

@@ -35,6 +35,7 @@
  *   delete waits for the snapshots of its document asked for before it.
  */
 import path from "node:path";
+import { crc32 } from "node:zlib";
 import type { AbstractBatchOptions, AbstractLevel, AbstractSublevel } from "abstract-level";
 import {
   ErrorCode,
@@ -279,7 +280,7 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
             batch.put(key, state, { sublevel: snapshots });
             // Without a vector, any one left at this key (a snapshot at the same seq) goes: it might not match.
             if (stateVector === undefined) batch.del(key, { sublevel: vectors });
-            else batch.put(key, stateVector, { sublevel: vectors });
+            else batch.put(key, sealVector(state, stateVector), { sublevel: vectors });
             await batch.write(batchOptions);
             await snapshots.clear({ gt: docKeyRange(doc).gt, lt: key });
             await vectors.clear({ gt: docKeyRange(doc).gt, lt: key });
@@ -302,7 +303,7 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
         if (latest === undefined) return { snapshot: null, tail: await readEvents(range) };
         const [key, state] = latest;
         const { seq } = parseSeqKey(key);
-        const stateVector = await vectors.get(key);
+        const stateVector = unsealVector(state, await vectors.get(key));
         const tail = await readEvents({ gt: seqKey(doc, seq), lt: range.lt });
         return { snapshot: stateVector === undefined ? { seq, state } : { seq, state, stateVector }, tail };
       }),
@@ -355,4 +356,26 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
       await writer.close();
     },
   };
+}
+
+/**
+ * A state vector as stored: the CRC-32 of the state it belongs to (4 bytes,
+ * big-endian), then the vector. A vector that does not belong to the state
+ * under its key (left behind by a writer that did not know about vectors,
+ * beside a later snapshot at the same seq) is never returned: one that
+ * claimed more than the state holds would have a client leave out edits
+ * the relay lacks.
+ */
+function sealVector(state: Uint8Array, stateVector: Uint8Array): Uint8Array {
+  const sealed = new Uint8Array(4 + stateVector.byteLength);
+  new DataView(sealed.buffer).setUint32(0, crc32(state));
+  sealed.set(stateVector, 4);
+  return sealed;
+}
+
+/** The vector stored for `state`; `undefined` when none is, or when the stored one belongs to other bytes. */
+function unsealVector(state: Uint8Array, sealed: Uint8Array | undefined): Uint8Array | undefined {
+  if (sealed === undefined || sealed.byteLength < 4) return undefined;
+  const check = new DataView(sealed.buffer, sealed.byteOffset, sealed.byteLength).getUint32(0);
+  return check === crc32(state) ? sealed.subarray(4) : undefined;
 }

@@ -143,6 +143,24 @@ describe("the first sync of a document the relay has not loaded", () => {
     expect(r.relay.metrics().builtDocuments).toBe(0);
   });
 
+  it("stores the state vector it had to decode, with a snapshot on unload, so the next restart need not decode it", async () => {
+    // Written without a state vector, as by a version that did not keep one.
+    const { dir, source } = await storeDirectly(30, 30);
+    const r = await restart(dir);
+    const { ws, frames } = await rawSync(r, Y.encodeStateVector(new Y.Doc()));
+    await eventually(() => frames.length >= 2, 5_000, "step 2 and step 1");
+    ws.close();
+    await r.stop();
+    const db = await openLevel(join(dir, "db"));
+    const store = createLevelEventStore(db.sublevel("events"));
+    const { snapshot, tail } = await store.load(KV);
+    await store.close();
+    await db.close();
+    expect(snapshot?.seq).toBe(30);
+    expect(tail).toEqual([]);
+    expect(Array.from(snapshot?.stateVector ?? [])).toEqual(Array.from(Y.encodeStateVector(source)));
+  });
+
   it("sends a client that holds part of the state only what it lacks, and takes its offline edits", async () => {
     const first = await startRelay({ snapshotEvery: 50 });
     fixtures.push(first);

@@ -315,6 +315,36 @@ describe("relay under bad input", () => {
     await eventually(() => bob.doc.getMap("kv").get("still") === "alive");
   });
 
+  it("refuses a session's plugin document past its cap, stored or loaded, and still opens the ones it holds", async () => {
+    const first = await relay({ maxKvDocsPerSession: 2 });
+    for (const doc of ["sessions/s3/kv/a", "sessions/s3/kv/b"]) {
+      const writer = client(first, doc);
+      await synced(writer);
+      writer.doc.getMap("kv").set("note", doc);
+      const reader = client(first, doc);
+      await eventually(() => reader.doc.getMap("kv").get("note") === doc, 5_000, `${doc} durable`);
+    }
+    // Loaded: both documents are in memory.
+    const loaded = await rawSocket(first, "sessions/s3/kv/c");
+    const refusedLoaded = await closed(loaded);
+    expect(refusedLoaded.reason).toMatch(/already holds 2 plugin documents/);
+    for (const c of clients) c.destroy();
+    clients = [];
+    await first.stop();
+
+    // Stored: after a restart, nothing is in memory.
+    const second = await relay({ dir: first.dir, maxKvDocsPerSession: 2 });
+    const stored = await rawSocket(second, "sessions/s3/kv/c");
+    const refusedStored = await closed(stored);
+    expect(refusedStored.code).toBe(refusedLoaded.code);
+    expect(refusedStored.reason).toMatch(/already holds 2 plugin documents/);
+    const reopened = client(second, "sessions/s3/kv/b");
+    await synced(reopened);
+    expect(reopened.doc.getMap("kv").get("note")).toBe("sessions/s3/kv/b");
+    const elsewhere = client(second, "sessions/s4/kv/c");
+    await synced(elsewhere);
+  });
+
   it("discards a document a malformed update altered in part; everyone reloads the durable state and keeps syncing", async () => {
     const r = await relay();
     const alice = client(r);

@@ -199,7 +199,7 @@ export function createRelay(options: RelayOptions): Relay {
     if (documents.get(live.name) === undefined) return;
     documents.delete(live.name);
     const done = (async () => {
-      if (live.hasUnsnapshotted) live.snapshot();
+      if (live.wantsSnapshotOnUnload) live.snapshot();
       await live.flush();
       release(live);
     })();

@@ -67,6 +67,8 @@ export class LiveDocument<Peer = unknown> {
   private appendedAtSnapshot = 0;
   /** The seq the latest snapshot asked for covers, written or not (back to {@link snapshotSeq} when it failed). */
   private requestedSeq: number;
+  /** The latest written snapshot is stored with its state vector. */
+  private vectorStored: boolean;
   /** Snapshots asked for and not yet settled. */
   private snapshotsInFlight = 0;
   /** After a failed snapshot write, the seq the next attempt waits for. */
@@ -88,6 +90,7 @@ export class LiveDocument<Peer = unknown> {
     this.snapshotSeq = stored.loaded.snapshot?.seq ?? 0;
     this.requestedSeq = this.snapshotSeq;
     this.snapshotBytes = stored.loaded.snapshot?.state.byteLength ?? 0;
+    this.vectorStored = stored.loaded.snapshot?.stateVector !== undefined;
     for (const event of stored.loaded.tail) this.appendedBytes += event.update.byteLength;
     this.awareness = new awarenessProtocol.Awareness(this.presence);
     this.awareness.setLocalState(null);
@@ -208,6 +211,7 @@ export class LiveDocument<Peer = unknown> {
         // Snapshots are written in call order, so a later one never lands before an earlier one.
         this.snapshotSeq = seq;
         this.snapshotBytes = state.byteLength;
+        this.vectorStored = stateVector !== null;
         this.appendedAtSnapshot = appended;
         this.snapshotRetrySeq = 0;
       } catch (error) {
@@ -243,9 +247,16 @@ export class LiveDocument<Peer = unknown> {
     return since >= every && ((this.appendedBytes - this.appendedAtSnapshot) * 2 >= this.snapshotBytes || since >= every * TAIL_EVENTS_CAP);
   }
 
-  /** True when a snapshot would shorten the next load (one already asked for counts). */
-  get hasUnsnapshotted(): boolean {
-    return this.lastSeq > this.requestedSeq;
+  /**
+   * True when a snapshot written now would make the next load cheaper:
+   * events came after the last one asked for, or the last one was stored
+   * without its state vector, which is known now (the next load would
+   * decode the whole state again for the relay's sync step 1).
+   */
+  get wantsSnapshotOnUnload(): boolean {
+    if (this.lastSeq > this.requestedSeq) return true;
+    if (this.lastSeq === 0 || this.vectorStored || this.snapshotsInFlight > 0) return false;
+    return this.stored === null || this.stored.knownStateVector !== null;
   }
 
   /** Releases memory; the document must not be used afterwards. */
