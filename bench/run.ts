@@ -2,7 +2,8 @@
  * The one entry point of the benchmarks: `npm run bench` runs every
  * benchmark at real size, `npm run bench -- <name> …` the named ones, and
  * `--smoke` (or `TAIKU_BENCH_SMOKE=1`) tiny sizes for CI, and
- * `--repetitions=N` more repetitions than the default (and least) 3. Each result goes to
+ * `--repetitions=N` more repetitions than the default (and least) 3 for
+ * the benchmarks that interleave repetitions (ignored with `--smoke`). Each result goes to
  * `bench/results/<name>.json` with its SVG charts, and the report to
  * `bench/results/report.md` (results of benchmarks not run this time are
  * kept from the previous run). Exits non-zero when a benchmark failed or one

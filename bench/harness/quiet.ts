@@ -35,7 +35,7 @@ export async function waitUntilQuiet(sources: readonly CpuSource[], options: Qui
   const windowMs = options.windowMs ?? 250;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const started = performance.now();
-  const total = (): number => sources.reduce((sum, source) => sum + source.cpuMs(), 0);
+  const total = (): number => sources.reduce((sum, source) => sum + cpuOf(source), 0);
   for (let before = total(); performance.now() - started < timeoutMs; ) {
     await sleep(windowMs);
     const now = total();
@@ -43,4 +43,13 @@ export async function waitUntilQuiet(sources: readonly CpuSource[], options: Qui
     before = now;
   }
   return { quiet: false, waitedMs: performance.now() - started };
+}
+
+/** A source's CPU time; one that cannot be read (its process has exited) uses none. */
+function cpuOf(source: CpuSource): number {
+  try {
+    return source.cpuMs();
+  } catch {
+    return 0;
+  }
 }
