@@ -12,7 +12,7 @@ import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import WebSocket from "ws";
 import * as Y from "yjs";
-import { MESSAGE_SYNC, type DocName } from "@taiku/engine";
+import { MESSAGE_SYNC, type DocName, type LoadedDoc } from "@taiku/engine";
 import { createLevelEventStore, openLevel } from "../store/index";
 import { connect, eventually, startRelay, synced, type RelayFixture, type TestClient } from "./relayFixture";
 
@@ -74,6 +74,18 @@ async function storeDirectly(count: number, snapshotAt: number | null): Promise<
   return { dir, source };
 }
 
+/** What the store in `dir` (no relay running on it) holds of the document. */
+async function loadStored(dir: string): Promise<LoadedDoc> {
+  const db = await openLevel(join(dir, "db"));
+  const store = createLevelEventStore(db.sublevel("events"));
+  try {
+    return await store.load(KV);
+  } finally {
+    await store.close();
+    await db.close();
+  }
+}
+
 async function restart(dir: string): Promise<RelayFixture> {
   const fixture = await startRelay({ dir });
   fixtures.push(fixture);
@@ -123,11 +135,7 @@ describe("the first sync of a document the relay has not loaded", () => {
 
   it("keeps the state vector with the snapshot it writes on unload, and sends it as its sync step 1 after a restart", async () => {
     const { dir, expected } = await history(450);
-    const db = await openLevel(join(dir, "db"));
-    const store = createLevelEventStore(db.sublevel("events"));
-    const { snapshot, tail } = await store.load(KV);
-    await store.close();
-    await db.close();
+    const { snapshot, tail } = await loadStored(dir);
     expect(tail).toEqual([]);
     const stored = new Y.Doc();
     Y.applyUpdate(stored, snapshot!.state);
@@ -151,11 +159,7 @@ describe("the first sync of a document the relay has not loaded", () => {
     await eventually(() => frames.length >= 2, 5_000, "step 2 and step 1");
     ws.close();
     await r.stop();
-    const db = await openLevel(join(dir, "db"));
-    const store = createLevelEventStore(db.sublevel("events"));
-    const { snapshot, tail } = await store.load(KV);
-    await store.close();
-    await db.close();
+    const { snapshot, tail } = await loadStored(dir);
     expect(snapshot?.seq).toBe(30);
     expect(tail).toEqual([]);
     expect(Array.from(snapshot?.stateVector ?? [])).toEqual(Array.from(Y.encodeStateVector(source)));
