@@ -42,8 +42,8 @@ export class StoredState {
   /**
    * The state vector of the stored state: the snapshot's own when no event
    * follows it, else decoded from the merged bytes once, then kept.
-   * Decoding costs as much as the state is long (a tenth of a second for
-   * 100,000 tombstones), on the thread that a just-connected client's
+   * Decoding costs as much as the state is long (45–64 ms measured for
+   * 100,000 tombstones in a just-started relay), on the thread that a just-connected client's
    * reply and its own apply are waiting for.
    */
   get stateVector(): Uint8Array {
