@@ -5,8 +5,9 @@
  *   `never`, so exhaustive switches stay exhaustive.
  * - An error a caller branches on is a {@link TaikuError} subclass carrying a
  *   {@link ErrorCode}. The same codes name bridge errors
- *   (`taiku:response.error.code`) and, through {@link CLOSE_CODES}, the close
- *   codes of sync sockets.
+ *   (`taiku:response.error.code`) and HTTP error bodies; their HTTP statuses
+ *   are in `protocol/httpStatus.ts`, sync sockets' close codes in
+ *   `protocol/closeCodes.ts`.
  */
 
 /** Every error code a caller may branch on. */
@@ -29,37 +30,6 @@ const ERROR_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
 /** True when `value` is one of the {@link ErrorCode} values. */
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === "string" && ERROR_CODES.has(value);
-}
-
-/**
- * WebSocket close codes (private range 4000–4999) for each error code, used
- * when the relay closes a sync socket. `4000 + HTTP-like status`.
- */
-export const CLOSE_CODES: Readonly<Record<ErrorCode, number>> = {
-  permission_denied: 4403,
-  method_not_found: 4404,
-  invalid_params: 4400,
-  quota_exceeded: 4413,
-  not_found: 4404,
-  unavailable: 4503,
-  timeout: 4408,
-  internal: 4500,
-};
-
-/**
- * The error code that goes with an HTTP status: the server uses it for
- * statuses Koa or the router chose, the client for responses without a
- * taiku error body, so both sides name the same failure alike.
- */
-export function errorCodeForStatus(status: number): ErrorCode {
-  if (status === 401 || status === 403) return ErrorCode.PermissionDenied;
-  if (status === 404) return ErrorCode.NotFound;
-  if (status === 405 || status === 501) return ErrorCode.MethodNotFound;
-  if (status === 408) return ErrorCode.Timeout;
-  if (status === 413) return ErrorCode.QuotaExceeded;
-  if (status === 429 || status === 503) return ErrorCode.Unavailable;
-  if (status >= 400 && status < 500) return ErrorCode.InvalidParams;
-  return ErrorCode.Internal;
 }
 
 /** Base class of every error a caller may branch on. */

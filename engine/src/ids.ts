@@ -3,6 +3,10 @@
  * HTTP, storage key) is one of these, so a session id can never be passed
  * where a plugin id is expected. Brand a raw string only after validating it
  * (see the `parse*` helpers).
+ *
+ * Document names are formatted and parsed here only ({@link sessionDocName},
+ * {@link kvDocName}, {@link kvDocPrefix}, {@link parseDocName}); for every
+ * name `parseDocName` accepts, formatting its parts gives the name back.
  */
 
 /** A session's id: 1–64 of `[A-Za-z0-9_-]`. */
@@ -45,6 +49,15 @@ export function sessionDocName(sessionId: SessionId): DocName {
 /** The name of a plugin's session KV document. */
 export function kvDocName(sessionId: SessionId, pluginId: PluginId): DocName {
   return `sessions/${sessionId}/kv/${pluginId}` as DocName;
+}
+
+/**
+ * What every KV document name of a session starts with, for listing them
+ * in a store: `sessions/<sid>/kv/`. Nothing but a KV document of that
+ * session starts with it.
+ */
+export function kvDocPrefix(sessionId: SessionId): string {
+  return `sessions/${sessionId}/kv/`;
 }
 
 /** Parses a document name; `undefined` for anything that is not one. */

@@ -5,7 +5,7 @@
 export type { SessionId, PluginId, UserId, DocName, ParsedDocName } from "./ids";
 export { isSessionId, isUserId, isPluginId, sessionDocName, kvDocName, parseDocName } from "./ids";
 export type { QuotaFigures } from "./errors";
-export { ErrorCode, CLOSE_CODES, TaikuError, QuotaExceededError, errorCodeForStatus, isErrorCode, unexpectedCase } from "./errors";
+export { ErrorCode, TaikuError, QuotaExceededError, isErrorCode, unexpectedCase } from "./errors";
 
 // Event log: events, their codec, the store contract, replay and per-key history.
 export type { DocEvent, NewDocEvent, EventKind, EventOrigin } from "./eventlog/docEvent";
@@ -106,15 +106,7 @@ export {
   decodeSessionEventPayload,
   checkSessionEvent,
 } from "./protocol/sessionEvents";
-export {
-  MESSAGE_SYNC,
-  MESSAGE_AWARENESS,
-  MESSAGE_AUTH,
-  MESSAGE_QUERY_AWARENESS,
-  MESSAGE_TAIKU_NOTICE,
-  encodeRelayNotice,
-  decodeRelayNotice,
-} from "./protocol/relayNotice";
+export { encodeRelayNotice, decodeRelayNotice } from "./protocol/relayNotice";
 
 // Plugin manifests: the strict package.json shape and its validator.
 export type {
@@ -141,3 +133,25 @@ export { utf8Length, jsonStringBodyBytes, jsonBytes, valueJsonBytes, typeJsonByt
 // The quota arbiter the relay runs on every document.
 export { createArbiter, createReverter, MalformedUpdateError } from "./arbiter/index";
 export type { Arbiter, ArbiterPolicy, ArbiterResult, RejectionReason, Reverter } from "./arbiter/index";
+
+// The sync socket's wire: message types, the extension opt-in, close codes, error codes and HTTP statuses, document names.
+export {
+  MESSAGE_SYNC,
+  MESSAGE_AWARENESS,
+  MESSAGE_AUTH,
+  MESSAGE_QUERY_AWARENESS,
+  AUTH_PERMISSION_DENIED,
+  FIRST_EXTENSION_MESSAGE,
+  MESSAGE_TAIKU_NOTICE,
+  EXTENSIONS_VERSION,
+  EXTENSIONS_PARAM,
+  isExtensionMessage,
+  extensionParams,
+  extensionOptIn,
+  messageTypeOf,
+  encodePermissionDenied,
+  decodePermissionDenied,
+} from "./protocol/syncWire";
+export { CloseCode, CLOSE_CODE_MEANINGS, isPermanentClose } from "./protocol/closeCodes";
+export { HTTP_STATUS_OF, errorCodeForStatus } from "./protocol/httpStatus";
+export { kvDocPrefix } from "./ids";

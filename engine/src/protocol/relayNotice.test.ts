@@ -3,7 +3,8 @@ import * as prng from "lib0/prng";
 import { describe, expect, it } from "vitest";
 import { ErrorCode } from "../errors";
 import type { DocName } from "../ids";
-import { decodeRelayNotice, encodeRelayNotice, MESSAGE_SYNC, MESSAGE_TAIKU_NOTICE, type RelayNotice } from "./relayNotice";
+import { decodeRelayNotice, encodeRelayNotice, type RelayNotice } from "./relayNotice";
+import { MESSAGE_SYNC, MESSAGE_TAIKU_NOTICE } from "./syncWire";
 
 const BASE_SEED = Number(process.env.TAIKU_SEED ?? 7300);
 

@@ -1,8 +1,8 @@
 /**
  * Relay notices: messages the relay sends on a sync socket next to the
- * standard y-websocket messages (0 sync, 1 awareness, 2 auth, 3 query
- * awareness). A notice uses its own message type, {@link MESSAGE_TAIKU_NOTICE},
- * which stock clients ignore.
+ * standard y-websocket messages (see `syncWire.ts`). A notice uses its own
+ * message type, `MESSAGE_TAIKU_NOTICE`, and reaches only sockets that opted
+ * in to taiku's extension messages.
  *
  * Wire format (lib0 encoding): `varUint(MESSAGE_TAIKU_NOTICE)` then
  * `varString(JSON of the notice)`, nothing after it.
@@ -12,17 +12,8 @@ import * as encoding from "lib0/encoding";
 import { isErrorCode, type ErrorCode } from "../errors";
 import { parseDocName, type DocName } from "../ids";
 import { checkBridgeValue, extraKeys, isPlainObject } from "./bridgeValue";
+import { MESSAGE_TAIKU_NOTICE } from "./syncWire";
 
-/** y-websocket message type: sync step 1, step 2 or update. */
-export const MESSAGE_SYNC = 0;
-/** y-websocket message type: awareness update. */
-export const MESSAGE_AWARENESS = 1;
-/** y-websocket message type: auth (permission denied). */
-export const MESSAGE_AUTH = 2;
-/** y-websocket message type: query awareness. */
-export const MESSAGE_QUERY_AWARENESS = 3;
-/** taiku's message type for relay notices. */
-export const MESSAGE_TAIKU_NOTICE = 100;
 
 /** The relay reverted an update that took the document over its quota. */
 export interface QuotaRejectedNotice {

@@ -9,7 +9,7 @@ import {
   encodeSessionEvent,
   type SessionEvent,
 } from "./sessionEvents";
-import { MESSAGE_TAIKU_NOTICE } from "./relayNotice";
+import { MESSAGE_TAIKU_NOTICE } from "./syncWire";
 
 const BASE_SEED = Number(process.env.TAIKU_SEED ?? 7301);
 

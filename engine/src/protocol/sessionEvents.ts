@@ -6,8 +6,8 @@
  * instead of through the Yjs document.
  *
  * Wire format (lib0 encoding): `varUint(MESSAGE_TAIKU_EVENT)` then
- * `varString(JSON of the event)`, nothing after it. Stock y-websocket clients
- * ignore the message type.
+ * `varString(JSON of the event)`, nothing after it. Only sockets that opted
+ * in to taiku's extension messages receive them (`syncWire.ts`).
  *
  * Who sends what (the relay enforces the directions; this module only checks
  * shapes and sizes):
@@ -22,10 +22,10 @@ import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import { ErrorCode } from "../errors";
 import { checkBridgeValue, extraKeys, isPlainObject, type JsonValue } from "./bridgeValue";
+import { MESSAGE_TAIKU_EVENT } from "./syncWire";
 import { boolean, integer, json, literal, nullable, number, object, optional, string, type Infer, type Schema } from "./paramSchema";
 
-/** taiku's message type for session events. */
-export const MESSAGE_TAIKU_EVENT = 101;
+export { MESSAGE_TAIKU_EVENT };
 
 /** Largest event frame, in bytes. */
 export const MAX_EVENT_FRAME_BYTES = 4 * 1024 * 1024;

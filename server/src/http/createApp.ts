@@ -19,7 +19,10 @@ export function createApp(services: Services, routes: readonly Route[], pluginRo
   const api = mountRoutes(routes, services);
   app.use(errorMiddleware(services.logger, services.metrics));
   app.use(
-    rateLimitMiddleware(new RateLimiter(limits.rateBurst, limits.ratePerSecond), new RateLimiter(limits.authBurst, limits.authPerSecond)),
+    rateLimitMiddleware(
+      new RateLimiter({ burst: limits.rateBurst, perSecond: limits.ratePerSecond }),
+      new RateLimiter({ burst: limits.authBurst, perSecond: limits.authPerSecond }),
+    ),
   );
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: true }));

@@ -4,7 +4,7 @@ import { RateLimiter } from "./rateLimiter";
 describe("the request-rate limiter", () => {
   it("lets a burst through, refuses the next request with a wait, and refills over time", () => {
     let now = 0;
-    const limiter = new RateLimiter(3, 1, () => now);
+    const limiter = new RateLimiter({ burst: 3, perSecond: 1, now: () => now });
     expect([limiter.take("a"), limiter.take("a"), limiter.take("a")]).toEqual([0, 0, 0]);
     expect(limiter.take("a")).toBe(1);
     now += 1000;
@@ -13,7 +13,7 @@ describe("the request-rate limiter", () => {
   });
 
   it("keeps one bucket per caller", () => {
-    const limiter = new RateLimiter(1, 1, () => 0);
+    const limiter = new RateLimiter({ burst: 1, perSecond: 1, now: () => 0 });
     expect(limiter.take("a")).toBe(0);
     expect(limiter.take("a")).toBeGreaterThan(0);
     expect(limiter.take("b")).toBe(0);

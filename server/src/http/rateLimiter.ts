@@ -1,9 +1,20 @@
 /**
- * Request-rate limiting: one token bucket per caller (per login token, or per
- * address for anonymous requests), in memory. A bucket holds up to `burst`
- * requests and refills at `perSecond`; a request finding it empty is refused.
- * Full buckets are forgotten, so unknown callers cannot grow the map forever.
+ * Rate limiting, for API requests and sync frames alike: one token bucket
+ * per key (a login token, an address, a sync connection), in memory. A
+ * bucket holds up to `burst` takes and refills at `perSecond`; a take
+ * finding it empty is refused. Full buckets are forgotten, so unknown
+ * callers cannot grow the map forever.
  */
+
+/** Options of {@link RateLimiter}, named so that rate and burst cannot be swapped. */
+export interface RateLimiterOptions {
+  /** Takes per second a key may make, sustained. */
+  readonly perSecond: number;
+  /** Takes a full bucket allows at once. */
+  readonly burst: number;
+  /** The clock, in milliseconds (default `performance.now`). */
+  readonly now?: () => number;
+}
 
 interface Bucket {
   tokens: number;
@@ -13,15 +24,19 @@ interface Bucket {
 /** Token buckets keyed by caller. */
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
-  private lastSweep = 0;
+  private readonly perSecond: number;
+  private readonly burst: number;
+  private readonly now: () => number;
+  private lastSweep: number;
 
-  constructor(
-    private readonly burst: number,
-    private readonly perSecond: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(options: RateLimiterOptions) {
+    this.perSecond = options.perSecond;
+    this.burst = options.burst;
+    this.now = options.now ?? (() => performance.now());
+    this.lastSweep = this.now();
+  }
 
-  /** Takes one request from `key`'s bucket; the seconds to wait when it is empty, else 0. */
+  /** Takes one token from `key`'s bucket; the seconds to wait when it is empty, else 0. */
   take(key: string): number {
     const now = this.now();
     this.sweep(now);
@@ -34,6 +49,11 @@ export class RateLimiter {
       return 0;
     }
     return this.perSecond > 0 ? Math.ceil((1 - bucket.tokens) / this.perSecond) : 60;
+  }
+
+  /** Forgets `key`'s bucket (its caller is gone). */
+  forget(key: string): void {
+    this.buckets.delete(key);
   }
 
   private sweep(now: number): void {

@@ -1,7 +1,9 @@
 /**
- * The sync relay: accepts authorised y-websocket sockets, keeps documents in
- * memory while they are used, judges every incoming update with the quota
- * arbiter, and persists before it broadcasts (see `liveDocument.ts`).
+ * The sync relay, composed: it accepts authorised y-websocket sockets
+ * (`syncConnection.ts`), keeps their documents in memory while they are used
+ * (`documentRegistry.ts`), judges every incoming update (`kvArbitration.ts`),
+ * caps plugin documents per session (`kvDocumentCap.ts`), and persists
+ * before it broadcasts (`liveDocument.ts`).
  *
  * Per document: `sessions/<sid>` has no quota, and only the server may
  * change its `members` and `plugins` roots; `sessions/<sid>/kv/<pluginId>`
@@ -11,33 +13,19 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
-import * as awarenessProtocol from "y-protocols/awareness";
-import * as Y from "yjs";
 import { WebSocketServer, type WebSocket } from "ws";
-import {
-  KV_QUOTA_BYTES,
-  MalformedUpdateError,
-  SERVER_ORIGIN,
-  encodeRelayNotice,
-  parseDocName,
-  type ArbiterPolicy,
-  type DocName,
-  type EventOrigin,
-  type EventStore,
-  type NewDocEvent,
-  type SessionId,
-} from "@taiku/engine";
-import { LiveDocument as LiveDocumentOf } from "./liveDocument";
+import { CloseCode, KV_QUOTA_BYTES, SERVER_ORIGIN, extensionOptIn, kvDocPrefix, parseDocName, type DocName, type EventStore, type SessionId } from "@taiku/engine";
+import { RateLimiter } from "../http/rateLimiter";
+import { DocumentRegistry } from "./documentRegistry";
+import { KvDocumentCap } from "./kvDocumentCap";
+import { RelayExtensions } from "./relayExtensions";
+import type { Relay, RelayExtension, RelayMetrics, SyncPeer } from "./relayTypes";
 import { SendBatcher } from "./sendBatcher";
-import type { Relay, RelayExtension, RelayMetrics, RelaySocket, SyncPeer } from "./relayTypes";
-import { ErrorCode, RateLimiter, closeSocket, decodeClientFrame } from "./syncConnection";
-import { StoredState } from "./storedState";
-import { awarenessFrame, syncStep1Frame, updateFrame } from "./syncMessages";
-import { SyncReplyCache } from "./syncReplyCache";
-import { binaryFrame } from "./wsFrame";
+import { SyncConnection, broadcast, relayAwareness, type ConnectedDocument, type ConnectionContext } from "./syncConnection";
+import { updateFrame } from "./syncMessages";
+import { SyncReplies } from "./syncReplyCache";
 
-/** Roots of a session document that only the server writes. */
-export const SERVER_ONLY_ROOTS = ["members", "plugins"] as const;
+export { SERVER_ONLY_ROOTS } from "./kvArbitration";
 
 /** Options of {@link createRelay}. */
 export interface RelayOptions {
@@ -63,59 +51,63 @@ export interface RelayOptions {
   readonly extensions?: readonly RelayExtension[];
 }
 
-interface Connection {
-  readonly id: string;
-  readonly ws: WebSocket;
-  /** The socket under `ws`, corked while a tick's frames pile up. */
-  readonly stream: Duplex;
-  readonly peer: SyncPeer;
-  readonly origin: EventOrigin;
-  readonly awarenessIds: Set<number>;
-  readonly limiter: RateLimiter;
-  live: LiveDocument | null;
-  alive: boolean;
-  socket: RelaySocket | null;
-}
-
-type LiveDocument = LiveDocumentOf<Connection>;
-
-let connectionCounter = 0;
-
-/** A v1 update that carries nothing: what a client with nothing new sends in reply to the relay's sync step 1. */
-function isEmptyUpdate(update: Uint8Array): boolean {
-  return update.byteLength === 2 && update[0] === 0 && update[1] === 0;
+/** Whether the upgrade request's URL opted in to taiku's extension messages. */
+function optedIn(req: IncomingMessage): boolean {
+  const opt = extensionOptIn(new URL(req.url ?? "/", "http://relay.invalid").searchParams);
+  return "optedIn" in opt && opt.optedIn;
 }
 
 /** Creates the relay. */
 export function createRelay(options: RelayOptions): Relay {
   const { store, logger } = options;
   const quotaBytes = options.quotaBytes ?? KV_QUOTA_BYTES;
-  const maxKvDocs = options.maxKvDocsPerSession ?? 64;
-  const maxAwarenessStates = options.maxAwarenessStates ?? 8;
   const framesPerSecond = options.framesPerSecond ?? 2_000;
-  const idleMs = options.idleMs ?? 30_000;
-  const maxBuffered = options.maxBufferedBytes ?? 32 * 1024 * 1024;
-  const snapshotEvery = options.snapshotEvery ?? 1_000;
-  const extensions = new Map<number, RelayExtension>();
-  for (const extension of options.extensions ?? []) {
-    for (const type of extension.messageTypes) {
-      if (type <= 100 || extensions.has(type)) throw new Error(`extension ${extension.name} cannot own message type ${type}`);
-      extensions.set(type, extension);
-    }
-  }
-  const extensionTypes = new Set(extensions.keys());
-
+  const extensions = new RelayExtensions(options.extensions ?? []);
   // No permessage-deflate: broadcasts write pre-framed bytes to the sockets (`wsFrame.ts`).
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: options.maxPayload ?? 8 * 1024 * 1024 });
-  const documents = new Map<DocName, Promise<LiveDocument>>();
-  const unloading = new Map<DocName, Promise<void>>();
-  const idleTimers = new Map<DocName, NodeJS.Timeout>();
-  const connections = new Set<Connection>();
-  const sends = new SendBatcher();
-  const syncReplies = new WeakMap<LiveDocument, SyncReplyCache>();
-  const counters = { updates: 0, quotaRejections: 0, compensations: 0, built: 0 };
+  const connections = new Set<SyncConnection>();
+  const counters = { updates: 0, quotaRejections: 0, compensations: 0 };
   let persistLatency: number[] = [];
   let closed = false;
+
+  const registry: DocumentRegistry<SyncConnection> = new DocumentRegistry<SyncConnection>({
+    store,
+    logger,
+    quotaBytes,
+    snapshotEvery: options.snapshotEvery ?? 1_000,
+    idleMs: options.idleMs ?? 30_000,
+    onLoaded: relayAwareness,
+    onDropped: (live, reason) => {
+      for (const conn of live.peers) conn.close(CloseCode.DocumentFailed, `${reason}; reconnect`);
+    },
+    onPersisted: (ms) => {
+      if (persistLatency.length < 10_000) persistLatency.push(ms);
+    },
+  });
+  const kvCap = new KvDocumentCap(store, options.maxKvDocsPerSession ?? 64, () => registry.names(), (name) => registry.has(name));
+
+  const context: ConnectionContext = {
+    logger,
+    extensions,
+    sends: new SendBatcher(),
+    syncReplies: new SyncReplies(),
+    limiter: new RateLimiter({ perSecond: framesPerSecond, burst: framesPerSecond * 2 }),
+    framesPerSecond,
+    maxAwarenessStates: options.maxAwarenessStates ?? 8,
+    maxBufferedBytes: options.maxBufferedBytes ?? 32 * 1024 * 1024,
+    quotaBytes,
+    onJudged: (outcome) => {
+      counters.updates++;
+      if (outcome === "accepted") return;
+      counters.compensations++;
+      if (outcome === "quota_exceeded") counters.quotaRejections++;
+    },
+    dropDocument: (live, reason) => registry.drop(live, reason),
+    onClosed: (conn, live) => {
+      connections.delete(conn);
+      if (live !== null) registry.release(live);
+    },
+  };
 
   const heartbeat = setInterval(() => {
     for (const conn of connections) {
@@ -129,305 +121,34 @@ export function createRelay(options: RelayOptions): Relay {
   }, 30_000);
   heartbeat.unref();
 
-  function policyFor(name: DocName): ArbiterPolicy {
+  async function attach(conn: SyncConnection, name: DocName): Promise<void> {
+    if (await kvCap.reached(name)) {
+      return conn.reject(CloseCode.DocumentCapReached, `this session already holds ${kvCap.max} plugin documents`);
+    }
+    const live = await registry.open(name);
+    if (!conn.open) return registry.release(live);
+    registry.retain(live);
+    conn.attach(live);
+  }
+
+  function accept(ws: WebSocket, stream: Duplex, name: DocName, peer: SyncPeer, extensionsWanted: boolean): void {
     const parsed = parseDocName(name);
-    if (parsed?.kind === "kv") return { limit: quotaBytes };
-    return { limit: null, protectedRoots: SERVER_ONLY_ROOTS };
-  }
-
-  function open(name: DocName): Promise<LiveDocument> {
-    const existing = documents.get(name);
-    if (existing !== undefined) return existing;
-    const loading = (async () => {
-      await unloading.get(name);
-      const stored = new StoredState(await store.load(name));
-      // Opened as its stored bytes; built on first need (see `liveDocument.ts`).
-      const live = LiveDocumentOf.open<Connection>(name, stored, {
-        store,
-        logger,
-        policy: policyFor(name),
-        snapshotEvery,
-        onFailure: () => drop(live, "the relay could not persist an update"),
-        onPersisted: (ms) => {
-          if (persistLatency.length < 10_000) persistLatency.push(ms);
-        },
-        onBuilt: () => counters.built++,
-      });
-      attachAwareness(live);
-      return live;
-    })();
-    documents.set(name, loading);
-    loading.catch(() => documents.delete(name));
-    return loading;
-  }
-
-  /** Forgets a failed document: its sockets reconnect and reload it from the store. */
-  /**
-   * Forgets a document whose memory no longer matches its log (a failed
-   * write, or a malformed update applied in part): its sockets reconnect and
-   * reload it from the store once the writes already issued have settled.
-   */
-  function drop(live: LiveDocument, reason: string): void {
-    live.failed = true;
-    if (documents.get(live.name) !== undefined) documents.delete(live.name);
-    for (const conn of connections) if (conn.live === live) closeSocket(conn.ws, ErrorCode.Internal, `${reason}; reconnect`);
-    const settled = live.flush().finally(() => {
-      release(live);
-      if (unloading.get(live.name) === settled) unloading.delete(live.name);
-    });
-    unloading.set(live.name, settled);
-  }
-
-  /** Frees a document's memory. */
-  function release(live: LiveDocument): void {
-    if (live.isBuilt) counters.built--;
-    live.destroy();
-  }
-
-  function scheduleIdle(live: LiveDocument): void {
-    clearTimeout(idleTimers.get(live.name));
-    if (live.peers.size > 0 || closed) return;
-    const timer = setTimeout(() => {
-      idleTimers.delete(live.name);
-      if (live.peers.size === 0) void unload(live);
-    }, idleMs);
-    timer.unref();
-    idleTimers.set(live.name, timer);
-  }
-
-  async function unload(live: LiveDocument): Promise<void> {
-    if (documents.get(live.name) === undefined) return;
-    documents.delete(live.name);
-    const done = (async () => {
-      if (live.wantsSnapshotOnUnload) live.snapshot();
-      await live.flush();
-      release(live);
-    })();
-    unloading.set(live.name, done);
-    await done.finally(() => {
-      if (unloading.get(live.name) === done) unloading.delete(live.name);
-    });
-  }
-
-  async function kvCapReached(name: DocName): Promise<boolean> {
-    const parsed = parseDocName(name);
-    if (parsed?.kind !== "kv" || documents.has(name)) return false;
-    // A stored document is within the cap: one key lookup, where listing the session's documents walks them all.
-    if ((await store.lastSeq(name)) > 0) return false;
-    const prefix = `sessions/${parsed.sessionId}/kv/`;
-    const stored = new Set<string>(await store.listDocs(prefix));
-    if (stored.has(name)) return false;
-    for (const loaded of documents.keys()) if (loaded.startsWith(prefix)) stored.add(loaded);
-    return stored.size >= maxKvDocs;
-  }
-
-  /** True when `conn` may be written to now; drops it when its send buffer is full. */
-  function writable(conn: Connection): boolean {
-    if (conn.ws.readyState !== conn.ws.OPEN) return false;
-    if (conn.ws.bufferedAmount > maxBuffered) {
-      closeSocket(conn.ws, ErrorCode.Unavailable, "too slow: the send buffer is full; reconnect");
-      return false;
-    }
-    sends.hold(conn.stream);
-    return true;
-  }
-
-  function send(conn: Connection, frame: Uint8Array): void {
-    if (writable(conn)) conn.ws.send(frame);
-  }
-
-  /** Frames `frame` once and writes the same bytes to every peer but `except`. */
-  function broadcast(live: LiveDocument, frame: Uint8Array, except: Connection | null): void {
-    let wire: Buffer | null = null;
-    for (const peer of live.peers) {
-      if (peer === except || !writable(peer)) continue;
-      wire ??= binaryFrame(frame);
-      peer.stream.write(wire);
-    }
-  }
-
-  function receiveUpdate(conn: Connection, live: LiveDocument, update: Uint8Array): void {
-    const result = live.arbiter.apply(update, conn.origin);
-    if (result.update === null) return;
-    const ts = Date.now();
-    counters.updates++;
-    if (result.accepted) {
-      const frame = updateFrame(result.update);
-      void live.commit([{ doc: live.name, update: result.update, origin: conn.origin, ts, kind: "update" }], () => broadcast(live, frame, conn));
-      return;
-    }
-    const events: NewDocEvent[] = [{ doc: live.name, update: result.update, origin: conn.origin, ts, kind: "update" }];
-    if (result.compensation !== null) events.push({ doc: live.name, update: result.compensation, origin: SERVER_ORIGIN, ts, kind: "compensation" });
-    counters.compensations++;
-    if (result.reason === "quota_exceeded") counters.quotaRejections++;
-    const both = result.compensation === null ? result.update : Y.mergeUpdates([result.update, result.compensation]);
-    const notice =
-      result.reason === "quota_exceeded"
-        ? encodeRelayNotice({
-            type: "quota_rejected",
-            doc: live.name,
-            revertedKeys: result.revertedKeys,
-            revertedTypes: result.revertedTypes,
-            used: result.used,
-            limit: result.limit ?? quotaBytes,
-            attempted: result.attempted,
-          })
-        : encodeRelayNotice({ type: "error", code: ErrorCode.PermissionDenied, message: `only the server may change ${result.revertedTypes.join(", ")}; the change was reverted` });
-    void live.commit(events, () => {
-      broadcast(live, updateFrame(both), conn);
-      if (result.compensation !== null) send(conn, updateFrame(result.compensation));
-      send(conn, notice);
-    });
-  }
-
-  function receive(conn: Connection, live: LiveDocument, data: Uint8Array): void {
-    const decoded = decodeClientFrame(data, extensionTypes);
-    if ("error" in decoded) return reject(conn, ErrorCode.InvalidParams, decoded.error);
-    const frame = decoded.frame;
-    switch (frame.kind) {
-      case "sync-step-1": {
-        let reply: Uint8Array;
-        try {
-          const stored = live.unbuilt;
-          reply = stored !== null && Y.decodeStateVector(frame.stateVector).size === 0 ? stored.fullSyncStep2 : syncReplyOf(live).replyTo(frame.stateVector);
-        } catch (cause) {
-          return reject(conn, ErrorCode.InvalidParams, `malformed state vector (${String(cause)})`);
-        }
-        live.afterDurable(() => send(conn, reply));
-        return;
-      }
-      case "update":
-        // A client's empty reply to the relay's sync step 1 changes nothing: no reason to build the document for it.
-        if (!live.isBuilt && isEmptyUpdate(frame.update)) return;
-        try {
-          receiveUpdate(conn, live, frame.update);
-        } catch (cause) {
-          reject(conn, ErrorCode.InvalidParams, `malformed update (${String(cause)})`);
-          if (cause instanceof MalformedUpdateError && cause.altered) drop(live, "a malformed update was partly applied");
-        }
-        return;
-      case "awareness":
-        try {
-          awarenessProtocol.applyAwarenessUpdate(live.awareness, frame.update, conn);
-        } catch (cause) {
-          return reject(conn, ErrorCode.InvalidParams, `malformed awareness update (${String(cause)})`);
-        }
-        if (conn.awarenessIds.size > maxAwarenessStates) {
-          reject(conn, ErrorCode.InvalidParams, `more than ${maxAwarenessStates} awareness states on one socket`);
-        }
-        return;
-      case "query-awareness":
-        send(conn, awarenessFrame(live.awareness, Array.from(live.awareness.getStates().keys())));
-        return;
-      case "auth":
-        return;
-      case "extension": {
-        const extension = extensions.get(frame.type);
-        if (extension === undefined || conn.socket === null) return;
-        try {
-          extension.onMessage(conn.socket, frame.type, frame.payload);
-        } catch (cause) {
-          return reject(conn, ErrorCode.InvalidParams, `malformed ${extension.name} message (${String(cause)})`);
-        }
-        return;
-      }
-    }
-  }
-
-  /** The document's kept sync step 2 reply (made on first use; it lives as long as the document). */
-  function syncReplyOf(live: LiveDocument): SyncReplyCache {
-    let cache = syncReplies.get(live);
-    if (cache === undefined) {
-      cache = new SyncReplyCache(live.doc);
-      syncReplies.set(live, cache);
-    }
-    return cache;
-  }
-
-  function socketOf(conn: Connection, live: LiveDocument): RelaySocket {
-    return {
-      id: conn.id,
-      doc: live.name,
-      peer: conn.peer,
-      send: (frame) => send(conn, frame),
-      close: (code, reason) => closeSocket(conn.ws, code, reason),
-      others: () => [...live.peers].flatMap((peer) => (peer === conn || peer.socket === null ? [] : [peer.socket])),
-    };
-  }
-
-  function reject(conn: Connection, code: ErrorCode, reason: string): void {
-    logger.warn({ connection: conn.id, user: conn.peer.userId, doc: conn.live?.name, reason }, "closing a sync socket");
-    closeSocket(conn.ws, code, reason);
-  }
-
-  function attachAwareness(live: LiveDocument): void {
-    live.awareness.on("update", ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
-      const owner = origin as Connection | null;
-      if (owner !== null && connections.has(owner)) {
-        for (const id of added) owner.awarenessIds.add(id);
-        for (const id of removed) owner.awarenessIds.delete(id);
-      }
-      const changed = [...added, ...updated, ...removed];
-      if (changed.length > 0) broadcast(live, awarenessFrame(live.awareness, changed), null);
-    });
-  }
-
-  async function attach(conn: Connection, name: DocName, pending: Uint8Array[]): Promise<void> {
-    if (await kvCapReached(name)) {
-      return reject(conn, ErrorCode.QuotaExceeded, `this session already holds ${maxKvDocs} plugin documents`);
-    }
-    const live = await open(name);
-    if (conn.ws.readyState !== conn.ws.OPEN) {
-      scheduleIdle(live);
-      return;
-    }
-    clearTimeout(idleTimers.get(name));
-    conn.live = live;
-    conn.socket = socketOf(conn, live);
-    live.peers.add(conn);
-    const states = Array.from(live.awareness.getStates().keys());
-    if (states.length > 0) send(conn, awarenessFrame(live.awareness, states));
-    for (const extension of new Set(extensions.values())) extension.onOpen?.(conn.socket);
-    for (const data of pending.splice(0)) receive(conn, live, data);
-    // The relay's own sync step 1 goes once the tick's replies have left: for a document opened from a long
-    // history, its state vector is decoded from the stored bytes, and the client's state must not wait for that.
-    setImmediate(() => {
-      if (conn.live === live && !live.failed) send(conn, syncStep1Frame(live.stateVector()));
-    });
-  }
-
-  function accept(ws: WebSocket, stream: Duplex, name: DocName, peer: SyncPeer): void {
-    const parsed = parseDocName(name);
-    const id = `c${++connectionCounter}`;
-    const origin: EventOrigin = parsed?.kind === "kv" ? { userId: peer.userId, connection: id, plugin: parsed.pluginId } : { userId: peer.userId, connection: id };
-    const conn: Connection = { id, ws, stream, peer, origin, awarenessIds: new Set(), limiter: new RateLimiter(framesPerSecond, framesPerSecond * 2), live: null, alive: true, socket: null };
+    const conn = new SyncConnection(ws, stream, peer, parsed?.kind === "kv" ? parsed.pluginId : undefined, extensionsWanted, context);
     connections.add(conn);
-    ws.binaryType = "nodebuffer";
-    const pending: Uint8Array[] = [];
-    ws.on("pong", () => {
-      conn.alive = true;
-    });
-    ws.on("message", (data: Buffer, isBinary: boolean) => {
-      if (!isBinary) return reject(conn, ErrorCode.InvalidParams, "text frames are not part of the sync protocol");
-      if (!conn.limiter.take()) return reject(conn, ErrorCode.Unavailable, `more than ${framesPerSecond} frames per second`);
-      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-      if (conn.live === null) pending.push(bytes);
-      else if (!conn.live.failed) receive(conn, conn.live, bytes);
-    });
-    ws.on("error", (error) => logger.warn({ err: error, connection: id }, "sync socket error"));
-    ws.on("close", () => {
-      connections.delete(conn);
-      const live = conn.live;
-      if (live === null) return;
-      live.peers.delete(conn);
-      if (conn.socket !== null) for (const extension of new Set(extensions.values())) extension.onClose?.(conn.socket);
-      if (conn.awarenessIds.size > 0) awarenessProtocol.removeAwarenessStates(live.awareness, [...conn.awarenessIds], null);
-      scheduleIdle(live);
-    });
-    attach(conn, name, pending).catch((error: unknown) => {
+    attach(conn, name).catch((error: unknown) => {
       logger.error({ err: error, doc: name }, "loading a document failed");
-      closeSocket(ws, ErrorCode.Internal, "the document could not be loaded");
+      conn.close(CloseCode.DocumentFailed, "the document could not be loaded");
     });
+  }
+
+  /** Runs `use` on the loaded document `name`, which may go idle afterwards. */
+  async function using<T>(name: DocName, use: (live: ConnectedDocument) => Promise<T> | T): Promise<T> {
+    const live = await registry.open(name);
+    try {
+      return await use(live);
+    } finally {
+      registry.release(live);
+    }
   }
 
   return {
@@ -436,43 +157,35 @@ export function createRelay(options: RelayOptions): Relay {
         socket.destroy();
         return;
       }
-      wss.handleUpgrade(req, socket, head, (ws) => accept(ws, socket, doc, peer));
+      const wanted = optedIn(req);
+      wss.handleUpgrade(req, socket, head, (ws) => accept(ws, socket, doc, peer, wanted));
     },
 
-    async transact(name, change) {
-      const live = await open(name);
-      const update = live.arbiter.transact(change, SERVER_ORIGIN);
-      try {
-        if (update !== null) {
-          const durable = await live.commit([{ doc: name, update, origin: SERVER_ORIGIN, ts: Date.now(), kind: "server" }], () =>
-            broadcast(live, updateFrame(update), null),
-          );
-          if (!durable) throw new Error(`persisting a server change to ${name} failed`);
-        }
-      } finally {
-        scheduleIdle(live);
-      }
+    transact(name, change) {
+      return using(name, async (live) => {
+        const update = live.arbiter.transact(change, SERVER_ORIGIN);
+        if (update === null) return;
+        const durable = await live.commit([{ doc: name, update, origin: SERVER_ORIGIN, ts: Date.now(), kind: "server" }], () =>
+          broadcast(live, updateFrame(update), null),
+        );
+        if (!durable) throw new Error(`persisting a server change to ${name} failed`);
+      });
     },
 
-    async read(name, view) {
-      const live = await open(name);
-      try {
-        return view(live.doc);
-      } finally {
-        scheduleIdle(live);
-      }
+    read(name, view) {
+      return using(name, (live) => view(live.doc));
     },
 
     async endSession(sessionId: SessionId) {
-      const prefix = `sessions/${sessionId}/kv/`;
+      const prefix = kvDocPrefix(sessionId);
       const names = new Set<DocName>(await store.listDocs(prefix));
-      for (const name of documents.keys()) if (name.startsWith(prefix)) names.add(name);
+      for (const name of registry.names()) if (name.startsWith(prefix)) names.add(name);
       for (const name of names) {
-        const loading = documents.get(name);
+        const loading = registry.loaded(name);
         if (loading !== undefined) {
           const live = await loading;
-          for (const conn of connections) if (conn.live === live) closeSocket(conn.ws, ErrorCode.NotFound, "the session has ended");
-          await unload(live);
+          for (const conn of live.peers) conn.close(CloseCode.SessionEnded, "the session has ended");
+          await registry.unload(live);
         }
         await store.deleteDoc(name);
       }
@@ -483,8 +196,8 @@ export function createRelay(options: RelayOptions): Relay {
       persistLatency = [];
       return {
         connections: connections.size,
-        loadedDocuments: documents.size,
-        builtDocuments: counters.built,
+        loadedDocuments: registry.size,
+        builtDocuments: registry.built,
         updatesTotal: counters.updates,
         quotaRejectionsTotal: counters.quotaRejections,
         compensationsTotal: counters.compensations,
@@ -495,10 +208,7 @@ export function createRelay(options: RelayOptions): Relay {
     async close() {
       closed = true;
       clearInterval(heartbeat);
-      for (const timer of idleTimers.values()) clearTimeout(timer);
-      const loaded = await Promise.allSettled(documents.values());
-      for (const outcome of loaded) if (outcome.status === "fulfilled") await unload(outcome.value);
-      await Promise.allSettled(unloading.values());
+      await registry.close();
       for (const conn of connections) conn.ws.close(1001, "the relay is shutting down");
       wss.close();
     },

@@ -13,7 +13,7 @@ import pino from "pino";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import WebSocket from "ws";
-import { parseDocName, type DocName, type EventStore, type UserId } from "@taiku/engine";
+import { extensionParams, parseDocName, type DocName, type EventStore, type UserId } from "@taiku/engine";
 import { createLevelEventStore, openLevel, type ServerLevel } from "../store/index";
 import { createRelay, type RelayOptions } from "./createRelay";
 import type { Relay } from "./relayTypes";
@@ -78,9 +78,14 @@ export interface TestClient {
   destroy(): void;
 }
 
-/** Connects a stock `WebsocketProvider` to `doc`. */
-export function connect(url: string, docName: string, user = "tester", doc = new Y.Doc()): TestClient {
-  const provider = new WebsocketProvider(url, docName, doc, { WebSocketPolyfill: WebSocket as never, params: { user }, disableBc: true });
+/**
+ * Connects a stock `WebsocketProvider` to `doc`. It opts in to taiku's
+ * extension messages (as the taiku client does) unless `extensions` is
+ * false, which makes it a plain stock client.
+ */
+export function connect(url: string, docName: string, user = "tester", doc = new Y.Doc(), extensions = true): TestClient {
+  const params = extensions ? { user, ...extensionParams() } : { user };
+  const provider = new WebsocketProvider(url, docName, doc, { WebSocketPolyfill: WebSocket as never, params, disableBc: true });
   const notices: Uint8Array[] = [];
   provider.messageHandlers[100] = (_encoder, decoder) => {
     notices.push(decoder.arr.slice());

@@ -10,7 +10,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type * as Y from "yjs";
-import type { DocName, SessionId, UserId } from "@taiku/engine";
+import type { CloseCode, DocName, SessionId, UserId } from "@taiku/engine";
 
 /** Who is on the other end of an accepted sync socket. */
 export interface SyncPeer {
@@ -66,19 +66,20 @@ export interface RelaySocket {
   readonly doc: DocName;
   /** Who is on the other end. */
   readonly peer: SyncPeer;
-  /** Sends one frame to this socket (dropped if it is closed). */
+  /** Sends one frame to this socket (dropped if it is closed, and an extension frame unless the client opted in to them). */
   send(frame: Uint8Array): void;
-  /** Closes this socket with the close code of `code`. */
-  close(code: import("@taiku/engine").ErrorCode, reason: string): void;
+  /** Closes this socket with `code` (one of `CloseCode`, each with one documented meaning). */
+  close(code: CloseCode, reason: string): void;
   /** The other open sockets on the same document. */
   others(): RelaySocket[];
 }
 
 /**
  * An extension of the relay: it owns message types the sync protocol does
- * not use (101 and up; 100 is the relay's notices), which the stock
- * y-websocket client ignores. The relay authenticates, routes and limits
- * frames; the extension decides what they mean.
+ * not use (101 and up; 100 is the relay's notices). Its frames reach only
+ * sockets that opted in to taiku's extension messages (`syncWire.ts`), so a
+ * stock y-websocket client never sees them. The relay authenticates, routes
+ * and limits frames; the extension decides what they mean.
  */
 export interface RelayExtension {
   /** A short name for logs. */

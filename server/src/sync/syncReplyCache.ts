@@ -56,3 +56,32 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/** What {@link SyncReplies} needs of a loaded document. */
+export interface RepliedDocument {
+  /** The stored bytes while the document is not built, else `null`. */
+  readonly unbuilt: { readonly fullSyncStep2: Uint8Array } | null;
+  /** The built document (building it on first use). */
+  readonly doc: Y.Doc;
+}
+
+/**
+ * The sync step 2 replies of every loaded document. A peer that holds
+ * nothing, asking a document not built yet, is answered with the stored
+ * bytes as they are; any other peer from the document's kept reply.
+ */
+export class SyncReplies {
+  private readonly caches = new WeakMap<RepliedDocument, SyncReplyCache>();
+
+  /** The sync step 2 frame for a peer at `stateVector` (throws for a malformed state vector). */
+  replyTo(live: RepliedDocument, stateVector: Uint8Array): Uint8Array {
+    const stored = live.unbuilt;
+    if (stored !== null && Y.decodeStateVector(stateVector).size === 0) return stored.fullSyncStep2;
+    let cache = this.caches.get(live);
+    if (cache === undefined) {
+      cache = new SyncReplyCache(live.doc);
+      this.caches.set(live, cache);
+    }
+    return cache.replyTo(stateVector);
+  }
+}

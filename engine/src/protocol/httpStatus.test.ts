@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ErrorCode, errorCodeForStatus } from "./errors";
+import { ErrorCode } from "../errors";
+import { HTTP_STATUS_OF, errorCodeForStatus } from "./httpStatus";
 
 describe("errorCodeForStatus", () => {
   it("names each HTTP status the way both the server and the client report it", () => {
@@ -18,5 +19,15 @@ describe("errorCodeForStatus", () => {
       [503, ErrorCode.Unavailable],
     ];
     expect(cases.map(([status]) => [status, errorCodeForStatus(status)])).toEqual(cases);
+  });
+});
+
+describe("HTTP_STATUS_OF", () => {
+  it("answers every error code with a status that names the same code back", () => {
+    for (const [code, status] of Object.entries(HTTP_STATUS_OF) as Array<[ErrorCode, number]>) {
+      const back = errorCodeForStatus(status);
+      // 404 is shared by not_found and method_not_found; the status names not_found.
+      expect(back, `${code} → ${status}`).toBe(code === ErrorCode.MethodNotFound ? ErrorCode.NotFound : code);
+    }
   });
 });

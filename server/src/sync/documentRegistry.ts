@@ -1,0 +1,157 @@
+/**
+ * The documents the relay holds in memory: loading each once, however many
+ * sockets ask for it at the same time; keeping it while a socket uses it
+ * (its peers are its reference count); evicting it once it has been idle for
+ * `idleMs`; unloading it (flush, snapshot when worth it, free) and dropping
+ * a failed one.
+ *
+ * Invariant: at most one `LiveDocument` per name is loaded or loading, and a
+ * name being unloaded or dropped is loaded again only after its pending
+ * writes settled, so a reload reads everything the last one made durable.
+ */
+import type { Logger } from "pino";
+import type { DocName, EventStore } from "@taiku/engine";
+import { policyFor } from "./kvArbitration";
+import { LiveDocument } from "./liveDocument";
+import { StoredState } from "./storedState";
+
+/** Options of {@link DocumentRegistry}. */
+export interface DocumentRegistryOptions<Peer> {
+  readonly store: EventStore;
+  readonly logger: Logger;
+  /** Session KV quota in bytes. */
+  readonly quotaBytes: number;
+  /** Events between snapshots at least (see `LiveDocument`). */
+  readonly snapshotEvery: number;
+  /** How long a document without peers stays in memory, ms. */
+  readonly idleMs: number;
+  /** Called once per document after it is loaded (the relay hooks up its awareness). */
+  readonly onLoaded: (live: LiveDocument<Peer>) => void;
+  /** Called when a document is dropped, before it is freed (the relay closes its sockets). */
+  readonly onDropped: (live: LiveDocument<Peer>, reason: string) => void;
+  /** Called with each append's duration in milliseconds. */
+  readonly onPersisted: (ms: number) => void;
+}
+
+/** Loaded documents by name. */
+export class DocumentRegistry<Peer> {
+  private readonly documents = new Map<DocName, Promise<LiveDocument<Peer>>>();
+  private readonly unloading = new Map<DocName, Promise<void>>();
+  private readonly idleTimers = new Map<DocName, NodeJS.Timeout>();
+  private closed = false;
+  /** Loaded documents built into a `Y.Doc`. */
+  built = 0;
+
+  constructor(private readonly options: DocumentRegistryOptions<Peer>) {}
+
+  /** Documents loaded or loading. */
+  get size(): number {
+    return this.documents.size;
+  }
+
+  /** Names of the documents loaded or loading. */
+  names(): IterableIterator<DocName> {
+    return this.documents.keys();
+  }
+
+  /** True when `name` is loaded or loading. */
+  has(name: DocName): boolean {
+    return this.documents.has(name);
+  }
+
+  /** The document `name`, if it is loaded or loading. */
+  loaded(name: DocName): Promise<LiveDocument<Peer>> | undefined {
+    return this.documents.get(name);
+  }
+
+  /** The document `name`, loaded from the store unless it is in memory already. */
+  open(name: DocName): Promise<LiveDocument<Peer>> {
+    const existing = this.documents.get(name);
+    if (existing !== undefined) return existing;
+    const { store, logger } = this.options;
+    const loading = (async () => {
+      await this.unloading.get(name);
+      const stored = new StoredState(await store.load(name));
+      // Opened as its stored bytes; built on first need (see `liveDocument.ts`).
+      const live = LiveDocument.open<Peer>(name, stored, {
+        store,
+        logger,
+        policy: policyFor(name, this.options.quotaBytes),
+        snapshotEvery: this.options.snapshotEvery,
+        onFailure: () => this.drop(live, "the relay could not persist an update"),
+        onPersisted: this.options.onPersisted,
+        onBuilt: () => this.built++,
+      });
+      this.options.onLoaded(live);
+      return live;
+    })();
+    this.documents.set(name, loading);
+    loading.catch(() => this.documents.delete(name));
+    return loading;
+  }
+
+  /** `live` is in use: it is not evicted while it has peers. */
+  retain(live: LiveDocument<Peer>): void {
+    clearTimeout(this.idleTimers.get(live.name));
+    this.idleTimers.delete(live.name);
+  }
+
+  /** `live` may be idle now: without peers for `idleMs`, it is unloaded. */
+  release(live: LiveDocument<Peer>): void {
+    clearTimeout(this.idleTimers.get(live.name));
+    if (live.peers.size > 0 || this.closed) return;
+    const timer = setTimeout(() => {
+      this.idleTimers.delete(live.name);
+      if (live.peers.size === 0) void this.unload(live);
+    }, this.options.idleMs);
+    timer.unref();
+    this.idleTimers.set(live.name, timer);
+  }
+
+  /**
+   * Forgets a document whose memory no longer matches its log (a failed
+   * write, or a malformed update applied in part): its sockets are closed
+   * to reconnect, and it reloads from the store once the writes already
+   * issued have settled.
+   */
+  drop(live: LiveDocument<Peer>, reason: string): void {
+    live.failed = true;
+    if (this.documents.get(live.name) !== undefined) this.documents.delete(live.name);
+    this.options.onDropped(live, reason);
+    const settled = live.flush().finally(() => {
+      this.free(live);
+      if (this.unloading.get(live.name) === settled) this.unloading.delete(live.name);
+    });
+    this.unloading.set(live.name, settled);
+  }
+
+  /** Writes what `live` has pending (and a snapshot when worth it), then frees it. */
+  async unload(live: LiveDocument<Peer>): Promise<void> {
+    if (this.documents.get(live.name) === undefined) return;
+    this.documents.delete(live.name);
+    const done = (async () => {
+      if (live.wantsSnapshotOnUnload) live.snapshot();
+      await live.flush();
+      this.free(live);
+    })();
+    this.unloading.set(live.name, done);
+    await done.finally(() => {
+      if (this.unloading.get(live.name) === done) this.unloading.delete(live.name);
+    });
+  }
+
+  /** Unloads every document and waits for every write. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const timer of this.idleTimers.values()) clearTimeout(timer);
+    this.idleTimers.clear();
+    const loaded = await Promise.allSettled(this.documents.values());
+    for (const outcome of loaded) if (outcome.status === "fulfilled") await this.unload(outcome.value);
+    await Promise.allSettled(this.unloading.values());
+  }
+
+  private free(live: LiveDocument<Peer>): void {
+    if (live.isBuilt) this.built--;
+    live.destroy();
+  }
+}
