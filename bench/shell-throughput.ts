@@ -18,7 +18,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as pty from "@lydell/node-pty";
 import WebSocket from "ws";
-import { MESSAGE_TAIKU_EVENT, decodeSessionEvent, encodeSessionEvent, type SessionId } from "@taiku/engine";
+import { MESSAGE_TAIKU_EVENT, decodeSessionEvent, encodeSessionEvent, extensionParams, type SessionId } from "@taiku/engine";
 import { readCpuMs } from "./harness/processStats";
 import { percentile } from "./harness/stats";
 
@@ -51,7 +51,7 @@ async function call(base: string, method: string, route: string, token?: string,
 }
 
 function viewer(base: string, sessionId: SessionId, token: string): Promise<WebSocket> {
-  const ws = new WebSocket(`${base.replace("http", "ws")}/sync/sessions/${sessionId}?token=${token}`);
+  const ws = new WebSocket(`${base.replace("http", "ws")}/sync/sessions/${sessionId}?token=${token}&${new URLSearchParams(extensionParams())}`);
   ws.binaryType = "nodebuffer";
   return new Promise((resolve, reject) => {
     ws.once("open", () => resolve(ws));

@@ -7,6 +7,7 @@
  * restart on the same data directory.
  */
 import { randomBytes } from "node:crypto";
+import { extensionParams } from "@taiku/engine";
 import type { SystemProcess } from "./systemProcess";
 
 /** What a client needs to reach one document. */
@@ -60,6 +61,6 @@ export function docTarget(system: SystemProcess, access: Access, sessionIndex: n
   return {
     serverUrl: `ws://127.0.0.1:${system.port}/sync`,
     room: `sessions/${sessionId}/kv/${pluginId}`,
-    params: access.token === undefined ? {} : { token: access.token },
+    params: access.token === undefined ? {} : { token: access.token, ...extensionParams() },
   };
 }

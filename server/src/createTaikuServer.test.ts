@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
+import { CloseCode, MESSAGE_AUTH } from "@taiku/engine";
 import { createConfig, type TaikuConfig } from "./config";
 import { createTaikuServer, type TaikuServer } from "./createTaikuServer";
 
@@ -129,20 +130,24 @@ describe("the whole server, with the real relay and LevelDB", () => {
     const owner = await signUp("owner2");
     const outsider = await signUp("outsider");
     const sid = (await call("POST", "/api/sessions", owner.token, { title: "private" })).json.sessionId;
-    const statusOf = (url: string): Promise<number> =>
+    // A refusal is in-protocol: an auth message, then a permanent close code; an admitted socket is sent sync.
+    const outcomeOf = (url: string): Promise<number | "synced"> =>
       new Promise((resolve) => {
         const ws = new WebSocket(url);
         ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
-        ws.on("open", () => {
-          ws.close();
-          resolve(101);
+        ws.on("message", (data: Buffer) => {
+          if (data[0] !== MESSAGE_AUTH) {
+            ws.close();
+            resolve("synced");
+          }
         });
+        ws.on("close", (code) => resolve(code));
       });
     const wsBase = `${base.replace("http", "ws")}/sync/sessions/${sid}`;
-    expect(await statusOf(`${wsBase}?token=${outsider.token}`)).toBe(403);
-    expect(await statusOf(`${wsBase}/kv/notes?token=${outsider.token}`)).toBe(403);
-    expect(await statusOf(wsBase)).toBe(401);
-    expect(await statusOf(`${wsBase}?token=${owner.token}`)).toBe(101);
+    expect(await outcomeOf(`${wsBase}?token=${outsider.token}`)).toBe(CloseCode.PermissionDenied);
+    expect(await outcomeOf(`${wsBase}/kv/notes?token=${outsider.token}`)).toBe(CloseCode.PermissionDenied);
+    expect(await outcomeOf(wsBase)).toBe(CloseCode.Unauthenticated);
+    expect(await outcomeOf(`${wsBase}?token=${owner.token}`)).toBe("synced");
   });
 
   it("serves the plugin manifest publicly", async () => {

@@ -4,7 +4,7 @@
  * relay closes only the socket that sends a malformed or forged frame.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SessionEvent, SessionId } from "@taiku/engine";
+import { CloseCode, type SessionEvent, type SessionId } from "@taiku/engine";
 import { createShareHost, type ShareHost } from "../../server/src/share/createShareHost";
 import { openViewer, startShellsServer, until, type EventViewer, type ShellsServer } from "./shellsFixture";
 
@@ -87,7 +87,8 @@ describe("shared shells", () => {
   it("a non-member's socket is refused, so its input never reaches the shell", async () => {
     const intruder = openViewer(server.base, sessionId, stranger.token);
     intruder.ws.on("open", () => intruder.send({ type: "shell:input", data: { shellId, data: "echo pwned-$((2*3))\r" }, ts: Date.now() }));
-    await expect(intruder.opened).rejects.toThrow(/403|Unexpected server response/);
+    // Refused in-protocol: upgraded only to be told why and closed for good; what it sent went nowhere.
+    expect(await intruder.closed).toBe(CloseCode.PermissionDenied);
     const viewer = openViewer(server.base, sessionId, owner.token);
     await viewer.opened;
     viewer.send({ type: "shell:input", data: { shellId, data: "echo after-$((3*3))\r" }, ts: Date.now() });

@@ -13,6 +13,7 @@ import {
   MESSAGE_TAIKU_EVENT,
   decodeSessionEvent,
   encodeSessionEvent,
+  extensionParams,
   type SessionEvent,
   type SessionId,
 } from "@taiku/engine";
@@ -103,7 +104,7 @@ export interface EventViewer {
 
 /** Opens a raw event viewer on `sessions/<sid>`. */
 export function openViewer(base: string, sessionId: SessionId, token: string): EventViewer {
-  const ws = new WebSocket(`${base.replace("http", "ws")}/sync/sessions/${sessionId}?token=${encodeURIComponent(token)}`);
+  const ws = new WebSocket(`${base.replace("http", "ws")}/sync/sessions/${sessionId}?token=${encodeURIComponent(token)}&${new URLSearchParams(extensionParams())}`);
   const events: SessionEvent[] = [];
   const waiters = new Set<() => void>();
   ws.binaryType = "nodebuffer";

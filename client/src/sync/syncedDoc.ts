@@ -1,7 +1,9 @@
 /**
  * One Yjs document kept in three places: memory, IndexedDB (`y-indexeddb`)
  * and the relay (the stock `y-websocket` provider on `/sync/<docName>`,
- * authenticated with `?token=`). Offline edits land in IndexedDB and merge
+ * authenticated with `?token=` and opted in to taiku's extension messages
+ * with `?taiku=<version>`, so its notices and session events reach it).
+ * Offline edits land in IndexedDB and merge
  * on reconnect; changes made while unsynced are counted in
  * {@link addPending} until the provider reports a sync.
  */
@@ -9,6 +11,7 @@ import * as Y from "yjs";
 import { IndexeddbPersistence } from "y-indexeddb";
 import { WebsocketProvider } from "y-websocket";
 import { createSignal, type Accessor } from "solid-js";
+import { extensionParams } from "@taiku/engine";
 import { addPending, clearPending } from "./pendingChanges";
 
 /** How a document's connection to the relay stands. */
@@ -48,7 +51,7 @@ export function openSyncedDoc(options: OpenSyncedDocOptions): SyncedDoc {
   const doc = new Y.Doc();
   const persistence = new IndexeddbPersistence(`taiku:${options.userId}:${options.name}`, doc);
   const provider = new WebsocketProvider(syncBaseUrl(), options.name, doc, {
-    params: { token: options.token },
+    params: { token: options.token, ...extensionParams() },
     connect: options.offline !== true && navigator.onLine,
   });
   const [state, setState] = createSignal<SyncState>(provider.shouldConnect ? "connecting" : "offline");

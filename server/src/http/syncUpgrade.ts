@@ -1,20 +1,25 @@
 /**
  * Admission to the sync endpoint, `ws /sync/<docName>?token=`. Before the
  * relay sees a socket, this checks, in order: the path names a document
- * (`parseDocName`), a browser's `Origin` (when sent) is the server's own or
- * an allowed one, the token is valid, and the user is a member of the
- * document's session (KV documents of an ended session are closed). Any
- * refusal is a plain HTTP answer (401/403/404) written on the raw socket,
- * which is then destroyed.
+ * (`parseDocName`), the extension opt-in (`?taiku=`) names a version this
+ * relay speaks, a browser's `Origin` (when sent) is the server's own or an
+ * allowed one, the token is valid, and the user is a member of the
+ * document's session (KV documents of an ended session are closed).
+ *
+ * A refused sync connection is answered in-protocol (`syncRefusal.ts`):
+ * upgraded, sent y-protocols' auth `permission-denied` with the reason, and
+ * closed with a permanent `CloseCode`, so a stock y-websocket client stops
+ * retrying. Only a request outside `/sync/` gets a plain HTTP 404.
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
-import { ErrorCode, kvDocName, parseDocName, sessionDocName } from "@taiku/engine";
+import { CloseCode, ErrorCode, extensionOptIn, kvDocName, parseDocName, sessionDocName } from "@taiku/engine";
 import type { TokenStore } from "../auth/tokenStore";
 import type { UserStore } from "../auth/userStore";
 import { memberOf, type SessionStore } from "../data/sessionStore";
 import type { Relay } from "../sync/relayTypes";
+import { SyncRefusal } from "../sync/syncRefusal";
 import { authenticate } from "./authenticate";
 
 /** What admission needs. */
@@ -28,25 +33,16 @@ export interface SyncUpgradeDeps {
   readonly allowedOrigins: readonly string[];
 }
 
-const REASONS: Readonly<Record<number, readonly [string, ErrorCode]>> = {
-  400: ["Bad Request", ErrorCode.InvalidParams],
-  401: ["Unauthorized", ErrorCode.PermissionDenied],
-  403: ["Forbidden", ErrorCode.PermissionDenied],
-  404: ["Not Found", ErrorCode.NotFound],
-  500: ["Internal Server Error", ErrorCode.Internal],
-};
-
-/** Answers `status` on a raw socket and destroys it. */
-export function refuseUpgrade(socket: Duplex, status: number, message: string): void {
-  const [reason, code] = REASONS[status] ?? ["Error", ErrorCode.Internal];
-  const body = JSON.stringify({ error: { code, message } });
+/** Answers a request outside `/sync/` with a plain 404 on the raw socket and destroys it. */
+function refuseUpgrade(socket: Duplex, message: string): void {
+  const body = JSON.stringify({ error: { code: ErrorCode.NotFound, message } });
   if (!socket.writable) {
     socket.destroy();
     return;
   }
   socket.once("finish", () => socket.destroy());
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    `HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
 
@@ -62,31 +58,36 @@ function originAllowed(origin: string, host: string | undefined, allowed: readon
   }
 }
 
-type Admission = { readonly status: number; readonly message: string } | { readonly admit: () => void };
+type Admission =
+  | { readonly notSync: string }
+  | { readonly close: CloseCode; readonly message: string }
+  | { readonly admit: () => void };
 
 async function admit(req: IncomingMessage, socket: Duplex, head: Buffer, deps: SyncUpgradeDeps): Promise<Admission> {
   const url = new URL(req.url ?? "/", "http://relay.invalid");
-  if (!url.pathname.startsWith("/sync/")) return { status: 404, message: "no WebSocket endpoint here; sync is at /sync/<docName>" };
+  if (!url.pathname.startsWith("/sync/")) return { notSync: "no WebSocket endpoint here; sync is at /sync/<docName>" };
   let name: string;
   try {
     name = decodeURIComponent(url.pathname.slice("/sync/".length));
   } catch (error) {
     if (!(error instanceof URIError)) throw error;
-    return { status: 400, message: "malformed document name" };
+    return { close: CloseCode.DocumentNotFound, message: "malformed document name" };
   }
   const parsed = parseDocName(name);
-  if (parsed === undefined) return { status: 404, message: "not a document name: expected sessions/<sid> or sessions/<sid>/kv/<pluginId>" };
+  if (parsed === undefined) return { close: CloseCode.DocumentNotFound, message: "not a document name: expected sessions/<sid> or sessions/<sid>/kv/<pluginId>" };
+  const optIn = extensionOptIn(url.searchParams);
+  if ("error" in optIn) return { close: CloseCode.ProtocolViolation, message: optIn.error };
   const doc = parsed.kind === "session" ? sessionDocName(parsed.sessionId) : kvDocName(parsed.sessionId, parsed.pluginId);
   const origin = req.headers.origin;
   if (origin !== undefined && !originAllowed(origin, req.headers.host, deps.allowedOrigins)) {
-    return { status: 403, message: `sync from origin ${origin} is not allowed` };
+    return { close: CloseCode.PermissionDenied, message: `sync from origin ${origin} is not allowed` };
   }
   const user = await authenticate(url.searchParams.get("token") ?? undefined, deps.tokens, deps.users);
-  if (user === undefined) return { status: 401, message: "sign in first: add ?token=<token> to the sync URL" };
+  if (user === undefined) return { close: CloseCode.Unauthenticated, message: "sign in first: add ?token=<token> to the sync URL" };
   const session = await deps.sessions.get(parsed.sessionId);
-  if (session === undefined) return { status: 404, message: "no such session" };
-  if (memberOf(session, user.userId) === undefined) return { status: 403, message: "you are not a member of this session" };
-  if (session.ended && parsed.kind === "kv") return { status: 403, message: "this session has ended" };
+  if (session === undefined) return { close: CloseCode.DocumentNotFound, message: "no such session" };
+  if (memberOf(session, user.userId) === undefined) return { close: CloseCode.PermissionDenied, message: "you are not a member of this session" };
+  if (session.ended && parsed.kind === "kv") return { close: CloseCode.SessionEnded, message: "this session has ended" };
   return {
     admit: () => deps.relay.handleUpgrade(req, socket, head, doc, { userId: user.userId, name: user.name }),
   };
@@ -94,6 +95,7 @@ async function admit(req: IncomingMessage, socket: Duplex, head: Buffer, deps: S
 
 /** The `upgrade` listener for the HTTP server. */
 export function createSyncUpgrade(deps: SyncUpgradeDeps): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  const refusal = new SyncRefusal(deps.logger);
   return (req, socket, head) => {
     const onEarlyError = (error: Error): void => deps.logger.debug({ err: error }, "sync socket failed before admission");
     socket.on("error", onEarlyError);
@@ -102,14 +104,16 @@ export function createSyncUpgrade(deps: SyncUpgradeDeps): (req: IncomingMessage,
         if ("admit" in result) {
           socket.off("error", onEarlyError);
           result.admit();
+        } else if ("close" in result) {
+          deps.logger.info({ url: req.url?.replace(/token=[^&]*/, "token=…"), code: result.close }, "sync connection refused");
+          refusal.refuse(req, socket, head, result.close, result.message);
         } else {
-          deps.logger.info({ url: req.url?.replace(/token=[^&]*/, "token=…"), status: result.status }, "sync upgrade refused");
-          refuseUpgrade(socket, result.status, result.message);
+          refuseUpgrade(socket, result.notSync);
         }
       },
       (error: unknown) => {
         deps.logger.error({ err: error }, "sync upgrade failed");
-        refuseUpgrade(socket, 500, "internal error");
+        refusal.refuse(req, socket, head, CloseCode.DocumentFailed, "internal error; reconnect");
       },
     );
   };

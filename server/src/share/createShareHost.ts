@@ -21,6 +21,7 @@ import {
   MESSAGE_TAIKU_EVENT,
   decodeSessionEventPayload,
   encodeSessionEvent,
+  extensionParams,
   sessionDocName,
   sessionEvent,
   type SessionEvent,
@@ -105,7 +106,7 @@ export function createShareHost(options: ShareHostOptions): ShareHost {
   files?.catch((error: unknown) => log(`cannot share files of ${cwd}: ${String(error)}`));
   const wsBase = options.server.replace(/^http/, "ws").replace(/\/+$/, "");
   const provider = new WebsocketProvider(`${wsBase}/sync`, sessionDocName(options.sessionId), doc, {
-    params: { token: options.token },
+    params: { token: options.token, ...extensionParams() },
     WebSocketPolyfill: HostSocket as unknown as typeof globalThis.WebSocket,
     maxBackoffTime: 2000,
     disableBc: true,
