@@ -106,6 +106,18 @@ describe("a refused stock y-websocket client", () => {
 });
 
 describe("an admitted stock y-websocket client", () => {
+  it("on a plugin document of a session that ends, is closed with 4410 and does not come back", async () => {
+    const closing = (await t.call("POST", "/api/sessions", { token: owner.token, body: { title: "closing" } })).json.sessionId as SessionId;
+    const client = stockProvider(kvDocName(closing, "notes" as PluginId), { token: owner.token });
+    await until(() => client.provider.synced, "first sync");
+    expect((await t.call("POST", `/api/sessions/${closing}/end`, { token: owner.token })).status).toBe(200);
+    await until(() => client.closed.length > 0, "the close");
+    // As above: only a window shows that no retry comes.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(client.closed.map((event) => event.code)).toEqual([CloseCode.SessionEnded]);
+    expect(client.attempts.count).toBe(1);
+  });
+
   it("sees the standard protocol only: no 'Unable to compute message' while taiku clients get quota notices and session events", async () => {
     const logged: string[] = [];
     vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(" ")));

@@ -34,7 +34,7 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 /** What each close code means, for the routes reference and logs. */
 export const CLOSE_CODE_MEANINGS: Readonly<Record<CloseCode, string>> = {
-  [CloseCode.ProtocolViolation]: "a frame broke the protocol or a per-frame limit",
+  [CloseCode.ProtocolViolation]: "a frame broke the protocol or a per-frame limit, or the extension version is not supported",
   [CloseCode.Unauthenticated]: "no valid token",
   [CloseCode.PermissionDenied]: "not a member of the session, or a foreign browser origin",
   [CloseCode.DocumentNotFound]: "not a document name, or no such session",

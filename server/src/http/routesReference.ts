@@ -5,6 +5,15 @@
  * validates. Run through `scripts/api-docs.mjs`.
  */
 import { z } from "zod";
+import {
+  CLOSE_CODE_MEANINGS,
+  CloseCode,
+  EXTENSIONS_PARAM,
+  EXTENSIONS_VERSION,
+  MESSAGE_TAIKU_EVENT,
+  MESSAGE_TAIKU_NOTICE,
+  isPermanentClose,
+} from "@taiku/engine";
 import { pluginManifestResponseSchema } from "../plugins";
 import { isBytes, type Bytes, type Route } from "./defineRoute";
 import { allRoutes } from "./routes/allRoutes";
@@ -100,7 +109,7 @@ export function routesMarkdown(reference = routesReference()): string {
     ...reference.routes.map((r) => `| ${r.method} | \`${r.path}\` | ${r.auth} | ${r.summary.replace(/\|/g, "\\|")} |`),
     "| GET | `/plugins/manifest.json` | public | Every discovered plugin and every package error (schema below). |",
     "| GET | `/plugins/:id/*` | public | A plugin's assets, never from outside its package root. |",
-    "| WS | `/sync/<docName>?token=` | user | The y-websocket protocol for `sessions/<sid>` and `sessions/<sid>/kv/<pluginId>` (members only). |",
+    "| WS | `/sync/<docName>?token=[&taiku=1]` | user | The y-websocket protocol for `sessions/<sid>` and `sessions/<sid>/kv/<pluginId>` (members only). |",
     "",
   ];
   for (const r of reference.routes) {
@@ -115,9 +124,17 @@ export function routesMarkdown(reference = routesReference()): string {
     "",
     "Public. Served by plugin discovery; answers this shape:",
     block(reference.pluginManifest),
-    "### WS `/sync/<docName>?token=<token>`",
+    "### WS `/sync/<docName>?token=<token>[&taiku=1]`",
     "",
-    "The standard y-websocket protocol (sync and awareness), for members of the document's session. Refusals are plain HTTP answers before the upgrade: `401` without a valid token, `403` for a non-member, a foreign browser `Origin`, or a KV document of an ended session, `404` for a name that is not a document or a session that does not exist.",
+    "The standard y-websocket protocol (sync and awareness), for members of the document's session; the stock `y-websocket` client works unchanged.",
+    "",
+    `taiku's own messages — relay notices (type ${MESSAGE_TAIKU_NOTICE}: a quota rejection, an error) and session events (type ${MESSAGE_TAIKU_EVENT}) — reach only a socket that opted in with \`${EXTENSIONS_PARAM}=${EXTENSIONS_VERSION}\` (the extension version); a socket that did not opt in is never sent them and may not send them. Any other value of \`${EXTENSIONS_PARAM}\` is refused.`,
+    "",
+    "A refused connection is upgraded and answered in-protocol: y-protocols' auth `permission-denied` message carrying the reason, then a close with one of the permanent codes below (4400–4499, on which the stock client stops reconnecting). Codes 4500–4599 are transient: the client reconnects. A request outside `/sync/` is a plain HTTP `404`.",
+    "",
+    "| close code | permanent | meaning |",
+    "|---|---|---|",
+    ...Object.values(CloseCode).map((code) => `| ${code} | ${isPermanentClose(code) ? "yes" : "no"} | ${CLOSE_CODE_MEANINGS[code]} |`),
     "",
     "### Error body",
     block(reference.errorBody),

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import * as Y from "yjs";
 import * as encoding from "lib0/encoding";
-import { KV_QUOTA_BYTES, createSessionKv, decodeRelayNotice, liveBytes, type DocName, type EventStore } from "@taiku/engine";
+import { CloseCode, KV_QUOTA_BYTES, createSessionKv, decodeRelayNotice, liveBytes, type DocName, type EventStore } from "@taiku/engine";
 import { connect, eventually, startRelay, synced, type RelayFixture, type TestClient } from "./relayFixture";
 
 const KV = "sessions/s1/kv/build-status";
@@ -328,6 +328,7 @@ describe("relay under bad input", () => {
     const loaded = await rawSocket(first, "sessions/s3/kv/c");
     const refusedLoaded = await closed(loaded);
     expect(refusedLoaded.reason).toMatch(/already holds 2 plugin documents/);
+    expect(refusedLoaded.code).toBe(CloseCode.DocumentCapReached);
     for (const c of clients) c.destroy();
     clients = [];
     await first.stop();
