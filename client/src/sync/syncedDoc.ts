@@ -70,8 +70,11 @@ export function openSyncedDoc(options: OpenSyncedDocOptions): SyncedDoc {
     if (origin === provider || origin === persistence) return;
     if (!provider.wsconnected || !provider.synced) addPending(options.name);
   };
+  // A permanent refusal (close codes 4400–4499: not a member, the session ended) stops the provider for good.
+  const onClosed = (): void => void setState("offline");
   provider.on("status", onStatus);
   provider.on("sync", onSync);
+  provider.on("closed", onClosed);
   doc.on("update", onUpdate);
 
   return {
@@ -83,6 +86,7 @@ export function openSyncedDoc(options: OpenSyncedDocOptions): SyncedDoc {
     destroy() {
       provider.off("status", onStatus);
       provider.off("sync", onSync);
+      provider.off("closed", onClosed);
       doc.off("update", onUpdate);
       provider.destroy();
       void persistence.destroy();

@@ -1,33 +1,15 @@
 /**
  * The HTTP face of taiku's error codes. Every refusal the API gives is an
  * {@link HttpError}: an engine {@link ErrorCode} plus the status it is sent
- * with. {@link statusForCode} is the one mapping from code to status; a
+ * with. {@link statusForCode} reads engine's one table from code to status; a
  * handful of refusals (409 taken name, 429 rate limit) name their status
  * explicitly.
  */
-import { ErrorCode, TaikuError, unexpectedCase } from "@taiku/engine";
+import { ErrorCode, HTTP_STATUS_OF, TaikuError } from "@taiku/engine";
 
-/** The HTTP status that goes with each error code. */
+/** The HTTP status that goes with each error code (engine's `HTTP_STATUS_OF`, the one table of them). */
 export function statusForCode(code: ErrorCode): number {
-  switch (code) {
-    case ErrorCode.InvalidParams:
-      return 400;
-    case ErrorCode.PermissionDenied:
-      return 403;
-    case ErrorCode.NotFound:
-    case ErrorCode.MethodNotFound:
-      return 404;
-    case ErrorCode.Timeout:
-      return 408;
-    case ErrorCode.QuotaExceeded:
-      return 413;
-    case ErrorCode.Internal:
-      return 500;
-    case ErrorCode.Unavailable:
-      return 503;
-    default:
-      return unexpectedCase(code, "error code");
-  }
+  return HTTP_STATUS_OF[code];
 }
 
 /** A refusal with a code, a message for the caller and an HTTP status. */

@@ -12,6 +12,14 @@ describe("the request-rate limiter", () => {
     expect(limiter.take("a")).toBeGreaterThan(0);
   });
 
+  it("forgets a caller's bucket on request, which then starts full", () => {
+    const limiter = new RateLimiter({ burst: 1, perSecond: 1, now: () => 0 });
+    expect(limiter.take("gone")).toBe(0);
+    expect(limiter.take("gone")).toBeGreaterThan(0);
+    limiter.forget("gone");
+    expect(limiter.take("gone")).toBe(0);
+  });
+
   it("keeps one bucket per caller", () => {
     const limiter = new RateLimiter({ burst: 1, perSecond: 1, now: () => 0 });
     expect(limiter.take("a")).toBe(0);

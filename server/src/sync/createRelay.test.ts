@@ -377,6 +377,22 @@ describe("relay under bad input", () => {
     expect(bob.doc.getMap("kv").has("smuggled")).toBe(false);
   });
 
+  it("closes a socket sending more frames per second than allowed with 4503 (reconnect later), and only that one", async () => {
+    const r = await relay({ framesPerSecond: 5 });
+    const alice = client(r);
+    const bob = client(r);
+    await Promise.all([synced(alice), synced(bob)]);
+    const flooder = await rawSocket(r, KV);
+    const done = closed(flooder);
+    // Query-awareness frames (type 3) are valid: only their number is wrong. A full bucket holds twice the rate.
+    for (let i = 0; i < 11; i++) flooder.send(Buffer.from([3]));
+    const outcome = await done;
+    expect(outcome.code).toBe(CloseCode.Unavailable);
+    expect(outcome.reason).toMatch(/more than 5 frames per second/);
+    alice.doc.getMap("kv").set("calm", true);
+    await eventually(() => bob.doc.getMap("kv").get("calm") === true);
+  });
+
   it("removes a client's awareness state when its socket closes", async () => {
     const r = await relay();
     const alice = client(r);

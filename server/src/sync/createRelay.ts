@@ -25,7 +25,6 @@ import { SyncConnection, broadcast, relayAwareness, type ConnectedDocument, type
 import { updateFrame } from "./syncMessages";
 import { SyncReplies } from "./syncReplyCache";
 
-export { SERVER_ONLY_ROOTS } from "./kvArbitration";
 
 /** Options of {@link createRelay}. */
 export interface RelayOptions {
