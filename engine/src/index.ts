@@ -146,6 +146,7 @@ export {
   EXTENSIONS_VERSION,
   EXTENSIONS_PARAM,
   isExtensionMessage,
+  isStandardMessage,
   extensionParams,
   extensionOptIn,
   messageTypeOf,

@@ -14,6 +14,7 @@ import {
   extensionOptIn,
   extensionParams,
   isExtensionMessage,
+  isStandardMessage,
   messageTypeOf,
 } from "./syncWire";
 
@@ -73,6 +74,7 @@ describe("the sync wire", () => {
 
   it("taiku's notices and events are extension messages, the standard types are not", () => {
     expect([0, 1, 2, 3].map(isExtensionMessage)).toEqual([false, false, false, false]);
+    expect([0, 1, 2, 3, 4, 22, 99, 100, 101].map(isStandardMessage)).toEqual([true, true, true, true, false, false, false, false, false]);
     expect([MESSAGE_TAIKU_NOTICE, MESSAGE_TAIKU_EVENT, 250].map(isExtensionMessage)).toEqual([true, true, true]);
   });
 

@@ -40,6 +40,11 @@ export const EXTENSIONS_VERSION = 1;
 /** The sync URL's query parameter carrying the opt-in: `?taiku=<EXTENSIONS_VERSION>`. */
 export const EXTENSIONS_PARAM = "taiku";
 
+/** True for the message types of the standard protocol (sync, awareness, auth, query awareness): all a stock client reads. */
+export function isStandardMessage(type: number): boolean {
+  return type === MESSAGE_SYNC || type === MESSAGE_AWARENESS || type === MESSAGE_AUTH || type === MESSAGE_QUERY_AWARENESS;
+}
+
 /** True for taiku's own message types (sent only to sockets that opted in). */
 export function isExtensionMessage(type: number): boolean {
   return type >= FIRST_EXTENSION_MESSAGE;

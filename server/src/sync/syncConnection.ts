@@ -9,14 +9,15 @@
  * or breaks a limit (frames per second, awareness states) closes this
  * socket only, with a close code from `CloseCode` and a reason, and is
  * logged. Extension messages (type 100 and up) go to, and come from, only a
- * socket that opted in to them on its URL; a stock y-websocket client sees
- * the standard protocol only.
+ * socket that opted in to them on its URL; a socket that did not is sent
+ * nothing but the standard protocol (types 0–3), so a stock y-websocket
+ * client never meets a type it has no handler for.
  */
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import * as awarenessProtocol from "y-protocols/awareness";
 import type { WebSocket } from "ws";
-import { CloseCode, MalformedUpdateError, isExtensionMessage, messageTypeOf, type EventOrigin, type PluginId, type RejectionReason } from "@taiku/engine";
+import { CloseCode, MalformedUpdateError, isStandardMessage, messageTypeOf, type EventOrigin, type PluginId, type RejectionReason } from "@taiku/engine";
 import type { RateLimiter } from "../http/rateLimiter";
 import { decodeClientFrame } from "./clientFrame";
 import { judgeUpdate } from "./kvArbitration";
@@ -124,9 +125,9 @@ export class SyncConnection {
     });
   }
 
-  /** Sends one frame (dropped when closed, and extension frames unless the client opted in). */
+  /** Sends one frame (dropped when closed, and anything but the standard protocol unless the client opted in). */
   send(frame: Uint8Array): void {
-    if (!this.optedIn && isExtensionMessage(messageTypeOf(frame) ?? 0)) return;
+    if (!this.optedIn && !isStandardMessage(messageTypeOf(frame) ?? -1)) return;
     if (this.writable()) this.ws.send(frame);
   }
 
