@@ -313,8 +313,7 @@ export class TaikuPlugin {
    * own replica, which may hold more (another participant's write that has
    * not reached this one yet): when it undoes a change, this replica
    * receives the undo, a `kv:rejected` event arrives, and a change made
-   * with {@link transact} rejects. The same document is returned on every
-   * call.
+   * with `transact` rejects. The same document is returned on every call.
    */
   async sharedDoc(): Promise<Y.Doc> {
     return (await this.#replica()).doc;
@@ -327,16 +326,10 @@ export class TaikuPlugin {
    * take live data past the quota, here or on the host. Either way nothing
    * of the change remains: the replica is already back in step with the
    * host when the promise rejects, and for the host's verdict a
-   * `kv:rejected` event naming the reverted keys has arrived.
-   *
-   * ```ts
-   * try {
-   *   await taiku.transact((doc) => doc.getText("body").insert(0, text));
-   * } catch (error) {
-   *   if (!(error instanceof QuotaExceededError)) throw error;
-   *   showFull(error.attempted, error.limit);
-   * }
-   * ```
+   * `kv:rejected` event naming the reverted keys has arrived. Catch it as
+   * `try { await plugin.transact((doc) => …) } catch (error) { if (error
+   * instanceof QuotaExceededError) … }` (docs/plugins/patterns.md shows a
+   * complete one).
    */
   async transact(change: (doc: Y.Doc) => void): Promise<void> {
     await (await this.#replica()).transact(change);

@@ -29,6 +29,7 @@ import {
   type BridgeValue,
   type ErrorCode as ErrorCodeValue,
   type JsonValue,
+  type KvRejection,
   type Permission,
   type PluginFrame,
   type PluginId,
@@ -43,7 +44,7 @@ import * as Y from "yjs";
 import { forgetHostLink, offerHostLink, trafficOf, type HostLink } from "../hostLink";
 import { createMockState, type MockData, type MockState } from "./mockData";
 import { MOCK_HANDLERS, type HandlerContext } from "./mockHandlers";
-import { MockRelay, type KvRejection, type RelayConnection } from "./mockRelay";
+import { MockRelay, type RelayConnection } from "./mockRelay";
 import { SimulatedParticipant } from "./SimulatedParticipant";
 
 /** Options of {@link MockHost}. */

@@ -8,11 +8,11 @@
  * relay's stay apart) and come back (both sides exchange what the other
  * lacks, as y-websocket does on reconnect).
  */
-import { createArbiter, rejectionOf, type Arbiter, type KvRejection } from "@taiku/engine";
+import { createArbiter, rejectionOf, type Arbiter, type KvRejection as Rejection } from "@taiku/engine";
 import * as Y from "yjs";
 
-/** What the sender of a compensated update learns (the data of its `kv:rejected` event). */
-export type { KvRejection };
+/** What the sender of a compensated update learns: the data of its `kv:rejected` event. */
+export type KvRejection = Rejection;
 
 /** One replica's connection to the relay. */
 export interface RelayConnection {
