@@ -55,7 +55,7 @@ export interface SessionKv {
   liveBytes(): number;
   /** Bytes `set(key, value)` would leave live, without writing. */
   bytesAfterSet(key: string, value: JsonValue): number;
-  /** Calls `handler` after every transaction that changed entries; returns an unsubscribe function. */
+  /** Calls `handler` after every transaction that changed the value of an entry; returns an unsubscribe function. */
   observe(handler: (event: KvChangeEvent) => void): () => void;
   /** Stops accounting; the document is left as it is. */
   destroy(): void;
@@ -141,6 +141,8 @@ export function createSessionKv(doc: Y.Doc, options: SessionKvOptions = {}): Ses
         for (const [key, change] of event.changes.keys) {
           keys.set(key, { action: change.action, oldValue: change.oldValue as JsonValue | undefined, newValue: map.get(key) });
         }
+        // A key set and undone in one transaction (a compensated update) changed nothing anyone can see.
+        if (keys.size === 0) return;
         handler({ keys, origin: transaction.origin, local: transaction.local });
       };
       map.observe(listener);
