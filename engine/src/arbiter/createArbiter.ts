@@ -119,6 +119,22 @@ export function rejectionOf(result: Extract<ArbiterResult, { accepted: false }>)
   };
 }
 
+/** A listener of a document's `update` event. */
+type UpdateListener = (update: Uint8Array, origin: unknown, doc: Y.Doc, transaction: Y.Transaction) => void;
+
+/** What one `apply` learned inside its transaction. */
+interface Judgement {
+  transaction: Y.Transaction | null;
+  /** True when the update changed the document. */
+  changed: boolean;
+  /** Set when the bytes are not a Yjs update. */
+  broken: { readonly cause: unknown; readonly altered: boolean } | null;
+  /** Set when the update broke the policy and was reverted. */
+  rejected: { readonly reason: RejectionReason; readonly touched: Touched; readonly attempted: number; readonly middle: Map<number, number> } | null;
+  /** The transaction's whole update (incoming update plus revert), captured when rejected. */
+  whole: Uint8Array | null;
+}
+
 /** Each client's clock in `doc` now (also inside a transaction). */
 function stateOf(doc: Y.Doc): Map<number, number> {
   const state = new Map<number, number>();
@@ -163,6 +179,46 @@ export function createArbiter(doc: Y.Doc, policy: ArbiterPolicy = {}): Arbiter {
     return quotaVerdict(before, attempted, limit) === null ? null : "quota_exceeded";
   }
 
+  /** Reverts, inside `transaction`, what it did up to the state `middle`. */
+  function revertInside(transaction: Y.Transaction, middle: ReadonlyMap<number, number>): void {
+    // The revert is written with this document's client id: a remote transaction that grew it would make Yjs
+    // think another replica uses the id, and change it. The transaction now holds a change of this replica's own.
+    transaction.local = true;
+    // A copy of the delete set: the revert adds its own deletions to the transaction's while it walks this one.
+    reverter.revert({ beforeState: transaction.beforeState, afterState: middle, deleteSet: Y.mergeDeleteSets([transaction.deleteSet]) });
+  }
+
+  /** Inside the judged transaction: applies `update`, weighs what it touched, and reverts it when it breaks the policy. */
+  function judgeInside(transaction: Y.Transaction, update: Uint8Array, before: number, judged: Judgement, onUpdate: UpdateListener): void {
+    judged.transaction = transaction;
+    try {
+      Y.applyUpdate(doc, update);
+    } catch (cause) {
+      // Yjs integrates an update's structs before it reads its delete set, so bytes that break late leave part of them applied.
+      const middle = stateOf(doc);
+      const altered = changedAnything(transaction, middle);
+      judged.broken = { cause, altered };
+      if (!altered) return;
+      try {
+        revertInside(transaction, middle);
+      } catch (failure) {
+        judged.broken = { cause: new AggregateError([cause, failure], "the bytes broke, and reverting what they applied failed too"), altered };
+      }
+      return;
+    }
+    const middle = stateOf(doc);
+    judged.changed = changedAnything(transaction, middle);
+    if (!judged.changed) return;
+    const touched = touchedBy(transaction);
+    const attempted = tracker.projected(touched);
+    const reason = violation(before, attempted, touched);
+    if (reason === null) return;
+    judged.rejected = { reason, touched, attempted, middle };
+    revertInside(transaction, middle);
+    // Registered before the transaction ends, so Yjs encodes it: the incoming update and its revert, as one.
+    doc.on("update", onUpdate);
+  }
+
   return {
     doc,
     limit,
@@ -170,69 +226,31 @@ export function createArbiter(doc: Y.Doc, policy: ArbiterPolicy = {}): Arbiter {
     usage: () => ({ used: tracker.bytes, limit: limit ?? Number.POSITIVE_INFINITY }),
     apply(update, origin) {
       const before = tracker.bytes;
-      let broken: { cause: unknown; altered: boolean } | null = null;
-      let changed = false;
-      let rejected: { reason: RejectionReason; touched: Touched; attempted: number; middle: Map<number, number> } | null = null;
-      let whole: Uint8Array | null = null;
-      const onUpdate = (bytes: Uint8Array, _origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
-        if (transaction === judged) whole = bytes;
+      const judged: Judgement = { transaction: null, changed: false, broken: null, rejected: null, whole: null };
+      const onUpdate: UpdateListener = (bytes, _origin, _doc, transaction) => {
+        if (transaction === judged.transaction) judged.whole = bytes;
       };
-      let judged: Y.Transaction | null = null;
       // A remote transaction, as `Y.applyUpdate` would open; the update and, when needed, its revert join it.
-      Y.transact(
-        doc,
-        (transaction) => {
-          judged = transaction;
-          try {
-            Y.applyUpdate(doc, update);
-          } catch (cause) {
-            // Yjs integrates an update's structs before it reads its delete set, so bytes that break late leave part of them applied.
-            const middle = stateOf(doc);
-            broken = { cause, altered: changedAnything(transaction, middle) };
-            if (!broken.altered) return;
-            transaction.local = true; // the revert below is this replica's own change (see the quota case)
-            reverter.revert({ beforeState: transaction.beforeState, afterState: middle, deleteSet: Y.mergeDeleteSets([transaction.deleteSet]) });
-            return;
-          }
-          const middle = stateOf(doc);
-          changed = changedAnything(transaction, middle);
-          if (!changed) return;
-          const touched = touchedBy(transaction);
-          const attempted = tracker.projected(touched);
-          const reason = violation(before, attempted, touched);
-          if (reason === null) return;
-          rejected = { reason, touched, attempted, middle };
-          // The revert is written with this document's client id: a remote transaction that grew it would make Yjs
-          // think another replica uses the id, and change it. The transaction now holds a change of this replica's own.
-          transaction.local = true;
-          // A copy: the revert adds its own deletions to the transaction's delete set while it walks this one.
-          reverter.revert({ beforeState: transaction.beforeState, afterState: middle, deleteSet: Y.mergeDeleteSets([transaction.deleteSet]) });
-          doc.on("update", onUpdate);
-        },
-        origin,
-        false,
-      );
+      Y.transact(doc, (transaction) => judgeInside(transaction, update, before, judged, onUpdate), origin, false);
       doc.off("update", onUpdate);
-      const failure = broken as { cause: unknown; altered: boolean } | null;
-      if (failure !== null) throw new MalformedUpdateError(failure.cause, failure.altered);
-      const verdict = rejected as { reason: RejectionReason; touched: Touched; attempted: number; middle: Map<number, number> } | null;
-      if (verdict === null) {
+      if (judged.broken !== null) throw new MalformedUpdateError(judged.broken.cause, judged.broken.altered);
+      const rejected = judged.rejected;
+      if (rejected === null) {
         // Structs waiting for a missing dependency change nothing yet but must be kept.
-        const kept = changed || doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
+        const kept = judged.changed || doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
         return { accepted: true, update: kept ? update : null, liveBytes: tracker.bytes };
       }
       // The transaction's update holds the incoming update and its revert; what lies past the middle state is the revert.
-      const both = whole as Uint8Array | null;
-      const compensation = both === null ? null : Y.diffUpdate(both, Y.encodeStateVector(verdict.middle));
+      const compensation = judged.whole === null ? null : Y.diffUpdate(judged.whole, Y.encodeStateVector(rejected.middle));
       return {
         accepted: false,
-        reason: verdict.reason,
+        reason: rejected.reason,
         update,
         compensation,
-        revertedKeys: [...verdict.touched.keys].sort(),
-        revertedTypes: [...verdict.touched.roots].sort(),
+        revertedKeys: [...rejected.touched.keys].sort(),
+        revertedTypes: [...rejected.touched.roots].sort(),
         used: before,
-        attempted: verdict.attempted,
+        attempted: rejected.attempted,
         liveBytes: tracker.bytes,
         limit,
       };
