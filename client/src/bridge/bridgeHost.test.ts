@@ -231,6 +231,20 @@ describe("host bridge", () => {
     expect(services.toast).toHaveBeenCalledWith("notes", expect.stringContaining("bytes"), "warning");
   });
 
+  it("answers a kv.update whose bytes are not a Yjs update with invalid_params and changes nothing", async () => {
+    const { connect, services } = start();
+    const plugin = connect("notes", []);
+    await plugin.call("setPluginData", { key: "keep", value: "me" });
+    const replica = new Y.Doc();
+    replica.getMap("kv").set("a", "x".repeat(100));
+    const whole = Y.encodeStateAsUpdate(replica);
+    for (const garbage of [new Uint8Array([0xff, 0xff, 0xff, 0xff]), whole.slice(0, whole.length - 1)]) {
+      expect(await plugin.call("kv.update", { update: garbage })).toMatchObject({ error: { code: "invalid_params" } });
+    }
+    expect(services.kv("notes").kv.entries()).toEqual([["keep", "me"]]);
+    expect(await plugin.call("getPluginData", { key: "keep" })).toMatchObject({ result: "me" });
+  });
+
   it("delivers events only to plugins holding events.subscribe and the event's permission", async () => {
     const { connect, services } = start();
     const terminal = connect("term", ["events.subscribe", "terminal.read"]);
