@@ -126,13 +126,26 @@ export { checkEntryPath } from "./manifest/checkEntryPath";
 export { checkNetworkOrigin } from "./manifest/checkNetworkOrigin";
 
 // Session KV: live size accounting and the quota-checked entry map.
-export { KV_MAP, KV_QUOTA_BYTES, LiveSizeTracker, liveBytes, touchedBy, entryBytes, createSessionKv, acquireTracker } from "./kv/index";
+export { KV_MAP, KV_QUOTA_BYTES, LiveSizeTracker, liveBytes, touchedBy, entryBytes, createSessionKv, acquireTracker, quotaVerdict } from "./kv/index";
 export type { Touched, SessionKv, SessionKvOptions, KvChangeEvent, KvKeyChange } from "./kv/index";
 export { utf8Length, jsonStringBodyBytes, jsonBytes, valueJsonBytes, typeJsonBytes } from "./kv/index";
 
-// The quota arbiter the relay runs on every document.
-export { createArbiter, createReverter, MalformedUpdateError } from "./arbiter/index";
-export type { Arbiter, ArbiterPolicy, ArbiterResult, RejectionReason, Reverter } from "./arbiter/index";
+// The quota judge: the relay's arbiter, a host's plugin replica, the guard of local changes.
+export { createArbiter, rejectionOf, createReverter, MalformedUpdateError, createPluginKvHost, guardLocalChanges } from "./arbiter/index";
+export type {
+  Arbiter,
+  ArbiterPolicy,
+  ArbiterResult,
+  RejectionReason,
+  Reverter,
+  RevertibleChange,
+  KvRejection,
+  PluginFrame,
+  PluginKvHost,
+  PluginKvHostOptions,
+  LocalChangeGuard,
+  LocalChangeGuardOptions,
+} from "./arbiter/index";
 
 // The sync socket's wire: message types, the extension opt-in, close codes, error codes and HTTP statuses, document names.
 export {

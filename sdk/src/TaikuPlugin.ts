@@ -32,7 +32,7 @@ import type * as Y from "yjs";
 import { BridgeClient, type EventHandler } from "./bridgeClient";
 import type { TypedEvent } from "./typedEvent";
 import { BridgeError } from "./errors";
-import { openSharedDoc } from "./sharedDoc";
+import { openSharedDoc, type SharedDocReplica } from "./sharedDoc";
 import { watchPluginHealth } from "./pluginHealth";
 
 /** Options of {@link TaikuPlugin}. */
@@ -47,7 +47,7 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 /** A plugin's connection to taiku. */
 export class TaikuPlugin {
   readonly #client: BridgeClient;
-  #sharedDoc: Promise<Y.Doc> | null = null;
+  #sharedDoc: Promise<SharedDocReplica> | null = null;
   #stopHealth: () => void = () => {};
 
   /**
@@ -207,7 +207,12 @@ export class TaikuPlugin {
     return this.#client.request("getOtherPluginData", { pluginId, key });
   }
 
-  /** Live bytes this plugin's session KV uses, and the limit. */
+  /**
+   * This plugin's headroom in its session KV: the live bytes it uses now
+   * (`used`, as the host's replica counts them, `sharedDoc()` types
+   * included) and the quota (`limit`, 65,536 bytes). A write fits when it
+   * adds no more than `limit - used`. Needs no permission.
+   */
   getPluginDataUsage(): Promise<QuotaUsage> {
     return this.#client.request("getPluginDataUsage", {});
   }
@@ -304,9 +309,33 @@ export class TaikuPlugin {
    * participant. Entries are in `doc.getMap("kv")`; use any Yjs type for
    * richer merges. A local change that would take live data past the quota
    * is undone before the call that made it returns, and that call throws
-   * `QuotaExceededError`. The same document is returned on every call.
+   * `QuotaExceededError`. The host judges every change again against its
+   * own replica, which may hold more (another participant's write that has
+   * not reached this one yet): when it undoes a change, this replica
+   * receives the undo, a `kv:rejected` event arrives, and a change made
+   * with `transact` rejects. The same document is returned on every call.
    */
-  sharedDoc(): Promise<Y.Doc> {
+  async sharedDoc(): Promise<Y.Doc> {
+    return (await this.#replica()).doc;
+  }
+
+  /**
+   * Changes the `sharedDoc()` replica in one transaction and waits for the
+   * host's verdict: resolves once the host applied the change; rejects with
+   * `QuotaExceededError` (`used`, `limit`, `attempted`) when the change would
+   * take live data past the quota, here or on the host. Either way nothing
+   * of the change remains: the replica is already back in step with the
+   * host when the promise rejects, and for the host's verdict a
+   * `kv:rejected` event naming the reverted keys has arrived. Catch it as
+   * `try { await plugin.transact((doc) => …) } catch (error) { if (error
+   * instanceof QuotaExceededError) … }` (docs/plugins/patterns.md shows a
+   * complete one).
+   */
+  async transact(change: (doc: Y.Doc) => void): Promise<void> {
+    await (await this.#replica()).transact(change);
+  }
+
+  #replica(): Promise<SharedDocReplica> {
     this.#sharedDoc ??= openSharedDoc(this.#client);
     return this.#sharedDoc;
   }

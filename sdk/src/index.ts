@@ -14,6 +14,7 @@ export type {
   FileEntry,
   JsonRecord,
   JsonValue,
+  KvRejection,
   Participant,
   Permission,
   PluginFileInfo,

@@ -132,4 +132,47 @@ describe("sharedDoc", () => {
     expect(Object.keys(doc.getMap("kv").toJSON())).toEqual(["theirs"]);
     expect(host.relay.liveBytes()).toBeLessThanOrEqual(65_536);
   });
+
+  it("a sharedDoc write past the quota on the host is undone there, the error is caught, kv:rejected arrives, and the replica ends equal to the host's", async () => {
+    const { host, plugin } = start();
+    const other = host.addParticipant();
+    const doc = await plugin.sharedDoc();
+    const rejected: unknown[] = [];
+    plugin.on("kv:rejected", (event) => rejected.push(event.data));
+    // The other participant's write reaches the host at once, the plugin's replica only after the plugin wrote.
+    other.kv.set("theirs", "t".repeat(40_000));
+    let caught: unknown;
+    try {
+      await plugin.transact((replica) => replica.getMap("kv").set("mine", "m".repeat(40_000)));
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(QuotaExceededError);
+    expect(caught).toMatchObject({ limit: 65_536 });
+    expect((caught as QuotaExceededError).attempted).toBeGreaterThan(80_000);
+    expect(rejected).toEqual([expect.objectContaining({ revertedKeys: ["mine"], revertedTypes: [], limit: 65_536 })]);
+    await host.settle();
+    const expected = snapshot(host.kv.doc);
+    expect(Object.keys(expected.kv)).toEqual(["theirs"]);
+    expect(snapshot(doc)).toEqual(expected);
+    expect(Y.encodeStateVector(doc)).toEqual(Y.encodeStateVector(host.kv.doc));
+    expect(snapshot(host.relay.doc)).toEqual(expected);
+    expect(snapshot(other.doc)).toEqual(expected);
+    expect(host.relay.liveBytes()).toBeLessThanOrEqual(65_536);
+    expect(host.rejections).toEqual([]);
+    const usage = await plugin.getPluginDataUsage();
+    expect(usage).toEqual({ used: host.relay.liveBytes(), limit: 65_536 });
+    // The plugin keeps writing, and its later changes are not lost.
+    await plugin.transact((replica) => replica.getMap("kv").set("small", 1));
+    await host.settle();
+    expect(host.relay.doc.getMap("kv").get("small")).toBe(1);
+  });
+
+  it("transact rejects a change this replica already refuses, and resolves one the host accepts", async () => {
+    const { host, plugin } = start();
+    await expect(plugin.transact((doc) => doc.getText("essay").insert(0, "e".repeat(70_000)))).rejects.toBeInstanceOf(QuotaExceededError);
+    await expect(plugin.transact((doc) => doc.getText("essay").insert(0, "short"))).resolves.toBeUndefined();
+    await host.settle();
+    expect(host.kv.doc.getText("essay").toString()).toBe("short");
+  });
 });

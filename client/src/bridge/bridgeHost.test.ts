@@ -204,14 +204,45 @@ describe("host bridge", () => {
     expect(first.events.some((event) => event.type === "kv:update")).toBe(false);
   });
 
-  it("refuses a sharedDoc update that would exceed the quota", async () => {
+  it("never drops a sharedDoc update over the quota: applies it with its compensation, sends the frame both, kv:rejected and quota_exceeded", async () => {
+    const { connect, services } = start();
+    const writer = connect("notes", []);
+    const watcher = connect("notes", []);
+    await watcher.call("kv.sync", { stateVector: Y.encodeStateVector(new Y.Doc()) });
+    const replica = new Y.Doc();
+    replica.getText("body").insert(0, "keep ");
+    expect(await writer.call("kv.update", { update: Y.encodeStateAsUpdate(replica) })).toMatchObject({ result: null });
+    const before = Y.encodeStateVector(replica);
+    replica.getText("body").insert(5, "y".repeat(KV_QUOTA_BYTES + 10));
+    const answer = await writer.call("kv.update", { update: Y.encodeStateAsUpdate(replica, before) });
+    expect(answer).toMatchObject({ error: { code: "quota_exceeded", details: { limit: KV_QUOTA_BYTES } } });
+    const host = services.kv("notes").kv.doc;
+    expect(host.getText("body").toString()).toBe("keep ");
+    const told = writer.events.filter((event) => event.type === "kv:update" || event.type === "kv:rejected");
+    expect(told.map((event) => event.type)).toEqual(["kv:update", "kv:rejected"]);
+    expect(told[1]?.data).toMatchObject({ revertedKeys: [], revertedTypes: ["body"], limit: KV_QUOTA_BYTES });
+    Y.applyUpdate(replica, (told[0]?.data as { update: Uint8Array }).update);
+    expect(replica.getText("body").toString()).toBe("keep ");
+    expect(Y.encodeStateVector(replica)).toEqual(Y.encodeStateVector(host));
+    await tick();
+    const mirror = new Y.Doc();
+    for (const event of watcher.events) if (event.type === "kv:update") Y.applyUpdate(mirror, (event.data as { update: Uint8Array }).update);
+    expect(mirror.getText("body").toString()).toBe("keep ");
+    expect(services.toast).toHaveBeenCalledWith("notes", expect.stringContaining("bytes"), "warning");
+  });
+
+  it("answers a kv.update whose bytes are not a Yjs update with invalid_params and changes nothing", async () => {
     const { connect, services } = start();
     const plugin = connect("notes", []);
+    await plugin.call("setPluginData", { key: "keep", value: "me" });
     const replica = new Y.Doc();
-    replica.getText("body").insert(0, "y".repeat(KV_QUOTA_BYTES + 10));
-    const answer = await plugin.call("kv.update", { update: Y.encodeStateAsUpdate(replica) });
-    expect(answer).toMatchObject({ error: { code: "quota_exceeded" } });
-    expect(services.kv("notes").kv.doc.getText("body").toString()).toBe("");
+    replica.getMap("kv").set("a", "x".repeat(100));
+    const whole = Y.encodeStateAsUpdate(replica);
+    for (const garbage of [new Uint8Array([0xff, 0xff, 0xff, 0xff]), whole.slice(0, whole.length - 1)]) {
+      expect(await plugin.call("kv.update", { update: garbage })).toMatchObject({ error: { code: "invalid_params" } });
+    }
+    expect(services.kv("notes").kv.entries()).toEqual([["keep", "me"]]);
+    expect(await plugin.call("getPluginData", { key: "keep" })).toMatchObject({ result: "me" });
   });
 
   it("delivers events only to plugins holding events.subscribe and the event's permission", async () => {

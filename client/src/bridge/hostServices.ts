@@ -5,7 +5,7 @@
  * local settings and secrets. The session view provides the real one; unit
  * tests provide a small fake.
  */
-import type { BridgeValue, JsonValue, PluginManifest, SessionKv, StatusLabel, ToastKind } from "@taiku/engine";
+import type { BridgeValue, JsonValue, PluginFrame, PluginManifest, QuotaUsage, SessionKv, StatusLabel, ToastKind } from "@taiku/engine";
 import type { ApiRequestOptions, ApiResult } from "../api/apiRequest";
 import type { ActivityEntry, ChatMessage, Participant, ShellInfo } from "../session/sessionModel";
 import type { SessionEvents } from "../session/sessionEvents";
@@ -14,8 +14,15 @@ import type { SessionEvents } from "../session/sessionEvents";
 export interface HostKv {
   /** The quota-checked entries over the plugin's document. */
   readonly kv: SessionKv;
-  /** Applies a plugin's Yjs update after checking the quota (throws `QuotaExceededError`). */
-  applyPluginUpdate(update: Uint8Array, origin: unknown): void;
+  /** Live bytes used and the quota, from the engine's judge. */
+  usage(): QuotaUsage;
+  /**
+   * Applies a Yjs update from `frame` through the engine's judge (the
+   * transaction's origin is `frame`). Never drops it: when compensated, the
+   * frame is sent the compensation and `kv:rejected`, then this throws
+   * `QuotaExceededError`.
+   */
+  applyPluginUpdate(update: Uint8Array, frame: PluginFrame): void;
   /** Calls `listener` with every update of the document and its origin; returns an unsubscribe function. */
   onUpdate(listener: (update: Uint8Array, origin: unknown) => void): () => void;
 }

@@ -3,8 +3,9 @@
  * secrets and settings (this client's localStorage), session KV (the
  * plugin's Yjs document, quota-checked before each write), user KV and
  * files (the server, over HTTP with the user's token), the `sharedDoc()`
- * channel (`kv.sync`, `kv.update`), and other plugins' session KV for
- * holders of `kv.read`.
+ * channel (`kv.sync`, and `kv.update`, judged by the engine and never
+ * dropped: see `createHostKv`), and other plugins' session KV for holders of
+ * `kv.read`.
  */
 import * as Y from "yjs";
 import { ErrorCode, TaikuError, type JsonValue } from "@taiku/engine";
@@ -50,10 +51,7 @@ export const storageMethods: MethodGroup = {
     services.kv(instance.plugin.id).kv.delete(key);
     return null;
   },
-  getPluginDataUsage: (_params, { services, instance }) => {
-    const { kv } = services.kv(instance.plugin.id);
-    return { used: kv.liveBytes(), limit: kv.limit };
-  },
+  getPluginDataUsage: (_params, { services, instance }) => ({ ...services.kv(instance.plugin.id).usage() }),
   getOtherPluginData: ({ pluginId, key }, { services }) => services.kv(pluginId).kv.get(key) ?? null,
   "kv.sync": ({ stateVector }, context) => {
     const { kv } = context.services.kv(context.instance.plugin.id);

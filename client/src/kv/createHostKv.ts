@@ -1,33 +1,28 @@
 /**
  * The bridge's view of one plugin's session KV document: the engine's
- * quota-checked entries, plus the `sharedDoc()` channel. A plugin's Yjs
- * update is judged before it touches the document: it is applied to a
- * scratch copy, and if live data would then exceed the quota (and grow), it
- * is refused with `QuotaExceededError` and nothing changes.
+ * `createPluginKvHost` (quota-checked entries for the bridge's own writes,
+ * and the judge for the updates a plugin's `sharedDoc()` sends) plus the
+ * document's update stream, which the bridge forwards to the plugin's other
+ * frames. A plugin's update is never dropped: an over-quota one is applied
+ * with its compensation in one transaction, so the relay, IndexedDB and
+ * every frame get one update within the quota, and the sending frame is
+ * sent the compensation, `kv:rejected` and a `quota_exceeded` answer.
  */
-import * as Y from "yjs";
-import { createSessionKv, liveBytes, QuotaExceededError } from "@taiku/engine";
+import type * as Y from "yjs";
+import { createPluginKvHost } from "@taiku/engine";
 import type { HostKv } from "../bridge/hostServices";
 
 /** Wraps `doc` for the bridge; `limit` defaults to the engine's quota. */
 export function createHostKv(doc: Y.Doc, limit?: number): HostKv & { destroy(): void } {
-  const kv = createSessionKv(doc, limit === undefined ? {} : { limit });
+  const host = createPluginKvHost(doc, limit === undefined ? {} : { limit });
   return {
-    kv,
-    applyPluginUpdate(update, origin) {
-      const used = kv.liveBytes();
-      const scratch = new Y.Doc();
-      Y.applyUpdate(scratch, Y.encodeStateAsUpdate(doc));
-      Y.applyUpdate(scratch, update);
-      const attempted = liveBytes(scratch);
-      scratch.destroy();
-      if (attempted > kv.limit && attempted > used) throw new QuotaExceededError({ used, limit: kv.limit, attempted });
-      Y.applyUpdate(doc, update, origin);
-    },
+    kv: host.kv,
+    usage: host.usage,
+    applyPluginUpdate: host.applyPluginUpdate,
     onUpdate(listener) {
       doc.on("update", listener);
       return () => doc.off("update", listener);
     },
-    destroy: () => kv.destroy(),
+    destroy: host.destroy,
   };
 }

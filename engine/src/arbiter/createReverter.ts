@@ -1,11 +1,16 @@
 /**
- * Reverts exactly one transaction's effect in a new transaction: what it
- * inserted is deleted, what it deleted is re-inserted (as new items, at the
- * same places). Built on Yjs's undo machinery, fed a synthetic stack item,
- * so it works for every shared type, nested ones included.
+ * Reverts exactly one change's effect: what it inserted is deleted, what it
+ * deleted is re-inserted (as new items, at the same places, written with
+ * the document's own client id). Built on Yjs's undo machinery, fed a
+ * synthetic stack item, so it works for every shared type, nested ones
+ * included.
  *
- * The reverted transaction's deleted content must still be there: keep it
- * from garbage collection (a `gcFilter` that says no) until the revert ran.
+ * A change is a clock range per client plus a delete set: an ended
+ * transaction, or the part of a still open one applied so far (the revert
+ * then joins that transaction). The change's deleted content must still be
+ * there: inside the open transaction it always is; after a transaction
+ * ended, keep it from garbage collection (a `gcFilter` that says no) until
+ * the revert ran.
  */
 import * as Y from "yjs";
 
@@ -17,10 +22,20 @@ class ClockRange {
   ) {}
 }
 
-/** Reverts transactions of one document. */
+/** One change to revert: what a transaction (or the first part of one) did. */
+export interface RevertibleChange {
+  /** Each client's clock before the change. */
+  readonly beforeState: ReadonlyMap<number, number>;
+  /** Each client's clock after it. */
+  readonly afterState: ReadonlyMap<number, number>;
+  /** What the change deleted. */
+  readonly deleteSet: Y.Transaction["deleteSet"];
+}
+
+/** Reverts changes of one document. */
 export interface Reverter {
-  /** Reverts `transaction` in a transaction whose origin is `origin`. */
-  revert(transaction: Y.Transaction): void;
+  /** Reverts `change`: in a transaction of its own whose origin is {@link origin}, or inside the open one. */
+  revert(change: RevertibleChange): void;
   /** The origin of revert transactions (to recognise them in listeners). */
   readonly origin: unknown;
   destroy(): void;
@@ -35,13 +50,13 @@ export function createReverter(doc: Y.Doc): Reverter {
   doc.off("afterTransaction", undo.afterTransactionHandler);
   return {
     origin: undo,
-    revert(transaction) {
+    revert(change) {
       const insertions = Y.createDeleteSet();
-      for (const [client, end] of transaction.afterState) {
-        const start = transaction.beforeState.get(client) ?? 0;
+      for (const [client, end] of change.afterState) {
+        const start = change.beforeState.get(client) ?? 0;
         if (end > start) insertions.clients.set(client, [new ClockRange(start, end - start)] as never);
       }
-      undo.undoStack.push({ insertions, deletions: transaction.deleteSet, meta: new Map() } as never);
+      undo.undoStack.push({ insertions, deletions: change.deleteSet, meta: new Map() } as never);
       undo.undo();
       undo.clear();
     },

@@ -26,7 +26,8 @@
 import * as Y from "yjs";
 import type { AnyType } from "./jsonBytes";
 import { itemValue, typeJsonBytes, utf8Length, valueJsonBytes } from "./jsonBytes";
-import { KV_MAP, kvSequenceBytes, rootBytes } from "./liveSize";
+import { entryBytes, KV_MAP, kvSequenceBytes, rootBytes } from "./liveSize";
+import type { Touched } from "./touched";
 import { touchedBy } from "./touched";
 
 /** Keeps a document's live data current, transaction by transaction. */
@@ -76,6 +77,29 @@ export class LiveSizeTracker {
   /** Current weight of the `kv` entry `key`. */
   entry(key: string): number {
     return this.entries.get(key) ?? 0;
+  }
+
+  /**
+   * Live bytes the document holds now, in the middle of a transaction that
+   * touched `touched` (see `touchedBy`): the figure at the transaction's
+   * start, with what it touched re-weighed from the current state. Nothing
+   * is recorded; the tracker accounts the transaction when it ends, as
+   * always. Read {@link bytes} once before the transaction opens, so every
+   * root that existed then is known.
+   */
+  projected(touched: Touched): number {
+    let total = this.total;
+    if (touched.keys.size > 0) {
+      const kv = this.doc.share.get(KV_MAP);
+      for (const key of touched.keys) total += (kv === undefined ? 0 : entryBytes(kv, key)) - this.entry(key);
+    }
+    for (const name of touched.roots) {
+      const type = this.doc.share.get(name);
+      if (type === undefined) continue;
+      if (name === KV_MAP) total += kvSequenceBytes(type) - this.sequence;
+      else total += rootBytes(type) - (this.roots.get(name) ?? 0);
+    }
+    return total;
   }
 
   /**

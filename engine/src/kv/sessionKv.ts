@@ -1,6 +1,8 @@
 /**
  * Session KV: a plugin's shared entries in `doc.getMap("kv")`, with the
- * quota checked before every local write. A write that would take live data
+ * quota checked before every local write: the would-be size comes from the
+ * document's live size tracker and the decision from `quotaVerdict`, the
+ * rule every judge of the quota shares. A write that would take live data
  * past the limit throws {@link QuotaExceededError} and changes nothing; a
  * write that shrinks live data is always allowed, even over the limit.
  */
@@ -10,6 +12,7 @@ import type { JsonValue } from "../protocol/bridgeValue";
 import { storedValueBytes, utf8Length } from "./jsonBytes";
 import { KV_MAP, KV_QUOTA_BYTES } from "./liveSize";
 import { LiveSizeTracker } from "./liveSizeTracker";
+import { quotaVerdict } from "./quotaVerdict";
 
 /** How one key changed in a transaction. */
 export interface KvKeyChange {
@@ -52,7 +55,7 @@ export interface SessionKv {
   liveBytes(): number;
   /** Bytes `set(key, value)` would leave live, without writing. */
   bytesAfterSet(key: string, value: JsonValue): number;
-  /** Calls `handler` after every transaction that changed entries; returns an unsubscribe function. */
+  /** Calls `handler` after every transaction that changed the value of an entry; returns an unsubscribe function. */
   observe(handler: (event: KvChangeEvent) => void): () => void;
   /** Stops accounting; the document is left as it is. */
   destroy(): void;
@@ -112,8 +115,8 @@ export function createSessionKv(doc: Y.Doc, options: SessionKvOptions = {}): Ses
       const used = tracker.bytes;
       // Whatever the key weighs now, a write that fits even on top of it fits: only near the limit does the old weight matter.
       if (used + bytes > limit) {
-        const attempted = used - tracker.entry(key) + bytes;
-        if (attempted > limit && attempted > used) throw new QuotaExceededError({ used, limit, attempted });
+        const refused = quotaVerdict(used, used - tracker.entry(key) + bytes, limit);
+        if (refused !== null) throw new QuotaExceededError(refused);
       }
       // Taken only if the write's own transaction ends inside `write`: in a caller's transaction, the value may
       // still change before the tracker sees it, and the hint is gone by then.
@@ -138,6 +141,8 @@ export function createSessionKv(doc: Y.Doc, options: SessionKvOptions = {}): Ses
         for (const [key, change] of event.changes.keys) {
           keys.set(key, { action: change.action, oldValue: change.oldValue as JsonValue | undefined, newValue: map.get(key) });
         }
+        // A key set and undone in one transaction (a compensated update) changed nothing anyone can see.
+        if (keys.size === 0) return;
         handler({ keys, origin: transaction.origin, local: transaction.local });
       };
       map.observe(listener);

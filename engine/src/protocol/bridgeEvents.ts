@@ -10,6 +10,7 @@
  * liveness probe `host:ping`, which the SDK answers with a `pong` request
  * carrying the same `n`. Any other type is never delivered.
  */
+import type { KvRejection } from "../arbiter/kvRejection";
 import type { AgentActivity, ChatMessage, Participant, ShellInfo } from "./bridgeTypes";
 import type { Theme } from "./bridgeMessage";
 import type { Permission } from "./permission";
@@ -33,8 +34,12 @@ export interface TaikuEventMap {
   "agent:activity": AgentActivity;
   /** Keys of the plugin's own session KV changed (locally or remotely). */
   "kv:change": { keys: string[] };
-  /** The relay reverted an update of the plugin's own session KV that went over quota. */
-  "kv:rejected": { revertedKeys: string[]; revertedTypes: string[]; used: number; limit: number; attempted: number };
+  /**
+   * The host or the relay undid an update of the plugin's own session KV that went over the quota (the undo has
+   * reached the plugin's `sharedDoc()` replica by then): the keys and root types reverted, live bytes before it,
+   * the quota, and the live bytes it would have produced.
+   */
+  "kv:rejected": KvRejection;
   /** A Yjs update of the plugin's own session KV document, for `sharedDoc()`. */
   "kv:update": { update: Uint8Array };
   /** The user ran one of the plugin's palette actions. */

@@ -10,11 +10,15 @@
  * `{ update }` (what the plugin's replica lacks), and `kv.update { update }`
  * applies a plugin's local Yjs update to its own session KV document. The
  * host sends remote changes to the plugin as `kv:update` events
- * (`{ update: Uint8Array }`). Updates travel as `Uint8Array`. The host applies
- * a `kv.update` without a quota check of its own: the SDK judged it before
- * sending, refusing it would leave the plugin's replica diverged, and the
- * relay arbitrates (a compensation then comes back as `kv:update`, with a
- * `kv:rejected` event).
+ * (`{ update: Uint8Array }`). Updates travel as `Uint8Array`. The host judges
+ * each `kv.update` with the engine's quota judge against its own replica
+ * (which may hold more than the plugin's) and never drops it: an over-quota
+ * update is applied together with its compensation, the compensation comes
+ * back to the frame as `kv:update`, then a `kv:rejected` event, and the
+ * request is answered `quota_exceeded` (details `used`, `limit`,
+ * `attempted`). `getPluginDataUsage {}` answers the plugin's headroom
+ * `{ used, limit }` from the same judge; like every method on the plugin's
+ * own session KV it needs no permission.
  *
  * Two methods carry the plugin's health, so the host can show a panel's error
  * state although it cannot see inside the sandboxed frame: `reportError

@@ -3,8 +3,12 @@
  * (with a DOM environment) without a session. It hands the plugin a
  * `MessagePort` the way the real host does, decodes and admits every request
  * with the engine's protocol module and permission table, answers from
- * {@link MockState}, keeps the plugin's session KV on an in-memory relay
- * running the real quota arbiter, and can simulate other participants.
+ * {@link MockState}, and keeps the plugin's session KV the way the real host
+ * does: a host replica built on the engine's `createPluginKvHost` (the same
+ * judge for `sharedDoc()` updates, the same compensation sent back to the
+ * plugin's replica, the same `kv:rejected` event and `quota_exceeded`
+ * answer), synced with an in-memory relay running the real quota arbiter.
+ * It can also simulate other participants.
  * Create it before or after the plugin's `TaikuPlugin`; dispose of it when
  * the test ends.
  */
@@ -14,7 +18,7 @@ import {
   createEvent,
   createInit,
   createResponse,
-  createSessionKv,
+  createPluginKvHost,
   decodeBridgeMessage,
   ErrorCode,
   isPermission,
@@ -25,8 +29,11 @@ import {
   type BridgeValue,
   type ErrorCode as ErrorCodeValue,
   type JsonValue,
+  type KvRejection,
   type Permission,
+  type PluginFrame,
   type PluginId,
+  type PluginKvHost,
   type RequestMessage,
   type ResponseMessage,
   type SessionId,
@@ -37,7 +44,7 @@ import * as Y from "yjs";
 import { forgetHostLink, offerHostLink, trafficOf, type HostLink } from "../hostLink";
 import { createMockState, type MockData, type MockState } from "./mockData";
 import { MOCK_HANDLERS, type HandlerContext } from "./mockHandlers";
-import { MockRelay, type KvRejection, type RelayConnection } from "./mockRelay";
+import { MockRelay, type RelayConnection } from "./mockRelay";
 import { SimulatedParticipant } from "./SimulatedParticipant";
 
 /** Options of {@link MockHost}. */
@@ -64,8 +71,6 @@ export interface RecordedCall {
   readonly error?: ErrorCodeValue;
 }
 
-const FROM_PLUGIN = Symbol("plugin");
-
 /** A fake taiku host for one plugin instance. */
 export class MockHost {
   /** The plugin's id. */
@@ -89,6 +94,9 @@ export class MockHost {
   readonly #port: MessagePort = this.#channel.port1;
   readonly #link: HostLink;
   readonly #clientDoc = new Y.Doc();
+  readonly #kvHost: PluginKvHost = createPluginKvHost(this.#clientDoc);
+  /** The plugin's frame, as the host's replica knows it: the origin of its updates, and who hears verdicts. */
+  readonly #frame: PluginFrame = { sendEvent: (type, data) => this.#send(type, data) };
   readonly #connection: RelayConnection;
   readonly #rejects = new Map<string, { code: ErrorCodeValue; message: string }>();
   readonly #delays = new Map<string, number>();
@@ -118,7 +126,7 @@ export class MockHost {
     this.sessionId = init.sessionId;
     this.permissions = new Set(options.permissions ?? PERMISSIONS);
     this.state = createMockState(this.sessionId, this.pluginId, options.data);
-    this.kv = createSessionKv(this.#clientDoc);
+    this.kv = this.#kvHost.kv;
     for (const [key, value] of Object.entries(options.data?.pluginData ?? {})) this.kv.set(key, value);
     this.#connection = this.relay.connect(this.#clientDoc, (rejection) => {
       this.rejections.push(rejection);
@@ -227,14 +235,14 @@ export class MockHost {
     this.#port.close();
     this.#channel.port2.close();
     this.#connection.close();
-    this.kv.destroy();
+    this.#kvHost.destroy();
     this.#clientDoc.destroy();
     this.relay.destroy();
   }
 
   #watchKv(): void {
     const onUpdate = (update: Uint8Array, origin: unknown): void => {
-      if (this.#forwardingKv && origin !== FROM_PLUGIN) this.#send("kv:update", { update });
+      if (this.#forwardingKv && origin !== this.#frame) this.#send("kv:update", { update });
     };
     this.#clientDoc.on("update", onUpdate);
     this.#cleanups.push(() => this.#clientDoc.off("update", onUpdate));
@@ -308,7 +316,8 @@ export class MockHost {
       startKvForwarding: () => {
         this.#forwardingKv = true;
       },
-      applyPluginUpdate: (update) => Y.applyUpdate(this.#clientDoc, update, FROM_PLUGIN),
+      usage: () => this.#kvHost.usage(),
+      applyPluginUpdate: (update) => this.#kvHost.applyPluginUpdate(update, this.#frame),
       deliver: (type, data) => void this.emit(type, data),
     };
   }

@@ -6,7 +6,8 @@
  */
 import { createSessionKv, type SessionKv } from "@taiku/engine";
 import * as Y from "yjs";
-import type { KvRejection, MockRelay, RelayConnection } from "./mockRelay";
+import type { KvRejection } from "@taiku/engine";
+import type { MockRelay, RelayConnection } from "./mockRelay";
 
 /** A second participant writing the same session KV. */
 export class SimulatedParticipant {

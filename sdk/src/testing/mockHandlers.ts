@@ -2,7 +2,8 @@
  * How `MockHost` answers each bridge method, over its `MockState` and the
  * host client's replica of the plugin's session KV. Answers follow the real
  * host: missing keys read as `null`, missing shells and files are
- * `not_found`, own-KV writes are quota-checked before they apply.
+ * `not_found`, own-KV writes are quota-checked before they apply, and
+ * `sharedDoc()` updates go through the engine's judge.
  */
 import {
   ErrorCode,
@@ -12,6 +13,7 @@ import {
   type BridgeMethodResults,
   type JsonValue,
   type PluginFileInfo,
+  type QuotaUsage,
   type SessionKv,
 } from "@taiku/engine";
 import * as Y from "yjs";
@@ -24,7 +26,9 @@ export interface HandlerContext {
   readonly kv: SessionKv;
   /** Starts forwarding KV updates to the plugin (after its first `kv.sync`). */
   readonly startKvForwarding: () => void;
-  /** Applies a Yjs update from the plugin's `sharedDoc()`. */
+  /** Live bytes used and the quota, from the host replica's judge. */
+  readonly usage: () => QuotaUsage;
+  /** Applies a Yjs update from the plugin's `sharedDoc()` through the judge, as the real host does (throws `QuotaExceededError` after telling the plugin). */
   readonly applyPluginUpdate: (update: Uint8Array) => void;
   /** Sends the plugin an event if its permissions allow (chat echo and the like). */
   readonly deliver: (type: string, data: JsonValue) => void;
@@ -98,7 +102,7 @@ const HANDLERS: { [M in BridgeMethod]: Handler<M> } = {
     return null;
   },
   getOtherPluginData: ({ pluginId, key }, { state }) => state.otherPluginData.get(pluginId)?.get(key) ?? null,
-  getPluginDataUsage: (_p, { kv }) => ({ used: kv.liveBytes(), limit: kv.limit }),
+  getPluginDataUsage: (_p, { usage }) => usage(),
   setUserData: ({ key, value }, { state }) => {
     state.userData.set(key, value);
     return null;

@@ -8,22 +8,11 @@
  * relay's stay apart) and come back (both sides exchange what the other
  * lacks, as y-websocket does on reconnect).
  */
-import { createArbiter, type Arbiter } from "@taiku/engine";
+import { createArbiter, rejectionOf, type Arbiter, type KvRejection as Rejection } from "@taiku/engine";
 import * as Y from "yjs";
 
-/** What the sender of a compensated update learns. */
-export interface KvRejection {
-  /** `kv` keys whose change was reverted. */
-  readonly revertedKeys: string[];
-  /** Other root types whose change was reverted. */
-  readonly revertedTypes: string[];
-  /** Live bytes before the update. */
-  readonly used: number;
-  /** The quota in bytes. */
-  readonly limit: number;
-  /** Live bytes the update would have produced. */
-  readonly attempted: number;
-}
+/** What the sender of a compensated update learns: the data of its `kv:rejected` event. */
+export type KvRejection = Rejection;
 
 /** One replica's connection to the relay. */
 export interface RelayConnection {
@@ -102,13 +91,7 @@ export class MockRelay {
     const parts = [result.update, result.compensation].filter((part): part is Uint8Array => part !== null);
     if (parts.length > 0) this.#broadcast(Y.mergeUpdates(parts), sender);
     if (result.compensation !== null) Y.applyUpdate(sender.doc, result.compensation, sender);
-    sender.onRejected({
-      revertedKeys: result.revertedKeys,
-      revertedTypes: result.revertedTypes,
-      used: result.used,
-      limit: result.limit ?? Number.POSITIVE_INFINITY,
-      attempted: result.attempted,
-    });
+    sender.onRejected(rejectionOf(result));
   }
 
   #broadcast(update: Uint8Array, sender: Replica): void {

@@ -1,14 +1,14 @@
-import { QuotaExceededError } from "@taiku/engine";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { guardQuota } from "./quotaGuard";
+import { QuotaExceededError } from "../errors";
+import { guardLocalChanges } from "./guardLocalChanges";
 
 const REMOTE = Symbol("remote");
 
 function guarded() {
   const doc = new Y.Doc();
   const sent: Uint8Array[] = [];
-  const guard = guardQuota(doc, { isRemote: (origin) => origin === REMOTE, send: (update) => sent.push(update) });
+  const guard = guardLocalChanges(doc, { isRemote: (origin) => origin === REMOTE, send: (update) => sent.push(update) });
   /** A replica built only from what the guard sent. */
   const receiver = (): Y.Doc => {
     const replica = new Y.Doc();
@@ -18,7 +18,7 @@ function guarded() {
   return { doc, sent, guard, receiver };
 }
 
-describe("guardQuota", () => {
+describe("guardLocalChanges", () => {
   it("sends each local transaction once, and the receiver ends up equal", () => {
     const { doc, sent, receiver } = guarded();
     doc.getMap("kv").set("a", 1);

@@ -1,5 +1,8 @@
 /**
- * The writer-side quota check for a plugin's `sharedDoc()` replica.
+ * The writer-side quota check for changes made directly on a replica (a
+ * plugin's `sharedDoc()`), the judge's counterpart for local transactions:
+ * the same live size tracker, the same rule (`quotaVerdict`) and the same
+ * reverter as `createArbiter`, which judges incoming updates.
  *
  * Yjs has no hook that runs before a change is applied, so the guard judges
  * each local transaction as soon as it ends: if it took live data past the
@@ -13,11 +16,15 @@
  *
  * Deleted content is kept from garbage collection only until judgement.
  */
-import { acquireTracker, createReverter, KV_QUOTA_BYTES, QuotaExceededError } from "@taiku/engine";
 import * as Y from "yjs";
+import { QuotaExceededError, type QuotaFigures } from "../errors";
+import { KV_QUOTA_BYTES } from "../kv/liveSize";
+import { quotaVerdict } from "../kv/quotaVerdict";
+import { acquireTracker } from "../kv/sessionKv";
+import { createReverter } from "./createReverter";
 
-/** Options of {@link guardQuota}. */
-export interface QuotaGuardOptions {
+/** Options of {@link guardLocalChanges}. */
+export interface LocalChangeGuardOptions {
   /** Live data limit in bytes; the session KV quota by default. */
   readonly limit?: number;
   /** True for the origin of changes that came from elsewhere (never judged, never sent). */
@@ -27,7 +34,7 @@ export interface QuotaGuardOptions {
 }
 
 /** A quota guard attached to one document. */
-export interface QuotaGuard {
+export interface LocalChangeGuard {
   /** Live data of the document, in bytes. */
   liveBytes(): number;
   /** The limit in bytes. */
@@ -36,14 +43,12 @@ export interface QuotaGuard {
   destroy(): void;
 }
 
-interface Judgement {
+interface Judgement extends QuotaFigures {
   readonly transaction: Y.Transaction;
-  readonly used: number;
-  readonly attempted: number;
 }
 
 /** Attaches the quota guard to `doc`. */
-export function guardQuota(doc: Y.Doc, options: QuotaGuardOptions): QuotaGuard {
+export function guardLocalChanges(doc: Y.Doc, options: LocalChangeGuardOptions): LocalChangeGuard {
   const limit = options.limit ?? KV_QUOTA_BYTES;
   const { tracker, release } = acquireTracker(doc);
   const reverter = createReverter(doc);
@@ -66,8 +71,8 @@ export function guardQuota(doc: Y.Doc, options: QuotaGuardOptions): QuotaGuard {
   const onAfterTransaction = (transaction: Y.Transaction): void => {
     if (!isLocal(transaction)) return;
     judged.push(transaction);
-    const used = bytesBefore.get(transaction) ?? tracker.bytes;
-    if (tracker.bytes > limit && tracker.bytes > used) over.push({ transaction, used, attempted: tracker.bytes });
+    const refused = quotaVerdict(bytesBefore.get(transaction) ?? tracker.bytes, tracker.bytes, limit);
+    if (refused !== null) over.push({ transaction, ...refused });
   };
   const onUpdate = (update: Uint8Array, origin: unknown): void => {
     if (!options.isRemote(origin)) outgoing.push(update);
