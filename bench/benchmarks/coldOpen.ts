@@ -13,20 +13,13 @@
 import { rmSync } from "node:fs";
 import { barOf, errorMessage, fmt, fmtSpread, ratio, type Bar, type BenchContext, type BenchResult, type Benchmark } from "../harness/benchResult";
 import { openOnce, type OpenFigures, type OpenSource } from "../harness/coldOpen";
+import { CELLS_VARIABLE, cellLabel, defaultCells, GOAL_FLOOR_FACTOR, GOAL_SPEED_UP, IN_FLIGHT_TOTAL, judgeGoal, KEYS_TOTAL, parseCells, type GoalVerdict } from "../harness/coldOpenCells";
 import { prepareHistory, type Ending, type HistorySpec, type PreparedHistory } from "../harness/coldOpenHistory";
 import { spread, type Spread } from "../harness/stats";
 import { COLD_OPEN_SYSTEMS, type SystemName } from "../harness/systemProcess";
 
-/** Keys over all writers (each writer owns its share): a live state of about 8 KiB, whatever the writer count. */
-const KEYS_TOTAL = 128;
-/** Writes in flight over all writers while the history is written. */
-const IN_FLIGHT_TOTAL = 128;
 /** After this long of opens in one cell, no further round of opens starts (the cell keeps what it has). */
 const CELL_OPEN_BUDGET_MS = 45_000;
-/** taiku's goal: this much faster than the baseline … */
-const GOAL_SPEED_UP = 5;
-/** … or, where the floor leaves less than that, within this factor of the floor. */
-const GOAL_FLOOR_FACTOR = 1.3;
 const OPENED: readonly SystemName[] = [...COLD_OPEN_SYSTEMS, "floor"];
 
 interface Cell {
@@ -38,20 +31,14 @@ interface Cell {
   rounds: number;
 }
 
-function specOf(updates: number, writers: number, ending: Ending): HistorySpec {
-  return { updates, writers, ending, keysPerWriter: Math.max(1, Math.floor(KEYS_TOTAL / writers)), window: Math.max(2, Math.floor(IN_FLIGHT_TOTAL / writers)) };
-}
-
-function label(spec: HistorySpec): string {
-  return `${spec.updates.toLocaleString("en-US")} updates, ${spec.writers} writer${spec.writers === 1 ? "" : "s"}, ${spec.ending === "clean" ? "clean stop" : "SIGKILL"}`;
-}
-
 function sourceOf(system: SystemName, cell: Cell): { source: OpenSource; expected: string } | undefined {
   // The floor serves taiku's state: taiku ÷ floor compares the same state.
   const history = cell.histories.get(system === "floor" ? "taiku" : system);
   if (history === undefined) return undefined;
   if (system === "floor") return { source: { system: "floor", state: history.state }, expected: history.expected };
-  return { source: { system: history.system as Exclude<SystemName, "floor">, access: history.access, pristineDir: history.pristineDir }, expected: history.expected };
+  const opened = history.system;
+  if (opened === "floor") return undefined;
+  return { source: { system: opened, access: history.access, pristineDir: history.pristineDir }, expected: history.expected };
 }
 
 async function runCell(spec: HistorySpec, rounds: number, context: BenchContext): Promise<Cell> {
@@ -62,7 +49,7 @@ async function runCell(spec: HistorySpec, rounds: number, context: BenchContext)
   };
   try {
     for (const system of COLD_OPEN_SYSTEMS) {
-      context.log(`cold-open: ${label(spec)}: writing on ${system}`);
+      context.log(`cold-open: ${cellLabel(spec)}: writing on ${system}`);
       try {
         cell.histories.set(system, await prepareHistory(system, spec));
       } catch (error) {
@@ -93,16 +80,8 @@ function fullSpread(cell: Cell, system: SystemName): Spread {
   return spread((cell.opens.get(system) ?? []).map((open) => open.fullMs));
 }
 
-/** Whether taiku met the goal in a cell, and the figures it rests on. */
-function goalOf(cell: Cell): { held: boolean | undefined; speedUp: number; overFloor: number; floorAllows: number } {
-  const taiku = fullSpread(cell, "taiku").median;
-  const baseline = fullSpread(cell, "baseline").median;
-  const floor = fullSpread(cell, "floor").median;
-  const speedUp = baseline / taiku;
-  const overFloor = taiku / floor;
-  const floorAllows = baseline / floor;
-  if (![speedUp, overFloor, floorAllows].every(Number.isFinite)) return { held: undefined, speedUp, overFloor, floorAllows };
-  return { held: speedUp >= GOAL_SPEED_UP || (floorAllows < GOAL_SPEED_UP && overFloor <= GOAL_FLOOR_FACTOR), speedUp, overFloor, floorAllows };
+function goalOf(cell: Cell): GoalVerdict {
+  return judgeGoal(fullSpread(cell, "taiku").median, fullSpread(cell, "baseline").median, fullSpread(cell, "floor").median);
 }
 
 function lossCell(history: PreparedHistory | undefined): string {
@@ -119,7 +98,7 @@ function headlineOf(cell: Cell): string {
       ? ` Updates peers had seen and the restarted system lacks: ${COLD_OPEN_SYSTEMS.map((system) => `${system} ${cell.histories.get(system)?.loss?.lost ?? "—"}`).join(", ")}.`
       : "";
   return (
-    `${label(cell.spec)}: connect → full state taiku ${ms("taiku")} ms, baseline ${ms("baseline")} ms, hocuspocus ${ms("hocuspocus")} ms, floor ${ms("floor")} ms; ` +
+    `${cellLabel(cell.spec)}: connect → full state taiku ${ms("taiku")} ms, baseline ${ms("baseline")} ms, hocuspocus ${ms("hocuspocus")} ms, floor ${ms("floor")} ms; ` +
     `baseline ÷ taiku ${fmt(goal.speedUp, 2)}× (the floor leaves at most ${fmt(goal.floorAllows, 2)}×), taiku ÷ floor ${fmt(goal.overFloor, 2)}×; goal ${verdict}.${losses}`
   );
 }
@@ -143,28 +122,6 @@ function growthLines(cells: readonly Cell[], sizes: readonly number[]): string[]
   return lines;
 }
 
-/** The environment variable that picks cells: `20000x16:kill,100000x16:kill` (history updates × writers : ending). */
-export const CELLS_VARIABLE = "TAIKU_COLD_OPEN_CELLS";
-
-/** Reads the cells named in {@link CELLS_VARIABLE}; throws on anything else, naming the bad part. */
-export function parseCells(text: string): HistorySpec[] {
-  return text.split(",").map((part) => {
-    const match = /^(\d+)x(\d+):(clean|kill)$/.exec(part.trim());
-    const updates = Number(match?.[1]);
-    const writers = Number(match?.[2]);
-    if (match === null || !(updates > 0) || !(writers > 0) || writers > 256) {
-      throw new Error(`${CELLS_VARIABLE}: "${part}" is not <updates>x<writers>:<clean|kill> (writers 1 to 256), as in 20000x16:kill`);
-    }
-    return specOf(updates, writers, match[3] as Ending);
-  });
-}
-
-function defaultCells(smoke: boolean): HistorySpec[] {
-  const sizes = smoke ? [300] : [20_000, 100_000];
-  const writerCounts = smoke ? [4] : [1, 16, 64];
-  return sizes.flatMap((updates) => writerCounts.flatMap((writers) => (["clean", "kill"] as const).map((ending) => specOf(updates, writers, ending))));
-}
-
 async function run(context: BenchContext): Promise<BenchResult> {
   const chosen = process.env[CELLS_VARIABLE];
   const specs = chosen === undefined || chosen === "" ? defaultCells(context.smoke) : parseCells(chosen);
@@ -182,14 +139,14 @@ async function run(context: BenchContext): Promise<BenchResult> {
       const opens = cell.opens.get(system) ?? [];
       const errors = cell.errors.get(system) ?? [];
       const history = cell.histories.get(system);
-      if (errors.length > 0) notes.push(`${system}, ${label(cell.spec)}: ${errors.join("; ")}`);
+      if (errors.length > 0) notes.push(`${system}, ${cellLabel(cell.spec)}: ${errors.join("; ")}`);
       if (system === "taiku" && (errors.length > 0 || opens.length === 0 || (history?.loss?.lost ?? 0) > 0)) ok = false;
       const busy = opens.filter((open) => !open.quiet).length;
-      if (busy > 0) notes.push(`${system}, ${label(cell.spec)}: in ${busy} open(s) the server was still busy when the client connected; measured anyway`);
+      if (busy > 0) notes.push(`${system}, ${cellLabel(cell.spec)}: in ${busy} open(s) the server was still busy when the client connected; measured anyway`);
       const full = fullSpread(cell, system);
       bars[cell.spec.ending].push(barOf(`${system} ${cell.spec.updates / 1000}k×${cell.spec.writers}`, full));
       rows.push([
-        label(cell.spec),
+        cellLabel(cell.spec),
         system,
         fmtSpread(full, 0),
         ratio(full.median, fullSpread(cell, "floor").median),
@@ -199,7 +156,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
         `${opens.length}/${cell.rounds}`,
       ]);
     }
-    if (cell.rounds < rounds) notes.push(`${label(cell.spec)}: ${cell.rounds} round(s) of opens, not ${rounds}: the cell's opens took over ${CELL_OPEN_BUDGET_MS / 1000} s`);
+    if (cell.rounds < rounds) notes.push(`${cellLabel(cell.spec)}: ${cell.rounds} round(s) of opens, not ${rounds}: the cell's opens took over ${CELL_OPEN_BUDGET_MS / 1000} s`);
   }
   const measured = cells.map(goalOf).filter((goal) => goal.held !== undefined);
   const headlines = [
@@ -228,7 +185,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
       { title: "Connect → full state after a clean stop (lower is better)", unit: "ms", bars: bars.clean },
       { title: "Connect → full state after SIGKILL during the burst (lower is better)", unit: "ms", bars: bars.kill },
     ],
-    params: { cells: specs.map(label), rounds, keysTotal: KEYS_TOTAL, inFlightTotal: IN_FLIGHT_TOTAL, cellOpenBudgetMs: CELL_OPEN_BUDGET_MS, goalSpeedUp: GOAL_SPEED_UP, goalFloorFactor: GOAL_FLOOR_FACTOR },
+    params: { cells: specs.map(cellLabel), rounds, keysTotal: KEYS_TOTAL, inFlightTotal: IN_FLIGHT_TOTAL, cellOpenBudgetMs: CELL_OPEN_BUDGET_MS, goalSpeedUp: GOAL_SPEED_UP, goalFloorFactor: GOAL_FLOOR_FACTOR },
     data: cells.map((cell) => ({
       ...cell.spec,
       rounds: cell.rounds,
