@@ -56,7 +56,7 @@ export function defaultCells(smoke: boolean): HistorySpec[] {
 
 /** A cell judged against the goal, from the three medians (ms). */
 export interface GoalVerdict {
-  /** Undefined when a median is missing. */
+  /** Undefined when a median is missing (the ratios that can be formed are still given). */
   readonly held: boolean | undefined;
   /** baseline ÷ taiku. */
   readonly speedUp: number;
@@ -72,6 +72,7 @@ export function judgeGoal(taikuMs: number, baselineMs: number, floorMs: number):
   const overFloor = taikuMs / floorMs;
   const floorAllows = baselineMs / floorMs;
   const measured = [taikuMs, baselineMs, floorMs].every((ms) => Number.isFinite(ms) && ms > 0);
-  if (!measured) return { held: undefined, speedUp: Number.NaN, overFloor: Number.NaN, floorAllows: Number.NaN };
+  // Whatever ratios can be formed are still reported; the goal is judged only on all three.
+  if (!measured) return { held: undefined, speedUp, overFloor, floorAllows };
   return { held: speedUp >= GOAL_SPEED_UP || (floorAllows < GOAL_SPEED_UP && overFloor <= GOAL_FLOOR_FACTOR), speedUp, overFloor, floorAllows };
 }
