@@ -29,8 +29,11 @@ export type Ending = "clean" | "kill";
 
 /** What one cell asks for. */
 export interface HistorySpec {
+  /** Updates peers must have seen before the ending. */
   readonly updates: number;
+  /** Concurrent writers, each on its own connection. */
   readonly writers: number;
+  /** Keys each writer owns and writes in turn. */
   readonly keysPerWriter: number;
   /** Unseen writes each writer keeps in flight. */
   readonly window: number;
