@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { writeFileSync } from "node:fs";
 import { bridge } from "./benchmarks/bridge";
 import { coldLoad } from "./benchmarks/coldLoad";
+import { coldOpen } from "./benchmarks/coldOpen";
 import { durability } from "./benchmarks/durability";
 import { engine } from "./benchmarks/engine";
 import { idleMemory } from "./benchmarks/idleMemory";
@@ -26,7 +27,7 @@ import { errorMessage, type BenchResult, type Benchmark } from "./harness/benchR
 import { readEarlierResult, renderReport, writeResult } from "./harness/report";
 import { stopAllSystems } from "./harness/systemProcess";
 
-const BENCHMARKS: readonly Benchmark[] = [engine, kvContend, quota, durability, coldLoad, reconnectStorm, idleMemory, offlineMerge, bridge];
+const BENCHMARKS: readonly Benchmark[] = [engine, kvContend, quota, durability, coldLoad, coldOpen, reconnectStorm, idleMemory, offlineMerge, bridge];
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "results");
 const SMOKE_BUDGET_MS = 10 * 60_000;
 const FULL_BUDGET_MS = 90 * 60_000;

@@ -13,9 +13,9 @@ import { withDeployment } from "../harness/deployment";
 import { failures, interleave, successes } from "../harness/interleave";
 import { offerFixedRate } from "../harness/kvWorkload";
 import { connectReplica } from "../harness/replicaClient";
+import { lossAgainst, mergeMax, sequencesIn } from "../harness/sequences";
 import { sleep, spread, waitFor } from "../harness/stats";
 import { PERSISTENT_SYSTEMS } from "../harness/systemProcess";
-import type * as Y from "yjs";
 
 const WRITERS = 8;
 const KEYS_PER_WRITER = 4;
@@ -33,24 +33,6 @@ interface KillPoint {
   readonly recoverMs: number;
 }
 
-/** Highest sequence number per writer and per key found in a `kv` map. */
-function sequences(kv: Y.Map<unknown>): { byWriter: Map<number, number>; byKey: Map<string, number> } {
-  const byWriter = new Map<number, number>();
-  const byKey = new Map<string, number>();
-  for (const [key, value] of kv.entries()) {
-    if (typeof value !== "object" || value === null) continue;
-    const { s, w } = value as { s?: unknown; w?: unknown };
-    if (typeof s !== "number" || typeof w !== "number") continue;
-    byKey.set(key, s);
-    byWriter.set(w, Math.max(byWriter.get(w) ?? 0, s));
-  }
-  return { byWriter, byKey };
-}
-
-function mergeMax<K>(into: Map<K, number>, from: Map<K, number>): void {
-  for (const [key, value] of from) into.set(key, Math.max(into.get(key) ?? 0, value));
-}
-
 async function runKillPoint(system: (typeof PERSISTENT_SYSTEMS)[number], killAfterMs: number): Promise<KillPoint> {
   return withDeployment(system, 1, async (deployment) => {
     const clients = await connectContendClients(deployment, WRITERS, KEYS_PER_WRITER);
@@ -66,7 +48,7 @@ async function runKillPoint(system: (typeof PERSISTENT_SYSTEMS)[number], killAft
       // Frames the server wrote before it died may still be in the client's socket buffers.
       await sleep(200);
       for (const replica of clients.replicas) {
-        const found = sequences(replica.kv);
+        const found = sequencesIn(replica.kv);
         mergeMax(seenByWriter, found.byWriter);
         mergeMax(seenByKey, found.byKey);
       }
@@ -90,15 +72,7 @@ async function runKillPoint(system: (typeof PERSISTENT_SYSTEMS)[number], killAft
         return performance.now() - stableSince > 500;
       }, 10_000);
       const recoverMs = stableSince - restarted;
-      const recovered = sequences(fresh.kv);
-      let seen = 0;
-      let lost = 0;
-      for (const [writer, seq] of seenByWriter) {
-        seen += seq;
-        lost += Math.max(0, seq - (recovered.byWriter.get(writer) ?? 0));
-      }
-      let keysBehind = 0;
-      for (const [key, seq] of seenByKey) if ((recovered.byKey.get(key) ?? 0) < seq) keysBehind++;
+      const { seen, lost, keysBehind } = lossAgainst({ byWriter: seenByWriter, byKey: seenByKey }, sequencesIn(fresh.kv));
       return { killAfterMs, seen, lost, keysBehind, recoverMs };
     } finally {
       fresh.destroy();

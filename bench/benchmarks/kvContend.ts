@@ -1,7 +1,8 @@
 /**
  * kv-contend: 8, 32 and 64 clients writing into one session KV document, at
- * a fixed offered rate and at saturation, on taiku, the baseline and the
- * floor, interleaved. Reports accepted updates/s, p50/p99/max propagation
+ * a fixed offered rate and at saturation, on taiku, the baseline,
+ * Hocuspocus (the second peer, driven in its own protocol) and the floor,
+ * interleaved. Reports accepted updates/s, p50/p99/max propagation
  * latency, server CPU ms per 1,000 updates, server RSS and convergence.
  */
 import { barOf, fmt, fmtSpread, ratio, type BarChart, type BenchContext, type BenchResult, type Benchmark, type ResultTable, type Bar } from "../harness/benchResult";
@@ -11,7 +12,7 @@ import { failures, interleave, successes } from "../harness/interleave";
 import { offerFixedRate, offerSaturation, writeHistory } from "../harness/kvWorkload";
 import { waitUntilQuiet } from "../harness/quiet";
 import { percentile, sleep, spread, waitFor, type Spread } from "../harness/stats";
-import { ALL_SYSTEMS, type SystemName } from "../harness/systemProcess";
+import { CONTEND_SYSTEMS, type SystemName } from "../harness/systemProcess";
 
 const KEYS_PER_WRITER = 4;
 const SATURATION_WINDOW = 2;
@@ -169,9 +170,9 @@ async function run(context: BenchContext): Promise<BenchResult> {
   const p99Bars: Bar[] = [];
   for (const clientCount of sizes.clientCounts) {
     context.log(`kv-contend: ${clientCount} clients, ${repetitions} repetitions`);
-    const outcomes = await interleave(ALL_SYSTEMS, repetitions, (system) => runTrial(system, clientCount, sizes), context.log);
+    const outcomes = await interleave(CONTEND_SYSTEMS, repetitions, (system) => runTrial(system, clientCount, sizes), context.log);
     const summaries = new Map<SystemName, SystemSummary>();
-    for (const system of ALL_SYSTEMS) {
+    for (const system of CONTEND_SYSTEMS) {
       const summary = summarize(successes(outcomes.get(system)), failures(outcomes.get(system)));
       summaries.set(system, summary);
       if (summary.failed.length > 0) {
@@ -198,7 +199,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
     tables.push({
       title: `${clientCount} clients (fixed rate ${sizes.fixedRate}/s, then saturation with ${SATURATION_WINDOW} unseen writes per client; ${sizes.phaseMs / 1000} s each)`,
       columns: ["system", "updates/s (fixed)", "p50 ms", "p99 ms", "p99 ms, all reps", "max ms", "CPU ms/1k (fixed)", "updates/s (saturation)", "p99 ms (sat.)", "CPU ms/1k (sat.)", "RSS MiB", "converged"],
-      rows: ALL_SYSTEMS.map((system) => {
+      rows: CONTEND_SYSTEMS.map((system) => {
         const s = summaries.get(system);
         if (s === undefined) return [system];
         return [system, fmtSpread(s.fixedUps, 0), fmtSpread(s.fixedP50), fmtSpread(s.fixedP99), fmt(s.fixedP99Pooled), fmtSpread(s.fixedMax), fmtSpread(s.fixedCpu), fmtSpread(s.satUps, 0), fmtSpread(s.satP99), fmtSpread(s.satCpu), fmtSpread(s.rss), `${s.convergedRuns}/${s.runs}`];
@@ -213,6 +214,12 @@ async function run(context: BenchContext): Promise<BenchResult> {
         `${clientCount} clients: server CPU per update taiku/baseline ${ratio(taiku.fixedCpu.median, baseline.fixedCpu.median)} at ${sizes.fixedRate}/s and ${ratio(taiku.satCpu.median, baseline.satCpu.median)} at saturation; taiku/floor ${ratio(taiku.fixedCpu.median, floor.fixedCpu.median)}; p99 taiku/baseline at equal load ${ratio(taiku.fixedP99Pooled, baseline.fixedP99Pooled)} (${fmt(taiku.fixedP99Pooled)} vs ${fmt(baseline.fixedP99Pooled)} ms over all repetitions' samples; median of the repetitions' p99 ${fmt(taiku.fixedP99.median)} vs ${fmt(baseline.fixedP99.median)} ms); saturation throughput taiku/baseline ${ratio(taiku.satUps.median, baseline.satUps.median)}.`,
       );
     }
+    const hocuspocus = summaries.get("hocuspocus");
+    if (taiku !== undefined && hocuspocus !== undefined) {
+      headlines.push(
+        `${clientCount} clients: server CPU per update taiku/hocuspocus ${ratio(taiku.fixedCpu.median, hocuspocus.fixedCpu.median)} at ${sizes.fixedRate}/s and ${ratio(taiku.satCpu.median, hocuspocus.satCpu.median)} at saturation; p99 taiku/hocuspocus at equal load ${ratio(taiku.fixedP99Pooled, hocuspocus.fixedP99Pooled)} (${fmt(taiku.fixedP99Pooled)} vs ${fmt(hocuspocus.fixedP99Pooled)} ms over all repetitions' samples); saturation throughput taiku/hocuspocus ${ratio(taiku.satUps.median, hocuspocus.satUps.median)}.`,
+      );
+    }
   }
   charts.push({ title: "Server CPU per 1,000 updates at the fixed rate (lower is better)", unit: "ms", bars: cpuBars });
   charts.push({ title: "p99 propagation latency at the fixed rate, per repetition (lower is better)", unit: "ms", bars: p99Bars });
@@ -221,7 +228,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
   return {
     name: "kv-contend",
     title: "Contended writes into one session KV",
-    what: `Writers put ~50-byte JSON values under ${KEYS_PER_WRITER} keys each of one session KV document; an observer replica timestamps every arrival on the writers' clock. Each system runs in a fresh process and data dir per repetition, interleaved, and is first warmed up: ${sizes.warmupWrites.toLocaleString("en-US")} writes at saturation, unmeasured (the same count for every system, so all enter the measured phases with the same history), then a wait until the server is quiet and at least ${sizes.minPauseMs / 1000} s have passed, so that every system is measured in its steady state rather than while compiling its hot paths, with the harness equally settled for all. Server CPU is read from /proc for the measured phases only. The headline p99 is taken over the fixed-rate samples of all repetitions together (a p99 of one 5-second phase rests on its ten slowest samples); the table also gives each repetition's.`,
+    what: `Hocuspocus is driven in its own protocol (its provider for the replicas, writers framing its messages), the others by the stock y-websocket client and raw y-websocket writers. Writers put ~50-byte JSON values under ${KEYS_PER_WRITER} keys each of one session KV document; an observer replica timestamps every arrival on the writers' clock. Each system runs in a fresh process and data dir per repetition, interleaved, and is first warmed up: ${sizes.warmupWrites.toLocaleString("en-US")} writes at saturation, unmeasured (the same count for every system, so all enter the measured phases with the same history), then a wait until the server is quiet and at least ${sizes.minPauseMs / 1000} s have passed, so that every system is measured in its steady state rather than while compiling its hot paths, with the harness equally settled for all. Server CPU is read from /proc for the measured phases only. The headline p99 is taken over the fixed-rate samples of all repetitions together (a p99 of one 5-second phase rests on its ten slowest samples); the table also gives each repetition's.`,
     ok,
     headlines,
     notes,

@@ -7,9 +7,10 @@
  */
 import type { Deployment } from "./deployment";
 import { checkConvergence, LatencyObserver, WriterPool, type Convergence } from "./kvWorkload";
-import { connectReplica, type ReplicaClient } from "./replicaClient";
+import { connectPeerReplica, connectPeerWriter } from "./peerClients";
+import type { FullReplica } from "./replicaClient";
 import { summarizeLatency, waitFor, type LatencySummary } from "./stats";
-import { connectWriter, type WriterClient } from "./writerClient";
+import type { WriterClient } from "./writerClient";
 
 /** Figures of one measured phase. */
 export interface PhaseFigures {
@@ -26,7 +27,7 @@ export interface PhaseFigures {
 /** Clients connected for a contended-writes workload. */
 export interface ContendClients {
   readonly writers: WriterClient[];
-  readonly replicas: ReplicaClient[];
+  readonly replicas: FullReplica[];
   readonly observer: LatencyObserver;
   readonly pool: WriterPool;
   close(): void;
@@ -35,13 +36,13 @@ export interface ContendClients {
 /** Connects `writerCount` writers and two replicas to session 0's KV, and waits until all are synced. */
 export async function connectContendClients(deployment: Deployment, writerCount: number, keysPerWriter: number, timeoutMs = 30_000): Promise<ContendClients> {
   const target = deployment.target(0);
-  const replicas = [connectReplica(target), connectReplica(target)];
-  const writers = Array.from({ length: writerCount }, () => connectWriter(target));
+  const replicas = [connectPeerReplica(target), connectPeerReplica(target)];
+  const writers = Array.from({ length: writerCount }, () => connectPeerWriter(target));
   const close = (): void => {
     for (const writer of writers) writer.close();
     for (const replica of replicas) replica.destroy();
   };
-  const synced = await waitFor(() => writers.every((writer) => writer.synced()) && replicas.every((replica) => replica.provider.synced), timeoutMs);
+  const synced = await waitFor(() => writers.every((writer) => writer.synced()) && replicas.every((replica) => replica.synced()), timeoutMs);
   if (!synced) {
     const count = writers.filter((writer) => writer.synced()).length;
     close();

@@ -3,16 +3,22 @@
  * one session KV document on one system. For taiku this needs a user, a
  * token and real sessions (created over its REST API, so every sync upgrade
  * goes through authentication and the membership check); the baseline and
- * the floor accept any room name. The {@link Access} is kept across a
- * restart on the same data directory.
+ * the floor accept any room name. Hocuspocus speaks its own protocol on
+ * its root path (the document name travels in every frame), so a target
+ * says which protocol its clients must speak. The {@link Access} is kept
+ * across a restart on the same data directory.
  */
 import { randomBytes } from "node:crypto";
 import { extensionParams } from "@taiku/engine";
 import type { SystemProcess } from "./systemProcess";
 
+/** The wire protocol a system's clients speak. */
+export type SyncProtocol = "y-websocket" | "hocuspocus";
+
 /** What a client needs to reach one document. */
 export interface DocTarget {
-  /** `ws://127.0.0.1:<port>/sync`. */
+  readonly protocol: SyncProtocol;
+  /** `ws://127.0.0.1:<port>/sync` (y-websocket) or `ws://127.0.0.1:<port>` (hocuspocus). */
   readonly serverUrl: string;
   /** `sessions/<sid>/kv/<pluginId>`. */
   readonly room: string;
@@ -58,7 +64,9 @@ export async function prepareAccess(system: SystemProcess, sessionCount: number)
 export function docTarget(system: SystemProcess, access: Access, sessionIndex: number, pluginId = "bench"): DocTarget {
   const sessionId = access.sessionIds[sessionIndex];
   if (sessionId === undefined) throw new Error(`no session number ${sessionIndex} was prepared`);
+  if (system.name === "hocuspocus") return { protocol: "hocuspocus", serverUrl: `ws://127.0.0.1:${system.port}`, room: `sessions/${sessionId}/kv/${pluginId}`, params: {} };
   return {
+    protocol: "y-websocket",
     serverUrl: `ws://127.0.0.1:${system.port}/sync`,
     room: `sessions/${sessionId}/kv/${pluginId}`,
     params: access.token === undefined ? {} : { token: access.token, ...extensionParams() },

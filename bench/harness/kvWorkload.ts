@@ -10,7 +10,7 @@
  */
 import type * as Y from "yjs";
 import { now, sleep, waitFor } from "./stats";
-import type { ReplicaClient } from "./replicaClient";
+import type { FullReplica } from "./replicaClient";
 import type { WriterClient } from "./writerClient";
 
 /** A value written by the workload. */
@@ -144,7 +144,7 @@ export interface Convergence {
 }
 
 /** Waits (up to `timeoutMs`) until every replica's `kv` is equal and holds each writer's own last values. */
-export async function checkConvergence(replicas: readonly ReplicaClient[], writers: readonly WriterClient[], timeoutMs: number): Promise<Convergence> {
+export async function checkConvergence(replicas: readonly FullReplica[], writers: readonly WriterClient[], timeoutMs: number): Promise<Convergence> {
   const start = performance.now();
   const holds = (): boolean => {
     const first = replicas[0];

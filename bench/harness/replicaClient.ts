@@ -10,16 +10,22 @@ import * as Y from "yjs";
 import type { DocTarget } from "./docTarget";
 import { WebSocketImpl } from "./wsClient";
 
-/** A connected (or connecting) replica. */
-export interface ReplicaClient {
+/** A full replica of one document, whatever protocol its provider speaks. */
+export interface FullReplica {
   readonly doc: Y.Doc;
   readonly kv: Y.Map<unknown>;
-  readonly provider: WebsocketProvider;
-  /** taiku notices received so far. */
-  notices(): number;
+  /** True once the provider counts itself synced with the server. */
+  synced(): boolean;
   /** The `kv` map as JSON with sorted keys, for convergence checks. */
   canonical(): string;
   destroy(): void;
+}
+
+/** A connected (or connecting) stock y-websocket replica. */
+export interface ReplicaClient extends FullReplica {
+  readonly provider: WebsocketProvider;
+  /** taiku notices received so far. */
+  notices(): number;
 }
 
 /** Connects a stock provider for `target` (to a fresh document unless one is given). */
@@ -40,6 +46,7 @@ export function connectReplica(target: DocTarget, options: { doc?: Y.Doc; connec
     doc,
     kv,
     provider,
+    synced: () => provider.synced,
     notices: () => notices,
     canonical: () => canonicalKv(kv),
     destroy() {

@@ -12,14 +12,20 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readCpuMs, readMemoryKb, type MemoryKb } from "./processStats";
 
-/** The three systems every relay benchmark compares. */
-export type SystemName = "taiku" | "baseline" | "floor";
+/** The systems the relay benchmarks compare. */
+export type SystemName = "taiku" | "baseline" | "hocuspocus" | "floor";
 
-/** All systems, in the order they are interleaved. */
+/** The three systems every relay benchmark compares, in the order they are interleaved. */
 export const ALL_SYSTEMS: readonly SystemName[] = ["taiku", "baseline", "floor"];
 
 /** Systems that keep documents on disk (the floor keeps nothing). */
 export const PERSISTENT_SYSTEMS: readonly SystemName[] = ["taiku", "baseline"];
+
+/** The systems of kv-contend: every relay, the second peer (Hocuspocus, with its own protocol) included. */
+export const CONTEND_SYSTEMS: readonly SystemName[] = ["taiku", "baseline", "hocuspocus", "floor"];
+
+/** The persistent systems of cold-open: taiku and both peers. */
+export const COLD_OPEN_SYSTEMS: readonly SystemName[] = ["taiku", "baseline", "hocuspocus"];
 
 const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const REPO_ROOT = path.resolve(BENCH_DIR, "..");
@@ -55,6 +61,8 @@ function commandFor(name: SystemName): readonly string[] {
       return [path.join(BENCH_DIR, "systems", "taiku.mjs")];
     case "baseline":
       return [path.join(BENCH_DIR, "systems", "baseline.mjs")];
+    case "hocuspocus":
+      return [path.join(BENCH_DIR, "systems", "hocuspocus.mjs")];
     case "floor":
       return [path.join(BENCH_DIR, "systems", "floor.mjs")];
   }
@@ -73,8 +81,8 @@ function buildServerOnce(): Promise<void> {
   return serverBuild;
 }
 
-/** Spawns `name` with its data in `dataDir` and resolves once it listens. */
-export async function startSystem(name: SystemName, dataDir: string): Promise<SystemProcess> {
+/** Spawns `name` with its data in `dataDir` (and `extraEnv` in its environment) and resolves once it listens. */
+export async function startSystem(name: SystemName, dataDir: string, extraEnv: Readonly<Record<string, string>> = {}): Promise<SystemProcess> {
   if (name === "taiku") await buildServerOnce();
   const started = performance.now();
   const child = spawn(process.execPath, [...commandFor(name)], {
@@ -90,6 +98,7 @@ export async function startSystem(name: SystemName, dataDir: string): Promise<Sy
       // The benchmark's own REST calls (sign-up, sessions) must not hit the per-token rate limit.
       TAIKU_RATE_BURST: "100000",
       TAIKU_RATE_PER_SECOND: "100000",
+      ...extraEnv,
     },
   });
   running.add(child);

@@ -5,10 +5,16 @@
  * the same room. No Yjs, no document, no disk: what it costs is the cost of
  * WebSockets and fan-out alone.
  *
+ * With `BENCH_FLOOR_STATE` naming a file of an encoded Yjs update, it answers
+ * every sync step 1 with a step 2 carrying those bytes instead, framed once
+ * at start: what serving a document's final state from memory costs, with
+ * no load, no merge and no diff (cold-open's floor).
+ *
  * Run as a child process by the benchmark harness: listens on `HOST`
  * (127.0.0.1) and `PORT` (0 picks a free one), prints `BENCH_READY <port>`,
  * and exits on SIGTERM.
  */
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
 
@@ -17,6 +23,30 @@ const { WebSocketServer } = createRequire(new URL("../../server/package.json", i
 
 /** Sync message, step 2, carrying an empty Yjs update (no structs, no deletions). */
 const EMPTY_SYNC_STEP_2 = Uint8Array.from([0, 1, 2, 0, 0]);
+
+/** lib0's variable-length unsigned integer: 7 bits a byte, low bits first. */
+function varUint(value) {
+  const bytes = [];
+  let rest = value;
+  while (rest > 0x7f) {
+    bytes.push(0x80 | (rest & 0x7f));
+    rest = Math.floor(rest / 128);
+  }
+  bytes.push(rest);
+  return bytes;
+}
+
+/** Sync message, step 2, carrying `update` (its length first, as y-protocols writes it). */
+function syncStep2(update) {
+  const header = Uint8Array.from([0, 1, ...varUint(update.byteLength)]);
+  const frame = new Uint8Array(header.byteLength + update.byteLength);
+  frame.set(header, 0);
+  frame.set(update, header.byteLength);
+  return frame;
+}
+
+const STATE_FILE = process.env.BENCH_FLOOR_STATE;
+const SYNC_STEP_2 = STATE_FILE === undefined || STATE_FILE === "" ? EMPTY_SYNC_STEP_2 : syncStep2(readFileSync(STATE_FILE));
 
 /** @type {Map<string, Set<import("ws").WebSocket>>} */
 const rooms = new Map();
@@ -40,7 +70,7 @@ server.on("upgrade", (req, socket, head) => {
       if (!isBinary) return;
       const frame = /** @type {Buffer} */ (data);
       if (frame[0] === 0 && frame[1] === 0) {
-        ws.send(EMPTY_SYNC_STEP_2);
+        ws.send(SYNC_STEP_2);
         return;
       }
       for (const peer of peers) {
