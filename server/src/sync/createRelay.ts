@@ -29,6 +29,7 @@ import {
 } from "@taiku/engine";
 import { LiveDocument as LiveDocumentOf } from "./liveDocument";
 import { SendBatcher } from "./sendBatcher";
+import { SnapshotPolicy, type SnapshotPolicyOptions } from "./snapshotPolicy";
 import type { Relay, RelayExtension, RelayMetrics, RelaySocket, SyncPeer } from "./relayTypes";
 import { ErrorCode, RateLimiter, closeSocket, decodeClientFrame } from "./syncConnection";
 import { StoredState } from "./storedState";
@@ -53,8 +54,10 @@ export interface RelayOptions {
   readonly maxAwarenessStates?: number;
   /** Frames per second a socket may send, sustained (default 2,000; bursts to twice that). */
   readonly framesPerSecond?: number;
-  /** Events between snapshots at least (default 1,000); a snapshot also waits until they weigh half the last one, or ten times as many have passed. */
+  /** Events between snapshots at least (default 1,000); a snapshot also waits until they weigh half the last one, or ten times as many have passed. Shorthand for `snapshots.everyEvents`. */
   readonly snapshotEvery?: number;
+  /** When documents write snapshots: events, bytes and quiet time (see `snapshotPolicy.ts` for the rules and defaults). */
+  readonly snapshots?: SnapshotPolicyOptions;
   /** How long a document without sockets stays in memory, ms (default 30 s). */
   readonly idleMs?: number;
   /** Bytes queued on a socket before it is dropped as too slow (default 32 MiB). */
@@ -95,7 +98,7 @@ export function createRelay(options: RelayOptions): Relay {
   const framesPerSecond = options.framesPerSecond ?? 2_000;
   const idleMs = options.idleMs ?? 30_000;
   const maxBuffered = options.maxBufferedBytes ?? 32 * 1024 * 1024;
-  const snapshotEvery = options.snapshotEvery ?? 1_000;
+  const snapshots = new SnapshotPolicy({ everyEvents: options.snapshotEvery, ...options.snapshots });
   const extensions = new Map<number, RelayExtension>();
   for (const extension of options.extensions ?? []) {
     for (const type of extension.messageTypes) {
@@ -146,7 +149,7 @@ export function createRelay(options: RelayOptions): Relay {
         store,
         logger,
         policy: policyFor(name),
-        snapshotEvery,
+        snapshots,
         onFailure: () => drop(live, "the relay could not persist an update"),
         onPersisted: (ms) => {
           if (persistLatency.length < 10_000) persistLatency.push(ms);

@@ -9,6 +9,10 @@
  * from the stored bytes, so clients that only read a long history (a
  * restart, a reconnect storm) never wait for, or compete with, the build.
  *
+ * When a snapshot is written is decided by `snapshotPolicy.ts`; this class
+ * keeps the figures it decides on, the quiet timer and the writes in
+ * flight. Snapshots are written beside the commit chain, never in it.
+ *
  * Invariant: nothing reaches a peer before it is durable. Every accepted
  * change is appended to the event store at once (the store groups appends
  * of one tick into one batch), and what must follow it — a broadcast, a
@@ -19,6 +23,7 @@ import type { Logger } from "pino";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import { createArbiter, type Arbiter, type ArbiterPolicy, type DocName, type EventStore, type NewDocEvent } from "@taiku/engine";
+import type { SnapshotPolicy, TailFigures } from "./snapshotPolicy";
 import type { StoredState } from "./storedState";
 
 /** What a document needs from the relay around it. */
@@ -26,11 +31,8 @@ export interface LiveDocumentOptions {
   readonly store: EventStore;
   readonly logger: Logger;
   readonly policy: ArbiterPolicy;
-  /**
-   * Events a snapshot waits for at least (the relay's default is 1,000);
-   * see {@link LiveDocument.snapshotDue} for when one is written.
-   */
-  readonly snapshotEvery: number;
+  /** When snapshots are due (see `snapshotPolicy.ts`). */
+  readonly snapshots: SnapshotPolicy;
   /** Called once when a write fails; the relay then drops the document from memory. */
   readonly onFailure: (error: unknown) => void;
   /** Called with each append's duration in milliseconds. */
@@ -38,9 +40,6 @@ export interface LiveDocumentOptions {
   /** Called once the document is built from its stored bytes. */
   readonly onBuilt?: () => void;
 }
-
-/** A snapshot is due after this many times `snapshotEvery` events, however light they are. */
-const TAIL_EVENTS_CAP = 10;
 
 /** The built document and the arbiter judging its updates. */
 interface Built {
@@ -74,6 +73,10 @@ export class LiveDocument<Peer = unknown> {
   /** After a failed snapshot write, the seq the next attempt waits for. */
   private snapshotRetrySeq = 0;
   private snapshotting: Promise<void> = Promise.resolve();
+  /** When the last commit became durable (`performance.now()`). */
+  private lastEventAt = 0;
+  /** Fires once the document has been quiet for the policy's quiet time, then checks for a quiet snapshot. */
+  private quietTimer: NodeJS.Timeout | null = null;
   /** The stored bytes until the document is built, then `null`. */
   private stored: StoredState | null;
   private built: Built | null = null;
@@ -87,11 +90,11 @@ export class LiveDocument<Peer = unknown> {
   ) {
     this.stored = stored;
     this.lastSeq = stored.lastSeq;
-    this.snapshotSeq = stored.loaded.snapshot?.seq ?? 0;
+    this.snapshotSeq = stored.snapshotSeq;
     this.requestedSeq = this.snapshotSeq;
-    this.snapshotBytes = stored.loaded.snapshot?.state.byteLength ?? 0;
-    this.vectorStored = stored.loaded.snapshot?.stateVector !== undefined;
-    for (const event of stored.loaded.tail) this.appendedBytes += event.update.byteLength;
+    this.snapshotBytes = stored.snapshotBytes;
+    this.vectorStored = stored.snapshotHasVector;
+    this.appendedBytes = stored.tailBytes;
     this.awareness = new awarenessProtocol.Awareness(this.presence);
     this.awareness.setLocalState(null);
   }
@@ -99,9 +102,10 @@ export class LiveDocument<Peer = unknown> {
   /** Opens a document from everything the store holds of it (snapshot plus tail); builds nothing yet. */
   static open<Peer>(name: DocName, stored: StoredState, options: LiveDocumentOptions): LiveDocument<Peer> {
     const live = new LiveDocument<Peer>(name, options, stored);
-    // The first sync reply merges the stored bytes anyway, and a snapshot of a document not yet built is those
-    // bytes: the count alone decides here.
-    if (live.sinceSnapshot >= options.snapshotEvery) live.snapshot();
+    // The first sync reply computes the whole stored state anyway, and a snapshot of a document not yet built is
+    // that state: after a load that replayed a long tail, the next load gets it as a snapshot. Only its store write
+    // is left, behind the open and beside the replies.
+    if (options.snapshots.dueOnOpen(live.tail, stored.replaysTail)) live.snapshot();
     return live;
   }
 
@@ -165,6 +169,7 @@ export class LiveDocument<Peer = unknown> {
           for (const event of events) this.appendedBytes += event.update.byteLength;
           then();
           if (this.snapshotDue) this.snapshot();
+          else this.waitForQuiet();
         },
         (error: unknown) => this.fail(error),
       ),
@@ -218,33 +223,48 @@ export class LiveDocument<Peer = unknown> {
         this.options.logger.error({ err: error, doc: this.name }, "snapshot write failed; the event log still holds every change");
         this.requestedSeq = this.snapshotSeq;
         // Not again with every commit: a store that keeps failing would have the whole state encoded each time.
-        this.snapshotRetrySeq = this.lastSeq + this.options.snapshotEvery;
+        this.snapshotRetrySeq = this.lastSeq + this.options.snapshots.everyEvents;
       } finally {
         this.snapshotsInFlight--;
       }
     });
   }
 
-  /** Events since the last written snapshot. */
-  private get sinceSnapshot(): number {
-    return this.lastSeq - this.snapshotSeq;
+  /** What is stored after the last written snapshot, as the policy weighs it. */
+  private get tail(): TailFigures {
+    return { events: this.lastSeq - this.snapshotSeq, bytes: this.appendedBytes - this.appendedAtSnapshot, snapshotBytes: this.snapshotBytes };
   }
 
-  /**
-   * True when the events since the last snapshot call for a new one: at
-   * least `snapshotEvery` of them, weighing at least half the last
-   * snapshot's bytes, or {@link TAIL_EVENTS_CAP} times `snapshotEvery` of
-   * them whatever they weigh. Encoding a snapshot costs its whole state, so
-   * with a count alone a large document (a long history of tombstones)
-   * would spend a growing share of its time re-encoding; weighed against
-   * the tail, each byte appended pays for at most two bytes of snapshot,
-   * and the cap bounds the events a load replays.
-   */
+  /** True when no snapshot is being written and none failed too recently to try again. */
+  private get mayWriteSnapshot(): boolean {
+    return !this.failed && this.snapshotsInFlight === 0 && this.lastSeq >= this.snapshotRetrySeq;
+  }
+
+  /** True when the events since the last snapshot call for a new one now (`SnapshotPolicy.dueAfterCommit`). */
   get snapshotDue(): boolean {
-    if (this.snapshotsInFlight > 0 || this.lastSeq < this.snapshotRetrySeq) return false;
-    const since = this.sinceSnapshot;
-    const every = this.options.snapshotEvery;
-    return since >= every && ((this.appendedBytes - this.appendedAtSnapshot) * 2 >= this.snapshotBytes || since >= every * TAIL_EVENTS_CAP);
+    return this.mayWriteSnapshot && this.options.snapshots.dueAfterCommit(this.tail);
+  }
+
+  /** Notes a durable commit and makes sure the quiet timer runs; it rearms itself rather than being reset per commit. */
+  private waitForQuiet(): void {
+    this.lastEventAt = performance.now();
+    if (this.quietTimer === null) this.armQuietTimer(this.options.snapshots.quietMs);
+  }
+
+  private armQuietTimer(ms: number): void {
+    this.quietTimer = setTimeout(() => this.onQuietTimer(), ms);
+    this.quietTimer.unref();
+  }
+
+  private onQuietTimer(): void {
+    this.quietTimer = null;
+    if (this.failed) return;
+    const quietFor = performance.now() - this.lastEventAt;
+    const quietMs = this.options.snapshots.quietMs;
+    if (quietFor < quietMs) return this.armQuietTimer(quietMs - quietFor);
+    // A snapshot still being written may not cover the whole tail: look again once it is likely done.
+    if (this.snapshotsInFlight > 0) return this.armQuietTimer(quietMs);
+    if (this.mayWriteSnapshot && this.options.snapshots.dueWhenQuiet(this.tail)) this.snapshot();
   }
 
   /**
@@ -261,6 +281,8 @@ export class LiveDocument<Peer = unknown> {
 
   /** Releases memory; the document must not be used afterwards. */
   destroy(): void {
+    if (this.quietTimer !== null) clearTimeout(this.quietTimer);
+    this.quietTimer = null;
     this.awareness.destroy();
     this.presence.destroy();
     if (this.built !== null) {
