@@ -367,6 +367,7 @@ describe("the first sync of a document stored with a long tail from many writers
     reader.doc.getMap("kv").set("after", "written");
     const other = connect(r.url, KV);
     clients.push(other);
+    await synced(other);
     await eventually(() => other.doc.getMap("kv").get("after") === "written", 5_000, "the write relayed");
     expect(other.doc.getMap("kv").toJSON()).toEqual({ ...final.getMap("kv").toJSON(), after: "written" });
   });

@@ -80,6 +80,8 @@ export class LiveDocument<Peer = unknown> {
   /** The stored bytes until the document is built, then `null`. */
   private stored: StoredState | null;
   private built: Built | null = null;
+  /** Set by {@link destroy}. */
+  private destroyed = false;
   /** The awareness' own document: awareness needs one for its client id, and it must not force a build. */
   private readonly presence = new Y.Doc();
 
@@ -102,10 +104,15 @@ export class LiveDocument<Peer = unknown> {
   /** Opens a document from everything the store holds of it (snapshot plus tail); builds nothing yet. */
   static open<Peer>(name: DocName, stored: StoredState, options: LiveDocumentOptions): LiveDocument<Peer> {
     const live = new LiveDocument<Peer>(name, options, stored);
-    // The first sync reply computes the whole stored state anyway, and a snapshot of a document not yet built is
-    // that state: after a load that replayed a long tail, the next load gets it as a snapshot. Only its store write
-    // is left, behind the open and beside the replies.
-    if (options.snapshots.dueOnOpen(live.tail, stored.replaysTail)) live.snapshot();
+    // After a load that replayed a long tail, the next load gets that state as a snapshot. Taken once the replies
+    // to the sockets waiting for this open have been made: a fresh client's reply computes the whole stored state
+    // anyway (the snapshot then reuses it), and one that holds part of the state is answered from the built
+    // document without waiting for a snapshot's encoding.
+    if (options.snapshots.dueOnOpen(live.tail, stored.replaysTail)) {
+      setImmediate(() => {
+        if (!live.destroyed) live.snapshot();
+      });
+    }
     return live;
   }
 
@@ -281,6 +288,7 @@ export class LiveDocument<Peer = unknown> {
 
   /** Releases memory; the document must not be used afterwards. */
   destroy(): void {
+    this.destroyed = true;
     if (this.quietTimer !== null) clearTimeout(this.quietTimer);
     this.quietTimer = null;
     this.awareness.destroy();
