@@ -155,8 +155,8 @@ export function createRelay(options: RelayOptions): Relay {
           if (persistLatency.length < 10_000) persistLatency.push(ms);
         },
         onBuilt: () => counters.built++,
+        onAwareness: () => attachAwareness(live),
       });
-      attachAwareness(live);
       return live;
     })();
     documents.set(name, loading);
@@ -388,7 +388,7 @@ export function createRelay(options: RelayOptions): Relay {
     conn.live = live;
     conn.socket = socketOf(conn, live);
     live.peers.add(conn);
-    const states = Array.from(live.awareness.getStates().keys());
+    const states = live.awarenessClients();
     if (states.length > 0) send(conn, awarenessFrame(live.awareness, states));
     for (const extension of new Set(extensions.values())) extension.onOpen?.(conn.socket);
     for (const data of pending.splice(0)) receive(conn, live, data);

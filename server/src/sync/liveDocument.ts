@@ -39,6 +39,8 @@ export interface LiveDocumentOptions {
   readonly onPersisted: (ms: number) => void;
   /** Called once the document is built from its stored bytes. */
   readonly onBuilt?: () => void;
+  /** Called once the document's awareness is created (on first use), to watch it. */
+  readonly onAwareness?: (awareness: awarenessProtocol.Awareness) => void;
 }
 
 /** The built document and the arbiter judging its updates. */
@@ -49,7 +51,6 @@ interface Built {
 
 /** A document loaded in memory. */
 export class LiveDocument<Peer = unknown> {
-  readonly awareness: awarenessProtocol.Awareness;
   /** Sockets attached to this document. */
   readonly peers = new Set<Peer>();
   /** Set once a write failed; the document accepts nothing more. */
@@ -82,8 +83,13 @@ export class LiveDocument<Peer = unknown> {
   private built: Built | null = null;
   /** Set by {@link destroy}. */
   private destroyed = false;
-  /** The awareness' own document: awareness needs one for its client id, and it must not force a build. */
-  private readonly presence = new Y.Doc();
+  /**
+   * Who is connected, with its own document (awareness needs one for its
+   * client id, and it must not force a build): made on first use, since
+   * an idle document whose peers never announce themselves needs neither,
+   * nor the timer that expires their states.
+   */
+  private presence: { readonly doc: Y.Doc; readonly awareness: awarenessProtocol.Awareness } | null = null;
 
   private constructor(
     readonly name: DocName,
@@ -97,8 +103,23 @@ export class LiveDocument<Peer = unknown> {
     this.snapshotBytes = stored.snapshotBytes;
     this.vectorStored = stored.snapshotHasVector;
     this.appendedBytes = stored.tailBytes;
-    this.awareness = new awarenessProtocol.Awareness(this.presence);
-    this.awareness.setLocalState(null);
+  }
+
+  /** The document's awareness (made on first use; see {@link awarenessClients} to look without making it). */
+  get awareness(): awarenessProtocol.Awareness {
+    if (this.presence === null) {
+      const doc = new Y.Doc();
+      const awareness = new awarenessProtocol.Awareness(doc);
+      awareness.setLocalState(null);
+      this.presence = { doc, awareness };
+      this.options.onAwareness?.(awareness);
+    }
+    return this.presence.awareness;
+  }
+
+  /** The client ids with an awareness state, without making the awareness. */
+  awarenessClients(): number[] {
+    return this.presence === null ? [] : Array.from(this.presence.awareness.getStates().keys());
   }
 
   /** Opens a document from everything the store holds of it (snapshot plus tail); builds nothing yet. */
@@ -291,8 +312,10 @@ export class LiveDocument<Peer = unknown> {
     this.destroyed = true;
     if (this.quietTimer !== null) clearTimeout(this.quietTimer);
     this.quietTimer = null;
-    this.awareness.destroy();
-    this.presence.destroy();
+    if (this.presence !== null) {
+      this.presence.awareness.destroy();
+      this.presence.doc.destroy();
+    }
     if (this.built !== null) {
       this.built.arbiter.destroy();
       this.built.doc.destroy();

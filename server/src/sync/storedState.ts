@@ -110,7 +110,13 @@ export class StoredState {
    * rather than decoding the whole history again for each such peer.
    */
   get fullSyncStep2(): Uint8Array {
-    this.fullReply ??= syncStep2FrameOf(this.update);
+    if (this.fullReply === null) {
+      const whole = this.computeWhole();
+      const frame = syncStep2FrameOf(whole.update);
+      // The frame ends with the update: from now on the update is a view of it, and the bytes are held once.
+      this.held = { update: frame.subarray(frame.byteLength - whole.update.byteLength), stateVector: whole.stateVector };
+      this.fullReply = frame;
+    }
     return this.fullReply;
   }
 
