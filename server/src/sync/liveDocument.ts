@@ -23,6 +23,7 @@ import type { Logger } from "pino";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import { createArbiter, type Arbiter, type ArbiterPolicy, type DocName, type EventStore, type NewDocEvent } from "@taiku/engine";
+import { QuietTimer } from "./quietTimer";
 import type { SnapshotPolicy, TailFigures } from "./snapshotPolicy";
 import type { StoredState } from "./storedState";
 
@@ -74,10 +75,8 @@ export class LiveDocument<Peer = unknown> {
   /** After a failed snapshot write, the seq the next attempt waits for. */
   private snapshotRetrySeq = 0;
   private snapshotting: Promise<void> = Promise.resolve();
-  /** When the last commit became durable (`performance.now()`). */
-  private lastEventAt = 0;
-  /** Fires once the document has been quiet for the policy's quiet time, then checks for a quiet snapshot. */
-  private quietTimer: NodeJS.Timeout | null = null;
+  /** Fires once no commit has become durable for the policy's quiet time, then checks for a quiet snapshot. */
+  private readonly quiet: QuietTimer;
   /** The stored bytes until the document is built, then `null`. */
   private stored: StoredState | null;
   private built: Built | null = null;
@@ -103,6 +102,7 @@ export class LiveDocument<Peer = unknown> {
     this.snapshotBytes = stored.snapshotBytes;
     this.vectorStored = stored.snapshotHasVector;
     this.appendedBytes = stored.tailBytes;
+    this.quiet = new QuietTimer(options.snapshots.quietMs, () => this.onQuiet());
   }
 
   /** The document's awareness (made on first use; see {@link awarenessClients} to look without making it). */
@@ -197,7 +197,7 @@ export class LiveDocument<Peer = unknown> {
           for (const event of events) this.appendedBytes += event.update.byteLength;
           then();
           if (this.snapshotDue) this.snapshot();
-          else this.waitForQuiet();
+          else this.quiet.touch();
         },
         (error: unknown) => this.fail(error),
       ),
@@ -273,25 +273,10 @@ export class LiveDocument<Peer = unknown> {
     return this.mayWriteSnapshot && this.options.snapshots.dueAfterCommit(this.tail);
   }
 
-  /** Notes a durable commit and makes sure the quiet timer runs; it rearms itself rather than being reset per commit. */
-  private waitForQuiet(): void {
-    this.lastEventAt = performance.now();
-    if (this.quietTimer === null) this.armQuietTimer(this.options.snapshots.quietMs);
-  }
-
-  private armQuietTimer(ms: number): void {
-    this.quietTimer = setTimeout(() => this.onQuietTimer(), ms);
-    this.quietTimer.unref();
-  }
-
-  private onQuietTimer(): void {
-    this.quietTimer = null;
+  private onQuiet(): void {
     if (this.failed) return;
-    const quietFor = performance.now() - this.lastEventAt;
-    const quietMs = this.options.snapshots.quietMs;
-    if (quietFor < quietMs) return this.armQuietTimer(quietMs - quietFor);
     // A snapshot still being written may not cover the whole tail: look again once it is likely done.
-    if (this.snapshotsInFlight > 0) return this.armQuietTimer(quietMs);
+    if (this.snapshotsInFlight > 0) return this.quiet.retry();
     if (this.mayWriteSnapshot && this.options.snapshots.dueWhenQuiet(this.tail)) this.snapshot();
   }
 
@@ -310,8 +295,7 @@ export class LiveDocument<Peer = unknown> {
   /** Releases memory; the document must not be used afterwards. */
   destroy(): void {
     this.destroyed = true;
-    if (this.quietTimer !== null) clearTimeout(this.quietTimer);
-    this.quietTimer = null;
+    this.quiet.stop();
     if (this.presence !== null) {
       this.presence.awareness.destroy();
       this.presence.doc.destroy();
