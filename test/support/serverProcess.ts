@@ -35,11 +35,17 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `taiku serve` and waits until `/healthz` answers. */
-export async function startServerProcess(options: { dataDir?: string; port?: number; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+/**
+ * Starts `taiku serve` and waits until `/healthz` answers. `args` replaces
+ * the Node arguments that run it (a test's own server entry, run with the
+ * same environment).
+ */
+export async function startServerProcess(
+  options: { dataDir?: string; port?: number; env?: Record<string, string>; args?: readonly string[] } = {},
+): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "taiku-proc-"));
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, [BIN, "serve"], {
+  const child = spawn(process.execPath, options.args ?? [BIN, "serve"], {
     env: { ...process.env, HOST: "127.0.0.1", PORT: String(port), TAIKU_DATA_DIR: dataDir, LOG_LEVEL: "error", ...options.env },
     stdio: ["ignore", "ignore", "pipe"],
   });

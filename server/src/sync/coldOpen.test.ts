@@ -52,11 +52,40 @@ async function history(count: number): Promise<{ dir: string; expected: unknown;
  * data dir and the document that made them.
  */
 async function storeDirectly(count: number, snapshotAt: number | null): Promise<{ dir: string; source: Y.Doc }> {
-  const dir = mkdtempSync(join(tmpdir(), "taiku-cold-"));
   const source = new Y.Doc();
   const updates: Uint8Array[] = [];
   source.on("update", (update: Uint8Array) => updates.push(update));
   for (let i = 0; i < count; i++) source.getMap("kv").set(`k${i % 7}`, `v${i}`);
+  return { dir: await storeUpdates(updates, snapshotAt), source };
+}
+
+/**
+ * `count` small updates from `writers` replicas with distinct client ids,
+ * taking turns, each seeing the others' updates as the relay passes them
+ * on; returns the updates in order and one replica's final state.
+ */
+function manyWriters(count: number, writers: number): { updates: Uint8Array[]; final: Y.Doc } {
+  const docs = Array.from({ length: writers }, (_, i) => {
+    const doc = new Y.Doc();
+    doc.clientID = 1_000 + i;
+    return doc;
+  });
+  const updates: Uint8Array[] = [];
+  for (const doc of docs) {
+    doc.on("update", (update: Uint8Array, origin: unknown) => {
+      if (origin === "relayed") return;
+      updates.push(update);
+      for (const other of docs) if (other !== doc) Y.applyUpdate(other, update, "relayed");
+    });
+  }
+  for (let i = 0; i < count; i++) docs[i % writers]!.getMap("kv").set(`w${i % writers}-${i % 11}`, { i, by: i % writers });
+  return { updates, final: docs[0]! };
+}
+
+/** Stores `updates` straight into a new store, one event each, with a snapshot after the first `snapshotAt` when given; returns the data dir. */
+async function storeUpdates(updates: readonly Uint8Array[], snapshotAt: number | null): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), "taiku-cold-"));
+  const count = updates.length;
   const db = await openLevel(join(dir, "db"));
   const store = createLevelEventStore(db.sublevel("events"));
   const origin = { userId: "tester", connection: "c0" } as never;
@@ -71,7 +100,7 @@ async function storeDirectly(count: number, snapshotAt: number | null): Promise<
   if (cut < count) await append(updates.slice(cut));
   await store.close();
   await db.close();
-  return { dir, source };
+  return dir;
 }
 
 /** What the store in `dir` (no relay running on it) holds of the document. */
@@ -291,5 +320,97 @@ describe("the first sync of a document the relay has not loaded", () => {
     const fromSnapshot = new Y.Doc();
     Y.applyUpdate(fromSnapshot, loaded.snapshot!.state);
     expect(fromSnapshot.getMap("kv").toJSON()).toEqual(source.getMap("kv").toJSON());
+  });
+});
+
+describe("the first sync of a document stored with a long tail from many writers", () => {
+  it("gives a stock client the whole state in its first reply, and snapshots the replayed tail with its state vector", async () => {
+    const { updates, final } = manyWriters(3_000, 16);
+    const dir = await storeUpdates(updates, 400);
+    const r = await restart(dir);
+    const reader = connect(r.url, KV);
+    clients.push(reader);
+    // The provider is synced once the relay's sync step 2 arrived: what it holds then is the first reply.
+    await synced(reader);
+    expect(reader.doc.getMap("kv").toJSON()).toEqual(final.getMap("kv").toJSON());
+
+    // Behind the reply, the replayed tail becomes a snapshot: a kill now would leave nothing to replay.
+    let loaded = await r.store.load(KV);
+    for (let tries = 0; loaded.snapshot?.seq !== 3_000 && tries < 250; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      loaded = await r.store.load(KV);
+    }
+    expect(loaded.snapshot?.seq).toBe(3_000);
+    expect(loaded.tail).toEqual([]);
+    const fromSnapshot = new Y.Doc();
+    Y.applyUpdate(fromSnapshot, loaded.snapshot!.state);
+    expect(fromSnapshot.getMap("kv").toJSON()).toEqual(final.getMap("kv").toJSON());
+    expect(Array.from(loaded.snapshot?.stateVector ?? [])).toEqual(Array.from(Y.encodeStateVector(final)));
+  });
+
+  it("gives a stock client the whole state of a tail with no snapshot at all", async () => {
+    const { updates, final } = manyWriters(1_200, 16);
+    const r = await restart(await storeUpdates(updates, null));
+    const reader = connect(r.url, KV);
+    clients.push(reader);
+    await synced(reader);
+    expect(reader.doc.getMap("kv").toJSON()).toEqual(final.getMap("kv").toJSON());
+  });
+
+  it("merges a short tail from many writers into the first reply, and a write after it is kept", async () => {
+    const { updates, final } = manyWriters(500, 16);
+    const r = await restart(await storeUpdates(updates, 470));
+    const reader = connect(r.url, KV);
+    clients.push(reader);
+    await synced(reader);
+    expect(reader.doc.getMap("kv").toJSON()).toEqual(final.getMap("kv").toJSON());
+    reader.doc.getMap("kv").set("after", "written");
+    const other = connect(r.url, KV);
+    clients.push(other);
+    await synced(other);
+    await eventually(() => other.doc.getMap("kv").get("after") === "written", 5_000, "the write relayed");
+    expect(other.doc.getMap("kv").toJSON()).toEqual({ ...final.getMap("kv").toJSON(), after: "written" });
+  });
+});
+
+describe("a document that went quiet after a burst", () => {
+  it("is snapshotted while its writer stays connected, so a kill then leaves no tail", async () => {
+    const r = await startRelay({ snapshots: { quietMs: 100 } });
+    fixtures.push(r);
+    const writer = connect(r.url, KV);
+    clients.push(writer);
+    await synced(writer);
+    for (let i = 0; i < 200; i++) writer.doc.getMap("kv").set(`k${i % 13}`, i);
+    let loaded = await r.store.load(KV);
+    for (let tries = 0; loaded.snapshot?.seq !== 200 && tries < 250; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      loaded = await r.store.load(KV);
+    }
+    expect(loaded.snapshot?.seq).toBe(200);
+    expect(loaded.tail).toEqual([]);
+    const fromSnapshot = new Y.Doc();
+    Y.applyUpdate(fromSnapshot, loaded.snapshot!.state);
+    expect(fromSnapshot.getMap("kv").toJSON()).toEqual(writer.doc.getMap("kv").toJSON());
+    expect(writer.provider.wsconnected).toBe(true);
+  });
+
+  it("is not snapshotted for a tail shorter than the quiet minimum", async () => {
+    const r = await startRelay({ snapshots: { quietMs: 50, quietMinEvents: 50 } });
+    fixtures.push(r);
+    const writer = connect(r.url, KV);
+    clients.push(writer);
+    await synced(writer);
+    for (let i = 0; i < 49; i++) writer.doc.getMap("kv").set(`k${i % 13}`, i);
+    for (let tries = 0; (await r.store.lastSeq(KV)) < 49 && tries < 250; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
+    // Several quiet times pass: the tail of 49 stays a tail.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await r.store.load(KV)).snapshot).toBeNull();
+    writer.doc.getMap("kv").set("one-more", true);
+    let loaded = await r.store.load(KV);
+    for (let tries = 0; loaded.snapshot?.seq !== 50 && tries < 250; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      loaded = await r.store.load(KV);
+    }
+    expect(loaded.snapshot?.seq).toBe(50);
   });
 });

@@ -21,6 +21,7 @@ import { KvDocumentCap } from "./kvDocumentCap";
 import { RelayExtensions } from "./relayExtensions";
 import type { Relay, RelayExtension, RelayMetrics, SyncPeer } from "./relayTypes";
 import { SendBatcher } from "./sendBatcher";
+import { SnapshotPolicy, type SnapshotPolicyOptions } from "./snapshotPolicy";
 import { SyncConnection, broadcast, relayAwareness, type ConnectedDocument, type ConnectionContext } from "./syncConnection";
 import { updateFrame } from "./syncMessages";
 import { SyncReplies } from "./syncReplyCache";
@@ -40,8 +41,10 @@ export interface RelayOptions {
   readonly maxAwarenessStates?: number;
   /** Frames per second a socket may send, sustained (default 2,000; bursts to twice that). */
   readonly framesPerSecond?: number;
-  /** Events between snapshots at least (default 1,000); a snapshot also waits until they weigh half the last one, or ten times as many have passed. */
+  /** Events between snapshots at least (default 1,000); a snapshot also waits until they weigh half the last one, or ten times as many have passed. Shorthand for `snapshots.everyEvents`. */
   readonly snapshotEvery?: number;
+  /** When documents write snapshots: events, bytes and quiet time (see `snapshotPolicy.ts` for the rules and defaults). */
+  readonly snapshots?: SnapshotPolicyOptions;
   /** How long a document without sockets stays in memory, ms (default 30 s). */
   readonly idleMs?: number;
   /** Bytes queued on a socket before it is dropped as too slow (default 32 MiB). */
@@ -73,9 +76,9 @@ export function createRelay(options: RelayOptions): Relay {
     store,
     logger,
     quotaBytes,
-    snapshotEvery: options.snapshotEvery ?? 1_000,
+    snapshots: new SnapshotPolicy({ everyEvents: options.snapshotEvery, ...options.snapshots }),
     idleMs: options.idleMs ?? 30_000,
-    onLoaded: relayAwareness,
+    onAwareness: relayAwareness,
     onDropped: (live, reason) => {
       for (const conn of live.peers) conn.close(CloseCode.DocumentFailed, `${reason}; reconnect`);
     },

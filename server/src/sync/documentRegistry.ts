@@ -13,6 +13,7 @@ import type { Logger } from "pino";
 import type { DocName, EventStore } from "@taiku/engine";
 import { policyFor } from "./kvArbitration";
 import { LiveDocument } from "./liveDocument";
+import type { SnapshotPolicy } from "./snapshotPolicy";
 import { StoredState } from "./storedState";
 
 /** Options of {@link DocumentRegistry}. */
@@ -21,12 +22,12 @@ export interface DocumentRegistryOptions<Peer> {
   readonly logger: Logger;
   /** Session KV quota in bytes. */
   readonly quotaBytes: number;
-  /** Events between snapshots at least (see `LiveDocument`). */
-  readonly snapshotEvery: number;
+  /** When documents write snapshots (see `snapshotPolicy.ts`). */
+  readonly snapshots: SnapshotPolicy;
   /** How long a document without peers stays in memory, ms. */
   readonly idleMs: number;
-  /** Called once per document after it is loaded (the relay hooks up its awareness). */
-  readonly onLoaded: (live: LiveDocument<Peer>) => void;
+  /** Called once per document when its awareness is made, on first use (the relay hooks it up). */
+  readonly onAwareness: (live: LiveDocument<Peer>) => void;
   /** Called when a document is dropped, before it is freed (the relay closes its sockets). */
   readonly onDropped: (live: LiveDocument<Peer>, reason: string) => void;
   /** Called with each append's duration in milliseconds. */
@@ -77,12 +78,12 @@ export class DocumentRegistry<Peer> {
         store,
         logger,
         policy: policyFor(name, this.options.quotaBytes),
-        snapshotEvery: this.options.snapshotEvery,
+        snapshots: this.options.snapshots,
         onFailure: () => this.drop(live, "the relay could not persist an update"),
         onPersisted: this.options.onPersisted,
         onBuilt: () => this.built++,
+        onAwareness: () => this.options.onAwareness(live),
       });
-      this.options.onLoaded(live);
       return live;
     })();
     this.documents.set(name, loading);

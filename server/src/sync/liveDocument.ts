@@ -9,6 +9,10 @@
  * from the stored bytes, so clients that only read a long history (a
  * restart, a reconnect storm) never wait for, or compete with, the build.
  *
+ * When a snapshot is written is decided by `snapshotPolicy.ts`; this class
+ * keeps the figures it decides on, the quiet timer and the writes in
+ * flight. Snapshots are written beside the commit chain, never in it.
+ *
  * Invariant: nothing reaches a peer before it is durable. Every accepted
  * change is appended to the event store at once (the store groups appends
  * of one tick into one batch), and what must follow it — a broadcast, a
@@ -19,6 +23,8 @@ import type { Logger } from "pino";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import { createArbiter, type Arbiter, type ArbiterPolicy, type DocName, type EventStore, type NewDocEvent } from "@taiku/engine";
+import { QuietTimer } from "./quietTimer";
+import type { SnapshotPolicy, TailFigures } from "./snapshotPolicy";
 import type { StoredState } from "./storedState";
 
 /** What a document needs from the relay around it. */
@@ -26,21 +32,17 @@ export interface LiveDocumentOptions {
   readonly store: EventStore;
   readonly logger: Logger;
   readonly policy: ArbiterPolicy;
-  /**
-   * Events a snapshot waits for at least (the relay's default is 1,000);
-   * see {@link LiveDocument.snapshotDue} for when one is written.
-   */
-  readonly snapshotEvery: number;
+  /** When snapshots are due (see `snapshotPolicy.ts`). */
+  readonly snapshots: SnapshotPolicy;
   /** Called once when a write fails; the relay then drops the document from memory. */
   readonly onFailure: (error: unknown) => void;
   /** Called with each append's duration in milliseconds. */
   readonly onPersisted: (ms: number) => void;
   /** Called once the document is built from its stored bytes. */
   readonly onBuilt?: () => void;
+  /** Called once the document's awareness is created (on first use), to watch it. */
+  readonly onAwareness?: (awareness: awarenessProtocol.Awareness) => void;
 }
-
-/** A snapshot is due after this many times `snapshotEvery` events, however light they are. */
-const TAIL_EVENTS_CAP = 10;
 
 /** The built document and the arbiter judging its updates. */
 interface Built {
@@ -50,7 +52,6 @@ interface Built {
 
 /** A document loaded in memory. */
 export class LiveDocument<Peer = unknown> {
-  readonly awareness: awarenessProtocol.Awareness;
   /** Sockets attached to this document. */
   readonly peers = new Set<Peer>();
   /** Set once a write failed; the document accepts nothing more. */
@@ -74,11 +75,20 @@ export class LiveDocument<Peer = unknown> {
   /** After a failed snapshot write, the seq the next attempt waits for. */
   private snapshotRetrySeq = 0;
   private snapshotting: Promise<void> = Promise.resolve();
+  /** Fires once no commit has become durable for the policy's quiet time, then checks for a quiet snapshot. */
+  private readonly quiet: QuietTimer;
   /** The stored bytes until the document is built, then `null`. */
   private stored: StoredState | null;
   private built: Built | null = null;
-  /** The awareness' own document: awareness needs one for its client id, and it must not force a build. */
-  private readonly presence = new Y.Doc();
+  /** Set by {@link destroy}. */
+  private destroyed = false;
+  /**
+   * Who is connected, with its own document (awareness needs one for its
+   * client id, and it must not force a build): made on first use, since
+   * an idle document whose peers never announce themselves needs neither,
+   * nor the timer that expires their states.
+   */
+  private presence: { readonly doc: Y.Doc; readonly awareness: awarenessProtocol.Awareness } | null = null;
 
   private constructor(
     readonly name: DocName,
@@ -87,21 +97,43 @@ export class LiveDocument<Peer = unknown> {
   ) {
     this.stored = stored;
     this.lastSeq = stored.lastSeq;
-    this.snapshotSeq = stored.loaded.snapshot?.seq ?? 0;
+    this.snapshotSeq = stored.snapshotSeq;
     this.requestedSeq = this.snapshotSeq;
-    this.snapshotBytes = stored.loaded.snapshot?.state.byteLength ?? 0;
-    this.vectorStored = stored.loaded.snapshot?.stateVector !== undefined;
-    for (const event of stored.loaded.tail) this.appendedBytes += event.update.byteLength;
-    this.awareness = new awarenessProtocol.Awareness(this.presence);
-    this.awareness.setLocalState(null);
+    this.snapshotBytes = stored.snapshotBytes;
+    this.vectorStored = stored.snapshotHasVector;
+    this.appendedBytes = stored.tailBytes;
+    this.quiet = new QuietTimer(options.snapshots.quietMs, () => this.onQuiet());
+  }
+
+  /** The document's awareness (made on first use; see {@link awarenessClients} to look without making it). */
+  get awareness(): awarenessProtocol.Awareness {
+    if (this.presence === null) {
+      const doc = new Y.Doc();
+      const awareness = new awarenessProtocol.Awareness(doc);
+      awareness.setLocalState(null);
+      this.presence = { doc, awareness };
+      this.options.onAwareness?.(awareness);
+    }
+    return this.presence.awareness;
+  }
+
+  /** The client ids with an awareness state, without making the awareness. */
+  awarenessClients(): number[] {
+    return this.presence === null ? [] : Array.from(this.presence.awareness.getStates().keys());
   }
 
   /** Opens a document from everything the store holds of it (snapshot plus tail); builds nothing yet. */
   static open<Peer>(name: DocName, stored: StoredState, options: LiveDocumentOptions): LiveDocument<Peer> {
     const live = new LiveDocument<Peer>(name, options, stored);
-    // The first sync reply merges the stored bytes anyway, and a snapshot of a document not yet built is those
-    // bytes: the count alone decides here.
-    if (live.sinceSnapshot >= options.snapshotEvery) live.snapshot();
+    // After a load that replayed a long tail, the next load gets that state as a snapshot. Taken once the replies
+    // to the sockets waiting for this open have been made: a fresh client's reply computes the whole stored state
+    // anyway (the snapshot then reuses it), and one that holds part of the state is answered from the built
+    // document without waiting for a snapshot's encoding.
+    if (options.snapshots.dueOnOpen(live.tail, stored.replaysTail)) {
+      setImmediate(() => {
+        if (!live.destroyed) live.snapshot();
+      });
+    }
     return live;
   }
 
@@ -165,6 +197,7 @@ export class LiveDocument<Peer = unknown> {
           for (const event of events) this.appendedBytes += event.update.byteLength;
           then();
           if (this.snapshotDue) this.snapshot();
+          else this.quiet.touch();
         },
         (error: unknown) => this.fail(error),
       ),
@@ -218,33 +251,33 @@ export class LiveDocument<Peer = unknown> {
         this.options.logger.error({ err: error, doc: this.name }, "snapshot write failed; the event log still holds every change");
         this.requestedSeq = this.snapshotSeq;
         // Not again with every commit: a store that keeps failing would have the whole state encoded each time.
-        this.snapshotRetrySeq = this.lastSeq + this.options.snapshotEvery;
+        this.snapshotRetrySeq = this.lastSeq + this.options.snapshots.everyEvents;
       } finally {
         this.snapshotsInFlight--;
       }
     });
   }
 
-  /** Events since the last written snapshot. */
-  private get sinceSnapshot(): number {
-    return this.lastSeq - this.snapshotSeq;
+  /** What is stored after the last written snapshot, as the policy weighs it. */
+  private get tail(): TailFigures {
+    return { events: this.lastSeq - this.snapshotSeq, bytes: this.appendedBytes - this.appendedAtSnapshot, snapshotBytes: this.snapshotBytes };
   }
 
-  /**
-   * True when the events since the last snapshot call for a new one: at
-   * least `snapshotEvery` of them, weighing at least half the last
-   * snapshot's bytes, or {@link TAIL_EVENTS_CAP} times `snapshotEvery` of
-   * them whatever they weigh. Encoding a snapshot costs its whole state, so
-   * with a count alone a large document (a long history of tombstones)
-   * would spend a growing share of its time re-encoding; weighed against
-   * the tail, each byte appended pays for at most two bytes of snapshot,
-   * and the cap bounds the events a load replays.
-   */
+  /** True when no snapshot is being written and none failed too recently to try again. */
+  private get mayWriteSnapshot(): boolean {
+    return !this.failed && this.snapshotsInFlight === 0 && this.lastSeq >= this.snapshotRetrySeq;
+  }
+
+  /** True when the events since the last snapshot call for a new one now (`SnapshotPolicy.dueAfterCommit`). */
   get snapshotDue(): boolean {
-    if (this.snapshotsInFlight > 0 || this.lastSeq < this.snapshotRetrySeq) return false;
-    const since = this.sinceSnapshot;
-    const every = this.options.snapshotEvery;
-    return since >= every && ((this.appendedBytes - this.appendedAtSnapshot) * 2 >= this.snapshotBytes || since >= every * TAIL_EVENTS_CAP);
+    return this.mayWriteSnapshot && this.options.snapshots.dueAfterCommit(this.tail);
+  }
+
+  private onQuiet(): void {
+    if (this.failed) return;
+    // A snapshot still being written may not cover the whole tail: look again once it is likely done.
+    if (this.snapshotsInFlight > 0) return this.quiet.retry();
+    if (this.mayWriteSnapshot && this.options.snapshots.dueWhenQuiet(this.tail)) this.snapshot();
   }
 
   /**
@@ -261,8 +294,12 @@ export class LiveDocument<Peer = unknown> {
 
   /** Releases memory; the document must not be used afterwards. */
   destroy(): void {
-    this.awareness.destroy();
-    this.presence.destroy();
+    this.destroyed = true;
+    this.quiet.stop();
+    if (this.presence !== null) {
+      this.presence.awareness.destroy();
+      this.presence.doc.destroy();
+    }
     if (this.built !== null) {
       this.built.arbiter.destroy();
       this.built.doc.destroy();

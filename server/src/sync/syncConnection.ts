@@ -114,7 +114,7 @@ export class SyncConnection {
     this.attached = live;
     this.view = this.relaySocket(live);
     live.peers.add(this);
-    const states = Array.from(live.awareness.getStates().keys());
+    const states = live.awarenessClients();
     if (states.length > 0) this.send(awarenessFrame(live.awareness, states));
     this.ctx.extensions.opened(this.view);
     for (const data of this.pending.splice(0)) this.receive(live, data);
