@@ -45,11 +45,14 @@ export interface KeyChange {
   readonly supersededBy: number | null;
 }
 
+/** The `deletedBy` of an item removed before the history base: by a write no longer in the log. */
+const BEFORE_BASE = 0;
+
 /** What the replay knows about one Yjs item of the key. */
 interface ItemRecord {
   /** The event that inserted it; `null` for an item already in the base. */
   readonly seq: number | null;
-  /** The event whose integration or delete removed it; `null` while it is the entry. */
+  /** The event whose integration or delete removed it ({@link BEFORE_BASE} if unknown); `null` while it is the entry. */
   deletedBy: number | null;
 }
 
@@ -67,6 +70,12 @@ export function keyHistory(events: readonly DocEvent[], key: string, base: Snaps
   const kv = doc.getMap<unknown>("kv");
   if (base !== null) Y.applyUpdate(doc, base.state);
   const items = new Map<string, ItemRecord>();
+  // The base's items of the key, so that later events deleting or building on them are recognised.
+  for (let item = currentEntry(kv, key); item !== null; item = item.left) {
+    for (let offset = 0; offset < item.length; offset++) {
+      items.set(idName(item.id.client, item.id.clock + offset), { seq: null, deletedBy: item.deleted ? BEFORE_BASE : null });
+    }
+  }
   const bySeq = new Map<number, MutableChange>();
   const changes: MutableChange[] = [];
   // Read inside the transaction: once it ends, a losing item's content is garbage-collected.
@@ -111,7 +120,8 @@ export function keyHistory(events: readonly DocEvent[], key: string, base: Snaps
         for (const record of live) record.deletedBy = event.seq;
         add(event, from, undefined, null);
       } else {
-        add(event, from, undefined, targets[0]!.deletedBy);
+        const winner = targets[0]!.deletedBy;
+        add(event, from, undefined, winner === BEFORE_BASE ? null : winner);
       }
       continue;
     }
