@@ -41,7 +41,7 @@ export interface KeyChange {
   readonly to: unknown;
   /** True when the write lost to a concurrent one and never (or no longer) shows. */
   readonly superseded: boolean;
-  /** The seq of the write that won over this one; `null` when not superseded. */
+  /** The seq of the write that won over this one; `null` when not superseded, or when the winner was pruned. */
   readonly supersededBy: number | null;
 }
 
@@ -99,9 +99,9 @@ export function keyHistory(events: readonly DocEvent[], key: string, base: Snaps
     change.superseded = true;
     change.supersededBy = by;
   };
-  const add = (event: DocEvent, from: unknown, to: unknown, supersededBy: number | null): void => {
+  const add = (event: DocEvent, from: unknown, to: unknown, superseded: boolean, supersededBy: number | null): void => {
     const { seq, ts, origin, kind } = event;
-    const change: MutableChange = { seq, ts, origin, kind, from, to, superseded: supersededBy !== null, supersededBy };
+    const change: MutableChange = { seq, ts, origin, kind, from, to, superseded, supersededBy };
     changes.push(change);
     if (!bySeq.has(seq)) bySeq.set(seq, change);
   };
@@ -118,10 +118,10 @@ export function keyHistory(events: readonly DocEvent[], key: string, base: Snaps
       const live = targets.filter((record) => record.deletedBy === null);
       if (live.length > 0) {
         for (const record of live) record.deletedBy = event.seq;
-        add(event, from, undefined, null);
+        add(event, from, undefined, false, null);
       } else {
         const winner = targets[0]!.deletedBy;
-        add(event, from, undefined, winner === BEFORE_BASE ? null : winner);
+        add(event, from, undefined, true, winner === BEFORE_BASE ? null : winner);
       }
       continue;
     }
@@ -133,10 +133,10 @@ export function keyHistory(events: readonly DocEvent[], key: string, base: Snaps
         const winner = entryAfter === null ? null : recordOf(entryAfter.lastId).seq;
         // An earlier write of this same event replaced within it is not a write of its own.
         if (winner === event.seq) continue;
-        add(event, from, value, winner ?? event.seq);
+        add(event, from, value, true, winner);
         continue;
       }
-      add(event, from, toJson(kv.get(key)), null);
+      add(event, from, toJson(kv.get(key)), false, null);
       if (entryBefore !== null) {
         const previous = recordOf(entryBefore.lastId);
         if (previous.deletedBy === null) {

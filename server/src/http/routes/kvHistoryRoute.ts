@@ -1,7 +1,9 @@
 /**
- * `GET /api/sessions/:sid/kv/:pluginId/history?key=`: who changed one key of
- * a plugin's session KV, when, and from what to what — read from the
- * document's event log (members only).
+ * `GET /api/sessions/:sid/kv/:pluginId/history?key=`: every write of one
+ * key of a plugin's session KV — who, when, from what to what, and whether
+ * it lost to a concurrent write — read from the document's event log
+ * (members only). Once retention pruned the log, history starts at
+ * `historyStartsAt`, from the state the pruned events left.
  */
 import { z } from "zod";
 import { keyHistory, kvDocName, type PluginId, type SessionId, type UserId } from "@taiku/engine";
@@ -16,8 +18,15 @@ const changeSchema = z.object({
   userId: userIdSchema.nullable().meta({ description: "Who made it; null for the server" }),
   userName: z.string().nullable(),
   plugin: z.string().optional(),
-  from: z.unknown().optional().meta({ description: "Value before; omitted when the key was absent" }),
-  to: z.unknown().optional().meta({ description: "Value after; omitted when the key was deleted" }),
+  from: z.unknown().optional().meta({ description: "Value on the relay just before the write; omitted when the key was absent" }),
+  to: z.unknown().optional().meta({ description: "Value the write set (a superseded set: the value it tried to set); omitted for a delete" }),
+  superseded: z.boolean().meta({ description: "True when the write lost to a concurrent one (Yjs map semantics) and does not show on any replica" }),
+  supersededBy: z
+    .number()
+    .int()
+    .positive()
+    .nullable()
+    .meta({ description: "The seq of the write that won over this one; null when not superseded (or the winner was pruned)" }),
 });
 
 /** `GET /api/sessions/:sid/kv/:pluginId/history?key=`. */
@@ -28,11 +37,24 @@ export const kvHistoryRoute = defineRoute(
     auth: "user",
     summary: "Per-key change history of a plugin's session KV, oldest first (members only).",
     request: { params: sessionPluginParams, query: z.object({ key: z.string().min(1).max(512) }) },
-    response: { status: 200, body: z.object({ key: z.string(), changes: z.array(changeSchema) }) },
+    response: {
+      status: 200,
+      body: z.object({
+        key: z.string(),
+        historyStartsAt: z
+          .number()
+          .int()
+          .positive()
+          .meta({ description: "The first seq the log still holds (1 unless retention pruned it); changes before it are not listed" }),
+        changes: z.array(changeSchema),
+      }),
+    },
   },
   async ({ params, query, user }, services) => {
     const record = await requireMember(services, params.sid as SessionId, user);
-    const events = await services.events.read(kvDocName(record.sessionId, params.pluginId as PluginId), {});
+    const doc = kvDocName(record.sessionId, params.pluginId as PluginId);
+    const base = await services.events.historyBase(doc);
+    const events = await services.events.read(doc, { from: (base?.seq ?? 0) + 1 });
     const names = new Map<UserId, string | null>();
     const nameOf = async (userId: UserId | null): Promise<string | null> => {
       if (userId === null) return null;
@@ -40,7 +62,7 @@ export const kvHistoryRoute = defineRoute(
       return names.get(userId) ?? null;
     };
     const changes = [];
-    for (const change of keyHistory(events, query.key)) {
+    for (const change of keyHistory(events, query.key, base)) {
       changes.push({
         seq: change.seq,
         ts: change.ts,
@@ -50,8 +72,10 @@ export const kvHistoryRoute = defineRoute(
         ...(change.origin.plugin === undefined ? {} : { plugin: change.origin.plugin }),
         ...(change.from === undefined ? {} : { from: change.from }),
         ...(change.to === undefined ? {} : { to: change.to }),
+        superseded: change.superseded,
+        supersededBy: change.supersededBy,
       });
     }
-    return { key: query.key, changes };
+    return { key: query.key, historyStartsAt: (base?.seq ?? 0) + 1, changes };
   },
 );
