@@ -345,11 +345,14 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
             checkPrune(doc, { seq, state }, last, latest === undefined ? 0 : parseSeqKey(latest).seq);
             if (seq <= ((await readBase(doc))?.seq ?? 0)) return;
             const key = seqKey(doc, seq);
+            // Older bases go only once their events have: the oldest one left marks where events may remain, so
+            // each clear starts there instead of scanning the tombstones of every event pruned before.
+            const [oldest] = await bases.keys({ ...range, limit: 1 }).all();
             const batch = root.batch();
             batch.put(key, state, { sublevel: bases });
             await batch.write(batchOptions);
-            await events.clear({ gt: range.gt, lte: key });
-            await bases.clear({ gt: range.gt, lt: key });
+            await events.clear({ gt: oldest ?? range.gt, lte: key });
+            if (oldest !== undefined) await bases.clear({ gte: oldest, lt: key });
           });
           const settled = pruned.catch(() => undefined);
           pendingSnapshots.set(doc, settled);
