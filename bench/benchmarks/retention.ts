@@ -3,8 +3,9 @@
  *
  * One document takes 1,000,000 overwrites of 100 keys (one Yjs transaction
  * and one event each) through the LevelDB event store, in groups of 1,000
- * appends per tick, with a snapshot every 1,000 events as the relay writes
- * them; once without retention and once pruned to a window of the last
+ * appends per tick, with snapshots as the relay's policy writes them (at
+ * least 1,000 events apart, weighing half the last snapshot, or after
+ * 10,000); once without retention and once pruned to a window of the last
  * 10,000 events (age 0, so only the count keeps events). Reported: bytes on
  * disk per live byte (the document's live KV data) after the run and after
  * a LevelDB compaction, and appends per second for both.
@@ -14,7 +15,7 @@
  * event at a time; appends per second and p99 append latency.
  *
  * Checks: the pruned document loads to the same state as the writer's, and
- * the log kept no more than the window plus one snapshot interval.
+ * the log kept no more than the window plus the events no snapshot covers.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -33,61 +34,56 @@ const SNAPSHOT_EVERY = 1_000;
 const KEEP_EVENTS = 10_000;
 const DURABLE_WRITERS = 16;
 
-/** The workload, generated once: every update back to back, and the state at every snapshot point. */
-interface Workload {
-  readonly bytes: Uint8Array;
-  readonly offsets: Uint32Array;
-  readonly snapshots: ReadonlyMap<number, Uint8Array>;
-  readonly finalKv: unknown;
-  readonly liveBytes: number;
+/** The writer: one Yjs document whose every transaction is the next event. */
+interface Writer {
+  readonly doc: Y.Doc;
+  /** Makes the `i`-th overwrite and returns its event. */
+  next(i: number): NewDocEvent;
+  /** Live bytes of the document's `kv` map: key plus value JSON, per entry. */
+  liveBytes(): number;
 }
 
-function generate(writes: number): Workload {
+function createWriter(): Writer {
   const doc = new Y.Doc();
   const kv = doc.getMap<unknown>("kv");
-  const chunks: Uint8Array[] = [];
-  const offsets = new Uint32Array(writes + 1);
-  const snapshots = new Map<number, Uint8Array>();
-  let total = 0;
-  doc.on("update", (update: Uint8Array) => {
-    chunks.push(update);
-    total += update.byteLength;
-  });
-  for (let i = 0; i < writes; i++) {
-    kv.set(`key-${i % KEYS}`, { n: i, by: "writer" });
-    offsets[i + 1] = total;
-    if ((i + 1) % SNAPSHOT_EVERY === 0) snapshots.set(i + 1, Y.encodeStateAsUpdate(doc));
-  }
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  let liveBytes = 0;
-  for (const [key, value] of kv.entries()) liveBytes += Buffer.byteLength(key) + Buffer.byteLength(JSON.stringify(value));
-  const finalKv = kv.toJSON();
-  doc.destroy();
-  return { bytes, offsets, snapshots, finalKv, liveBytes };
-}
-
-function eventAt(workload: Workload, i: number): NewDocEvent {
-  const update = workload.bytes.subarray(workload.offsets[i]!, workload.offsets[i + 1]!);
-  return { doc: DOC, update, origin: { userId: null, connection: "bench" }, ts: 1, kind: "update" };
+  let last: Uint8Array | null = null;
+  doc.on("update", (update: Uint8Array) => (last = update));
+  return {
+    doc,
+    next(i) {
+      kv.set(`key-${i % KEYS}`, { n: i, by: "writer" });
+      if (last === null) throw new Error("the write produced no update");
+      const update: Uint8Array = last;
+      last = null;
+      return { doc: DOC, update, origin: { userId: null, connection: "bench" }, ts: 1, kind: "update" };
+    },
+    liveBytes() {
+      let bytes = 0;
+      for (const [key, value] of kv.entries()) bytes += Buffer.byteLength(key) + Buffer.byteLength(JSON.stringify(value));
+      return bytes;
+    },
+  };
 }
 
 interface RunFigures {
   readonly appendsPerSecond: number;
   readonly seconds: number;
+  readonly snapshots: number;
+  readonly lastSnapshotBytes: number;
+  readonly liveBytes: number;
   readonly diskBytes: number;
   readonly compactedBytes: number;
   readonly keptEvents: number;
   readonly stateMatches: boolean;
 }
 
-async function runWorkload(workload: Workload, retention: boolean, log: (message: string) => void): Promise<RunFigures> {
-  const writes = workload.offsets.length - 1;
+/**
+ * `writes` overwrites, {@link IN_FLIGHT} appends per tick, with snapshots as the relay's policy writes them:
+ * once {@link SNAPSHOT_EVERY} events weigh half the last snapshot, or after ten times as many, one at a time.
+ */
+async function runWorkload(writes: number, retention: boolean, log: (message: string) => void): Promise<RunFigures> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "taiku-retention-"));
+  const writer = createWriter();
   let db: ServerLevel | undefined;
   try {
     db = await openLevel(path.join(dir, "db"));
@@ -96,23 +92,39 @@ async function runWorkload(workload: Workload, retention: boolean, log: (message
     const store: EventStore = retention
       ? withRetention(level, { keepEvents: KEEP_EVENTS, keepAgeMs: 0 }, { now: () => 2, onError: (error) => failures.push(error) })
       : level;
-    let snapshotting: Promise<void> = Promise.resolve();
+    let snapshotting: Promise<void> | null = null;
+    let snapshots = 0;
+    let lastSnapshotBytes = 0;
+    let snapshotSeq = 0;
+    let appendedSince = 0;
     const started = performance.now();
     for (let i = 0; i < writes; i += IN_FLIGHT) {
       const group: Promise<unknown>[] = [];
-      for (let j = i; j < Math.min(i + IN_FLIGHT, writes); j++) group.push(store.append(DOC, [eventAt(workload, j)]));
+      for (let j = i; j < Math.min(i + IN_FLIGHT, writes); j++) {
+        const event = writer.next(j);
+        appendedSince += event.update.byteLength;
+        group.push(store.append(DOC, [event]));
+      }
       await Promise.all(group);
       const seq = Math.min(i + IN_FLIGHT, writes);
-      const state = seq % SNAPSHOT_EVERY === 0 ? workload.snapshots.get(seq) : undefined;
-      // Beside the appends, one after another, as the relay writes them.
-      if (state !== undefined) snapshotting = snapshotting.then(() => store.writeSnapshot(DOC, { seq, state }));
+      const since = seq - snapshotSeq;
+      const due = since >= SNAPSHOT_EVERY && (appendedSince * 2 >= lastSnapshotBytes || since >= SNAPSHOT_EVERY * 10);
+      if (snapshotting === null && due) {
+        const state = Y.encodeStateAsUpdate(writer.doc);
+        snapshots++;
+        lastSnapshotBytes = state.byteLength;
+        snapshotSeq = seq;
+        appendedSince = 0;
+        // Beside the appends, as the relay writes them.
+        snapshotting = store.writeSnapshot(DOC, { seq, state }).then(() => void (snapshotting = null));
+      }
       if (seq % 200_000 === 0) log(`retention: ${retention ? "with" : "without"} retention, ${seq} appends`);
     }
     await snapshotting;
     const seconds = (performance.now() - started) / 1000;
     if (failures.length > 0) throw failures[0];
     const { snapshot, tail } = await store.load(DOC);
-    const stateMatches = JSON.stringify(foldEvents(snapshot, tail).getMap("kv").toJSON()) === JSON.stringify(workload.finalKv);
+    const stateMatches = JSON.stringify(foldEvents(snapshot, tail).getMap("kv").toJSON()) === JSON.stringify(writer.doc.getMap("kv").toJSON());
     const keptEvents = (await store.read(DOC)).length;
     await store.close();
     await db.close();
@@ -123,8 +135,10 @@ async function runWorkload(workload: Workload, retention: boolean, log: (message
     await db.close();
     db = undefined;
     const compactedBytes = dirSize(dir);
-    return { appendsPerSecond: writes / seconds, seconds, diskBytes, compactedBytes, keptEvents, stateMatches };
+    const liveBytes = writer.liveBytes();
+    return { appendsPerSecond: writes / seconds, seconds, snapshots, lastSnapshotBytes, liveBytes, diskBytes, compactedBytes, keptEvents, stateMatches };
   } finally {
+    writer.doc.destroy();
     if (db !== undefined) await db.close();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -136,7 +150,8 @@ interface DurableFigures {
 }
 
 /** `appends` single-event appends from {@link DURABLE_WRITERS} writers, each waiting for its last, with fsync. */
-async function runDurable(workload: Workload, appends: number, journal: boolean): Promise<DurableFigures> {
+async function runDurable(appends: number, journal: boolean): Promise<DurableFigures> {
+  const writer = createWriter();
   const dir = mkdtempSync(path.join(os.tmpdir(), "taiku-durable-"));
   const db = await openLevel(path.join(dir, "db"));
   try {
@@ -147,9 +162,9 @@ async function runDurable(workload: Workload, appends: number, journal: boolean)
     await Promise.all(
       Array.from({ length: DURABLE_WRITERS }, async () => {
         while (next < appends) {
-          const i = next++;
+          const event = writer.next(next++);
           const sent = performance.now();
-          await store.append(DOC, [eventAt(workload, i)]);
+          await store.append(DOC, [event]);
           latencies.push(performance.now() - sent);
         }
       }),
@@ -158,6 +173,7 @@ async function runDurable(workload: Workload, appends: number, journal: boolean)
     await store.close();
     return { appendsPerSecond: appends / seconds, latency: summarizeLatency(latencies) };
   } finally {
+    writer.doc.destroy();
     await db.close();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -166,25 +182,27 @@ async function runDurable(workload: Workload, appends: number, journal: boolean)
 async function run(context: BenchContext): Promise<BenchResult> {
   const writes = context.smoke ? 20_000 : 1_000_000;
   const durableAppends = context.smoke ? 1_000 : 10_000;
-  context.log(`retention: generating ${writes} overwrites of ${KEYS} keys`);
-  const workload = generate(writes);
-  const without = await runWorkload(workload, false, context.log);
-  const withWindow = await runWorkload(workload, true, context.log);
+  context.log(`retention: ${writes} overwrites of ${KEYS} keys, without and with retention`);
+  const without = await runWorkload(writes, false, context.log);
+  const withWindow = await runWorkload(writes, true, context.log);
   context.log(`retention: ${durableAppends} fsynced appends through the journal, then through LevelDB's log`);
-  const journaled = await runDurable(workload, durableAppends, true);
-  const walOnly = await runDurable(workload, durableAppends, false);
-  const perLive = (bytes: number) => bytes / workload.liveBytes;
-  const bounded = withWindow.keptEvents <= KEEP_EVENTS + SNAPSHOT_EVERY + IN_FLIGHT;
+  const journaled = await runDurable(durableAppends, true);
+  const walOnly = await runDurable(durableAppends, false);
+  const liveBytes = withWindow.liveBytes;
+  const perLive = (bytes: number) => bytes / liveBytes;
+  // The window, plus the events no snapshot covers yet (at most ten intervals and a group in flight).
+  const bounded = withWindow.keptEvents <= KEEP_EVENTS + 10 * SNAPSHOT_EVERY + 2 * IN_FLIGHT;
   const ok = without.stateMatches && withWindow.stateMatches && bounded && without.keptEvents === writes;
   const notes = [
     "Figures taken on a shared 2-core machine under load from other work; compare the rows with each other, not with other runs.",
-    `Live data: ${fmt(workload.liveBytes, 0)} bytes (${KEYS} keys).`,
+    `Live data: ${fmt(liveBytes, 0)} bytes (${KEYS} keys); the last snapshot (the Yjs state, its tombstones included) was ${fmt(withWindow.lastSnapshotBytes, 0)} bytes, and counts in both runs.`,
   ];
   if (!withWindow.stateMatches || !without.stateMatches) notes.push("The loaded state differs from the writer's.");
   if (!bounded) notes.push(`The pruned log kept ${withWindow.keptEvents} events, more than the window allows.`);
   const row = (label: string, figures: RunFigures): string[] => [
     label,
     fmt(figures.appendsPerSecond, 0),
+    fmt(figures.snapshots, 0),
     fmt(figures.keptEvents, 0),
     fmt(figures.diskBytes / 1e6, 1),
     fmt(perLive(figures.diskBytes), 0),
@@ -212,7 +230,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
     tables: [
       {
         title: "Retention",
-        columns: ["run", "appends/s", "events kept", "disk MB", "disk / live byte", "compacted MB", "compacted / live byte"],
+        columns: ["run", "appends/s", "snapshots", "events kept", "disk MB", "disk / live byte", "compacted MB", "compacted / live byte"],
         rows: [row("no retention", without), row(`last ${KEEP_EVENTS} events`, withWindow)],
       },
       {
@@ -232,7 +250,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
       },
     ],
     params: { writes, keys: KEYS, inFlight: IN_FLIGHT, snapshotEvery: SNAPSHOT_EVERY, keepEvents: KEEP_EVENTS, durableAppends, durableWriters: DURABLE_WRITERS },
-    data: { liveBytes: workload.liveBytes, without, withRetention: withWindow, journaled, walOnly },
+    data: { liveBytes, without, withRetention: withWindow, journaled, walOnly },
   };
 }
 

@@ -6,7 +6,8 @@
  * `historyStartsAt`, from the state the pruned events left.
  */
 import { z } from "zod";
-import { keyHistory, kvDocName, type PluginId, type SessionId, type UserId } from "@taiku/engine";
+import { ErrorCode, TaikuError, keyHistory, kvDocName } from "@taiku/engine";
+import type { DocEvent, DocName, EventStore, PluginId, SessionId, Snapshot, UserId } from "@taiku/engine";
 import { defineRoute } from "../defineRoute";
 import { sessionPluginParams, userIdSchema } from "../schemas";
 import { requireMember } from "./sessionAccess";
@@ -28,6 +29,20 @@ const changeSchema = z.object({
     .nullable()
     .meta({ description: "The seq of the write that won over this one; null when not superseded (or the winner was pruned)" }),
 });
+
+/**
+ * `doc`'s history base and the events after it. A prune between the two
+ * reads would leave a gap after the base, so the pair is read again then.
+ */
+async function readFromBase(store: EventStore, doc: DocName): Promise<{ base: Snapshot | null; events: DocEvent[] }> {
+  for (let attempt = 0; ; attempt++) {
+    const base = await store.historyBase(doc);
+    const from = (base?.seq ?? 0) + 1;
+    const events = await store.read(doc, { from });
+    if (events.length === 0 || events[0]!.seq === from) return { base, events };
+    if (attempt === 2) throw new TaikuError(ErrorCode.Unavailable, `${doc}'s log was pruned while its history was read; try again`);
+  }
+}
 
 /** `GET /api/sessions/:sid/kv/:pluginId/history?key=`. */
 export const kvHistoryRoute = defineRoute(
@@ -52,9 +67,7 @@ export const kvHistoryRoute = defineRoute(
   },
   async ({ params, query, user }, services) => {
     const record = await requireMember(services, params.sid as SessionId, user);
-    const doc = kvDocName(record.sessionId, params.pluginId as PluginId);
-    const base = await services.events.historyBase(doc);
-    const events = await services.events.read(doc, { from: (base?.seq ?? 0) + 1 });
+    const { base, events } = await readFromBase(services.events, kvDocName(record.sessionId, params.pluginId as PluginId));
     const names = new Map<UserId, string | null>();
     const nameOf = async (userId: UserId | null): Promise<string | null> => {
       if (userId === null) return null;
