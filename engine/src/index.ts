@@ -15,7 +15,7 @@ export { encodeDocEvent, decodeDocEvent } from "./eventlog/docEventCodec";
 export type { EventStore, Snapshot, EventRange, LoadedDoc } from "./eventlog/eventStore";
 export type { NormalizedEventRange } from "./eventlog/eventStoreChecks";
 export { normalizeEventRange, checkNewEvents, checkSnapshot, checkPrune, storeClosedError } from "./eventlog/eventStoreChecks";
-export type { RetentionWindow, RetentionOptions } from "./eventlog/retention";
+export type { RetentionWindow, RetentionOptions, RetainingEventStore } from "./eventlog/retention";
 export { DEFAULT_RETENTION, checkRetentionWindow, pruneToWindow, withRetention } from "./eventlog/retention";
 export { PrunedHistoryError } from "./eventlog/prunedHistoryError";
 export type { MemoryEventData } from "./eventlog/memoryEventStore";

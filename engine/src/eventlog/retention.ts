@@ -18,7 +18,7 @@
 import * as Y from "yjs";
 import { ErrorCode, TaikuError } from "../errors";
 import type { DocName } from "../ids";
-import type { EventStore, Snapshot } from "./eventStore";
+import type { EventStore } from "./eventStore";
 
 /** How much of each document's log to keep. */
 export interface RetentionWindow {
@@ -95,30 +95,46 @@ export interface RetentionOptions {
   readonly onError: (error: unknown, doc: DocName) => void;
 }
 
+/** {@link EventStore} with retention: also tells when a document's pruning has caught up. */
+export interface RetainingEventStore extends EventStore {
+  /** Resolves once every prune started for `doc` so far has finished (or failed and been reported). */
+  pruned(doc: DocName): Promise<void>;
+}
+
 /**
  * `store`, with its log pruned to `window` after every snapshot written
- * through it: `writeSnapshot` resolves once the snapshot is stored and the
- * prune it started has finished. A failed prune is reported to `onError`
+ * through it. A prune runs beside the writes, never in their way:
+ * `writeSnapshot` resolves once the snapshot is stored, so the snapshot
+ * cadence is the same with retention as without. One prune runs per
+ * document at a time; snapshots written meanwhile collapse into one next
+ * prune, up to the latest of them. A failed prune is reported to `onError`
  * and leaves the log longer, never shorter; the next snapshot tries again.
+ * `deleteDoc` and `close` wait for the document's prunes.
  */
-export function withRetention(store: EventStore, window: RetentionWindow, options: RetentionOptions): EventStore {
+export function withRetention(store: EventStore, window: RetentionWindow, options: RetentionOptions): RetainingEventStore {
   checkRetentionWindow(window);
   const now = options.now ?? Date.now;
   /** Per document, its prune under way (settles, never rejects). */
-  const pruning = new Map<DocName, Promise<void>>();
+  const running = new Map<DocName, Promise<void>>();
+  /** Per document, the snapshot seq the next prune is to reach, when one is waiting. */
+  const waitingSeq = new Map<DocName, number>();
 
-  function pruneAfter(doc: DocName, snapshot: Snapshot): Promise<void> {
-    const run = (pruning.get(doc) ?? Promise.resolve()).then(() =>
-      pruneToWindow(store, doc, snapshot.seq, window, now()).then(
+  function pruneAfter(doc: DocName, snapshotSeq: number): void {
+    const queued = waitingSeq.get(doc);
+    waitingSeq.set(doc, Math.max(queued ?? 0, snapshotSeq));
+    if (queued !== undefined) return;
+    const run = (running.get(doc) ?? Promise.resolve()).then(async () => {
+      const seq = waitingSeq.get(doc) ?? snapshotSeq;
+      waitingSeq.delete(doc);
+      await pruneToWindow(store, doc, seq, window, now()).then(
         () => undefined,
         (error: unknown) => options.onError(error, doc),
-      ),
-    );
-    pruning.set(doc, run);
-    void run.then(() => {
-      if (pruning.get(doc) === run) pruning.delete(doc);
+      );
     });
-    return run;
+    running.set(doc, run);
+    void run.then(() => {
+      if (running.get(doc) === run) running.delete(doc);
+    });
   }
 
   return {
@@ -126,7 +142,10 @@ export function withRetention(store: EventStore, window: RetentionWindow, option
     read: (doc, range) => store.read(doc, range),
     writeSnapshot: async (doc, snapshot) => {
       await store.writeSnapshot(doc, snapshot);
-      await pruneAfter(doc, snapshot);
+      pruneAfter(doc, snapshot.seq);
+    },
+    pruned: async (doc) => {
+      await running.get(doc);
     },
     load: (doc) => store.load(doc),
     lastSeq: (doc) => store.lastSeq(doc),
@@ -134,11 +153,11 @@ export function withRetention(store: EventStore, window: RetentionWindow, option
     prune: (doc, base) => store.prune(doc, base),
     listDocs: (prefix) => store.listDocs(prefix),
     deleteDoc: async (doc) => {
-      await pruning.get(doc);
+      await running.get(doc);
       await store.deleteDoc(doc);
     },
     close: async () => {
-      await Promise.all(pruning.values());
+      await Promise.all(running.values());
       await store.close();
     },
   };
