@@ -70,8 +70,8 @@ describe("retention", () => {
   });
 
   it("a malformed window is refused when the store is made", () => {
-    for (const window of [{ keepEvents: 0, keepAgeMs: 0 }, { keepEvents: 1.5, keepAgeMs: 0 }, { keepEvents: 5, keepAgeMs: -1 }, { keepEvents: 5, keepAgeMs: Number.NaN }]) {
-      expect(() => withRetention(createMemoryEventStore(), window, { onError: () => undefined })).toThrow(expect.objectContaining({ code: ErrorCode.InvalidParams }));
+    for (const keep of [{ keepEvents: 0, keepAgeMs: 0 }, { keepEvents: 1.5, keepAgeMs: 0 }, { keepEvents: 5, keepAgeMs: -1 }, { keepEvents: 5, keepAgeMs: Number.NaN }]) {
+      expect(() => withRetention(createMemoryEventStore(), keep, { onError: () => undefined })).toThrow(expect.objectContaining({ code: ErrorCode.InvalidParams }));
     }
   });
 });

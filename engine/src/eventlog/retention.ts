@@ -39,12 +39,12 @@ export const DEFAULT_RETENTION: RetentionWindow = Object.freeze({ keepEvents: 10
 const PAGE = 8192;
 
 /** Throws `invalid_params` for a window that is not two non-negative integers with `keepEvents ≥ 1`. */
-export function checkRetentionWindow(window: RetentionWindow): void {
-  if (!Number.isInteger(window.keepEvents) || window.keepEvents < 1) {
-    throw new TaikuError(ErrorCode.InvalidParams, `retention must keep at least one event, got ${String(window.keepEvents)}`);
+export function checkRetentionWindow(keep: RetentionWindow): void {
+  if (!Number.isInteger(keep.keepEvents) || keep.keepEvents < 1) {
+    throw new TaikuError(ErrorCode.InvalidParams, `retention must keep at least one event, got ${String(keep.keepEvents)}`);
   }
-  if (!Number.isInteger(window.keepAgeMs) || window.keepAgeMs < 0) {
-    throw new TaikuError(ErrorCode.InvalidParams, `retention age must be a non-negative integer, got ${String(window.keepAgeMs)}`);
+  if (!Number.isInteger(keep.keepAgeMs) || keep.keepAgeMs < 0) {
+    throw new TaikuError(ErrorCode.InvalidParams, `retention age must be a non-negative integer, got ${String(keep.keepAgeMs)}`);
   }
 }
 
@@ -54,13 +54,13 @@ export function checkRetentionWindow(window: RetentionWindow): void {
  * history base. Resolves with the first seq the log still holds. Callers
  * must not prune one document twice at once ({@link withRetention} queues).
  */
-export async function pruneToWindow(store: EventStore, doc: DocName, snapshotSeq: number, window: RetentionWindow, now: number): Promise<number> {
-  checkRetentionWindow(window);
+export async function pruneToWindow(store: EventStore, doc: DocName, snapshotSeq: number, keep: RetentionWindow, now: number): Promise<number> {
+  checkRetentionWindow(keep);
   const base = await store.historyBase(doc);
   const start = base?.seq ?? 0;
-  const limit = Math.min(snapshotSeq, (await store.lastSeq(doc)) - window.keepEvents);
+  const limit = Math.min(snapshotSeq, (await store.lastSeq(doc)) - keep.keepEvents);
   if (limit <= start) return start + 1;
-  const oldest = now - window.keepAgeMs;
+  const oldest = now - keep.keepAgeMs;
   const state = new Y.Doc();
   if (base !== null) Y.applyUpdate(state, base.state);
   let through = start;
@@ -111,8 +111,8 @@ export interface RetainingEventStore extends EventStore {
  * and leaves the log longer, never shorter; the next snapshot tries again.
  * `deleteDoc` and `close` wait for the document's prunes.
  */
-export function withRetention(store: EventStore, window: RetentionWindow, options: RetentionOptions): RetainingEventStore {
-  checkRetentionWindow(window);
+export function withRetention(store: EventStore, keep: RetentionWindow, options: RetentionOptions): RetainingEventStore {
+  checkRetentionWindow(keep);
   const now = options.now ?? Date.now;
   /** Per document, its prune under way (settles, never rejects). */
   const running = new Map<DocName, Promise<void>>();
@@ -126,7 +126,7 @@ export function withRetention(store: EventStore, window: RetentionWindow, option
     const run = (running.get(doc) ?? Promise.resolve()).then(async () => {
       const seq = waitingSeq.get(doc) ?? snapshotSeq;
       waitingSeq.delete(doc);
-      await pruneToWindow(store, doc, seq, window, now()).then(
+      await pruneToWindow(store, doc, seq, keep, now()).then(
         () => undefined,
         (error: unknown) => options.onError(error, doc),
       );
