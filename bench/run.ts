@@ -23,11 +23,12 @@ import { kvContend } from "./benchmarks/kvContend";
 import { offlineMerge } from "./benchmarks/offlineMerge";
 import { quota } from "./benchmarks/quota";
 import { reconnectStorm } from "./benchmarks/reconnectStorm";
+import { retention } from "./benchmarks/retention";
 import { errorMessage, type BenchResult, type Benchmark } from "./harness/benchResult";
 import { readEarlierResult, renderReport, writeResult } from "./harness/report";
 import { stopAllSystems } from "./harness/systemProcess";
 
-const BENCHMARKS: readonly Benchmark[] = [engine, kvContend, quota, durability, coldLoad, coldOpen, reconnectStorm, idleMemory, offlineMerge, bridge];
+const BENCHMARKS: readonly Benchmark[] = [engine, kvContend, quota, durability, coldLoad, coldOpen, reconnectStorm, idleMemory, offlineMerge, bridge, retention];
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "results");
 const SMOKE_BUDGET_MS = 10 * 60_000;
 const FULL_BUDGET_MS = 90 * 60_000;

@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEFAULT_RETENTION, checkRetentionWindow, type RetentionWindow } from "@taiku/engine";
 
 /** The repository root (the folder holding `client/`, `sdk/`, `plugins/`). */
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -57,6 +58,13 @@ export interface TaikuConfig {
   readonly logLevel: string;
   /** Limits enforced on requests. */
   readonly limits: TaikuLimits;
+  /**
+   * How much of each document's event log to keep once a snapshot covers
+   * it: the last `keepEvents` events and every event younger than
+   * `keepAgeMs`; older ones are folded into the history base. Default
+   * {@link DEFAULT_RETENTION} (10,000 events, 7 days).
+   */
+  readonly retention: RetentionWindow;
 }
 
 const MIB = 1024 * 1024;
@@ -79,11 +87,16 @@ export const DEFAULT_LIMITS: TaikuLimits = {
 };
 
 /** Overrides accepted by {@link createConfig}. */
-export type TaikuConfigOverrides = Partial<Omit<TaikuConfig, "limits">> & { readonly limits?: Partial<TaikuLimits> };
+export type TaikuConfigOverrides = Partial<Omit<TaikuConfig, "limits" | "retention">> & {
+  readonly limits?: Partial<TaikuLimits>;
+  readonly retention?: Partial<RetentionWindow>;
+};
 
 /** Builds a configuration from defaults plus `overrides`. */
 export function createConfig(overrides: TaikuConfigOverrides = {}): TaikuConfig {
-  const { limits, ...rest } = overrides;
+  const { limits, retention: retentionOverrides, ...rest } = overrides;
+  const retention = { ...DEFAULT_RETENTION, ...retentionOverrides };
+  checkRetentionWindow(retention);
   return {
     host: "127.0.0.1",
     port: 7300,
@@ -95,6 +108,7 @@ export function createConfig(overrides: TaikuConfigOverrides = {}): TaikuConfig 
     logLevel: "info",
     ...rest,
     limits: { ...DEFAULT_LIMITS, ...limits },
+    retention,
   };
 }
 
@@ -114,7 +128,9 @@ function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
  * `TAIKU_DATA_DIR`, `LOG_LEVEL`, `TAIKU_ALLOWED_ORIGINS` (comma-separated),
  * `TAIKU_MAX_FILE_BYTES`, `TAIKU_MAX_PLUGIN_BYTES`, `TAIKU_MAX_PLUGIN_FILES`,
  * `TAIKU_RATE_BURST`, `TAIKU_RATE_PER_SECOND`, `TAIKU_AUTH_BURST`,
- * `TAIKU_AUTH_PER_SECOND`, `TAIKU_MAX_KV_DOCS_PER_SESSION`.
+ * `TAIKU_AUTH_PER_SECOND`, `TAIKU_MAX_KV_DOCS_PER_SESSION`, and the
+ * retention window `TAIKU_RETENTION_EVENTS` (≥ 1, default 10000) and
+ * `TAIKU_RETENTION_HOURS` (default 168).
  * Throws on a malformed number: a bad configuration should stop start-up.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): TaikuConfig {
@@ -134,6 +150,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TaikuConfig {
     if (value !== undefined) limits[key] = value;
   }
   const port = envInt(env, "PORT");
+  const keepEvents = envInt(env, "TAIKU_RETENTION_EVENTS");
+  const keepHours = envInt(env, "TAIKU_RETENTION_HOURS");
   return createConfig({
     host: env.HOST || "127.0.0.1",
     port: port ?? 7300,
@@ -141,5 +159,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TaikuConfig {
     logLevel: env.LOG_LEVEL || "info",
     allowedOrigins: (env.TAIKU_ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter((o) => o !== ""),
     limits,
+    retention: {
+      ...(keepEvents === undefined ? {} : { keepEvents }),
+      ...(keepHours === undefined ? {} : { keepAgeMs: keepHours * 60 * 60 * 1000 }),
+    },
   });
 }

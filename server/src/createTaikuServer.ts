@@ -1,12 +1,14 @@
 /**
  * Builds the whole taiku server from a configuration: one LevelDB database
- * under `<dataDir>/db` (sublevels per concern), the LevelDB event store, the
+ * under `<dataDir>/db` (sublevels per concern), the LevelDB event store
+ * (pruned to the configured retention window), the
  * sync relay, plugin discovery, and the HTTP side around them. This file is
  * the one place those parts are wired together.
  */
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "pino";
+import { withRetention } from "@taiku/engine";
 import type { TaikuConfig } from "./config";
 import { assembleServer, type TaikuServer } from "./assembleServer";
 import { createLogger } from "./logger";
@@ -30,7 +32,10 @@ export async function createTaikuServer(options: CreateTaikuServerOptions): Prom
   const logger = options.logger ?? createLogger(config.logLevel);
   await mkdir(path.join(config.dataDir, "plugins"), { recursive: true });
   const db = await openLevel(path.join(config.dataDir, "db"));
-  const events = createLevelEventStore(db.sublevel("events"));
+  // Pruned to the retention window after each snapshot; a failed prune leaves the log longer and is logged.
+  const events = withRetention(createLevelEventStore(db.sublevel("events")), config.retention, {
+    onError: (error, doc) => logger.error({ err: error, doc }, "pruning the event log to the retention window failed"),
+  });
   const relay = withSessionEvents(logger, (extensions) => createRelay({ store: events, logger, maxKvDocsPerSession: config.limits.maxKvDocsPerSession, extensions }));
   const pluginRouter = createPluginRoutes({
     bundledDir: config.bundledPluginsDir,

@@ -3,8 +3,11 @@
  *
  * A store keeps, per document, an append-only log of {@link DocEvent}s with
  * dense seqs starting at 1, plus snapshots (a Yjs update equal to the state
- * after events 1..seq) that make loading cheap. Snapshots never remove events:
- * replay and per-key history need them.
+ * after events 1..seq) that make loading cheap. Writing a snapshot never
+ * removes events; {@link EventStore.prune} does, and only events a snapshot
+ * covers: it folds the oldest events into the document's *history base*
+ * (the state after them), from which replay and per-key history start.
+ * Which events to prune is decided once, in `retention.ts`.
  *
  * Every store — the in-memory one here, the LevelDB one in the server, any
  * future one — must pass `runEventStoreContract` from `@taiku/engine/testing`.
@@ -67,9 +70,26 @@ export interface EventStore {
   load(doc: DocName): Promise<LoadedDoc>;
   /** The seq of `doc`'s last stored event; 0 when it has none. */
   lastSeq(doc: DocName): Promise<number>;
+  /**
+   * The state after the events {@link EventStore.prune} removed (its `seq`
+   * is the last removed one, so history starts at `seq + 1`), or `null` when
+   * the log is whole from seq 1.
+   */
+  historyBase(doc: DocName): Promise<Snapshot | null>;
+  /**
+   * Removes `doc`'s events 1..`base.seq` and keeps `base` (the state after
+   * them) as its history base. Refused (rejects with an `invalid_params`
+   * error, changing nothing) unless `1 ≤ base.seq < lastSeq` and a stored
+   * snapshot covers `base.seq`: the last event always stays, so the log's
+   * end and the next seq never move, and no event is lost that the latest
+   * snapshot does not hold. A base at or before the current one changes
+   * nothing. Afterwards `read` returns only events after `base.seq`; `load`
+   * and `lastSeq` answer as before.
+   */
+  prune(doc: DocName, base: Snapshot): Promise<void>;
   /** Every document with at least one event whose name starts with `prefix`, sorted. */
   listDocs(prefix: string): Promise<DocName[]>;
-  /** Removes `doc`'s events and snapshots; its next append starts again at seq 1. */
+  /** Removes `doc`'s events, snapshots and history base; its next append starts again at seq 1. */
   deleteDoc(doc: DocName): Promise<void>;
   /**
    * Finishes pending writes and releases the store; later calls reject with

@@ -47,6 +47,21 @@ export function checkSnapshot(doc: DocName, snapshot: Snapshot, lastSeq: number)
   }
 }
 
+/**
+ * Throws `invalid_params` unless `base` may become `doc`'s history base:
+ * well-formed bytes, `1 ≤ base.seq < lastSeq`, and covered by the latest
+ * snapshot (`snapshotSeq`, `0` when there is none).
+ */
+export function checkPrune(doc: DocName, base: Snapshot, lastSeq: number, snapshotSeq: number): void {
+  if (!Number.isInteger(base.seq) || base.seq < 1 || base.seq >= lastSeq) {
+    throw invalid(`history base seq ${String(base.seq)} must be before ${doc}'s last event (${lastSeq})`);
+  }
+  if (base.seq > snapshotSeq) {
+    throw invalid(`history base seq ${base.seq} is past ${doc}'s latest snapshot (${snapshotSeq}): its events would be lost`);
+  }
+  if (!(base.state instanceof Uint8Array)) throw invalid("history base state must be a Uint8Array");
+}
+
 /** The error every call on a closed store rejects with. */
 export function storeClosedError(): TaikuError {
   return new TaikuError(ErrorCode.Unavailable, "the event store is closed");

@@ -15,8 +15,11 @@ import { ErrorCode } from "../errors";
 import type { DocName } from "../ids";
 import type { DocEvent, NewDocEvent } from "./docEvent";
 import type { EventStore } from "./eventStore";
-import { randomEvents } from "./randomUpdates";
+import { keyHistory } from "./keyHistory";
+import { PrunedHistoryError } from "./prunedHistoryError";
+import { randomEvents, RANDOM_UPDATE_KEYS } from "./randomUpdates";
 import { foldEvents, replayTo } from "./replay";
+import { pruneToWindow } from "./retention";
 
 /** What `setup` hands the contract for one test. */
 export interface EventStoreFixture {
@@ -107,6 +110,101 @@ export function runEventStoreContract(name: string, setup: () => Promise<EventSt
       expectSameState(foldEvents(snapshot, tail), foldEvents(null, events));
     });
 
+    it("prune folds the oldest events into the history base; load, lastSeq and later appends are unchanged", async () => {
+      const events = await store.append(A, randomEvents(A, 30, 20));
+      await store.writeSnapshot(A, { seq: 15, state: stateAt(events, 15), stateVector: vectorAt(events, 15) });
+      const before = await store.load(A);
+      expect(await store.historyBase(A)).toBeNull();
+      await store.prune(A, { seq: 9, state: stateAt(events, 9) });
+      expect(seqs(await store.read(A))).toEqual(range(10, 20));
+      expect(seqs(await store.read(A, { from: 3, to: 12 }))).toEqual(range(10, 12));
+      expect(await store.read(A, { to: 9 })).toEqual([]);
+      const base = await store.historyBase(A);
+      expect(base?.seq).toBe(9);
+      expectSameState(foldEvents(base, await store.read(A)), foldEvents(null, events));
+      const after = await store.load(A);
+      expect(after.snapshot?.seq).toBe(15);
+      expect(seqs(after.tail)).toEqual(seqs(before.tail));
+      expect(await store.lastSeq(A)).toBe(20);
+      expect(await store.listDocs("")).toEqual([A]);
+      const [next] = await store.append(A, randomEvents(A, 31, 1));
+      expect(next?.seq).toBe(21);
+      if (fixture.reopen === undefined) return;
+      await store.close();
+      store = await fixture.reopen();
+      expect((await store.historyBase(A))?.seq).toBe(9);
+      expect(seqs(await store.read(A))).toEqual(range(10, 21));
+      expect(await store.lastSeq(A)).toBe(21);
+    });
+
+    it("prune refuses a base no snapshot covers, one that would remove the last event, or malformed bytes, and changes nothing", async () => {
+      const events = await store.append(A, randomEvents(A, 32, 10));
+      await expect(store.prune(A, { seq: 3, state: stateAt(events, 3) })).rejects.toMatchObject({ code: ErrorCode.InvalidParams });
+      await store.writeSnapshot(A, { seq: 10, state: stateAt(events, 10) });
+      await store.writeSnapshot(A, { seq: 10, state: stateAt(events, 10) });
+      for (const seq of [0, -1, 1.5, 10, 11]) {
+        await expect(store.prune(A, { seq, state: stateAt(events, 3) })).rejects.toMatchObject({ code: ErrorCode.InvalidParams });
+      }
+      await expect(store.prune(A, { seq: 3, state: "nope" as never })).rejects.toMatchObject({ code: ErrorCode.InvalidParams });
+      await expect(store.prune(B, { seq: 1, state: stateAt(events, 1) })).rejects.toMatchObject({ code: ErrorCode.InvalidParams });
+      expect(seqs(await store.read(A))).toEqual(range(1, 10));
+      expect(await store.historyBase(A)).toBeNull();
+    });
+
+    it("a history base at or before the current one changes nothing", async () => {
+      const events = await store.append(A, randomEvents(A, 33, 12));
+      await store.writeSnapshot(A, { seq: 11, state: stateAt(events, 11) });
+      await store.prune(A, { seq: 6, state: stateAt(events, 6) });
+      await store.prune(A, { seq: 4, state: stateAt(events, 4) });
+      await store.prune(A, { seq: 6, state: stateAt(events, 6) });
+      expect((await store.historyBase(A))?.seq).toBe(6);
+      expect(seqs(await store.read(A))).toEqual(range(7, 12));
+    });
+
+    it("replay to a pruned seq is refused with PrunedHistoryError; from the base on it equals replaying the whole log", async () => {
+      const events = await store.append(A, randomEvents(A, 34, 30));
+      await store.writeSnapshot(A, { seq: 25, state: stateAt(events, 25) });
+      await store.prune(A, { seq: 10, state: stateAt(events, 10) });
+      for (const seq of [10, 11, 24, 25, 30, 99]) {
+        expectSameState(await replayTo(store, A, seq), foldEvents(null, events.slice(0, seq)));
+      }
+      for (const seq of [0, 1, 9]) {
+        const refused = replayTo(store, A, seq);
+        await expect(refused).rejects.toBeInstanceOf(PrunedHistoryError);
+        await expect(refused).rejects.toMatchObject({ code: ErrorCode.NotFound, historyStartsAt: 11, seq });
+      }
+    });
+
+    it("pruning to a window keeps the last events and the young ones, and never what no snapshot covers", async () => {
+      const events = (await store.append(A, randomEvents(A, 35, 60).map((e, i) => ({ ...e, ts: 1000 + i })))).slice();
+      // Only a snapshot bounds the prune: none yet, nothing goes.
+      expect(await pruneToWindow(store, A, 0, { keepEvents: 1, keepAgeMs: 0 }, 10_000)).toBe(1);
+      await store.writeSnapshot(A, { seq: 50, state: stateAt(events, 50) });
+      // The count keeps the last 20 (41..60).
+      expect(await pruneToWindow(store, A, 50, { keepEvents: 20, keepAgeMs: 0 }, 10_000)).toBe(41);
+      expect(seqs(await store.read(A))).toEqual(range(41, 60));
+      // The age keeps events with ts > now - age: seq 46 (ts 1045) is the oldest young one.
+      expect(await pruneToWindow(store, A, 50, { keepEvents: 1, keepAgeMs: 1000 }, 2044)).toBe(46);
+      // The snapshot bounds it: events 51..60 stay whatever the window.
+      expect(await pruneToWindow(store, A, 50, { keepEvents: 1, keepAgeMs: 0 }, 10_000)).toBe(51);
+      expect(seqs(await store.read(A))).toEqual(range(51, 60));
+      expectSameState(await replayTo(store, A, 60), foldEvents(null, events));
+      expectSameState(await replayTo(store, A, 50), foldEvents(null, events.slice(0, 50)));
+    });
+
+    it("key history from the history base equals the tail of the whole log's history", async () => {
+      const events = await store.append(A, randomEvents(A, 36, 80));
+      await store.writeSnapshot(A, { seq: 70, state: stateAt(events, 70) });
+      await pruneToWindow(store, A, 70, { keepEvents: 40, keepAgeMs: 0 }, Date.now() + 1);
+      const base = await store.historyBase(A);
+      expect(base?.seq).toBe(40);
+      const kept = await store.read(A);
+      for (const key of RANDOM_UPDATE_KEYS) {
+        const whole = keyHistory(events, key).filter((change) => change.seq > 40);
+        expect(keyHistory(kept, key, base)).toEqual(whole);
+      }
+    });
+
     it("snapshots never remove events", async () => {
       const events = await store.append(A, randomEvents(A, 6, 8));
       await store.writeSnapshot(A, { seq: 8, state: stateAt(events, 8) });
@@ -174,9 +272,10 @@ export function runEventStoreContract(name: string, setup: () => Promise<EventSt
       }
     });
 
-    it("deleteDoc removes that document's events and snapshots and nothing else", async () => {
+    it("deleteDoc removes that document's events, snapshots and history base and nothing else", async () => {
       const aEvents = await store.append(A, randomEvents(A, 9, 6));
       await store.writeSnapshot(A, { seq: 4, state: stateAt(aEvents, 4), stateVector: vectorAt(aEvents, 4) });
+      await store.prune(A, { seq: 2, state: stateAt(aEvents, 2) });
       const kvEvents = await store.append(A_KV, randomEvents(A_KV, 10, 3));
       await store.append(B, randomEvents(B, 11, 2));
       await store.deleteDoc(A);
@@ -185,6 +284,7 @@ export function runEventStoreContract(name: string, setup: () => Promise<EventSt
       expect((await store.read(A_KV)).map(comparable)).toEqual(kvEvents.map(comparable));
       expect(await store.lastSeq(B)).toBe(2);
       expect(await store.listDocs("")).toEqual([A_KV, B]);
+      expect(await store.historyBase(A)).toBeNull();
       const again = await store.append(A, randomEvents(A, 12, 4));
       expect(again[0]?.seq).toBe(1);
       expect((await store.load(A)).snapshot).toBeNull();
@@ -243,6 +343,8 @@ export function runEventStoreContract(name: string, setup: () => Promise<EventSt
       await expect(store.read(A)).rejects.toMatchObject(unavailable);
       await expect(store.load(A)).rejects.toMatchObject(unavailable);
       await expect(store.deleteDoc(A)).rejects.toMatchObject(unavailable);
+      await expect(store.historyBase(A)).rejects.toMatchObject(unavailable);
+      await expect(store.prune(A, { seq: 1, state: new Uint8Array() })).rejects.toMatchObject(unavailable);
     });
   });
 }

@@ -1,11 +1,13 @@
 /**
  * Rebuilding a document from its log: a document's state is the fold of its
- * events, optionally starting from a snapshot.
+ * events, starting from a snapshot or from the history base when retention
+ * removed the oldest events.
  */
 import * as Y from "yjs";
 import type { DocName } from "../ids";
 import type { DocEvent } from "./docEvent";
 import type { EventStore, Snapshot } from "./eventStore";
+import { PrunedHistoryError } from "./prunedHistoryError";
 
 /**
  * A new `Y.Doc` holding `snapshot` (if any) with `events` applied in order.
@@ -26,12 +28,15 @@ export function foldEvents(snapshot: Snapshot | null, events: readonly DocEvent[
 /**
  * `doc` as it was right after event `seq` (its current state when `seq` is at
  * or past the end). Starts from the latest snapshot when that is not past
- * `seq`, else from the beginning of the log.
+ * `seq`, else from the history base (the beginning of the log when none).
+ * Rejects with a {@link PrunedHistoryError} when `seq` is before the base.
  */
 export async function replayTo(store: EventStore, doc: DocName, seq: number): Promise<Y.Doc> {
   const { snapshot, tail } = await store.load(doc);
   if (snapshot === null || snapshot.seq <= seq) {
     return foldEvents(snapshot, tail.filter((event) => event.seq <= seq));
   }
-  return foldEvents(null, await store.read(doc, { to: seq }));
+  const base = await store.historyBase(doc);
+  if (base !== null && seq < base.seq) throw new PrunedHistoryError(doc, seq, base.seq + 1);
+  return foldEvents(base, await store.read(doc, { from: (base?.seq ?? 0) + 1, to: seq }));
 }

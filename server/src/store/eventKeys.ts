@@ -1,13 +1,15 @@
 /**
  * Key layout of the LevelDB event store.
  *
- * Inside the store's database three sublevels hold, per document:
+ * Inside the store's database four sublevels hold, per document:
  *
  * ```
  * e!<doc>!<seq>   one encoded DocEvent (engine `encodeDocEvent`)
  * u!<doc>!<seq>   the snapshot state after events 1..seq (a v1 Yjs update)
  * v!<doc>!<seq>   that snapshot's state vector, when its writer gave one,
  *                 after the CRC-32 of the state it belongs to
+ * h!<doc>!<seq>   the history base once retention pruned the log: the
+ *                 state after events 1..seq, which are no longer stored
  * ```
  *
  * Earlier versions kept v2-encoded snapshots under `s!`. They are never

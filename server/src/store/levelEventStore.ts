@@ -33,6 +33,10 @@
  *   snapshot waits until the events it covers are durable and in LevelDB,
  *   then takes its LevelDB round trips while later appends carry on. A
  *   delete waits for the snapshots of its document asked for before it.
+ * - A prune (retention) queues with the document's snapshots: it writes the
+ *   history base (sublevel `h`), then range-deletes the events it holds;
+ *   reads start after the base, so a crash between the two loses nothing
+ *   and shows nothing twice.
  */
 import path from "node:path";
 import { crc32 } from "node:zlib";
@@ -41,6 +45,7 @@ import {
   ErrorCode,
   TaikuError,
   checkNewEvents,
+  checkPrune,
   checkSnapshot,
   decodeDocEvent,
   encodeDocEvent,
@@ -100,6 +105,8 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
   /** A snapshot's state vector, under the same key as the snapshot, written in the same batch. */
   const vectors: BinarySublevel = db.sublevel<string, Uint8Array>("v", binary);
   const formerSnapshots: BinarySublevel = db.sublevel<string, Uint8Array>("s", binary);
+  /** A pruned document's history base, under the key of its seq; only the latest is kept. */
+  const bases: BinarySublevel = db.sublevel<string, Uint8Array>("h", binary);
   const batchOptions: AbstractBatchOptions<string, Uint8Array> & { sync: boolean } = { sync: options.sync ?? false };
   const root: LevelDatabase = events.db;
   const sync = options.sync ?? false;
@@ -205,6 +212,12 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
     return entries.map(([key, value]) => decodeStored(key, value));
   }
 
+  /** `doc`'s history base, or `null` when its log is whole. */
+  async function readBase(doc: DocName): Promise<Snapshot | null> {
+    const [latest] = await bases.iterator({ ...docKeyRange(doc), reverse: true, limit: 1 }).all();
+    return latest === undefined ? null : { seq: parseSeqKey(latest[0]).seq, state: latest[1] };
+  }
+
   /** Calls accepted before `close()`; it waits for them. */
   const accepted = new Set<Promise<void>>();
 
@@ -256,7 +269,9 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
 
     read: (doc: DocName, range?: EventRange) =>
       guarded(doc, async () => {
-        const { from, to } = normalizeEventRange(range);
+        const { to, from: asked } = normalizeEventRange(range);
+        // Events a prune left behind a crash (it writes the base before clearing them) are never read.
+        const from = Math.max(asked, ((await readBase(doc))?.seq ?? 0) + 1);
         const { lt } = docKeyRange(doc);
         if (to < from) return [];
         return readEvents(to === Infinity ? { gte: seqKey(doc, from), lt } : { gte: seqKey(doc, from), lte: seqKey(doc, to) });
@@ -310,6 +325,44 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
 
     lastSeq: (doc: DocName) => guarded(doc, () => readLastSeq(doc)),
 
+    historyBase: (doc: DocName) =>
+      guarded(doc, async () => {
+        await writer.inLevel();
+        return readBase(doc);
+      }),
+
+    prune: (doc: DocName, base: Snapshot) =>
+      guarded(doc, () =>
+        inSeqOrder(doc, async (last) => {
+          const { seq } = base;
+          const state = base.state instanceof Uint8Array ? base.state.slice() : base.state;
+          // Behind the document's snapshots asked for before it (the one covering `base` may be on its way), and
+          // ahead of a delete asked for after it. The base is written before the events it holds are cleared.
+          const pruned = (pendingSnapshots.get(doc) ?? Promise.resolve()).then(async () => {
+            await writer.inLevel();
+            const range = docKeyRange(doc);
+            const [latest] = await snapshots.keys({ ...range, reverse: true, limit: 1 }).all();
+            checkPrune(doc, { seq, state }, last, latest === undefined ? 0 : parseSeqKey(latest).seq);
+            if (seq <= ((await readBase(doc))?.seq ?? 0)) return;
+            const key = seqKey(doc, seq);
+            // Older bases go only once their events have: the oldest one left marks where events may remain, so
+            // each clear starts there instead of scanning the tombstones of every event pruned before.
+            const [oldest] = await bases.keys({ ...range, limit: 1 }).all();
+            const batch = root.batch();
+            batch.put(key, state, { sublevel: bases });
+            await batch.write(batchOptions);
+            await events.clear({ gt: oldest ?? range.gt, lte: key });
+            if (oldest !== undefined) await bases.clear({ gte: oldest, lt: key });
+          });
+          const settled = pruned.catch(() => undefined);
+          pendingSnapshots.set(doc, settled);
+          void settled.then(() => {
+            if (pendingSnapshots.get(doc) === settled) pendingSnapshots.delete(doc);
+          });
+          await pruned;
+        }),
+      ),
+
     listDocs: (prefix: string) =>
       guarded(null, async () => {
         const range = prefixKeyRange(prefix);
@@ -343,6 +396,7 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
             await snapshots.clear(range);
             await vectors.clear(range);
             await formerSnapshots.clear(range);
+            await bases.clear(range);
             await events.clear(range);
           });
         }),

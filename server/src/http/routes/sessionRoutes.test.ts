@@ -208,9 +208,10 @@ describe("KV history", () => {
     expect(answer.status).toBe(200);
     expect(answer.json).toEqual({
       key: "title",
+      historyStartsAt: 1,
       changes: [
-        { seq: 1, ts: 1000, kind: "update", userId: owner.userId, userName: "owner", to: "draft" },
-        { seq: 3, ts: 1002, kind: "update", userId: owner.userId, userName: "owner", from: "draft", to: "final" },
+        { seq: 1, ts: 1000, kind: "update", userId: owner.userId, userName: "owner", to: "draft", superseded: false, supersededBy: null },
+        { seq: 3, ts: 1002, kind: "update", userId: owner.userId, userName: "owner", from: "draft", to: "final", superseded: false, supersededBy: null },
       ],
     });
   });
