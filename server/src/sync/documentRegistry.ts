@@ -37,6 +37,12 @@ export interface DocumentRegistryOptions<Peer> {
 /** Loaded documents by name. */
 export class DocumentRegistry<Peer> {
   private readonly documents = new Map<DocName, Promise<LiveDocument<Peer>>>();
+  /**
+   * The loaded instance of each name. A name can outlive an instance (dropped or unloaded, then loaded
+   * again): every call that takes an instance acts only while that instance is the current one, so a late
+   * call for an old instance (a socket of a dropped document closing late) never touches its successor.
+   */
+  private readonly current = new Map<DocName, LiveDocument<Peer>>();
   private readonly unloading = new Map<DocName, Promise<void>>();
   private readonly idleTimers = new Map<DocName, NodeJS.Timeout>();
   private closed = false;
@@ -84,6 +90,7 @@ export class DocumentRegistry<Peer> {
         onBuilt: () => this.built++,
         onAwareness: () => this.options.onAwareness(live),
       });
+      this.current.set(name, live);
       return live;
     })();
     this.documents.set(name, loading);
@@ -93,12 +100,14 @@ export class DocumentRegistry<Peer> {
 
   /** `live` is in use: it is not evicted while it has peers. */
   retain(live: LiveDocument<Peer>): void {
+    if (!this.isCurrent(live)) return;
     clearTimeout(this.idleTimers.get(live.name));
     this.idleTimers.delete(live.name);
   }
 
   /** `live` may be idle now: without peers for `idleMs`, it is unloaded. */
   release(live: LiveDocument<Peer>): void {
+    if (!this.isCurrent(live)) return;
     clearTimeout(this.idleTimers.get(live.name));
     if (live.peers.size > 0 || this.closed) return;
     const timer = setTimeout(() => {
@@ -117,7 +126,8 @@ export class DocumentRegistry<Peer> {
    */
   drop(live: LiveDocument<Peer>, reason: string): void {
     live.failed = true;
-    if (this.documents.get(live.name) !== undefined) this.documents.delete(live.name);
+    if (!this.isCurrent(live)) return;
+    this.forget(live);
     this.options.onDropped(live, reason);
     const settled = live.flush().finally(() => {
       this.free(live);
@@ -128,8 +138,8 @@ export class DocumentRegistry<Peer> {
 
   /** Writes what `live` has pending (and a snapshot when worth it), then frees it. */
   async unload(live: LiveDocument<Peer>): Promise<void> {
-    if (this.documents.get(live.name) === undefined) return;
-    this.documents.delete(live.name);
+    if (!this.isCurrent(live)) return;
+    this.forget(live);
     const done = (async () => {
       if (live.wantsSnapshotOnUnload) live.snapshot();
       await live.flush();
@@ -149,6 +159,18 @@ export class DocumentRegistry<Peer> {
     const loaded = await Promise.allSettled(this.documents.values());
     for (const outcome of loaded) if (outcome.status === "fulfilled") await this.unload(outcome.value);
     await Promise.allSettled(this.unloading.values());
+  }
+
+  private isCurrent(live: LiveDocument<Peer>): boolean {
+    return this.current.get(live.name) === live;
+  }
+
+  /** Takes `live` out of the registry: the next open of its name loads a new instance from the store. */
+  private forget(live: LiveDocument<Peer>): void {
+    this.documents.delete(live.name);
+    this.current.delete(live.name);
+    clearTimeout(this.idleTimers.get(live.name));
+    this.idleTimers.delete(live.name);
   }
 
   private free(live: LiveDocument<Peer>): void {

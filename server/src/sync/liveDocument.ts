@@ -81,7 +81,7 @@ export class LiveDocument<Peer = unknown> {
   private stored: StoredState | null;
   private built: Built | null = null;
   /** Set by {@link destroy}. */
-  private destroyed = false;
+  private wasDestroyed = false;
   /**
    * Who is connected, with its own document (awareness needs one for its
    * client id, and it must not force a build): made on first use, since
@@ -145,6 +145,11 @@ export class LiveDocument<Peer = unknown> {
   /** The quota arbiter over {@link doc} (built on first use). */
   get arbiter(): Arbiter {
     return this.build().arbiter;
+  }
+
+  /** True once {@link destroy} ran; nothing may use the document afterwards. */
+  get destroyed(): boolean {
+    return this.wasDestroyed;
   }
 
   /** True once the document has been built from its stored bytes. */
@@ -294,7 +299,7 @@ export class LiveDocument<Peer = unknown> {
 
   /** Releases memory; the document must not be used afterwards. */
   destroy(): void {
-    this.destroyed = true;
+    this.wasDestroyed = true;
     this.quiet.stop();
     if (this.presence !== null) {
       this.presence.awareness.destroy();

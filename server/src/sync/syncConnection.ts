@@ -161,10 +161,13 @@ export class SyncConnection {
   private onFrame(data: Buffer, isBinary: boolean): void {
     if (!isBinary) return this.reject(CloseCode.ProtocolViolation, "text frames are not part of the sync protocol");
     if (this.ctx.limiter.take(this.id) > 0) return this.reject(CloseCode.Unavailable, `more than ${this.ctx.framesPerSecond} frames per second`);
+    // A socket the relay is closing (its document dropped or unloaded, its session ended, the relay stopping)
+    // takes nothing more: its client still holds what it sent and syncs it again when it reconnects.
+    if (!this.open) return;
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     const live = this.attached;
     if (live === null) this.pending.push(bytes);
-    else if (!live.failed) this.receive(live, bytes);
+    else if (!live.failed && !live.destroyed) this.receive(live, bytes);
   }
 
   private onClose(): void {
