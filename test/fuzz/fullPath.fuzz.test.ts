@@ -30,7 +30,8 @@ import * as prng from "lib0/prng";
 import { afterAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { KV_QUOTA_BYTES, QuotaExceededError, createSessionKv, kvDocName, liveBytes, type PluginId, type SessionId } from "@taiku/engine";
-import { connect, eventually, startRelay, synced, type RelayFixture } from "../../server/src/sync/relayFixture";
+import { connect, eventually, synced } from "../../server/src/sync/relayFixture";
+import { startCrashableRelay, type CrashableRelay } from "./crashableRelay";
 import { contentOf } from "../../engine/src/arbiter/testNetwork";
 import { createFullPathPeer, type FullPathPeer } from "./fullPathPeer";
 
@@ -134,7 +135,7 @@ async function runSeed(seed: number): Promise<number> {
   const gen = prng.create(seed);
   const dir = mkdtempSync(join(tmpdir(), "taiku-fuzz-"));
   dirs.push(dir);
-  let relay: RelayFixture = await startRelay({ dir });
+  let relay: CrashableRelay = await startCrashableRelay(dir);
   const peers = Array.from({ length: prng.uint32(gen, 2, 4) }, (_, i) => createFullPathPeer(DOC, `user${i}`));
   const careless = new Set(peers.filter(() => prng.real53(gen) < 0.3));
   try {
@@ -146,13 +147,19 @@ async function runSeed(seed: number): Promise<number> {
       if (roll < 0.1) {
         if (peer.provider === null) peer.connect(relay.url);
         else peer.disconnect();
-      } else if (roll < 0.14) {
-        const before = Y.encodeStateVector(await servedState(relay.url));
+      } else if (roll < 0.18) {
+        // A relay restart (clean stop) or crash; either way what it acknowledged survives.
+        const crash = roll >= 0.14;
+        const before = Y.encodeStateVector(crash ? relay.acknowledged : await servedState(relay.url));
+        if (crash) await relay.crash();
+        else {
+          for (const p of peers) p.disconnect();
+          await relay.stop();
+        }
         for (const p of peers) p.disconnect();
-        await relay.stop();
-        relay = await startRelay({ dir });
+        relay = await startCrashableRelay(dir, relay.acknowledged);
         const after = Y.encodeStateVector(await servedState(relay.url));
-        expect(covers(after, before), "the relay lost acknowledged updates across a clean restart").toBe(true);
+        expect(covers(after, before), `the relay lost acknowledged updates across a ${crash ? "crash" : "clean restart"}`).toBe(true);
         for (const p of peers) if (prng.real53(gen) < 0.8) p.connect(relay.url);
       } else randomEdit(gen, peer, careless.has(peer));
       if (prng.bool(gen)) await new Promise((resolve) => setTimeout(resolve, prng.uint32(gen, 0, 5)));
