@@ -5,18 +5,19 @@
  * LevelDB event store in a temp dir, real WebSockets on 127.0.0.1), all in
  * one process. A seed drives random `kv` sets and deletes near the quota,
  * text, array and nested-map edits, over-quota bursts, careless writers that
- * skip the local check, offline periods, reconnects and clean relay
- * restarts.
+ * skip the local guard and send raw updates to their host, offline periods,
+ * reconnects, clean relay restarts and relay crashes (`crashableRelay.ts`).
  *
  * Invariants at the end of every run, once every host is connected and
  * quiet:
  * - every plugin replica has its host's content;
  * - every host has the relay's state (the state a fresh client is served:
  *   same content, same state vector), which is within the quota;
- * - nothing acknowledged is lost across a restart: before each clean stop a
- *   fresh client records the state vector the relay serves (what the relay
- *   acknowledged to every peer); after the restart, before any host
- *   reconnects, a fresh client is served a state vector that covers it.
+ * - nothing acknowledged is lost: before a clean stop a fresh client records
+ *   the state vector the relay serves; before a crash, the state vector of
+ *   every update the store confirmed appended (nothing else counts). After
+ *   the restart, before any host reconnects, a fresh client must be served
+ *   a state vector that covers it.
  *   Overwrites and compensations are later updates, so they never shrink
  *   the state vector; the check is exact, not heuristic.
  *
@@ -61,7 +62,7 @@ function randomEdit(gen: prng.PRNG, peer: FullPathPeer, careless: boolean): void
     case 2: {
       const key = prng.oneOf(gen, KEYS);
       const value = randomValue(gen) as never;
-      if (careless) attempt(() => doc.getMap("kv").set(key, value));
+      if (careless) peer.rawWrite((raw) => raw.getMap("kv").set(key, value));
       else {
         const kv = createSessionKv(doc);
         attempt(() => kv.set(key, value));
@@ -91,10 +92,12 @@ function randomEdit(gen: prng.PRNG, peer: FullPathPeer, careless: boolean): void
       return;
     }
     case 6: {
-      // An over-quota burst: several large writes in one transaction.
-      attempt(() => doc.transact(() => {
-        for (let i = prng.uint32(gen, 2, 4); i > 0; i--) doc.getMap("kv").set(prng.oneOf(gen, KEYS), prng.word(gen, 20_000, 30_000));
-      }));
+      // An over-quota burst: several large writes in one transaction (sent unguarded by a careless writer).
+      const burst = (target: Y.Doc): void => {
+        for (let i = prng.uint32(gen, 2, 4); i > 0; i--) target.getMap("kv").set(prng.oneOf(gen, KEYS), prng.word(gen, 20_000, 30_000));
+      };
+      if (careless) peer.rawWrite(burst);
+      else attempt(() => doc.transact(() => burst(doc)));
       return;
     }
     default: {

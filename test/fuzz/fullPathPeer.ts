@@ -10,7 +10,7 @@
 import { WebsocketProvider } from "y-websocket";
 import WebSocket from "ws";
 import * as Y from "yjs";
-import { createPluginKvHost, extensionParams, guardLocalChanges, type PluginFrame, type PluginKvHost, type LocalChangeGuard } from "@taiku/engine";
+import { QuotaExceededError, createPluginKvHost, extensionParams, guardLocalChanges, type PluginFrame, type PluginKvHost, type LocalChangeGuard } from "@taiku/engine";
 
 /** The origin of changes the host delivers to the plugin's replica. */
 const FROM_HOST = Symbol("from host");
@@ -29,6 +29,11 @@ export interface FullPathPeer {
   relayNotices: number;
   /** The current connection, or null while offline. */
   provider: WebsocketProvider | null;
+  /**
+   * Makes `edit` the way a hostile frame would: on its replica without the
+   * local guard, and sends the update to the host as it is.
+   */
+  rawWrite(edit: (doc: Y.Doc) => void): void;
   /** Connects the host to the relay at `url` (replacing any connection). */
   connect(url: string): void;
   /** Closes the host's connection (the plugin keeps editing offline). */
@@ -47,16 +52,17 @@ export function createFullPathPeer(docName: string, user: string): FullPathPeer 
       else if (type === "kv:rejected") peer.rejections++;
     },
   };
+  const send = (update: Uint8Array): void => {
+    try {
+      kvHost.applyPluginUpdate(update, frame);
+    } catch (error) {
+      // The frame was already sent the compensation; the thrown answer is the request's reply.
+      if (!(error instanceof QuotaExceededError)) throw error;
+    }
+  };
   const guard = guardLocalChanges(plugin, {
     isRemote: (origin) => origin === FROM_HOST,
-    send: (update) => {
-      try {
-        kvHost.applyPluginUpdate(update, frame);
-      } catch (error) {
-        // The frame was already sent the compensation; the thrown answer is the request's reply.
-        if (!(error instanceof Error) || !("code" in error)) throw error;
-      }
-    },
+    send: (update) => send(update),
   });
   host.on("update", (update: Uint8Array, origin: unknown) => {
     if (origin !== frame) Y.applyUpdate(plugin, update, FROM_HOST);
@@ -69,6 +75,15 @@ export function createFullPathPeer(docName: string, user: string): FullPathPeer 
     rejections: 0,
     relayNotices: 0,
     provider: null,
+    rawWrite(edit) {
+      const scratch = new Y.Doc();
+      Y.applyUpdate(scratch, Y.encodeStateAsUpdate(plugin));
+      edit(scratch);
+      const update = Y.encodeStateAsUpdate(scratch, Y.encodeStateVector(plugin));
+      scratch.destroy();
+      Y.applyUpdate(plugin, update, FROM_HOST);
+      send(update);
+    },
     connect(url) {
       peer.disconnect();
       peer.provider = new WebsocketProvider(url, docName, host, { WebSocketPolyfill: WebSocket as never, params: { user, ...extensionParams() }, disableBc: true });
