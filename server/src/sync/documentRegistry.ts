@@ -8,9 +8,16 @@
  * Invariant: at most one `LiveDocument` per name is loaded or loading, and a
  * name being unloaded or dropped is loaded again only after its pending
  * writes settled, so a reload reads everything the last one made durable.
+ *
+ * A document whose stored records are damaged (the store's load throws a
+ * `CorruptRecordError`) is *refused*: it is logged once, kept in the
+ * refused set, and every later open of it fails with the same error
+ * without reading the store again. It stays refused until the operator
+ * repairs the data and restarts the relay; the other documents are served
+ * as usual.
  */
 import type { Logger } from "pino";
-import type { DocName, EventStore } from "@taiku/engine";
+import { CorruptRecordError, type CorruptRecord, type DocName, type EventStore } from "@taiku/engine";
 import { policyFor } from "./kvArbitration";
 import { LiveDocument } from "./liveDocument";
 import type { SnapshotPolicy } from "./snapshotPolicy";
@@ -39,6 +46,7 @@ export class DocumentRegistry<Peer> {
   private readonly documents = new Map<DocName, Promise<LiveDocument<Peer>>>();
   private readonly unloading = new Map<DocName, Promise<void>>();
   private readonly idleTimers = new Map<DocName, NodeJS.Timeout>();
+  private readonly refusedDocs = new Map<DocName, CorruptRecordError>();
   private closed = false;
   /** Loaded documents built into a `Y.Doc`. */
   built = 0;
@@ -65,14 +73,29 @@ export class DocumentRegistry<Peer> {
     return this.documents.get(name);
   }
 
-  /** The document `name`, loaded from the store unless it is in memory already. */
+  /** The refusal of `name`, when its stored records are damaged. */
+  refusal(name: DocName): CorruptRecordError | undefined {
+    return this.refusedDocs.get(name);
+  }
+
+  /** Every refused document, in the order they were refused. */
+  refused(): CorruptRecord[] {
+    return [...this.refusedDocs.values()].map(({ doc, record, seq, reason }) => (seq === undefined ? { doc, record, reason } : { doc, record, seq, reason }));
+  }
+
+  /**
+   * The document `name`, loaded from the store unless it is in memory
+   * already; rejects with a `CorruptRecordError` for a refused document.
+   */
   open(name: DocName): Promise<LiveDocument<Peer>> {
     const existing = this.documents.get(name);
     if (existing !== undefined) return existing;
+    const refusal = this.refusedDocs.get(name);
+    if (refusal !== undefined) return Promise.reject(refusal);
     const { store, logger } = this.options;
     const loading = (async () => {
       await this.unloading.get(name);
-      const stored = new StoredState(await store.load(name));
+      const stored = new StoredState(await store.load(name).catch((error: unknown) => this.refuseIfCorrupt(name, error)));
       // Opened as its stored bytes; built on first need (see `liveDocument.ts`).
       const live = LiveDocument.open<Peer>(name, stored, {
         store,
@@ -149,6 +172,18 @@ export class DocumentRegistry<Peer> {
     const loaded = await Promise.allSettled(this.documents.values());
     for (const outcome of loaded) if (outcome.status === "fulfilled") await this.unload(outcome.value);
     await Promise.allSettled(this.unloading.values());
+  }
+
+  /** Records `name` as refused when `error` says its stored records are damaged; rethrows `error` either way. */
+  private refuseIfCorrupt(name: DocName, error: unknown): never {
+    if (error instanceof CorruptRecordError && !this.refusedDocs.has(name)) {
+      this.refusedDocs.set(name, error);
+      this.options.logger.error(
+        { doc: name, record: error.record, seq: error.seq, reason: error.reason },
+        `refusing document ${name}: stored record ${error.record} ${error.reason}`,
+      );
+    }
+    throw error;
   }
 
   private free(live: LiveDocument<Peer>): void {
