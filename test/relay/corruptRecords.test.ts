@@ -4,7 +4,9 @@
  * garbage is refused (a stock y-websocket client is told why and does not
  * retry, REST reads answer 503, `/readyz` and `/metrics` name it) while
  * every other document is served; a torn last journal frame, what kill -9
- * leaves, still starts cleanly with everything acknowledged before it.
+ * leaves, still starts cleanly with everything acknowledged before it,
+ * while a damaged frame in the middle of the journal is refused, never
+ * skipped.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -14,6 +16,7 @@ import WebSocket from "ws";
 import * as Y from "yjs";
 import { CloseCode } from "@taiku/engine";
 import { createLevelEventStore, openLevel } from "../../server/src/store";
+import { encodeJournalFrame } from "../../server/src/store/journalFrame";
 import { createSession, signUp, startServerProcess, type ServerProcess } from "../support/serverProcess";
 
 const processes: ServerProcess[] = [];
@@ -205,5 +208,31 @@ describe("a torn last journal frame", () => {
     const ready = await fetch(`${restarted.base}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ ready: true });
+  });
+
+  it("a damaged frame with a frame after it is not taken for a torn tail: documents are refused naming the journal, not opened short", async () => {
+    const server = await startServerProcess();
+    processes.push(server);
+    const { token } = await signUp(server.base, "owner");
+    const sessionId = await createSession(server.base, token);
+    const room = `sessions/${sessionId}/kv/alpha`;
+    await writeAcknowledged(server, room, token, 3);
+    await server.kill9();
+    const journal = path.join(server.dataDir, "db", "journal-events.0");
+    const damaged = encodeJournalFrame([{ key: "!events!!e!unrelated!00000000000001", value: Uint8Array.of(1, 2, 3) }]);
+    damaged[damaged.byteLength - 1]! ^= 0xff;
+    const offset = fs.existsSync(journal) ? fs.statSync(journal).size : 0;
+    fs.appendFileSync(journal, Buffer.concat([damaged, encodeJournalFrame([{ key: "!events!!e!unrelated!00000000000002", value: Uint8Array.of(4) }])]));
+
+    const restarted = await startServerProcess({ dataDir: server.dataDir, port: server.port });
+    processes.push(restarted);
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const reader = stockClient(restarted, room, token);
+    await until(() => reader.closed.length > 0, "the reader to be closed");
+    expect(reader.closed).toEqual([CloseCode.DocumentCorrupt]);
+    expect(reader.kv.size).toBe(0);
+    const ready = await fetch(`${restarted.base}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ ready: false, refused: [{ doc: room, record: `journal-events.0@${offset}` }] });
   });
 });

@@ -139,6 +139,7 @@ export function createRelay(options: RelayOptions): Relay {
     connections.add(conn);
     attach(conn, name).catch((error: unknown) => {
       if (error instanceof CorruptRecordError) {
+        registry.refuse(name, error);
         // Refused until the data is repaired: answered in-protocol, with a permanent close code, so clients stop retrying.
         if (conn.open) conn.ws.send(encodePermissionDenied(error.message));
         return conn.close(CloseCode.DocumentCorrupt, `document damaged: stored record ${error.record}`);

@@ -80,7 +80,7 @@ export class DocumentRegistry<Peer> {
 
   /** Every refused document, in the order they were refused. */
   refused(): CorruptRecord[] {
-    return [...this.refusedDocs.values()].map(({ doc, record, seq, reason }) => (seq === undefined ? { doc, record, reason } : { doc, record, seq, reason }));
+    return [...this.refusedDocs].map(([doc, { record, seq, reason }]) => (seq === undefined ? { doc, record, reason } : { doc, record, seq, reason }));
   }
 
   /**
@@ -95,7 +95,12 @@ export class DocumentRegistry<Peer> {
     const { store, logger } = this.options;
     const loading = (async () => {
       await this.unloading.get(name);
-      const stored = new StoredState(await store.load(name).catch((error: unknown) => this.refuseIfCorrupt(name, error)));
+      const stored = new StoredState(
+        await store.load(name).catch((error: unknown) => {
+          if (error instanceof CorruptRecordError) this.refuse(name, error);
+          throw error;
+        }),
+      );
       // Opened as its stored bytes; built on first need (see `liveDocument.ts`).
       const live = LiveDocument.open<Peer>(name, stored, {
         store,
@@ -174,16 +179,18 @@ export class DocumentRegistry<Peer> {
     await Promise.allSettled(this.unloading.values());
   }
 
-  /** Records `name` as refused when `error` says its stored records are damaged; rethrows `error` either way. */
-  private refuseIfCorrupt(name: DocName, error: unknown): never {
-    if (error instanceof CorruptRecordError && !this.refusedDocs.has(name)) {
-      this.refusedDocs.set(name, error);
-      this.options.logger.error(
-        { doc: name, record: error.record, seq: error.seq, reason: error.reason },
-        `refusing document ${name}: stored record ${error.record} ${error.reason}`,
-      );
-    }
-    throw error;
+  /**
+   * Refuses `name` from now until the relay restarts, because `error`
+   * found its stored records damaged (by its load, or by another read of
+   * the store on its way); logged once.
+   */
+  refuse(name: DocName, error: CorruptRecordError): void {
+    if (this.refusedDocs.has(name)) return;
+    this.refusedDocs.set(name, error);
+    this.options.logger.error(
+      { doc: name, record: error.record, seq: error.seq, reason: error.reason },
+      `refusing document ${name}: stored record ${error.record} ${error.reason}`,
+    );
   }
 
   private free(live: LiveDocument<Peer>): void {
