@@ -72,6 +72,40 @@ export class QuotaExceededError extends TaikuError implements QuotaFigures {
   }
 }
 
+/** Where a {@link CorruptRecordError} was found and what is wrong with it. */
+export interface CorruptRecord {
+  /** The document whose stored state is damaged. */
+  readonly doc: string;
+  /** The stored record that is damaged: its key (an event's or the snapshot's). */
+  readonly record: string;
+  /** The event's seq, when the record is an event (or where a gap in the log is). */
+  readonly seq?: number;
+  /** What is wrong with the record. */
+  readonly reason: string;
+}
+
+/**
+ * A stored record of a document (an event or its snapshot) is damaged, or
+ * acknowledged events are missing from its log. The document cannot be
+ * opened without losing what was acknowledged, so it is refused instead;
+ * code `unavailable`, since nothing the caller sends can repair it.
+ */
+export class CorruptRecordError extends TaikuError implements CorruptRecord {
+  readonly doc: string;
+  readonly record: string;
+  readonly seq?: number;
+  readonly reason: string;
+
+  constructor({ doc, record, seq, reason }: CorruptRecord) {
+    super(ErrorCode.Unavailable, `document ${doc} is damaged: stored record ${record} ${reason}`);
+    this.name = "CorruptRecordError";
+    this.doc = doc;
+    this.record = record;
+    if (seq !== undefined) this.seq = seq;
+    this.reason = reason;
+  }
+}
+
 /** Throws for a case the types say cannot happen. */
 export function unexpectedCase(value: never, what = "case"): never {
   throw new Error(`unexpected ${what}: ${JSON.stringify(value)}`);

@@ -4,8 +4,8 @@
  */
 export type { SessionId, PluginId, UserId, DocName, ParsedDocName } from "./ids";
 export { isSessionId, isUserId, isPluginId, sessionDocName, kvDocName, parseDocName } from "./ids";
-export type { QuotaFigures } from "./errors";
-export { ErrorCode, TaikuError, QuotaExceededError, isErrorCode, unexpectedCase } from "./errors";
+export type { CorruptRecord, QuotaFigures } from "./errors";
+export { ErrorCode, TaikuError, QuotaExceededError, CorruptRecordError, isErrorCode, unexpectedCase } from "./errors";
 
 // Event log: events, their codec, the store contract, replay and per-key history.
 export type { DocEvent, NewDocEvent, EventKind, EventOrigin } from "./eventlog/docEvent";

@@ -23,6 +23,8 @@ export const CloseCode = {
   SessionEnded: 4410,
   /** The session already holds as many plugin documents as it may. */
   DocumentCapReached: 4413,
+  /** The stored document is damaged (a record of its log or its snapshot is corrupt, or acknowledged events are missing); it stays refused until the operator repairs the data and restarts the relay. */
+  DocumentCorrupt: 4422,
   /** The relay failed this document (a write failed, or memory no longer matches the log); a reconnect reloads it. */
   DocumentFailed: 4500,
   /** The relay is busy for this socket (too many frames per second, or a full send buffer); reconnect later. */
@@ -40,6 +42,7 @@ export const CLOSE_CODE_MEANINGS: Readonly<Record<CloseCode, string>> = {
   [CloseCode.DocumentNotFound]: "not a document name, or no such session",
   [CloseCode.SessionEnded]: "the session has ended",
   [CloseCode.DocumentCapReached]: "the session holds its maximum of plugin documents",
+  [CloseCode.DocumentCorrupt]: "the stored document is damaged; refused until the operator repairs the data and restarts the relay",
   [CloseCode.DocumentFailed]: "the relay failed this document; reconnect to reload it",
   [CloseCode.Unavailable]: "too many frames or a full send buffer; reconnect later",
 };

@@ -91,7 +91,7 @@ describe("sync close codes", () => {
     const codes = Object.values(CloseCode);
     expect(new Set(codes).size).toBe(codes.length);
     for (const code of codes) expect(CLOSE_CODE_MEANINGS[code].length).toBeGreaterThan(0);
-    const permanent = [CloseCode.ProtocolViolation, CloseCode.Unauthenticated, CloseCode.PermissionDenied, CloseCode.DocumentNotFound, CloseCode.SessionEnded, CloseCode.DocumentCapReached];
+    const permanent = [CloseCode.ProtocolViolation, CloseCode.Unauthenticated, CloseCode.PermissionDenied, CloseCode.DocumentNotFound, CloseCode.SessionEnded, CloseCode.DocumentCapReached, CloseCode.DocumentCorrupt];
     expect(codes.filter(isPermanentClose).sort()).toEqual([...permanent].sort());
     expect(isPermanentClose(CloseCode.DocumentFailed)).toBe(false);
     expect(isPermanentClose(CloseCode.Unavailable)).toBe(false);

@@ -50,6 +50,14 @@ export interface RouteShape {
     readonly contentType?: string;
     /** Extra headers on every successful answer. */
     readonly headers?: Readonly<Record<string, string>>;
+    /**
+     * Another status the same body may be answered with (e.g. `503` from
+     * `/readyz`), and when; `statusOf` picks the status from the body.
+     */
+    readonly alsoAnswers?: { readonly status: number; readonly when: string };
+    /** The status for a given (validated) body; `status` when absent. */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    readonly statusOf?: (body: any) => number;
   };
 }
 

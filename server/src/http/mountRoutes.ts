@@ -49,7 +49,7 @@ async function answer(route: Route, ctx: Context, services: Services): Promise<v
 
   const output = await route.handle({ params, query, body, user } as never, services);
 
-  ctx.status = route.response.status;
+  ctx.status = route.response.statusOf?.(output) ?? route.response.status;
   for (const [name, value] of Object.entries(route.response.headers ?? {})) ctx.set(name, value);
   const responseSpec = route.response.body;
   if (isBytes(responseSpec)) {

@@ -39,7 +39,13 @@ export interface RouteReference {
   readonly params?: JsonSchema;
   readonly query?: JsonSchema;
   readonly body?: JsonSchema | "bytes";
-  readonly response: { readonly status: number; readonly contentType: string; readonly body: JsonSchema | "bytes" };
+  readonly response: {
+    readonly status: number;
+    readonly contentType: string;
+    readonly body: JsonSchema | "bytes";
+    /** Another status the same body may come with, and when. */
+    readonly alsoAnswers?: { readonly status: number; readonly when: string };
+  };
 }
 
 function describe(route: Route): RouteReference {
@@ -59,6 +65,7 @@ function describe(route: Route): RouteReference {
       status: route.response.status,
       contentType: route.response.contentType ?? (isBytes(route.response.body) ? "application/octet-stream" : "application/json"),
       body: responseBody,
+      ...(route.response.alsoAnswers === undefined ? {} : { alsoAnswers: route.response.alsoAnswers }),
     },
   };
 }
@@ -117,7 +124,9 @@ export function routesMarkdown(reference = routesReference()): string {
     if (r.params !== undefined) out.push(`Path parameters:${block(r.params)}`);
     if (r.query !== undefined) out.push(`Query:${block(r.query)}`);
     if (r.body !== undefined) out.push(`Request body: ${block(r.body)}`);
-    out.push(`Response \`${r.response.status}\` (\`${r.response.contentType}\`): ${block(r.response.body)}`);
+    const also = r.response.alsoAnswers;
+    const status = also === undefined ? `\`${r.response.status}\`` : `\`${r.response.status}\`, or \`${also.status}\` ${also.when}`;
+    out.push(`Response ${status} (\`${r.response.contentType}\`): ${block(r.response.body)}`);
   }
   out.push(
     "### GET `/plugins/manifest.json`",

@@ -39,6 +39,7 @@ export class ServerMetrics {
     metric("taiku_connections", "gauge", "Open sync sockets.", [["", relay.connections]]);
     metric("taiku_loaded_documents", "gauge", "Documents held in memory.", [["", relay.loadedDocuments]]);
     metric("taiku_built_documents", "gauge", "Documents held in memory and built (the others are held as their stored bytes until something changes them).", [["", relay.builtDocuments]]);
+    metric("taiku_refused_documents", "gauge", "Documents refused because a stored record of theirs is damaged (see /readyz).", [["", relay.refusedDocuments]]);
     metric("taiku_updates_total", "counter", "Updates accepted from clients.", [["", relay.updatesTotal]]);
     metric("taiku_quota_rejections_total", "counter", "Updates that took a KV document over its quota.", [
       ["", relay.quotaRejectionsTotal],

@@ -101,4 +101,22 @@ describe("event journal", () => {
     journal.close();
     expect(flushed).toHaveBeenCalledTimes(2);
   });
+
+  it("a damaged frame in the middle of a journal file refuses the open with a CorruptRecordError naming the file and byte", async () => {
+    const frames = [frameOf("a", 1), frameOf("b", 2), frameOf("c", 3)];
+    const bytes = Buffer.concat(frames);
+    bytes[frames[0]!.byteLength + 9]! ^= 0xff;
+    fs.writeFileSync(`${base}.0`, bytes);
+    await expect(openEventJournal(base)).rejects.toMatchObject({
+      name: "CorruptRecordError",
+      code: "unavailable",
+      record: `journal.0@${frames[0]!.byteLength}`,
+    });
+  });
+
+  it("a torn last frame (what kill -9 leaves) opens, recovering every frame before it", async () => {
+    const frames = [frameOf("a", 1), frameOf("b", 2), frameOf("c", 3)];
+    fs.writeFileSync(`${base}.0`, Buffer.concat([...frames.slice(0, 2), frames[2]!.subarray(0, frames[2]!.byteLength - 2)]));
+    expect(await recoveredKeys(base)).toEqual(["a", "b"]);
+  });
 });

@@ -20,6 +20,8 @@
  * before it is confirmed.
  */
 import fs from "node:fs";
+import path from "node:path";
+import { CorruptRecordError } from "@taiku/engine";
 import { decodeJournalFrames, type JournalEntry } from "./journalFrame";
 
 /** One of the journal's two files. */
@@ -38,7 +40,12 @@ export interface OpenedJournal {
   readonly recovered: JournalEntry[];
 }
 
-/** Opens (creating them when missing) the journal files `<base>.0` and `<base>.1`. */
+/**
+ * Opens (creating them when missing) the journal files `<base>.0` and
+ * `<base>.1`. A torn last frame is ignored; a damaged frame with frames
+ * after it throws a `CorruptRecordError` naming the file and the byte:
+ * recovering around it would lose confirmed appends without a word.
+ */
 export async function openEventJournal(base: string, options: EventJournalOptions = {}): Promise<OpenedJournal> {
   const recovered: JournalEntry[] = [];
   for (const segment of [0, 1] as const) {
@@ -46,7 +53,11 @@ export async function openEventJournal(base: string, options: EventJournalOption
       if (error.code === "ENOENT") return new Uint8Array(0);
       throw error;
     });
-    for (const entry of decodeJournalFrames(bytes).entries) recovered.push(entry);
+    const decoded = decodeJournalFrames(bytes);
+    if (decoded.damage !== undefined) {
+      throw new CorruptRecordError({ doc: "(event journal)", record: `${path.basename(base)}.${segment}@${decoded.validLength}`, reason: decoded.damage });
+    }
+    for (const entry of decoded.entries) recovered.push(entry);
   }
   const fds: [number, number] = [fs.openSync(`${base}.0`, "a"), fs.openSync(`${base}.1`, "a")];
   return { journal: new EventJournal(fds, recovered.length > 0, options.sync ?? false), recovered };

@@ -1,13 +1,16 @@
 /**
  * Key layout of the LevelDB event store.
  *
- * Inside the store's database four sublevels hold, per document:
+ * Inside the store's database five sublevels hold, per document:
  *
  * ```
  * e!<doc>!<seq>   one encoded DocEvent (engine `encodeDocEvent`)
  * u!<doc>!<seq>   the snapshot state after events 1..seq (a v1 Yjs update)
  * v!<doc>!<seq>   that snapshot's state vector, when its writer gave one,
  *                 after the CRC-32 of the state it belongs to
+ * c!<doc>!<seq>   that snapshot's seal: its length and CRC-32
+ *                 (`snapshotSeal.ts`); snapshots written before seals
+ *                 existed have none
  * h!<doc>!<seq>   the history base once retention pruned the log: the
  *                 state after events 1..seq, which are no longer stored
  * ```

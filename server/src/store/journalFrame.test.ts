@@ -58,7 +58,7 @@ describe("journal frames", () => {
     }
   });
 
-  it("a damaged frame ends the journal: it and everything after it are ignored", () => {
+  it("a damaged frame with frames after it is reported as damage, never skipped as a torn tail", () => {
     const frames = [0, 1, 2].map((i) => encodeJournalFrame([{ key: `k${i}`, value: Uint8Array.of(i) }]));
     const bytes = concat(frames);
     const damaged = frames[0]!.byteLength + 10;
@@ -66,6 +66,16 @@ describe("journal frames", () => {
     const decoded = decodeJournalFrames(bytes);
     expect(decoded.entries.map((entry) => entry.key)).toEqual(["k0"]);
     expect(decoded.validLength).toBe(frames[0]!.byteLength);
+    expect(decoded.damage).toContain(`byte ${frames[0]!.byteLength}`);
+  });
+
+  it("a last frame that is whole but fails its checksum is a torn tail: ignored, the frames before it kept", () => {
+    const frames = [0, 1, 2].map((i) => encodeJournalFrame([{ key: `k${i}`, value: Uint8Array.of(i) }]));
+    const bytes = concat(frames);
+    bytes[bytes.byteLength - 1] = (bytes[bytes.byteLength - 1] ?? 0) ^ 0xff;
+    const decoded = decodeJournalFrames(bytes);
+    expect(decoded.entries.map((entry) => entry.key)).toEqual(["k0", "k1"]);
+    expect(decoded.damage).toBeUndefined();
   });
 
   it("a frame whose lengths do not add up is ignored even with a matching checksum", () => {

@@ -9,10 +9,13 @@
  * ```
  *
  * Integers are little-endian. A frame is all or nothing: reading stops at
- * the first frame that is cut short, fails its checksum or does not parse,
- * and everything from there on is ignored. A process killed while writing
- * leaves at most its last frame cut short, and that frame's appends were
- * never confirmed to anyone.
+ * the first frame that is cut short, fails its checksum or does not parse.
+ * A process killed while writing leaves at most its last frame cut short,
+ * and that frame's appends were never confirmed to anyone: a bad frame
+ * that ends the file (cut short, or whole but failing its check) is such a
+ * torn tail and is ignored. A bad frame with more bytes after it is
+ * damage, not a torn write: the frames after it were confirmed, so it is
+ * reported (`damage`) rather than ignored.
  */
 import { crc32 } from "node:zlib";
 
@@ -28,6 +31,8 @@ export interface DecodedJournal {
   readonly entries: JournalEntry[];
   /** Bytes taken by those frames; anything after them is a cut-short or damaged tail. */
   readonly validLength: number;
+  /** Set when the bad frame at `validLength` is followed by more bytes: a damaged frame in the middle, not a torn tail. */
+  readonly damage?: string;
 }
 
 const HEADER = 8;
@@ -69,9 +74,11 @@ export function decodeJournalFrames(bytes: Uint8Array): DecodedJournal {
     const end = offset + HEADER + length;
     if (end > buffer.byteLength) break;
     const payload = buffer.subarray(offset + HEADER, end);
-    if (crc32(payload) !== buffer.readUInt32LE(offset + 4)) break;
-    const parsed = parsePayload(payload);
-    if (parsed === null) break;
+    const parsed = crc32(payload) === buffer.readUInt32LE(offset + 4) ? parsePayload(payload) : null;
+    if (parsed === null) {
+      if (end === buffer.byteLength) break;
+      return { entries, validLength: offset, damage: `the frame at byte ${offset} is damaged and ${buffer.byteLength - end} bytes of frames follow it` };
+    }
     for (const entry of parsed) entries.push(entry);
     offset = end;
   }

@@ -316,9 +316,10 @@ describe("LevelDB event store", () => {
     const at = (seq: number) => foldEvents(null, events.slice(0, seq));
     await store.writeSnapshot(A, { seq: 20, state: Y.encodeStateAsUpdate(at(20)), stateVector: Y.encodeStateVector(at(20)) });
     expect(Array.from((await store.load(A)).snapshot?.stateVector ?? [])).toEqual(Array.from(Y.encodeStateVector(at(20))));
-    // What a writer that does not know about state vectors leaves: other state under the same key, the old vector beside it.
+    // What a writer that knows neither state vectors nor seals leaves: other state under the same key, the old vector beside it.
     const [key] = await root.keys({ gte: "!events!!u!", lt: "!events!!u\"" }).all();
     await root.put(key!, Y.encodeStateAsUpdate(at(5)));
+    await root.del(key!.replace("!u!", "!c!"));
     const { snapshot } = await store.load(A);
     expect(snapshot?.seq).toBe(20);
     expect(snapshot?.stateVector).toBeUndefined();
@@ -333,12 +334,48 @@ describe("LevelDB event store", () => {
     expect(await store.listDocs("sessions/a b")).toEqual([]);
   });
 
-  it("reports a corrupt stored event as an internal error instead of returning garbage", async () => {
+  it("a corrupt stored event is a CorruptRecordError naming the document and the key, on read and on load", async () => {
     const store = createLevelEventStore(db);
     await store.append(A, randomEvents(A, 11, 2));
     expect(await store.read(A)).toHaveLength(2);
     const [key] = await root.keys({ gte: "!events!!e!", lt: "!events!!e\"", limit: 1 }).all();
     await root.put(key!, Uint8Array.of(1, 2, 3));
-    await expect(store.read(A)).rejects.toMatchObject({ code: ErrorCode.Internal });
+    const named = { name: "CorruptRecordError", code: ErrorCode.Unavailable, doc: A, record: `e!${A}!00000000000001`, seq: 1 };
+    await expect(store.read(A)).rejects.toMatchObject(named);
+    await expect(store.load(A)).rejects.toMatchObject(named);
+  });
+
+  it("an event stored under another event's key is refused as corrupt", async () => {
+    const store = createLevelEventStore(db);
+    await store.append(A, randomEvents(A, 14, 2));
+    expect(await store.read(A)).toHaveLength(2);
+    const [first, second] = await root.iterator({ gte: "!events!!e!", lt: "!events!!e\"" }).all();
+    await root.put(first![0], second![1]);
+    await expect(store.load(A)).rejects.toMatchObject({ name: "CorruptRecordError", record: `e!${A}!00000000000001`, seq: 1 });
+  });
+
+  it("a load with an acknowledged event missing from the log is refused, never a shorter document", async () => {
+    const store = createLevelEventStore(db);
+    await store.append(A, randomEvents(A, 15, 3));
+    expect(await store.read(A)).toHaveLength(3);
+    await root.del(`!events!!e!${A}!00000000000002`);
+    await expect(store.load(A)).rejects.toMatchObject({ name: "CorruptRecordError", doc: A, seq: 2, record: `e!${A}!00000000000002` });
+  });
+
+  it("a snapshot cut short or overwritten is refused as corrupt; one without a seal (an older writer) loads", async () => {
+    const store = createLevelEventStore(db);
+    const events = await store.append(A, randomEvents(A, 16, 10));
+    const state = Y.encodeStateAsUpdate(foldEvents(null, events));
+    await store.writeSnapshot(A, { seq: 10, state });
+    const key = `!events!!u!${A}!0000000000000a`;
+    await root.put(key, state.subarray(0, state.byteLength - 3));
+    await expect(store.load(A)).rejects.toMatchObject({ name: "CorruptRecordError", doc: A, seq: 10, record: `u!${A}!0000000000000a` });
+    const flipped = state.slice();
+    flipped[flipped.byteLength - 1]! ^= 0xff;
+    await root.put(key, flipped);
+    await expect(store.load(A)).rejects.toMatchObject({ reason: "does not match its checksum" });
+    await root.put(key, state);
+    await root.del(key.replace("!u!", "!c!"));
+    expect((await store.load(A)).snapshot?.seq).toBe(10);
   });
 });

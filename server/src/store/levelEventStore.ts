@@ -24,7 +24,13 @@
  *   the events after it, so it costs the state's size plus a bounded tail,
  *   not the length of the history. Only the latest snapshot is kept, with
  *   its state vector when the writer gave one (sublevel `v`, same key,
- *   same batch).
+ *   same batch) and its seal (sublevel `c`, `snapshotSeal.ts`).
+ * - A damaged record is never served as if it were whole: `load` and
+ *   `read` throw a `CorruptRecordError` naming the document and the key
+ *   when an event does not decode (or is not the event its key names),
+ *   when the events after the snapshot have a gap, or when the snapshot
+ *   does not match its seal. The relay refuses that document and serves
+ *   the others.
  * - Reads see every write whose promise has resolved: they and deletes
  *   first wait until LevelDB holds everything journaled. A delete therefore
  *   finds the journal empty, and no later recovery can bring back the
@@ -42,6 +48,7 @@ import path from "node:path";
 import { crc32 } from "node:zlib";
 import type { AbstractBatchOptions, AbstractLevel, AbstractSublevel } from "abstract-level";
 import {
+  CorruptRecordError,
   ErrorCode,
   TaikuError,
   checkNewEvents,
@@ -56,6 +63,7 @@ import type { DocEvent, DocName, EventRange, EventStore, LoadedDoc, NewDocEvent,
 import { createDirectWriter, createJournaledWriter, type DurableWriter, type JournaledWriterOptions } from "./durableWriter";
 import { openEventJournal } from "./eventJournal";
 import { checkStorableDocName, docKeyRange, parseSeqKey, prefixKeyRange, seqKey } from "./eventKeys";
+import { checkContiguous, checkSeal, sealOf } from "./snapshotSeal";
 import type { JournalEntry } from "./journalFrame";
 import { createWriteQueue } from "./writeQueue";
 
@@ -105,6 +113,8 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
   /** A snapshot's state vector, under the same key as the snapshot, written in the same batch. */
   const vectors: BinarySublevel = db.sublevel<string, Uint8Array>("v", binary);
   const formerSnapshots: BinarySublevel = db.sublevel<string, Uint8Array>("s", binary);
+  /** Each snapshot's length and CRC-32 (`snapshotSeal.ts`), same key, same batch: a damaged snapshot is refused, never served. */
+  const seals: BinarySublevel = db.sublevel<string, Uint8Array>("c", binary);
   /** A pruned document's history base, under the key of its seq; only the latest is kept. */
   const bases: BinarySublevel = db.sublevel<string, Uint8Array>("h", binary);
   const batchOptions: AbstractBatchOptions<string, Uint8Array> & { sync: boolean } = { sync: options.sync ?? false };
@@ -198,11 +208,17 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
     return key === undefined ? 0 : parseSeqKey(key).seq;
   }
 
+  /** The event stored under `key`; a {@link CorruptRecordError} naming the document and the key when the bytes are not that event. */
   function decodeStored(key: string, value: Uint8Array): DocEvent {
+    const { doc, seq } = parseSeqKey(key);
     const decoded = decodeDocEvent(value);
-    if (decoded.error !== undefined) {
-      throw new TaikuError(ErrorCode.Internal, `stored event ${key} is corrupt: ${decoded.error}`);
-    }
+    const reason =
+      decoded.error !== undefined
+        ? `does not decode (${decoded.error})`
+        : decoded.event.doc !== doc || decoded.event.seq !== seq
+          ? `holds event ${decoded.event.seq} of ${decoded.event.doc}`
+          : null;
+    if (reason !== null || decoded.event === undefined) throw new CorruptRecordError({ doc, record: `e!${key}`, seq, reason: reason ?? "does not decode" });
     return decoded.event;
   }
 
@@ -293,12 +309,14 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
             await writer.inLevel();
             const batch = root.batch();
             batch.put(key, state, { sublevel: snapshots });
+            batch.put(key, sealOf(state), { sublevel: seals });
             // Without a vector, any one left at this key (a snapshot at the same seq) goes: it might not match.
             if (stateVector === undefined) batch.del(key, { sublevel: vectors });
             else batch.put(key, sealVector(state, stateVector), { sublevel: vectors });
             await batch.write(batchOptions);
             await snapshots.clear({ gt: docKeyRange(doc).gt, lt: key });
             await vectors.clear({ gt: docKeyRange(doc).gt, lt: key });
+            await seals.clear({ gt: docKeyRange(doc).gt, lt: key });
             await formerSnapshots.clear(docKeyRange(doc));
           });
           const settled = written.catch(() => undefined);
@@ -315,11 +333,13 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
         const range = docKeyRange(doc);
         await writer.inLevel();
         const [latest] = await snapshots.iterator({ ...range, reverse: true, limit: 1 }).all();
-        if (latest === undefined) return { snapshot: null, tail: await readEvents(range) };
+        if (latest === undefined) return { snapshot: null, tail: checkContiguous(doc, 0, await readEvents(range)) };
         const [key, state] = latest;
         const { seq } = parseSeqKey(key);
+        const damage = checkSeal(state, await seals.get(key));
+        if (damage !== null) throw new CorruptRecordError({ doc, record: `u!${key}`, seq, reason: damage });
         const stateVector = unsealVector(state, await vectors.get(key));
-        const tail = await readEvents({ gt: seqKey(doc, seq), lt: range.lt });
+        const tail = checkContiguous(doc, seq, await readEvents({ gt: seqKey(doc, seq), lt: range.lt }));
         return { snapshot: stateVector === undefined ? { seq, state } : { seq, state, stateVector }, tail };
       }),
 
@@ -395,6 +415,7 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
             await writer.inLevel();
             await snapshots.clear(range);
             await vectors.clear(range);
+            await seals.clear(range);
             await formerSnapshots.clear(range);
             await bases.clear(range);
             await events.clear(range);

@@ -14,7 +14,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
-import { CloseCode, KV_QUOTA_BYTES, SERVER_ORIGIN, extensionOptIn, kvDocPrefix, parseDocName, type DocName, type EventStore, type SessionId } from "@taiku/engine";
+import { CloseCode, CorruptRecordError, KV_QUOTA_BYTES, SERVER_ORIGIN, encodePermissionDenied, extensionOptIn, kvDocPrefix, parseDocName, type DocName, type EventStore, type SessionId } from "@taiku/engine";
 import { RateLimiter } from "../http/rateLimiter";
 import { DocumentRegistry } from "./documentRegistry";
 import { KvDocumentCap } from "./kvDocumentCap";
@@ -138,6 +138,12 @@ export function createRelay(options: RelayOptions): Relay {
     const conn = new SyncConnection(ws, stream, peer, parsed?.kind === "kv" ? parsed.pluginId : undefined, extensionsWanted, context);
     connections.add(conn);
     attach(conn, name).catch((error: unknown) => {
+      if (error instanceof CorruptRecordError) {
+        registry.refuse(name, error);
+        // Refused until the data is repaired: answered in-protocol, with a permanent close code, so clients stop retrying.
+        if (conn.open) conn.ws.send(encodePermissionDenied(error.message));
+        return conn.close(CloseCode.DocumentCorrupt, `document damaged: stored record ${error.record}`);
+      }
       logger.error({ err: error, doc: name }, "loading a document failed");
       conn.close(CloseCode.DocumentFailed, "the document could not be loaded");
     });
@@ -193,6 +199,10 @@ export function createRelay(options: RelayOptions): Relay {
       }
     },
 
+    refused: () => registry.refused(),
+
+    refusal: (name) => registry.refusal(name),
+
     metrics(): RelayMetrics {
       const drained = persistLatency;
       persistLatency = [];
@@ -200,6 +210,7 @@ export function createRelay(options: RelayOptions): Relay {
         connections: connections.size,
         loadedDocuments: registry.size,
         builtDocuments: registry.built,
+        refusedDocuments: registry.refused().length,
         updatesTotal: counters.updates,
         quotaRejectionsTotal: counters.quotaRejections,
         compensationsTotal: counters.compensations,

@@ -8,9 +8,16 @@
  * Invariant: at most one `LiveDocument` per name is loaded or loading, and a
  * name being unloaded or dropped is loaded again only after its pending
  * writes settled, so a reload reads everything the last one made durable.
+ *
+ * A document whose stored records are damaged (the store's load throws a
+ * `CorruptRecordError`) is *refused*: it is logged once, kept in the
+ * refused set, and every later open of it fails with the same error
+ * without reading the store again. It stays refused until the operator
+ * repairs the data and restarts the relay; the other documents are served
+ * as usual.
  */
 import type { Logger } from "pino";
-import type { DocName, EventStore } from "@taiku/engine";
+import { CorruptRecordError, type CorruptRecord, type DocName, type EventStore } from "@taiku/engine";
 import { policyFor } from "./kvArbitration";
 import { LiveDocument } from "./liveDocument";
 import type { SnapshotPolicy } from "./snapshotPolicy";
@@ -45,6 +52,7 @@ export class DocumentRegistry<Peer> {
   private readonly current = new Map<DocName, LiveDocument<Peer>>();
   private readonly unloading = new Map<DocName, Promise<void>>();
   private readonly idleTimers = new Map<DocName, NodeJS.Timeout>();
+  private readonly refusedDocs = new Map<DocName, CorruptRecordError>();
   private closed = false;
   /** Loaded documents built into a `Y.Doc`. */
   built = 0;
@@ -71,14 +79,34 @@ export class DocumentRegistry<Peer> {
     return this.documents.get(name);
   }
 
-  /** The document `name`, loaded from the store unless it is in memory already. */
+  /** The refusal of `name`, when its stored records are damaged. */
+  refusal(name: DocName): CorruptRecordError | undefined {
+    return this.refusedDocs.get(name);
+  }
+
+  /** Every refused document, in the order they were refused. */
+  refused(): CorruptRecord[] {
+    return [...this.refusedDocs].map(([doc, { record, seq, reason }]) => (seq === undefined ? { doc, record, reason } : { doc, record, seq, reason }));
+  }
+
+  /**
+   * The document `name`, loaded from the store unless it is in memory
+   * already; rejects with a `CorruptRecordError` for a refused document.
+   */
   open(name: DocName): Promise<LiveDocument<Peer>> {
     const existing = this.documents.get(name);
     if (existing !== undefined) return existing;
+    const refusal = this.refusedDocs.get(name);
+    if (refusal !== undefined) return Promise.reject(refusal);
     const { store, logger } = this.options;
     const loading = (async () => {
       await this.unloading.get(name);
-      const stored = new StoredState(await store.load(name));
+      const stored = new StoredState(
+        await store.load(name).catch((error: unknown) => {
+          if (error instanceof CorruptRecordError) this.refuse(name, error);
+          throw error;
+        }),
+      );
       // Opened as its stored bytes; built on first need (see `liveDocument.ts`).
       const live = LiveDocument.open<Peer>(name, stored, {
         store,
@@ -171,6 +199,20 @@ export class DocumentRegistry<Peer> {
     this.current.delete(live.name);
     clearTimeout(this.idleTimers.get(live.name));
     this.idleTimers.delete(live.name);
+  }
+
+  /**
+   * Refuses `name` from now until the relay restarts, because `error`
+   * found its stored records damaged (by its load, or by another read of
+   * the store on its way); logged once.
+   */
+  refuse(name: DocName, error: CorruptRecordError): void {
+    if (this.refusedDocs.has(name)) return;
+    this.refusedDocs.set(name, error);
+    this.options.logger.error(
+      { doc: name, record: error.record, seq: error.seq, reason: error.reason },
+      `refusing document ${name}: stored record ${error.record} ${error.reason}`,
+    );
   }
 
   private free(live: LiveDocument<Peer>): void {

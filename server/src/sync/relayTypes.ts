@@ -10,7 +10,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type * as Y from "yjs";
-import type { CloseCode, DocName, SessionId, UserId } from "@taiku/engine";
+import type { CloseCode, CorruptRecord, CorruptRecordError, DocName, SessionId, UserId } from "@taiku/engine";
 
 /** Who is on the other end of an accepted sync socket. */
 export interface SyncPeer {
@@ -39,6 +39,14 @@ export interface Relay {
   read<T>(doc: DocName, view: (doc: Y.Doc) => T): Promise<T>;
   /** Closes every socket of the session's KV documents and deletes those documents. */
   endSession(sessionId: SessionId): Promise<void>;
+  /**
+   * Documents refused because their stored records are damaged (each with
+   * the record and what is wrong with it); they stay refused until the
+   * operator repairs the data and restarts. Read by `/readyz`.
+   */
+  refused(): CorruptRecord[];
+  /** The refusal of `doc`, when it is refused. */
+  refusal(doc: DocName): CorruptRecordError | undefined;
   /** Counters for `/metrics`. */
   metrics(): RelayMetrics;
   /** Flushes every pending write and closes every socket. */
@@ -51,6 +59,8 @@ export interface RelayMetrics {
   readonly loadedDocuments: number;
   /** Loaded documents built into a `Y.Doc` (the others are held as their stored bytes until something changes them). */
   readonly builtDocuments: number;
+  /** Documents refused because their stored records are damaged. */
+  readonly refusedDocuments: number;
   readonly updatesTotal: number;
   readonly quotaRejectionsTotal: number;
   readonly compensationsTotal: number;

@@ -58,8 +58,10 @@ export function createStubRelay(): StubRelay {
     async endSession(sessionId) {
       ended.push(sessionId);
     },
+    refused: () => [],
+    refusal: () => undefined,
     metrics(): RelayMetrics {
-      return { connections: sockets.size, loadedDocuments: docs.size, builtDocuments: docs.size, updatesTotal: 0, quotaRejectionsTotal: 0, compensationsTotal: 0, persistLatencyMs: [] };
+      return { connections: sockets.size, loadedDocuments: docs.size, builtDocuments: docs.size, refusedDocuments: 0, updatesTotal: 0, quotaRejectionsTotal: 0, compensationsTotal: 0, persistLatencyMs: [] };
     },
     async close() {
       for (const ws of sockets) ws.terminate();

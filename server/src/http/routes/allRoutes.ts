@@ -7,7 +7,7 @@ import { postActivityRoute } from "./activityRoutes";
 import { loginRoute, registerRoute } from "./authRoutes";
 import { kvHistoryRoute } from "./kvHistoryRoute";
 import { deletePluginFileRoute, getPluginFileRoute, listPluginFilesRoute, putPluginFileRoute } from "./pluginFileRoutes";
-import { healthRoute, metricsRoute, sdkBundleRoute } from "./serviceRoutes";
+import { healthRoute, metricsRoute, readyRoute, sdkBundleRoute } from "./serviceRoutes";
 import { deleteSessionPluginRoute, getSessionPluginRoute, putSessionPluginRoute } from "./sessionPluginRoutes";
 import {
   createInviteRoute,
@@ -43,6 +43,7 @@ export const allRoutes: readonly Route[] = [
   putPluginFileRoute,
   deletePluginFileRoute,
   healthRoute,
+  readyRoute,
   metricsRoute,
   sdkBundleRoute,
 ];

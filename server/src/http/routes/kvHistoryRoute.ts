@@ -3,7 +3,9 @@
  * key of a plugin's session KV — who, when, from what to what, and whether
  * it lost to a concurrent write — read from the document's event log
  * (members only). Once retention pruned the log, history starts at
- * `historyStartsAt`, from the state the pruned events left.
+ * `historyStartsAt`, from the state the pruned events left. A document the
+ * relay refused (a stored record of it is damaged) answers 503 naming the
+ * record, as does a damaged event this read comes across.
  */
 import { z } from "zod";
 import { ErrorCode, TaikuError, keyHistory, kvDocName } from "@taiku/engine";
@@ -67,7 +69,10 @@ export const kvHistoryRoute = defineRoute(
   },
   async ({ params, query, user }, services) => {
     const record = await requireMember(services, params.sid as SessionId, user);
-    const { base, events } = await readFromBase(services.events, kvDocName(record.sessionId, params.pluginId as PluginId));
+    const doc = kvDocName(record.sessionId, params.pluginId as PluginId);
+    const refusal = services.relay.refusal(doc);
+    if (refusal !== undefined) throw refusal;
+    const { base, events } = await readFromBase(services.events, doc);
     const names = new Map<UserId, string | null>();
     const nameOf = async (userId: UserId | null): Promise<string | null> => {
       if (userId === null) return null;

@@ -1,6 +1,12 @@
 /**
- * Public service routes: liveness (`/healthz`), Prometheus metrics
- * (`/metrics`) and the plugin SDK module (`/sdk/plugin-sdk.js`).
+ * Public service routes: liveness (`/healthz`), readiness (`/readyz`),
+ * Prometheus metrics (`/metrics`) and the plugin SDK module
+ * (`/sdk/plugin-sdk.js`).
+ *
+ * `/healthz` says only that the process answers. `/readyz` says whether it
+ * serves every stored document: a document whose stored records are
+ * damaged is refused (and listed) until the operator repairs the data and
+ * restarts the relay.
  */
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
@@ -23,6 +29,35 @@ export const healthRoute = defineRoute(
   },
 );
 
+const refusedSchema = z.object({
+  doc: z.string().meta({ description: "The refused document" }),
+  record: z.string().meta({ description: "The damaged stored record: its key (`e!<doc>!<seq>` an event, `u!<doc>!<seq>` the snapshot)" }),
+  seq: z.number().int().positive().optional().meta({ description: "The seq of that event or snapshot" }),
+  reason: z.string().meta({ description: "What is wrong with the record" }),
+});
+
+/** `GET /readyz`: readiness; 503 with the refused documents while any is refused. */
+export const readyRoute = defineRoute(
+  {
+    method: "GET",
+    path: "/readyz",
+    auth: "public",
+    summary:
+      "Readiness: `{ ready: true }` while every stored document opened so far is served; 503 listing the documents refused because a stored record of theirs is damaged (they stay refused until the data is repaired and the server restarted).",
+    request: {},
+    response: {
+      status: 200,
+      body: z.object({ ready: z.boolean(), refused: z.array(refusedSchema).optional() }),
+      alsoAnswers: { status: 503, when: "with `ready: false` and the refused documents" },
+      statusOf: (body: { ready: boolean }) => (body.ready ? 200 : 503),
+    },
+  },
+  async (_input, { relay }) => {
+    const refused = relay.refused();
+    return refused.length === 0 ? { ready: true } : { ready: false, refused };
+  },
+);
+
 /** `GET /metrics`: Prometheus text. */
 export const metricsRoute = defineRoute(
   {
@@ -30,7 +65,7 @@ export const metricsRoute = defineRoute(
     path: "/metrics",
     auth: "public",
     summary:
-      "Prometheus text: connections, loaded documents, updates, persist latency summary, quota rejections, compensations, HTTP requests by route and status.",
+      "Prometheus text: connections, loaded documents, refused documents, updates, persist latency summary, quota rejections, compensations, HTTP requests by route and status.",
     request: {},
     response: { status: 200, body: BYTES, contentType: "text/plain; version=0.0.4; charset=utf-8" },
   },
