@@ -56,6 +56,8 @@ export async function startCrashableRelay(dir: string, acknowledged = new Y.Doc(
     lastSeq: (doc) => guard(() => base.lastSeq(doc)),
     listDocs: (prefix) => guard(() => base.listDocs(prefix)),
     deleteDoc: (doc) => guard(() => base.deleteDoc(doc)),
+    historyBase: (doc) => guard(() => base.historyBase(doc)),
+    prune: (doc, upTo) => guard(() => base.prune(doc, upTo)),
     close: () => guard(() => base.close()),
   };
   const relay = createRelay({ logger: pino({ level: "silent" }), store });

@@ -7,7 +7,7 @@
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { createMemoryEventStore, type DocName, type EventStore } from "@taiku/engine";
+import { createMemoryEventStore, type DocName, type EventOrigin, type EventStore, type UserId } from "@taiku/engine";
 import { DocumentRegistry } from "./documentRegistry";
 import type { LiveDocument } from "./liveDocument";
 import { SnapshotPolicy } from "./snapshotPolicy";
@@ -35,6 +35,8 @@ function createRegistry(store: EventStore): DocumentRegistry<object> {
   return registry;
 }
 
+const ORIGIN: EventOrigin = { userId: "u1" as UserId, connection: "c1" };
+
 /** Writes `key = value` through `live` as a client would, and waits until it is durable. */
 async function write(live: LiveDocument<object>, key: string, value: string): Promise<void> {
   const client = new Y.Doc();
@@ -42,9 +44,9 @@ async function write(live: LiveDocument<object>, key: string, value: string): Pr
   let update: Uint8Array | null = null;
   client.on("update", (u: Uint8Array) => (update = u));
   client.getMap("kv").set(key, value);
-  const result = live.arbiter.apply(update as unknown as Uint8Array, { userId: "u1", connection: "c1" });
+  const result = live.arbiter.apply(update as unknown as Uint8Array, ORIGIN);
   expect(result.accepted).toBe(true);
-  const durable = await live.commit([{ doc: live.name, update: update as unknown as Uint8Array, origin: { userId: "u1", connection: "c1" }, ts: Date.now(), kind: "update" }], () => undefined);
+  const durable = await live.commit([{ doc: live.name, update: update as unknown as Uint8Array, origin: ORIGIN, ts: Date.now(), kind: "update" }], () => undefined);
   expect(durable).toBe(true);
 }
 
