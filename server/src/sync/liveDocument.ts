@@ -125,11 +125,11 @@ export class LiveDocument<Peer = unknown> {
   /** Opens a document from everything the store holds of it (snapshot plus tail); builds nothing yet. */
   static open<Peer>(name: DocName, stored: StoredState, options: LiveDocumentOptions): LiveDocument<Peer> {
     const live = new LiveDocument<Peer>(name, options, stored);
-    // After a load that replayed a long tail, the next load gets that state as a snapshot. Taken once the replies
+    // After a load that folded a long tail, the next load gets that state as a snapshot. Taken once the replies
     // to the sockets waiting for this open have been made: a fresh client's reply computes the whole stored state
     // anyway (the snapshot then reuses it), and one that holds part of the state is answered from the built
     // document without waiting for a snapshot's encoding.
-    if (options.snapshots.dueOnOpen(live.tail, stored.replaysTail)) {
+    if (options.snapshots.dueOnOpen(live.tail, stored.longTail)) {
       setImmediate(() => {
         if (!live.destroyed) live.snapshot();
       });
