@@ -39,6 +39,16 @@ export interface AppendedState {
   readonly stateVector: Uint8Array;
 }
 
+/**
+ * One client's deleted ranges so far, flat `[clock, length, …]`: those that
+ * came in clock order (a state's whole delete set) and the others (an
+ * update deleting older structs), so that only the few others are sorted.
+ */
+interface DeletedRanges {
+  readonly ordered: number[];
+  readonly others: number[];
+}
+
 /** One client's structs so far: pieces of the parts' bytes, back to back in clock order. */
 interface Run {
   readonly clock: number;
@@ -53,7 +63,7 @@ interface Run {
  */
 export function appendUpdates(state: Uint8Array | null, updates: readonly Uint8Array[]): AppendedState | null {
   const runs = new Map<number, Run>();
-  const deletes = new Map<number, number[]>();
+  const deletes = new Map<number, DeletedRanges>();
   const parts = state === null ? updates : [state, ...updates];
   for (const part of parts) {
     const layout = readUpdateLayout(part);
@@ -85,9 +95,9 @@ export function appendUpdates(state: Uint8Array | null, updates: readonly Uint8A
       run.endClock = block.endClock;
     }
     for (const [client, ranges] of layout.deletes) {
-      const joined = deletes.get(client);
-      if (joined === undefined) deletes.set(client, [...ranges]);
-      else for (const value of ranges) joined.push(value);
+      let joined = deletes.get(client);
+      if (joined === undefined) deletes.set(client, (joined = { ordered: [], others: [] }));
+      addRanges(joined, ranges);
     }
   }
   return { update: encodeUpdate(runs, deletes), stateVector: encodeStateVector(runs) };
@@ -98,7 +108,18 @@ function clientsOf(map: ReadonlyMap<number, unknown>): number[] {
   return [...map.keys()].sort((a, b) => b - a);
 }
 
-function encodeUpdate(runs: ReadonlyMap<number, Run>, deletes: ReadonlyMap<number, number[]>): Uint8Array {
+function addRanges(into: DeletedRanges, flat: readonly number[]): void {
+  const { ordered, others } = into;
+  for (let i = 0; i < flat.length; i += 2) {
+    const clock = flat[i] as number;
+    const length = flat[i + 1] as number;
+    if (length <= 0) continue;
+    if (ordered.length === 0 || clock >= (ordered[ordered.length - 2] as number)) ordered.push(clock, length);
+    else others.push(clock, length);
+  }
+}
+
+function encodeUpdate(runs: ReadonlyMap<number, Run>, deletes: ReadonlyMap<number, DeletedRanges>): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, runs.size);
   for (const client of clientsOf(runs)) {
@@ -123,33 +144,35 @@ function encodeUpdate(runs: ReadonlyMap<number, Run>, deletes: ReadonlyMap<numbe
   return encoding.toUint8Array(encoder);
 }
 
-/** Flat `[clock, length, …]` ranges sorted by clock, overlapping and touching ones joined, empty ones dropped. */
-function mergeRanges(flat: readonly number[]): number[] {
-  let ordered = flat;
-  for (let i = 2; i < flat.length; i += 2) {
-    if ((flat[i] as number) < (flat[i - 2] as number)) {
-      // Out of order (ranges of several parts): sort the pairs once; a single part's ranges come sorted.
-      const pairs: Array<[number, number]> = [];
-      for (let j = 0; j < flat.length; j += 2) pairs.push([flat[j] as number, flat[j + 1] as number]);
-      pairs.sort((a, b) => a[0] - b[0]);
-      ordered = pairs.flat();
-      break;
-    }
-  }
+/** The ranges in clock order, overlapping and touching ones joined, as Yjs merges a delete set. */
+function mergeRanges({ ordered, others }: DeletedRanges): number[] {
+  const pairs: Array<[number, number]> = [];
+  for (let i = 0; i < others.length; i += 2) pairs.push([others[i] as number, others[i + 1] as number]);
+  pairs.sort((a, b) => a[0] - b[0]);
   const out: number[] = [];
   let clock = -1;
   let end = -1;
-  for (let i = 0; i < ordered.length; i += 2) {
-    const start = ordered[i] as number;
-    const length = ordered[i + 1] as number;
-    if (length <= 0) continue;
+  const take = (start: number, length: number): void => {
     if (start <= end) {
       end = Math.max(end, start + length);
-      continue;
+      return;
     }
     if (clock >= 0) out.push(clock, end - clock);
     clock = start;
     end = start + length;
+  };
+  // Two sorted lists, walked together.
+  let i = 0;
+  let j = 0;
+  while (i < ordered.length || j < pairs.length) {
+    const pair = pairs[j];
+    if (pair === undefined || (i < ordered.length && (ordered[i] as number) <= pair[0])) {
+      take(ordered[i] as number, ordered[i + 1] as number);
+      i += 2;
+    } else {
+      take(pair[0], pair[1]);
+      j++;
+    }
   }
   if (clock >= 0) out.push(clock, end - clock);
   return out;
