@@ -1,7 +1,7 @@
 /**
  * What the shells tests share: a real taiku server (createTaikuServer on
  * 127.0.0.1, a temp data dir, silent logs) that can be restarted on the same
- * port, users and a session over the HTTP API, and a raw event viewer: a
+ * port, users, a session and host tokens over the HTTP API, and a raw event viewer: a
  * plain WebSocket on the session document that records every event frame
  * and sends its own.
  */
@@ -31,6 +31,8 @@ export interface ShellsServer {
   signUp(name: string): Promise<{ token: string; userId: string }>;
   /** Creates a session owned by the user of `token`. */
   createSession(token: string): Promise<SessionId>;
+  /** Creates a host token for `sessionId` as the member of `token` (what "Share a shell" does). */
+  hostToken(sessionId: SessionId, token: string, body?: { label?: string; ttlHours?: number }): Promise<string>;
 }
 
 /** Starts a server on a free port with a fresh data dir. */
@@ -76,6 +78,11 @@ export async function startShellsServer(): Promise<ShellsServer> {
       const created = await fixture.call("POST", "/api/sessions", token, { title: "shells" });
       if (created.status !== 201) throw new Error(`creating a session failed: ${created.status}`);
       return created.json.sessionId as SessionId;
+    },
+    async hostToken(sessionId, token, body = {}) {
+      const created = await fixture.call("POST", `/api/sessions/${sessionId}/host-tokens`, token, body);
+      if (created.status !== 201) throw new Error(`creating a host token failed: ${created.status} ${JSON.stringify(created.json)}`);
+      return created.json.token as string;
     },
   };
   fixture.server = await createTaikuServer({ config });

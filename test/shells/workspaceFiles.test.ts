@@ -32,7 +32,7 @@ async function request(viewer: EventViewer, op: "list" | "read" | "write", reque
 }
 
 async function share(sessionId: SessionId, fs: boolean): Promise<void> {
-  const host = createShareHost({ server: server.base, token, sessionId, cwd: work, fs, initialShells: 0, hostName: "ada@files" });
+  const host = createShareHost({ server: server.base, token: await server.hostToken(sessionId, token), sessionId, cwd: work, fs, initialShells: 0, hostName: "ada@files" });
   hosts.push(host);
   await host.ready;
 }
