@@ -117,7 +117,7 @@ describe("files through the host CLI", () => {
   it("a host cannot answer a request it was not asked", async () => {
     const sessionId = await server.createSession(token);
     await share(sessionId, true);
-    const rogue = openViewer(server.base, sessionId, token);
+    const rogue = openViewer(server.base, sessionId, await server.hostToken(sessionId, token, { label: "rogue" }));
     await rogue.opened;
     rogue.send({ type: "host:hello", data: { fs: false, host: "rogue" }, ts: Date.now() });
     await rogue.waitFor((event) => event.type === "host:welcome");
