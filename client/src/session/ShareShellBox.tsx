@@ -69,7 +69,10 @@ export function ShareShellBox(props: {
       <Show when={created()}>
         {(token) => (
           <div class="share-command-box">
-            <p>On the machine whose shell you want to share, run:</p>
+            <p>
+              On the machine whose shell you want to share, run this (from a taiku checkout, or with <code>npx taiku</code> in place of{" "}
+              <code>taiku</code> there):
+            </p>
             <pre class="command share-command">{command()}</pre>
             <div class="row">
               <button class="secondary" onClick={() => void copy()}>Copy</button>
