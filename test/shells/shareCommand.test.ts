@@ -19,7 +19,7 @@ let sessionId: SessionId;
 
 /** Runs `taiku share`; `onStderr` sees its error output as it comes. */
 function share(args: string[], hostToken?: string, onStderr?: (text: string) => void) {
-  const env = { ...process.env, SHELL: "/bin/sh" };
+  const env: NodeJS.ProcessEnv = { ...process.env, SHELL: "/bin/sh" };
   delete env.TAIKU_HOST_TOKEN;
   delete env.TAIKU_TOKEN;
   if (hostToken !== undefined) env.TAIKU_HOST_TOKEN = hostToken;
