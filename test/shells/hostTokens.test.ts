@@ -6,6 +6,8 @@
  * restart no other host can claim a host's shell ids; the token routes
  * refuse bad input, strangers and members who may not revoke.
  */
+import { Writable } from "node:stream";
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloseCode, type SessionEvent, type SessionId } from "@taiku/engine";
 import { createShareHost, type ShareHost } from "../../server/src/share/createShareHost";
@@ -17,6 +19,8 @@ let bob: { token: string; userId: string };
 let carol: { token: string; userId: string };
 let mallory: { token: string; userId: string };
 const hosts: ShareHost[] = [];
+/** What the server logged, one parsed JSON line each. */
+const logged: { level: number; msg: string; user?: string; type?: string }[] = [];
 
 /** A session owned by ada that bob and carol have joined. */
 async function sharedSession(): Promise<SessionId> {
@@ -38,7 +42,13 @@ async function flush(from: EventViewer, to: EventViewer): Promise<void> {
 const HOST_ONLY = new Set(["shell:open-request", "fs:request", "shell:input", "shell:resize", "shell:close-request", "host:welcome"]);
 
 beforeAll(async () => {
-  server = await startShellsServer();
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split("\n")) if (line.trim() !== "") logged.push(JSON.parse(line));
+      done();
+    },
+  });
+  server = await startShellsServer(pino({ level: "info" }, sink));
   ada = await server.signUp("ada");
   bob = await server.signUp("bob");
   carol = await server.signUp("carol");
@@ -73,6 +83,8 @@ describe("hosts need a host token", () => {
     expect(rogue.events.filter((event) => HOST_ONLY.has(event.type))).toEqual([]);
     expect(JSON.stringify(rogue.events)).not.toMatch(/hunter2|secret notes/);
     expect(owner.events.some((event) => event.type === "shell:open")).toBe(false);
+    expect(logged).toContainEqual(expect.objectContaining({ level: 40, user: bob.userId, type: "host:hello", msg: expect.stringMatching(/^refused a host message/) }));
+    expect(logged).toContainEqual(expect.objectContaining({ level: 40, user: bob.userId, type: "shell:open" }));
     owner.close();
     rogue.close();
   });
@@ -183,6 +195,9 @@ describe("hosts need a host token", () => {
     expect((await server.call("DELETE", `${route}/not-an-id`, ada.token)).status).toBe(400);
     expect((await server.call("POST", `${route}/check`, undefined, { token: "a-login-token" })).status).toBe(401);
     expect((await server.call("POST", `${route}/check`, undefined, { token: created.json.token })).json).toMatchObject({ tokenId: created.json.tokenId });
+    // A host token is no login: the API refuses it.
+    expect((await server.call("GET", `/api/sessions/${sessionId}`, created.json.token)).status).toBe(401);
+    expect((await server.call("POST", route, created.json.token, {})).status).toBe(401);
     // Bob, who created it, may revoke it himself.
     expect((await server.call("DELETE", `${route}/${created.json.tokenId}`, bob.token)).status).toBe(200);
   });

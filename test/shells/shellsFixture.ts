@@ -17,6 +17,7 @@ import {
   type SessionEvent,
   type SessionId,
 } from "@taiku/engine";
+import type { Logger } from "pino";
 import { createConfig, type TaikuConfig } from "../../server/src/config";
 import { createTaikuServer, type TaikuServer } from "../../server/src/createTaikuServer";
 
@@ -35,8 +36,8 @@ export interface ShellsServer {
   hostToken(sessionId: SessionId, token: string, body?: { label?: string; ttlHours?: number }): Promise<string>;
 }
 
-/** Starts a server on a free port with a fresh data dir. */
-export async function startShellsServer(): Promise<ShellsServer> {
+/** Starts a server on a free port with a fresh data dir (logging to `logger` when given). */
+export async function startShellsServer(logger?: Logger): Promise<ShellsServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "taiku-shells-"));
   let config: TaikuConfig = createConfig({ host: "127.0.0.1", port: 0, dataDir, logLevel: process.env.TAIKU_TEST_LOG ?? "silent", clientDir: path.join(dataDir, "no-client") });
   const fixture: ShellsServer = {
@@ -47,7 +48,7 @@ export async function startShellsServer(): Promise<ShellsServer> {
       await between?.();
       // Another test's socket may briefly hold the freed port: retry, then report why.
       for (let attempt = 1; ; attempt++) {
-        fixture.server = await createTaikuServer({ config });
+        fixture.server = await createTaikuServer({ config, ...(logger === undefined ? {} : { logger }) });
         try {
           await fixture.server.listen();
           return;
@@ -85,7 +86,7 @@ export async function startShellsServer(): Promise<ShellsServer> {
       return created.json.token as string;
     },
   };
-  fixture.server = await createTaikuServer({ config });
+  fixture.server = await createTaikuServer({ config, ...(logger === undefined ? {} : { logger }) });
   const { port } = await fixture.server.listen();
   config = { ...config, port };
   fixture.base = `http://127.0.0.1:${port}`;
