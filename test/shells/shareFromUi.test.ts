@@ -50,6 +50,7 @@ describe("sharing a shell with the command the Shells pane shows", () => {
     expect(command).toMatch(new RegExp(`^TAIKU_HOST_TOKEN=taiku-host\\.[0-9a-f]{16}\\.[A-Za-z0-9_-]+ taiku share ${ada.sessionId} --server ${server.url}$`));
     expect(await ada.page.locator(".share-warning").textContent()).toMatch(/Everyone in this session can type into a shell shared this way/);
     await ada.page.locator(".host-tokens tr", { hasText: "started by ada" }).waitFor();
+    await ada.screenshot("share-command");
   });
 
   it("run as shown, it shares a shell that the page shows running on ada's machine, and typing into it works", async () => {
