@@ -36,7 +36,16 @@ export async function createTaikuServer(options: CreateTaikuServerOptions): Prom
   const events = withRetention(createLevelEventStore(db.sublevel("events")), config.retention, {
     onError: (error, doc) => logger.error({ err: error, doc }, "pruning the event log to the retention window failed"),
   });
-  const relay = withSessionEvents(logger, (extensions) => createRelay({ store: events, logger, maxKvDocsPerSession: config.limits.maxKvDocsPerSession, extensions }));
+  const relay = withSessionEvents(logger, (extensions) =>
+    createRelay({
+      store: events,
+      logger,
+      maxKvDocsPerSession: config.limits.maxKvDocsPerSession,
+      idleMs: config.limits.idleUnloadSeconds * 1000,
+      unbuildAfterMs: config.limits.idleUnbuildSeconds * 1000,
+      extensions,
+    }),
+  );
   const pluginRouter = createPluginRoutes({
     bundledDir: config.bundledPluginsDir,
     dataDir: config.dataDir,
