@@ -43,6 +43,8 @@ export interface ServerParts {
   readonly events: EventStore;
   readonly relay: Relay;
   readonly pluginRouter?: Router;
+  /** The metrics `/metrics` renders (a fresh set when absent); the relay's persist durations go into it. */
+  readonly metrics?: ServerMetrics;
   /** Called last by `close()`, after the relay is closed (closes the store and the database). */
   readonly onClose?: () => Promise<void>;
 }
@@ -65,7 +67,7 @@ export function assembleServer(parts: ServerParts): TaikuServer {
     files: new PluginFileStore(config.dataDir, config.limits),
     relay,
     events,
-    metrics: new ServerMetrics(),
+    metrics: parts.metrics ?? new ServerMetrics(),
   };
   const app = createApp(services, allRoutes, parts.pluginRouter);
   const httpServer = http.createServer(app.callback());

@@ -62,6 +62,8 @@ export interface TaikuConfig {
   readonly logLevel: string;
   /** Limits enforced on requests. */
   readonly limits: TaikuLimits;
+  /** The token an operator's scraper sends for `/metrics` (`null`: only requests made on this machine). */
+  readonly metricsToken: string | null;
   /**
    * How much of each document's event log to keep once a snapshot covers
    * it: the last `keepEvents` events and every event younger than
@@ -112,6 +114,7 @@ export function createConfig(overrides: TaikuConfigOverrides = {}): TaikuConfig 
     bundledPluginsDir: path.join(REPO_ROOT, "plugins"),
     allowedOrigins: [],
     logLevel: "info",
+    metricsToken: null,
     ...rest,
     limits: { ...DEFAULT_LIMITS, ...limits },
     retention,
@@ -136,7 +139,8 @@ function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
  * `TAIKU_RATE_BURST`, `TAIKU_RATE_PER_SECOND`, `TAIKU_AUTH_BURST`,
  * `TAIKU_AUTH_PER_SECOND`, `TAIKU_MAX_KV_DOCS_PER_SESSION`,
  * `TAIKU_IDLE_UNLOAD_SECONDS` (default 30), `TAIKU_IDLE_UNBUILD_SECONDS`
- * (default 10), and the
+ * (default 10), `TAIKU_METRICS_TOKEN` (what a scraper of `/metrics` sends;
+ * unset, `/metrics` answers only on this machine), and the
  * retention window `TAIKU_RETENTION_EVENTS` (≥ 1, default 10000) and
  * `TAIKU_RETENTION_HOURS` (default 168).
  * Throws on a malformed number: a bad configuration should stop start-up.
@@ -168,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TaikuConfig {
     dataDir: path.resolve(env.TAIKU_DATA_DIR || ".taiku"),
     logLevel: env.LOG_LEVEL || "info",
     allowedOrigins: (env.TAIKU_ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter((o) => o !== ""),
+    metricsToken: env.TAIKU_METRICS_TOKEN ? env.TAIKU_METRICS_TOKEN : null,
     limits,
     retention: {
       ...(keepEvents === undefined ? {} : { keepEvents }),

@@ -51,6 +51,8 @@ export interface RelayOptions {
   readonly unbuildAfterMs?: number;
   /** Bytes queued on a socket before it is dropped as too slow (default 32 MiB). */
   readonly maxBufferedBytes?: number;
+  /** Told how long each append took to become durable, ms (the server's metrics observe it). */
+  readonly onPersisted?: (ms: number) => void;
   /** Extensions owning message types 101 and up. */
   readonly extensions?: readonly RelayExtension[];
 }
@@ -71,7 +73,6 @@ export function createRelay(options: RelayOptions): Relay {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: options.maxPayload ?? 8 * 1024 * 1024 });
   const connections = new Set<SyncConnection>();
   const counters = { updates: 0, quotaRejections: 0, compensations: 0 };
-  let persistLatency: number[] = [];
   let closed = false;
 
   const registry: DocumentRegistry<SyncConnection> = new DocumentRegistry<SyncConnection>({
@@ -85,9 +86,7 @@ export function createRelay(options: RelayOptions): Relay {
     onDropped: (live, reason) => {
       for (const conn of live.peers) conn.close(CloseCode.DocumentFailed, `${reason}; reconnect`);
     },
-    onPersisted: (ms) => {
-      if (persistLatency.length < 10_000) persistLatency.push(ms);
-    },
+    onPersisted: (ms) => options.onPersisted?.(ms),
   });
   const kvCap = new KvDocumentCap(store, options.maxKvDocsPerSession ?? 64, () => registry.names(), (name) => registry.has(name));
 
@@ -207,8 +206,6 @@ export function createRelay(options: RelayOptions): Relay {
     refusal: (name) => registry.refusal(name),
 
     metrics(): RelayMetrics {
-      const drained = persistLatency;
-      persistLatency = [];
       return {
         connections: connections.size,
         loadedDocuments: registry.size,
@@ -217,7 +214,6 @@ export function createRelay(options: RelayOptions): Relay {
         updatesTotal: counters.updates,
         quotaRejectionsTotal: counters.quotaRejections,
         compensationsTotal: counters.compensations,
-        persistLatencyMs: drained,
       };
     },
 
