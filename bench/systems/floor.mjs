@@ -21,7 +21,7 @@ import { answerHeapProbes } from "./heapProbe.mjs";
 
 answerHeapProbes();
 
-// The ws version the taiku server and the bench clients use (the root one is an older copy).
+// The ws version the taiku server uses.
 const { WebSocketServer } = createRequire(new URL("../../server/package.json", import.meta.url))("ws");
 
 /** Sync message, step 2, carrying an empty Yjs update (no structs, no deletions). */
