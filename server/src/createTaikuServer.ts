@@ -15,7 +15,9 @@ import { createLogger } from "./logger";
 import { createPluginRoutes } from "./plugins";
 import { createLevelEventStore, openLevel } from "./store";
 import { withSessionEvents } from "./shells/withSessionEvents";
+import { SessionStore } from "./data/sessionStore";
 import { createRelay } from "./sync/createRelay";
+import { createInstalledPlugins, createKnownPlugins } from "./sync/knownPlugins";
 
 export type { TaikuServer } from "./assembleServer";
 
@@ -36,7 +38,14 @@ export async function createTaikuServer(options: CreateTaikuServerOptions): Prom
   const events = withRetention(createLevelEventStore(db.sublevel("events")), config.retention, {
     onError: (error, doc) => logger.error({ err: error, doc }, "pruning the event log to the retention window failed"),
   });
-  const relay = withSessionEvents(logger, (extensions) => createRelay({ store: events, logger, maxKvDocsPerSession: config.limits.maxKvDocsPerSession, extensions }));
+  const sessions = new SessionStore(db, config.limits.inviteTtlMs);
+  const knownPlugins = createKnownPlugins(
+    createInstalledPlugins({ bundledDir: config.bundledPluginsDir, dataDir: config.dataDir }),
+    async (sessionId) => ((await sessions.get(sessionId))?.plugins ?? []).map((plugin) => plugin.pluginId),
+  );
+  const relay = withSessionEvents(logger, (extensions) =>
+    createRelay({ store: events, logger, maxKvDocsPerSession: config.limits.maxKvDocsPerSession, knownPlugins, extensions }),
+  );
   const pluginRouter = createPluginRoutes({
     bundledDir: config.bundledPluginsDir,
     dataDir: config.dataDir,
