@@ -30,8 +30,12 @@ export interface TaikuLimits {
   readonly authBurst: number;
   /** Sign-up and login attempts per second, sustained, per address. */
   readonly authPerSecond: number;
-  /** Most KV documents one session may have loaded (passed to the relay). */
+  /** Most KV documents one session may hold, counting only those of plugins the session knows (passed to the relay). */
   readonly maxKvDocsPerSession: number;
+  /** Live data a session document may hold, in bytes; an update that takes it over is compensated (passed to the relay). */
+  readonly sessionDocBytes: number;
+  /** Largest frame a session document's sync socket may send, in bytes (passed to the relay). */
+  readonly sessionFrameBytes: number;
   /** How long a login token stays valid, in milliseconds. */
   readonly tokenTtlMs: number;
   /** How long an invite code stays valid, in milliseconds. */
@@ -82,6 +86,8 @@ export const DEFAULT_LIMITS: TaikuLimits = {
   authBurst: 20,
   authPerSecond: 2,
   maxKvDocsPerSession: 64,
+  sessionDocBytes: 2 * MIB,
+  sessionFrameBytes: 4 * MIB,
   tokenTtlMs: 30 * DAY_MS,
   inviteTtlMs: 7 * DAY_MS,
 };
@@ -128,7 +134,8 @@ function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
  * `TAIKU_DATA_DIR`, `LOG_LEVEL`, `TAIKU_ALLOWED_ORIGINS` (comma-separated),
  * `TAIKU_MAX_FILE_BYTES`, `TAIKU_MAX_PLUGIN_BYTES`, `TAIKU_MAX_PLUGIN_FILES`,
  * `TAIKU_RATE_BURST`, `TAIKU_RATE_PER_SECOND`, `TAIKU_AUTH_BURST`,
- * `TAIKU_AUTH_PER_SECOND`, `TAIKU_MAX_KV_DOCS_PER_SESSION`, and the
+ * `TAIKU_AUTH_PER_SECOND`, `TAIKU_MAX_KV_DOCS_PER_SESSION`,
+ * `TAIKU_SESSION_DOC_BYTES`, `TAIKU_MAX_SESSION_FRAME_BYTES`, and the
  * retention window `TAIKU_RETENTION_EVENTS` (≥ 1, default 10000) and
  * `TAIKU_RETENTION_HOURS` (default 168).
  * Throws on a malformed number: a bad configuration should stop start-up.
@@ -144,6 +151,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TaikuConfig {
     ["authBurst", "TAIKU_AUTH_BURST"],
     ["authPerSecond", "TAIKU_AUTH_PER_SECOND"],
     ["maxKvDocsPerSession", "TAIKU_MAX_KV_DOCS_PER_SESSION"],
+    ["sessionDocBytes", "TAIKU_SESSION_DOC_BYTES"],
+    ["sessionFrameBytes", "TAIKU_MAX_SESSION_FRAME_BYTES"],
   ];
   for (const [key, name] of numeric) {
     const value = envInt(env, name);

@@ -44,7 +44,15 @@ export async function createTaikuServer(options: CreateTaikuServerOptions): Prom
     async (sessionId) => ((await sessions.get(sessionId))?.plugins ?? []).map((plugin) => plugin.pluginId),
   );
   const relay = withSessionEvents(logger, (extensions) =>
-    createRelay({ store: events, logger, maxKvDocsPerSession: config.limits.maxKvDocsPerSession, knownPlugins, extensions }),
+    createRelay({
+      store: events,
+      logger,
+      maxKvDocsPerSession: config.limits.maxKvDocsPerSession,
+      sessionQuotaBytes: config.limits.sessionDocBytes,
+      maxSessionFrameBytes: config.limits.sessionFrameBytes,
+      knownPlugins,
+      extensions,
+    }),
   );
   const pluginRouter = createPluginRoutes({
     bundledDir: config.bundledPluginsDir,

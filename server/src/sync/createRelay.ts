@@ -5,8 +5,8 @@
  * admits plugin documents of known plugins only and caps them per session
  * (`kvDocumentCap.ts`), and persists before it broadcasts (`liveDocument.ts`).
  *
- * Per document: `sessions/<sid>` has no quota, and only the server may
- * change its `members` and `plugins` roots; `sessions/<sid>/kv/<pluginId>`
+ * Per document: `sessions/<sid>` has the session quota and a lower frame
+ * limit, and only the server may change its `members` and `plugins` roots; `sessions/<sid>/kv/<pluginId>`
  * has the session KV quota, and a session may hold at most
  * `maxKvDocsPerSession` of them.
  */
@@ -17,6 +17,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { CloseCode, CorruptRecordError, KV_QUOTA_BYTES, SERVER_ORIGIN, encodePermissionDenied, extensionOptIn, kvDocPrefix, parseDocName, type DocName, type EventStore, type SessionId } from "@taiku/engine";
 import { RateLimiter } from "../http/rateLimiter";
 import { DocumentRegistry } from "./documentRegistry";
+import { SESSION_QUOTA_BYTES } from "./kvArbitration";
 import { KvDocumentCap, type KnownPlugins } from "./kvDocumentCap";
 import { RelayExtensions } from "./relayExtensions";
 import type { Relay, RelayExtension, RelayMetrics, SyncPeer } from "./relayTypes";
@@ -39,6 +40,10 @@ export interface RelayOptions {
   readonly knownPlugins?: KnownPlugins;
   /** Largest frame accepted, in bytes (default 8 MiB). */
   readonly maxPayload?: number;
+  /** Live data a session document may hold, in bytes (default 2 MiB, `SESSION_QUOTA_BYTES`); over it, an update is compensated. */
+  readonly sessionQuotaBytes?: number;
+  /** Largest frame accepted on a session document's socket, in bytes (default 4 MiB: twice the session quota, so a client's whole state fits one frame). */
+  readonly maxSessionFrameBytes?: number;
   /** Awareness client ids one socket may announce (default 8). */
   readonly maxAwarenessStates?: number;
   /** Frames per second a socket may send, sustained (default 2,000; bursts to twice that). */
@@ -78,6 +83,7 @@ export function createRelay(options: RelayOptions): Relay {
     store,
     logger,
     quotaBytes,
+    sessionQuotaBytes: options.sessionQuotaBytes ?? SESSION_QUOTA_BYTES,
     snapshots: new SnapshotPolicy({ everyEvents: options.snapshotEvery, ...options.snapshots }),
     idleMs: options.idleMs ?? 30_000,
     onAwareness: relayAwareness,
@@ -106,6 +112,7 @@ export function createRelay(options: RelayOptions): Relay {
     maxAwarenessStates: options.maxAwarenessStates ?? 8,
     maxBufferedBytes: options.maxBufferedBytes ?? 32 * 1024 * 1024,
     quotaBytes,
+    maxSessionFrameBytes: options.maxSessionFrameBytes ?? 2 * (options.sessionQuotaBytes ?? SESSION_QUOTA_BYTES),
     onJudged: (outcome) => {
       counters.updates++;
       if (outcome === "accepted") return;
