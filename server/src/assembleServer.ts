@@ -15,7 +15,8 @@ import type { TaikuDatabase } from "./data/database";
 import { PluginFileStore } from "./data/pluginFileStore";
 import { SessionStore } from "./data/sessionStore";
 import { UserKvStore } from "./data/userKvStore";
-import { createApp } from "./http/createApp";
+import { LoginThrottle } from "./auth/loginThrottle";
+import { callerGateFor, createApp } from "./http/createApp";
 import { allRoutes } from "./http/routes/allRoutes";
 import { ServerMetrics } from "./http/serverMetrics";
 import type { Services } from "./http/services";
@@ -63,12 +64,15 @@ export function assembleServer(parts: ServerParts): TaikuServer {
     relay,
     events,
     metrics: new ServerMetrics(),
+    logins: new LoginThrottle({ burst: config.limits.loginBurst, refillSeconds: config.limits.loginRefillSeconds }),
   };
-  const app = createApp(services, allRoutes, parts.pluginRouter);
+  // One gate for the API and the sync endpoint: both charge the same address and user buckets.
+  const gate = callerGateFor(services);
+  const app = createApp(services, allRoutes, parts.pluginRouter, gate);
   const httpServer = http.createServer(app.callback());
   httpServer.on(
     "upgrade",
-    createSyncUpgrade({ tokens, users, sessions, relay, logger, allowedOrigins: config.allowedOrigins }),
+    createSyncUpgrade({ tokens, users, sessions, relay, logger, allowedOrigins: config.allowedOrigins, gate }),
   );
   httpServer.on("clientError", (error, socket) => {
     logger.debug({ err: error }, "malformed HTTP request");

@@ -30,6 +30,10 @@ export interface TaikuLimits {
   readonly authBurst: number;
   /** Sign-up and login attempts per second, sustained, per address. */
   readonly authPerSecond: number;
+  /** Failed logins one account may have in a row before its logins are refused with 429. */
+  readonly loginBurst: number;
+  /** Seconds until a throttled account may try to log in once more. */
+  readonly loginRefillSeconds: number;
   /** Most KV documents one session may hold, counting only those of plugins the session knows (passed to the relay). */
   readonly maxKvDocsPerSession: number;
   /** Live data a session document may hold, in bytes; an update that takes it over is compensated (passed to the relay). */
@@ -85,6 +89,8 @@ export const DEFAULT_LIMITS: TaikuLimits = {
   ratePerSecond: 30,
   authBurst: 20,
   authPerSecond: 2,
+  loginBurst: 5,
+  loginRefillSeconds: 60,
   maxKvDocsPerSession: 64,
   sessionDocBytes: 2 * MIB,
   sessionFrameBytes: 4 * MIB,
@@ -134,7 +140,8 @@ function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
  * `TAIKU_DATA_DIR`, `LOG_LEVEL`, `TAIKU_ALLOWED_ORIGINS` (comma-separated),
  * `TAIKU_MAX_FILE_BYTES`, `TAIKU_MAX_PLUGIN_BYTES`, `TAIKU_MAX_PLUGIN_FILES`,
  * `TAIKU_RATE_BURST`, `TAIKU_RATE_PER_SECOND`, `TAIKU_AUTH_BURST`,
- * `TAIKU_AUTH_PER_SECOND`, `TAIKU_MAX_KV_DOCS_PER_SESSION`,
+ * `TAIKU_AUTH_PER_SECOND`, `TAIKU_LOGIN_BURST`, `TAIKU_LOGIN_REFILL_SECONDS`,
+ * `TAIKU_MAX_KV_DOCS_PER_SESSION`,
  * `TAIKU_SESSION_DOC_BYTES`, `TAIKU_MAX_SESSION_FRAME_BYTES`, and the
  * retention window `TAIKU_RETENTION_EVENTS` (≥ 1, default 10000) and
  * `TAIKU_RETENTION_HOURS` (default 168).
@@ -150,6 +157,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TaikuConfig {
     ["ratePerSecond", "TAIKU_RATE_PER_SECOND"],
     ["authBurst", "TAIKU_AUTH_BURST"],
     ["authPerSecond", "TAIKU_AUTH_PER_SECOND"],
+    ["loginBurst", "TAIKU_LOGIN_BURST"],
+    ["loginRefillSeconds", "TAIKU_LOGIN_REFILL_SECONDS"],
     ["maxKvDocsPerSession", "TAIKU_MAX_KV_DOCS_PER_SESSION"],
     ["sessionDocBytes", "TAIKU_SESSION_DOC_BYTES"],
     ["sessionFrameBytes", "TAIKU_MAX_SESSION_FRAME_BYTES"],

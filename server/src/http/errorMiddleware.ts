@@ -34,6 +34,7 @@ export function errorMiddleware(logger: Logger, metrics: ServerMetrics): Middlew
       let message: string;
       if (error instanceof HttpError) {
         ({ status, code, message } = error);
+        for (const [name, value] of Object.entries(error.headers)) ctx.set(name, value);
       } else if (error instanceof TaikuError) {
         code = error.code;
         status = statusForCode(code);

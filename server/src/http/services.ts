@@ -4,6 +4,7 @@
  */
 import type { EventStore } from "@taiku/engine";
 import type { Logger } from "pino";
+import type { LoginThrottle } from "../auth/loginThrottle";
 import type { TokenStore } from "../auth/tokenStore";
 import type { UserStore } from "../auth/userStore";
 import type { TaikuConfig } from "../config";
@@ -25,4 +26,6 @@ export interface Services {
   readonly relay: Relay;
   readonly events: EventStore;
   readonly metrics: ServerMetrics;
+  /** Failed logins per account (`POST /api/login` refuses a throttled account with 429). */
+  readonly logins: LoginThrottle;
 }

@@ -20,7 +20,9 @@ import type { UserStore } from "../auth/userStore";
 import { memberOf, type SessionStore } from "../data/sessionStore";
 import type { Relay } from "../sync/relayTypes";
 import { SyncRefusal } from "../sync/syncRefusal";
+import type { User } from "../auth/userStore";
 import { authenticate } from "./authenticate";
+import type { CallerGate } from "./callerGate";
 
 /** What admission needs. */
 export interface SyncUpgradeDeps {
@@ -31,6 +33,8 @@ export interface SyncUpgradeDeps {
   readonly logger: Logger;
   /** Browser origins allowed besides the server's own. */
   readonly allowedOrigins: readonly string[];
+  /** Charges each upgrade to its address until its token verifies, then to its user (the API's gate); without it, tokens are verified unlimited. */
+  readonly gate?: CallerGate;
 }
 
 /** Answers a request outside `/sync/` with a plain 404 on the raw socket and destroys it. */
@@ -82,7 +86,14 @@ async function admit(req: IncomingMessage, socket: Duplex, head: Buffer, deps: S
   if (origin !== undefined && !originAllowed(origin, req.headers.host, deps.allowedOrigins)) {
     return { close: CloseCode.PermissionDenied, message: `sync from origin ${origin} is not allowed` };
   }
-  const user = await authenticate(url.searchParams.get("token") ?? undefined, deps.tokens, deps.users);
+  const token = url.searchParams.get("token") ?? undefined;
+  let user: User | undefined;
+  if (deps.gate === undefined) user = await authenticate(token, deps.tokens, deps.users);
+  else {
+    const admission = await deps.gate.admit(req.socket.remoteAddress ?? "unknown", token);
+    if ("waitSeconds" in admission) return { close: CloseCode.Unavailable, message: `too many connection attempts: try again in ${admission.waitSeconds} s` };
+    user = admission.user;
+  }
   if (user === undefined) return { close: CloseCode.Unauthenticated, message: "sign in first: add ?token=<token> to the sync URL" };
   const session = await deps.sessions.get(parsed.sessionId);
   if (session === undefined) return { close: CloseCode.DocumentNotFound, message: "no such session" };
