@@ -18,7 +18,9 @@ import { UserKvStore } from "./data/userKvStore";
 import { LoginThrottle } from "./auth/loginThrottle";
 import { callerGateFor, createApp } from "./http/createApp";
 import { allRoutes } from "./http/routes/allRoutes";
+import type { TableDamage } from "./http/checkLevelTables";
 import { ServerMetrics } from "./http/serverMetrics";
+import { StoreHealth } from "./http/storeHealth";
 import type { Services } from "./http/services";
 import { createSyncUpgrade } from "./http/syncUpgrade";
 import type { Relay } from "./sync/relayTypes";
@@ -43,6 +45,8 @@ export interface ServerParts {
   readonly events: EventStore;
   readonly relay: Relay;
   readonly pluginRouter?: Router;
+  /** Damaged table files the start-up check found in the database folder (see `checkLevelTables`). */
+  readonly tableDamage?: readonly TableDamage[];
   /** Called last by `close()`, after the relay is closed (closes the store and the database). */
   readonly onClose?: () => Promise<void>;
 }
@@ -65,6 +69,7 @@ export function assembleServer(parts: ServerParts): TaikuServer {
     events,
     metrics: new ServerMetrics(),
     logins: new LoginThrottle({ burst: config.limits.loginBurst, refillSeconds: config.limits.loginRefillSeconds }),
+    health: new StoreHealth("db", () => db.keys({ limit: 1 }).all(), parts.tableDamage),
   };
   // One gate for the API and the sync endpoint: both charge the same address and user buckets.
   const gate = callerGateFor(services);

@@ -11,6 +11,7 @@ import type { Logger } from "pino";
 import { withRetention } from "@taiku/engine";
 import type { TaikuConfig } from "./config";
 import { assembleServer, type TaikuServer } from "./assembleServer";
+import { checkLevelTables } from "./http/checkLevelTables";
 import { createLogger } from "./logger";
 import { createPluginRoutes } from "./plugins";
 import { createLevelEventStore, openLevel } from "./store";
@@ -33,6 +34,9 @@ export async function createTaikuServer(options: CreateTaikuServerOptions): Prom
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
   await mkdir(path.join(config.dataDir, "plugins"), { recursive: true });
+  // The integrity check reads every table file before LevelDB opens them (and may compact them away).
+  const tableDamage = await checkLevelTables(path.join(config.dataDir, "db"));
+  for (const damage of tableDamage) logger.error(damage, `the database is damaged: table file ${damage.file} ${damage.reason}`);
   const db = await openLevel(path.join(config.dataDir, "db"));
   // Pruned to the retention window after each snapshot; a failed prune leaves the log longer and is logged.
   const events = withRetention(createLevelEventStore(db.sublevel("events")), config.retention, {
@@ -67,6 +71,7 @@ export async function createTaikuServer(options: CreateTaikuServerOptions): Prom
     events,
     relay,
     pluginRouter,
+    tableDamage,
     onClose: async () => {
       await events.close();
       await db.close();

@@ -28,7 +28,7 @@ export function createApp(services: Services, routes: readonly Route[], pluginRo
   const app = new Koa({ proxy: false });
   const { limits } = services.config;
   const api = mountRoutes(routes, services);
-  app.use(errorMiddleware(services.logger, services.metrics));
+  app.use(errorMiddleware(services.logger, services.metrics, (error) => services.health.recordIfCorruption(error)));
   app.use(rateLimitMiddleware(gate, new RateLimiter({ burst: limits.authBurst, perSecond: limits.authPerSecond })));
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: true }));

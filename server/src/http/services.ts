@@ -13,6 +13,7 @@ import type { SessionStore } from "../data/sessionStore";
 import type { UserKvStore } from "../data/userKvStore";
 import type { Relay } from "../sync/relayTypes";
 import type { ServerMetrics } from "./serverMetrics";
+import type { StoreHealth } from "./storeHealth";
 
 /** The server's parts, as route handlers see them. */
 export interface Services {
@@ -28,4 +29,6 @@ export interface Services {
   readonly metrics: ServerMetrics;
   /** Failed logins per account (`POST /api/login` refuses a throttled account with 429). */
   readonly logins: LoginThrottle;
+  /** Whether the database can be read (`/healthz`, `/readyz`). */
+  readonly health: StoreHealth;
 }
