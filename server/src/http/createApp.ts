@@ -1,6 +1,7 @@
 /**
- * The Koa application: the one error path, request-rate limiting, the
- * declared API routes, plugin discovery, and the client app — in that order.
+ * The Koa application: the headers every answer carries, the one error
+ * path, request-rate limiting, the declared API routes, plugin discovery,
+ * and the client app — in that order.
  */
 import Koa from "koa";
 import type Router from "@koa/router";
@@ -11,6 +12,7 @@ import { CallerGate } from "./callerGate";
 import { RateLimiter } from "./rateLimiter";
 import { rateLimitMiddleware } from "./rateLimitMiddleware";
 import type { Services } from "./services";
+import { securityHeaders } from "./securityHeaders";
 import { staticClient } from "./staticClient";
 
 /** The request-rate gate the configuration describes. */
@@ -28,6 +30,7 @@ export function createApp(services: Services, routes: readonly Route[], pluginRo
   const app = new Koa({ proxy: false });
   const { limits } = services.config;
   const api = mountRoutes(routes, services);
+  app.use(securityHeaders());
   app.use(errorMiddleware(services.logger, services.metrics, (error) => services.health.recordIfCorruption(error)));
   app.use(rateLimitMiddleware(gate, new RateLimiter({ burst: limits.authBurst, perSecond: limits.authPerSecond })));
   app.use(api.routes());
