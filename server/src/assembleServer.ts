@@ -22,6 +22,8 @@ import type { TableDamage } from "./http/checkLevelTables";
 import { ServerMetrics } from "./http/serverMetrics";
 import { StoreHealth } from "./http/storeHealth";
 import type { Services } from "./http/services";
+import { capConnectionsPerAddress } from "./http/connectionCap";
+import { listeningOrigins, needsPublicOrigin } from "./http/publicOrigins";
 import { createSyncUpgrade } from "./http/syncUpgrade";
 import type { Relay } from "./sync/relayTypes";
 
@@ -74,14 +76,31 @@ export function assembleServer(parts: ServerParts): TaikuServer {
   // One gate for the API and the sync endpoint: both charge the same address and user buckets.
   const gate = callerGateFor(services);
   const app = createApp(services, allRoutes, parts.pluginRouter, gate);
-  const httpServer = http.createServer(app.callback());
+  const { limits } = config;
+  const httpServer = http.createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // How often the timeouts above are checked (Node's default, 30 s, would let a slow client linger long past them).
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, limits.headersTimeoutMs)),
+    },
+    app.callback(),
+  );
+  capConnectionsPerAddress(httpServer, limits.maxConnectionsPerAddress, logger);
+  // Browser origins are judged against the configured public origins, or the address actually bound; never the request's Host.
+  const publicOrigins = (): readonly string[] => {
+    if (config.publicOrigins.length > 0) return config.publicOrigins;
+    const address = httpServer.address();
+    return address === null || typeof address === "string" ? [] : listeningOrigins(config.host, address.port);
+  };
   httpServer.on(
     "upgrade",
-    createSyncUpgrade({ tokens, users, sessions, relay, logger, allowedOrigins: config.allowedOrigins, gate }),
+    createSyncUpgrade({ tokens, users, sessions, relay, logger, allowedOrigins: config.allowedOrigins, publicOrigins, gate }),
   );
-  httpServer.on("clientError", (error, socket) => {
+  httpServer.on("clientError", (error: NodeJS.ErrnoException, socket) => {
     logger.debug({ err: error }, "malformed HTTP request");
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+    const status = error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : "400 Bad Request";
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
     else socket.destroy();
   });
 
@@ -96,6 +115,9 @@ export function assembleServer(parts: ServerParts): TaikuServer {
           httpServer.off("error", reject);
           const { port } = httpServer.address() as AddressInfo;
           logger.info({ host: config.host, port }, "taiku is listening");
+          if (config.publicOrigins.length === 0 && needsPublicOrigin(config.host)) {
+            logger.warn({ host: config.host }, "listening on every interface without TAIKU_PUBLIC_ORIGIN: browsers are admitted to sync only from loopback origins");
+          }
           resolve({ port });
         });
       }),

@@ -6,6 +6,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_RETENTION, checkRetentionWindow, type RetentionWindow } from "@taiku/engine";
+import { parseOrigin } from "./http/publicOrigins";
 
 /** The repository root (the folder holding `client/`, `sdk/`, `plugins/`). */
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -44,6 +45,12 @@ export interface TaikuLimits {
   readonly tokenTtlMs: number;
   /** How long an invite code stays valid, in milliseconds. */
   readonly inviteTtlMs: number;
+  /** How long a client may take to send a request's headers, in milliseconds (then 408 and closed). */
+  readonly headersTimeoutMs: number;
+  /** How long a client may take to send a whole request, in milliseconds (then 408 and closed); at least `headersTimeoutMs`. */
+  readonly requestTimeoutMs: number;
+  /** Open connections (HTTP and WebSocket) one client address may hold; further ones are closed at once. */
+  readonly maxConnectionsPerAddress: number;
 }
 
 /** Everything the server needs to start. */
@@ -62,6 +69,13 @@ export interface TaikuConfig {
   readonly bundledPluginsDir: string;
   /** Extra browser origins allowed to open sync sockets (besides the server's own). */
   readonly allowedOrigins: readonly string[];
+  /**
+   * The origins browsers reach this server at (`TAIKU_PUBLIC_ORIGIN`); the
+   * sync endpoint admits a browser `Origin` only if it is one of them (or
+   * of `allowedOrigins`). Empty: the origins of the listening address and
+   * bound port (see `http/publicOrigins.ts`).
+   */
+  readonly publicOrigins: readonly string[];
   /** pino level: `silent`, `error`, `warn`, `info`, `debug`, … */
   readonly logLevel: string;
   /** Limits enforced on requests. */
@@ -96,6 +110,9 @@ export const DEFAULT_LIMITS: TaikuLimits = {
   sessionFrameBytes: 4 * MIB,
   tokenTtlMs: 30 * DAY_MS,
   inviteTtlMs: 7 * DAY_MS,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 120_000,
+  maxConnectionsPerAddress: 256,
 };
 
 /** Overrides accepted by {@link createConfig}. */
@@ -117,11 +134,33 @@ export function createConfig(overrides: TaikuConfigOverrides = {}): TaikuConfig 
     sdkBundlePath: path.join(REPO_ROOT, "sdk", "dist", "plugin-sdk.js"),
     bundledPluginsDir: path.join(REPO_ROOT, "plugins"),
     allowedOrigins: [],
+    publicOrigins: [],
     logLevel: "info",
     ...rest,
-    limits: { ...DEFAULT_LIMITS, ...limits },
+    limits: checkLimits({ ...DEFAULT_LIMITS, ...limits }),
     retention,
   };
+}
+
+/** `limits`, when they are consistent; throws naming the problem otherwise. */
+function checkLimits(limits: TaikuLimits): TaikuLimits {
+  if (limits.requestTimeoutMs !== 0 && limits.requestTimeoutMs < limits.headersTimeoutMs) {
+    throw new Error(`the request timeout (${limits.requestTimeoutMs} ms) must be at least the headers timeout (${limits.headersTimeoutMs} ms)`);
+  }
+  return limits;
+}
+
+/** The origins in a comma-separated list; throws naming one that is not a bare http(s) origin. */
+function originList(name: string, raw: string | undefined): string[] {
+  return (raw ?? "")
+    .split(",")
+    .map((o) => o.trim())
+    .filter((o) => o !== "")
+    .map((value) => {
+      const parsed = parseOrigin(value);
+      if ("error" in parsed) throw new Error(`${name}: ${parsed.error}`);
+      return parsed.origin;
+    });
 }
 
 /** Reads a non-negative integer from the environment, or `undefined` when unset. */
@@ -142,7 +181,9 @@ function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
  * `TAIKU_RATE_BURST`, `TAIKU_RATE_PER_SECOND`, `TAIKU_AUTH_BURST`,
  * `TAIKU_AUTH_PER_SECOND`, `TAIKU_LOGIN_BURST`, `TAIKU_LOGIN_REFILL_SECONDS`,
  * `TAIKU_MAX_KV_DOCS_PER_SESSION`,
- * `TAIKU_SESSION_DOC_BYTES`, `TAIKU_MAX_SESSION_FRAME_BYTES`, and the
+ * `TAIKU_SESSION_DOC_BYTES`, `TAIKU_MAX_SESSION_FRAME_BYTES`,
+ * `TAIKU_PUBLIC_ORIGIN` (comma-separated origins), `TAIKU_HEADERS_TIMEOUT_MS`,
+ * `TAIKU_REQUEST_TIMEOUT_MS`, `TAIKU_MAX_CONNECTIONS_PER_ADDRESS`, and the
  * retention window `TAIKU_RETENTION_EVENTS` (≥ 1, default 10000) and
  * `TAIKU_RETENTION_HOURS` (default 168).
  * Throws on a malformed number: a bad configuration should stop start-up.
@@ -162,6 +203,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TaikuConfig {
     ["maxKvDocsPerSession", "TAIKU_MAX_KV_DOCS_PER_SESSION"],
     ["sessionDocBytes", "TAIKU_SESSION_DOC_BYTES"],
     ["sessionFrameBytes", "TAIKU_MAX_SESSION_FRAME_BYTES"],
+    ["headersTimeoutMs", "TAIKU_HEADERS_TIMEOUT_MS"],
+    ["requestTimeoutMs", "TAIKU_REQUEST_TIMEOUT_MS"],
+    ["maxConnectionsPerAddress", "TAIKU_MAX_CONNECTIONS_PER_ADDRESS"],
   ];
   for (const [key, name] of numeric) {
     const value = envInt(env, name);
@@ -176,6 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TaikuConfig {
     dataDir: path.resolve(env.TAIKU_DATA_DIR || ".taiku"),
     logLevel: env.LOG_LEVEL || "info",
     allowedOrigins: (env.TAIKU_ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter((o) => o !== ""),
+    publicOrigins: originList("TAIKU_PUBLIC_ORIGIN", env.TAIKU_PUBLIC_ORIGIN),
     limits,
     retention: {
       ...(keepEvents === undefined ? {} : { keepEvents }),
