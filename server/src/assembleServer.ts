@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import type Router from "@koa/router";
 import type { EventStore } from "@taiku/engine";
 import type { Logger } from "pino";
+import { HostTokenStore } from "./auth/hostTokenStore";
 import { TokenStore } from "./auth/tokenStore";
 import { UserStore } from "./auth/userStore";
 import type { TaikuConfig } from "./config";
@@ -59,11 +60,13 @@ export function assembleServer(parts: ServerParts): TaikuServer {
   const users = new UserStore(db);
   const tokens = new TokenStore(db, config.limits.tokenTtlMs);
   const sessions = new SessionStore(db, config.limits.inviteTtlMs);
+  const hostTokens = new HostTokenStore(db);
   const services: Services = {
     config,
     logger,
     users,
     tokens,
+    hostTokens,
     sessions,
     userKv: new UserKvStore(db),
     files: new PluginFileStore(config.dataDir, config.limits),
@@ -95,7 +98,7 @@ export function assembleServer(parts: ServerParts): TaikuServer {
   };
   httpServer.on(
     "upgrade",
-    createSyncUpgrade({ tokens, users, sessions, relay, logger, allowedOrigins: config.allowedOrigins, publicOrigins, gate }),
+    createSyncUpgrade({ tokens, hostTokens, users, sessions, relay, logger, allowedOrigins: config.allowedOrigins, publicOrigins, gate }),
   );
   httpServer.on("clientError", (error: NodeJS.ErrnoException, socket) => {
     logger.debug({ err: error }, "malformed HTTP request");

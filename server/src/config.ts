@@ -45,6 +45,10 @@ export interface TaikuLimits {
   readonly tokenTtlMs: number;
   /** How long an invite code stays valid, in milliseconds. */
   readonly inviteTtlMs: number;
+  /** How long a document with no socket stays in memory before it is unloaded (reloaded on demand), in seconds. */
+  readonly idleUnloadSeconds: number;
+  /** How long a loaded document that nothing changes or reads stays built before it goes back to its encoded bytes, in seconds. */
+  readonly idleUnbuildSeconds: number;
   /** How long a client may take to send a request's headers, in milliseconds (then 408 and closed). */
   readonly headersTimeoutMs: number;
   /** How long a client may take to send a whole request, in milliseconds (then 408 and closed); at least `headersTimeoutMs`. */
@@ -110,6 +114,8 @@ export const DEFAULT_LIMITS: TaikuLimits = {
   sessionFrameBytes: 4 * MIB,
   tokenTtlMs: 30 * DAY_MS,
   inviteTtlMs: 7 * DAY_MS,
+  idleUnloadSeconds: 30,
+  idleUnbuildSeconds: 10,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 120_000,
   maxConnectionsPerAddress: 256,
@@ -183,7 +189,9 @@ function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
  * `TAIKU_MAX_KV_DOCS_PER_SESSION`,
  * `TAIKU_SESSION_DOC_BYTES`, `TAIKU_MAX_SESSION_FRAME_BYTES`,
  * `TAIKU_PUBLIC_ORIGIN` (comma-separated origins), `TAIKU_HEADERS_TIMEOUT_MS`,
- * `TAIKU_REQUEST_TIMEOUT_MS`, `TAIKU_MAX_CONNECTIONS_PER_ADDRESS`, and the
+ * `TAIKU_REQUEST_TIMEOUT_MS`, `TAIKU_MAX_CONNECTIONS_PER_ADDRESS`,
+ * `TAIKU_IDLE_UNLOAD_SECONDS` (default 30), `TAIKU_IDLE_UNBUILD_SECONDS`
+ * (default 10), and the
  * retention window `TAIKU_RETENTION_EVENTS` (≥ 1, default 10000) and
  * `TAIKU_RETENTION_HOURS` (default 168).
  * Throws on a malformed number: a bad configuration should stop start-up.
@@ -201,6 +209,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TaikuConfig {
     ["loginBurst", "TAIKU_LOGIN_BURST"],
     ["loginRefillSeconds", "TAIKU_LOGIN_REFILL_SECONDS"],
     ["maxKvDocsPerSession", "TAIKU_MAX_KV_DOCS_PER_SESSION"],
+    ["idleUnloadSeconds", "TAIKU_IDLE_UNLOAD_SECONDS"],
+    ["idleUnbuildSeconds", "TAIKU_IDLE_UNBUILD_SECONDS"],
     ["sessionDocBytes", "TAIKU_SESSION_DOC_BYTES"],
     ["sessionFrameBytes", "TAIKU_MAX_SESSION_FRAME_BYTES"],
     ["headersTimeoutMs", "TAIKU_HEADERS_TIMEOUT_MS"],

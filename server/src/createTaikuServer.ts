@@ -52,6 +52,8 @@ export async function createTaikuServer(options: CreateTaikuServerOptions): Prom
       store: events,
       logger,
       maxKvDocsPerSession: config.limits.maxKvDocsPerSession,
+      idleMs: config.limits.idleUnloadSeconds * 1000,
+      unbuildAfterMs: config.limits.idleUnbuildSeconds * 1000,
       sessionQuotaBytes: config.limits.sessionDocBytes,
       maxSessionFrameBytes: config.limits.sessionFrameBytes,
       knownPlugins,

@@ -54,6 +54,8 @@ export interface RelayOptions {
   readonly snapshots?: SnapshotPolicyOptions;
   /** How long a document without sockets stays in memory, ms (default 30 s). */
   readonly idleMs?: number;
+  /** How long a loaded document that nothing changes or reads stays built (a `Y.Doc` and its arbiter) before it goes back to its encoded bytes, ms (default 10 s). */
+  readonly unbuildAfterMs?: number;
   /** Bytes queued on a socket before it is dropped as too slow (default 32 MiB). */
   readonly maxBufferedBytes?: number;
   /** Extensions owning message types 101 and up. */
@@ -86,6 +88,7 @@ export function createRelay(options: RelayOptions): Relay {
     sessionQuotaBytes: options.sessionQuotaBytes ?? SESSION_QUOTA_BYTES,
     snapshots: new SnapshotPolicy({ everyEvents: options.snapshotEvery, ...options.snapshots }),
     idleMs: options.idleMs ?? 30_000,
+    unbuildAfterMs: options.unbuildAfterMs ?? 10_000,
     onAwareness: relayAwareness,
     onDropped: (live, reason) => {
       for (const conn of live.peers) conn.close(CloseCode.DocumentFailed, `${reason}; reconnect`);
