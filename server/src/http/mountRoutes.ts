@@ -11,6 +11,7 @@ import Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
 import { authenticate, bearerToken } from "./authenticate";
+import { verifiedCaller } from "./callerGate";
 import type { Route } from "./defineRoute";
 import { isBytes } from "./defineRoute";
 import { HttpError, invalidParams, unauthenticated } from "./httpError";
@@ -36,7 +37,9 @@ async function answer(route: Route, ctx: Context, services: Services): Promise<v
   let user;
   if (route.auth === "operator") checkOperator(ctx, services.config.metricsToken);
   if (route.auth === "user") {
-    user = await authenticate(bearerToken(ctx.req.headers), services.tokens, services.users);
+    // The rate-limit middleware verified the token already (see `callerGate.ts`).
+    const verified = verifiedCaller(ctx.state as Record<PropertyKey, unknown>);
+    user = verified !== undefined ? verified.user : await authenticate(bearerToken(ctx.req.headers), services.tokens, services.users);
     if (user === undefined) throw unauthenticated();
   }
   const params = route.request.params ? validate(route.request.params, { ...ctx.params }, "path") : undefined;

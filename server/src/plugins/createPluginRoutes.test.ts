@@ -164,9 +164,10 @@ describe("GET /plugins/:id/*", () => {
     const origin = `http://127.0.0.1:${app.port}`;
     const csp = String((await get("/plugins/assets/index.html")).headers["content-security-policy"]);
     const directive = (name: string) => csp.split("; ").find((d) => d.startsWith(`${name} `));
-    expect(directive("default-src")).toBe(`default-src 'self' ${origin}/plugins/assets/`);
+    expect(directive("default-src")).toBe(`default-src ${origin}/plugins/assets/`);
     expect(directive("connect-src")).toBe(`connect-src ${origin}/plugins/assets/ https://api.example.com`);
-    expect(directive("script-src")).toBe(`script-src 'self' ${origin}/plugins/assets/ ${origin}/sdk/plugin-sdk.js`);
+    // No 'self': that would admit every other plugin's scripts.
+    expect(directive("script-src")).toBe(`script-src ${origin}/plugins/assets/ ${origin}/sdk/plugin-sdk.js`);
     expect(directive("frame-ancestors")).toBe(`frame-ancestors ${origin}`);
     expect(directive("sandbox")).toBe("sandbox allow-scripts allow-forms allow-popups allow-modals");
     expect(csp).not.toContain("allow-same-origin");

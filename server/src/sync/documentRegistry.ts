@@ -29,6 +29,8 @@ export interface DocumentRegistryOptions<Peer> {
   readonly logger: Logger;
   /** Session KV quota in bytes. */
   readonly quotaBytes: number;
+  /** Session document quota in bytes (default `SESSION_QUOTA_BYTES`). */
+  readonly sessionQuotaBytes?: number;
   /** When documents write snapshots (see `snapshotPolicy.ts`). */
   readonly snapshots: SnapshotPolicy;
   /** How long a document without peers stays in memory, ms. */
@@ -113,7 +115,7 @@ export class DocumentRegistry<Peer> {
       const live = LiveDocument.open<Peer>(name, stored, {
         store,
         logger,
-        policy: policyFor(name, this.options.quotaBytes),
+        policy: policyFor(name, this.options.quotaBytes, this.options.sessionQuotaBytes),
         snapshots: this.options.snapshots,
         onFailure: () => this.drop(live, "the relay could not persist an update"),
         onPersisted: this.options.onPersisted,
