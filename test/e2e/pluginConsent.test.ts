@@ -3,7 +3,8 @@
  * two users: ticking "Enable for everyone in this session" enables nothing
  * until the owner has seen the permissions and pressed "Allow and enable";
  * a member then sees what the owner's plugin may do, and each plugin card
- * shows exactly one state. The `probe` fixture asks for `ui.panel` and
+ * shows exactly one state, and the first time it runs for a member they
+ * are told what it may do. The `probe` fixture asks for `ui.panel` and
  * `session.read`.
  */
 import path from "node:path";
@@ -69,6 +70,17 @@ describe("consent before a plugin is enabled for everyone in a session", () => {
     expect(await serverSays(ada.page, ada.sessionId)).toMatchObject({ status: 200, enabled: true });
     await ada.page.waitForSelector('[data-panel="probe/probe"]');
     await bo.page.waitForSelector('[data-panel="probe/probe"]');
+
+    // The member is told, once, what the owner's plugin may do in their browser; the owner is not.
+    const notice = bo.page.locator('.session-plugin-notice li[data-plugin="probe"]');
+    expect(await notice.textContent()).toContain("Probe may:");
+    expect(await notice.textContent()).toContain("See the session");
+    expect(await ada.page.locator(".session-plugin-notice").count()).toBe(0);
+    await bo.page.click(".session-plugin-notice >> text=Got it");
+    await bo.page.waitForSelector(".session-plugin-notice", { state: "detached" });
+    await bo.page.reload();
+    await bo.page.waitForSelector('[data-panel="probe/probe"]');
+    expect(await bo.page.locator(".session-plugin-notice").count()).toBe(0);
 
     await bo.page.click(".session-header >> text=Plugins");
     const card = bo.page.locator(CARD);

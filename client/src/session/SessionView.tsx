@@ -8,6 +8,7 @@ import type { Auth } from "../api/authStore";
 import { createInvite, type SessionInfo } from "../api/taikuApi";
 import { PluginFrame } from "../plugins/PluginFrame";
 import { PluginManager } from "../plugins/PluginManager";
+import { SessionPluginNotice } from "../plugins/SessionPluginNotice";
 import { findPlugin, refreshCatalog } from "../plugins/pluginCatalog";
 import { showToast } from "../ui/toastStore";
 import { ActionPalette, usePaletteShortcuts, type PaletteAction } from "./ActionPalette";
@@ -124,6 +125,9 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
         <p class="banner muted" role="status">
           This session has ended: its plugins' shared data was deleted; chat and history stay readable.
         </p>
+      </Show>
+      <Show when={info() !== undefined}>
+        <SessionPluginNotice sessionId={props.sessionId} isOwner={isOwner()} managed={runtime.model.managedPlugins()} />
       </Show>
       <Show when={inviteLink()}>
         {(link) => (
