@@ -101,7 +101,7 @@ async function main(): Promise<void> {
       });
     });
     const cli = spawn(process.execPath, [path.join(ROOT, "server/bin/taiku.mjs"), "share", sessionId, "--server", base], {
-      env: { ...process.env, TAIKU_TOKEN: token, SHELL: "/bin/sh" },
+      env: { ...process.env, TAIKU_HOST_TOKEN: (await call(base, "POST", `/api/sessions/${sessionId}/host-tokens`, token, {})).token, SHELL: "/bin/sh" },
       stdio: ["ignore", "ignore", "ignore"],
     });
     children.push(cli);

@@ -12,6 +12,9 @@
  */
 import http from "node:http";
 import WebSocket from "ws";
+import { answerHeapProbes } from "./heapProbe.mjs";
+
+answerHeapProbes();
 
 process.env.YPERSISTENCE = process.env.BENCH_DATA_DIR ?? "./baseline-db";
 const { setupWSConnection, getPersistence } = await import("@y/websocket-server/utils");

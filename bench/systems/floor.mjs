@@ -17,6 +17,9 @@
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
+import { answerHeapProbes } from "./heapProbe.mjs";
+
+answerHeapProbes();
 
 // The ws version the taiku server and the bench clients use (the root one is an older copy).
 const { WebSocketServer } = createRequire(new URL("../../server/package.json", import.meta.url))("ws");

@@ -21,6 +21,8 @@ export { PrunedHistoryError } from "./eventlog/prunedHistoryError";
 export type { MemoryEventData } from "./eventlog/memoryEventStore";
 export { createMemoryEventStore, createMemoryEventData } from "./eventlog/memoryEventStore";
 export { foldEvents, replayTo } from "./eventlog/replay";
+export type { AppendedState } from "./eventlog/appendUpdates";
+export { appendUpdates } from "./eventlog/appendUpdates";
 export type { KeyChange } from "./eventlog/keyHistory";
 export { keyHistory } from "./eventlog/keyHistory";
 

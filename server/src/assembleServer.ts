@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import type Router from "@koa/router";
 import type { EventStore } from "@taiku/engine";
 import type { Logger } from "pino";
+import { HostTokenStore } from "./auth/hostTokenStore";
 import { TokenStore } from "./auth/tokenStore";
 import { UserStore } from "./auth/userStore";
 import type { TaikuConfig } from "./config";
@@ -42,6 +43,8 @@ export interface ServerParts {
   readonly events: EventStore;
   readonly relay: Relay;
   readonly pluginRouter?: Router;
+  /** The metrics `/metrics` renders (a fresh set when absent); the relay's persist durations go into it. */
+  readonly metrics?: ServerMetrics;
   /** Called last by `close()`, after the relay is closed (closes the store and the database). */
   readonly onClose?: () => Promise<void>;
 }
@@ -52,23 +55,25 @@ export function assembleServer(parts: ServerParts): TaikuServer {
   const users = new UserStore(db);
   const tokens = new TokenStore(db, config.limits.tokenTtlMs);
   const sessions = new SessionStore(db, config.limits.inviteTtlMs);
+  const hostTokens = new HostTokenStore(db);
   const services: Services = {
     config,
     logger,
     users,
     tokens,
+    hostTokens,
     sessions,
     userKv: new UserKvStore(db),
     files: new PluginFileStore(config.dataDir, config.limits),
     relay,
     events,
-    metrics: new ServerMetrics(),
+    metrics: parts.metrics ?? new ServerMetrics(),
   };
   const app = createApp(services, allRoutes, parts.pluginRouter);
   const httpServer = http.createServer(app.callback());
   httpServer.on(
     "upgrade",
-    createSyncUpgrade({ tokens, users, sessions, relay, logger, allowedOrigins: config.allowedOrigins }),
+    createSyncUpgrade({ tokens, hostTokens, users, sessions, relay, logger, allowedOrigins: config.allowedOrigins }),
   );
   httpServer.on("clientError", (error, socket) => {
     logger.debug({ err: error }, "malformed HTTP request");

@@ -4,7 +4,8 @@
  * - `taiku serve` — run the server (`HOST`, `PORT`, `TAIKU_DATA_DIR`, `LOG_LEVEL`)
  * - `taiku user add <name> [--password <password>]` — register a user
  * - `taiku plugin add <folder>` · `taiku plugin list` · `taiku plugin remove <id>`
- * - `taiku share <sid> [--fs] [--server URL] [--token TOKEN]` — share shells (and files) into a session
+ * - `taiku share <sid> [--fs] [--server URL] [--token TOKEN]` — share shells (and files) into a session,
+ *   with a host token from the session's Shells pane (`TAIKU_HOST_TOKEN`)
  */
 import { runPluginCommand } from "./cli/runPluginCommand";
 import { runServe } from "./cli/runServe";
@@ -20,9 +21,12 @@ usage:
   taiku plugin list                             list bundled and installed plugins
   taiku plugin remove <id>                      uninstall a local plugin
   taiku share <sessionId> [--fs] [--server URL] [--token TOKEN]
-                                                share shells (and, with --fs, files) into a session
+                                                share shells (and, with --fs, files) into a session;
+                                                needs a host token ("Share a shell" in the session's
+                                                Shells pane), best given as TAIKU_HOST_TOKEN
 
-environment: HOST (127.0.0.1), PORT (7300), TAIKU_DATA_DIR (./.taiku), LOG_LEVEL (info)
+environment: HOST (127.0.0.1), PORT (7300), TAIKU_DATA_DIR (./.taiku), LOG_LEVEL (info),
+             TAIKU_SERVER and TAIKU_HOST_TOKEN (taiku share)
 `;
 
 /** Splits `--name value` options from positional arguments. */

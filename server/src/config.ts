@@ -36,6 +36,10 @@ export interface TaikuLimits {
   readonly tokenTtlMs: number;
   /** How long an invite code stays valid, in milliseconds. */
   readonly inviteTtlMs: number;
+  /** How long a document with no socket stays in memory before it is unloaded (reloaded on demand), in seconds. */
+  readonly idleUnloadSeconds: number;
+  /** How long a loaded document that nothing changes or reads stays built before it goes back to its encoded bytes, in seconds. */
+  readonly idleUnbuildSeconds: number;
 }
 
 /** Everything the server needs to start. */
@@ -58,6 +62,8 @@ export interface TaikuConfig {
   readonly logLevel: string;
   /** Limits enforced on requests. */
   readonly limits: TaikuLimits;
+  /** The token an operator's scraper sends for `/metrics` (`null`: only requests made on this machine). */
+  readonly metricsToken: string | null;
   /**
    * How much of each document's event log to keep once a snapshot covers
    * it: the last `keepEvents` events and every event younger than
@@ -84,6 +90,8 @@ export const DEFAULT_LIMITS: TaikuLimits = {
   maxKvDocsPerSession: 64,
   tokenTtlMs: 30 * DAY_MS,
   inviteTtlMs: 7 * DAY_MS,
+  idleUnloadSeconds: 30,
+  idleUnbuildSeconds: 10,
 };
 
 /** Overrides accepted by {@link createConfig}. */
@@ -106,6 +114,7 @@ export function createConfig(overrides: TaikuConfigOverrides = {}): TaikuConfig 
     bundledPluginsDir: path.join(REPO_ROOT, "plugins"),
     allowedOrigins: [],
     logLevel: "info",
+    metricsToken: null,
     ...rest,
     limits: { ...DEFAULT_LIMITS, ...limits },
     retention,
@@ -128,7 +137,10 @@ function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
  * `TAIKU_DATA_DIR`, `LOG_LEVEL`, `TAIKU_ALLOWED_ORIGINS` (comma-separated),
  * `TAIKU_MAX_FILE_BYTES`, `TAIKU_MAX_PLUGIN_BYTES`, `TAIKU_MAX_PLUGIN_FILES`,
  * `TAIKU_RATE_BURST`, `TAIKU_RATE_PER_SECOND`, `TAIKU_AUTH_BURST`,
- * `TAIKU_AUTH_PER_SECOND`, `TAIKU_MAX_KV_DOCS_PER_SESSION`, and the
+ * `TAIKU_AUTH_PER_SECOND`, `TAIKU_MAX_KV_DOCS_PER_SESSION`,
+ * `TAIKU_IDLE_UNLOAD_SECONDS` (default 30), `TAIKU_IDLE_UNBUILD_SECONDS`
+ * (default 10), `TAIKU_METRICS_TOKEN` (what a scraper of `/metrics` sends;
+ * unset, `/metrics` answers only on this machine), and the
  * retention window `TAIKU_RETENTION_EVENTS` (≥ 1, default 10000) and
  * `TAIKU_RETENTION_HOURS` (default 168).
  * Throws on a malformed number: a bad configuration should stop start-up.
@@ -144,6 +156,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TaikuConfig {
     ["authBurst", "TAIKU_AUTH_BURST"],
     ["authPerSecond", "TAIKU_AUTH_PER_SECOND"],
     ["maxKvDocsPerSession", "TAIKU_MAX_KV_DOCS_PER_SESSION"],
+    ["idleUnloadSeconds", "TAIKU_IDLE_UNLOAD_SECONDS"],
+    ["idleUnbuildSeconds", "TAIKU_IDLE_UNBUILD_SECONDS"],
   ];
   for (const [key, name] of numeric) {
     const value = envInt(env, name);
@@ -158,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TaikuConfig {
     dataDir: path.resolve(env.TAIKU_DATA_DIR || ".taiku"),
     logLevel: env.LOG_LEVEL || "info",
     allowedOrigins: (env.TAIKU_ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter((o) => o !== ""),
+    metricsToken: env.TAIKU_METRICS_TOKEN ? env.TAIKU_METRICS_TOKEN : null,
     limits,
     retention: {
       ...(keepEvents === undefined ? {} : { keepEvents }),

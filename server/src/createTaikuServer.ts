@@ -11,6 +11,7 @@ import type { Logger } from "pino";
 import { withRetention } from "@taiku/engine";
 import type { TaikuConfig } from "./config";
 import { assembleServer, type TaikuServer } from "./assembleServer";
+import { ServerMetrics } from "./http/serverMetrics";
 import { createLogger } from "./logger";
 import { createPluginRoutes } from "./plugins";
 import { createLevelEventStore, openLevel } from "./store";
@@ -36,7 +37,18 @@ export async function createTaikuServer(options: CreateTaikuServerOptions): Prom
   const events = withRetention(createLevelEventStore(db.sublevel("events")), config.retention, {
     onError: (error, doc) => logger.error({ err: error, doc }, "pruning the event log to the retention window failed"),
   });
-  const relay = withSessionEvents(logger, (extensions) => createRelay({ store: events, logger, maxKvDocsPerSession: config.limits.maxKvDocsPerSession, extensions }));
+  const metrics = new ServerMetrics();
+  const relay = withSessionEvents(logger, (extensions) =>
+    createRelay({
+      store: events,
+      logger,
+      onPersisted: (ms) => metrics.observePersisted(ms),
+      maxKvDocsPerSession: config.limits.maxKvDocsPerSession,
+      idleMs: config.limits.idleUnloadSeconds * 1000,
+      unbuildAfterMs: config.limits.idleUnbuildSeconds * 1000,
+      extensions,
+    }),
+  );
   const pluginRouter = createPluginRoutes({
     bundledDir: config.bundledPluginsDir,
     dataDir: config.dataDir,
@@ -49,6 +61,7 @@ export async function createTaikuServer(options: CreateTaikuServerOptions): Prom
     db,
     events,
     relay,
+    metrics,
     pluginRouter,
     onClose: async () => {
       await events.close();

@@ -42,7 +42,7 @@ const shellStatuses = () =>
 describe("relay restarts and the activity feed", () => {
   it("the taiku share command reconnects after a relay restart and the same shells continue", async () => {
     cli = spawn(process.execPath, [TAIKU_BIN, "share", sessionId, "--server", server.base], {
-      env: { ...process.env, TAIKU_TOKEN: owner.token, SHELL: "bash", LOG_LEVEL: "silent" },
+      env: { ...process.env, TAIKU_HOST_TOKEN: await server.hostToken(sessionId, owner.token), SHELL: "bash", LOG_LEVEL: "silent" },
       stdio: ["ignore", "ignore", "pipe"],
     });
     let stderr = "";
@@ -80,7 +80,7 @@ describe("relay restarts and the activity feed", () => {
 
   it("a shell whose host does not come back after a relay restart is marked closed", async () => {
     const orphanSession = await server.createSession(owner.token);
-    const host = createShareHost({ server: server.base, token: owner.token, sessionId: orphanSession, shell: "/bin/sh", hostName: "ada@gone" });
+    const host = createShareHost({ server: server.base, token: await server.hostToken(orphanSession, owner.token), sessionId: orphanSession, shell: "/bin/sh", hostName: "ada@gone" });
     await host.ready;
     const shellId = [...host.shells.keys()][0] as string;
     const statusOf = () =>

@@ -24,7 +24,7 @@ beforeAll(async () => {
   owner = await server.signUp("ada");
   stranger = await server.signUp("mallory");
   sessionId = await server.createSession(owner.token);
-  host = createShareHost({ server: server.base, token: owner.token, sessionId, shell: "bash", shellArgs: ["--norc", "--noprofile"], hostName: "ada@test" });
+  host = createShareHost({ server: server.base, token: await server.hostToken(sessionId, owner.token), sessionId, shell: "bash", shellArgs: ["--norc", "--noprofile"], hostName: "ada@test" });
   await host.ready;
   shellId = [...host.shells.keys()][0] as string;
 });
@@ -108,19 +108,24 @@ describe("shared shells", () => {
     good.close();
   });
 
-  it("a viewer forging shell output or relay events is closed, and nobody sees the forgery", async () => {
+  it("a viewer forging shell output is refused with host:refused, one forging relay events is closed, and nobody sees either", async () => {
     const watcher = openViewer(server.base, sessionId, owner.token);
     await watcher.opened;
     for (const forged of [
       { type: "shell:data", data: { shellId, data: "FORGED" }, ts: 1 },
-      { type: "agent:activity", data: { id: "x", actor: "a", kind: "k", text: "FORGED", ts: 1 }, ts: 1 },
       { type: "shell:open", data: { shellId: "sh-forged", title: "t", cwd: "/", host: "h", cols: 80, rows: 24 }, ts: 1 },
     ] as SessionEvent[]) {
       const forger: EventViewer = openViewer(server.base, sessionId, owner.token);
       await forger.opened;
       forger.send(forged);
-      expect(await forger.closed).toBeGreaterThanOrEqual(4000);
+      const refused = await forger.waitFor((event) => event.type === "host:refused");
+      expect(refused.data).toEqual({ type: forged.type, message: expect.stringMatching(/host token/) });
+      forger.close();
     }
+    const forger: EventViewer = openViewer(server.base, sessionId, owner.token);
+    await forger.opened;
+    forger.send({ type: "agent:activity", data: { id: "x", actor: "a", kind: "k", text: "FORGED", ts: 1 }, ts: 1 });
+    expect(await forger.closed).toBeGreaterThanOrEqual(4000);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(watcher.events.some((event) => JSON.stringify(event).includes("FORGED") || JSON.stringify(event).includes("sh-forged"))).toBe(false);
     watcher.close();

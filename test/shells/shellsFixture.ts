@@ -1,7 +1,7 @@
 /**
  * What the shells tests share: a real taiku server (createTaikuServer on
  * 127.0.0.1, a temp data dir, silent logs) that can be restarted on the same
- * port, users and a session over the HTTP API, and a raw event viewer: a
+ * port, users, a session and host tokens over the HTTP API, and a raw event viewer: a
  * plain WebSocket on the session document that records every event frame
  * and sends its own.
  */
@@ -17,6 +17,7 @@ import {
   type SessionEvent,
   type SessionId,
 } from "@taiku/engine";
+import type { Logger } from "pino";
 import { createConfig, type TaikuConfig } from "../../server/src/config";
 import { createTaikuServer, type TaikuServer } from "../../server/src/createTaikuServer";
 
@@ -31,10 +32,12 @@ export interface ShellsServer {
   signUp(name: string): Promise<{ token: string; userId: string }>;
   /** Creates a session owned by the user of `token`. */
   createSession(token: string): Promise<SessionId>;
+  /** Creates a host token for `sessionId` as the member of `token` (what "Share a shell" does). */
+  hostToken(sessionId: SessionId, token: string, body?: { label?: string; ttlHours?: number }): Promise<string>;
 }
 
-/** Starts a server on a free port with a fresh data dir. */
-export async function startShellsServer(): Promise<ShellsServer> {
+/** Starts a server on a free port with a fresh data dir (logging to `logger` when given). */
+export async function startShellsServer(logger?: Logger): Promise<ShellsServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "taiku-shells-"));
   let config: TaikuConfig = createConfig({ host: "127.0.0.1", port: 0, dataDir, logLevel: process.env.TAIKU_TEST_LOG ?? "silent", clientDir: path.join(dataDir, "no-client") });
   const fixture: ShellsServer = {
@@ -45,7 +48,7 @@ export async function startShellsServer(): Promise<ShellsServer> {
       await between?.();
       // Another test's socket may briefly hold the freed port: retry, then report why.
       for (let attempt = 1; ; attempt++) {
-        fixture.server = await createTaikuServer({ config });
+        fixture.server = await createTaikuServer({ config, ...(logger === undefined ? {} : { logger }) });
         try {
           await fixture.server.listen();
           return;
@@ -77,8 +80,13 @@ export async function startShellsServer(): Promise<ShellsServer> {
       if (created.status !== 201) throw new Error(`creating a session failed: ${created.status}`);
       return created.json.sessionId as SessionId;
     },
+    async hostToken(sessionId, token, body = {}) {
+      const created = await fixture.call("POST", `/api/sessions/${sessionId}/host-tokens`, token, body);
+      if (created.status !== 201) throw new Error(`creating a host token failed: ${created.status} ${JSON.stringify(created.json)}`);
+      return created.json.token as string;
+    },
   };
-  fixture.server = await createTaikuServer({ config });
+  fixture.server = await createTaikuServer({ config, ...(logger === undefined ? {} : { logger }) });
   const { port } = await fixture.server.listen();
   config = { ...config, port };
   fixture.base = `http://127.0.0.1:${port}`;

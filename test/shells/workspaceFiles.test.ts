@@ -32,7 +32,7 @@ async function request(viewer: EventViewer, op: "list" | "read" | "write", reque
 }
 
 async function share(sessionId: SessionId, fs: boolean): Promise<void> {
-  const host = createShareHost({ server: server.base, token, sessionId, cwd: work, fs, initialShells: 0, hostName: "ada@files" });
+  const host = createShareHost({ server: server.base, token: await server.hostToken(sessionId, token), sessionId, cwd: work, fs, initialShells: 0, hostName: "ada@files" });
   hosts.push(host);
   await host.ready;
 }
@@ -117,7 +117,7 @@ describe("files through the host CLI", () => {
   it("a host cannot answer a request it was not asked", async () => {
     const sessionId = await server.createSession(token);
     await share(sessionId, true);
-    const rogue = openViewer(server.base, sessionId, token);
+    const rogue = openViewer(server.base, sessionId, await server.hostToken(sessionId, token, { label: "rogue" }));
     await rogue.opened;
     rogue.send({ type: "host:hello", data: { fs: false, host: "rogue" }, ts: Date.now() });
     await rogue.waitFor((event) => event.type === "host:welcome");

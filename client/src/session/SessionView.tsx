@@ -164,7 +164,7 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
           </nav>
           <div class="workspace-body">
             <Show when={shownPanel() === "shells"}>
-              <ShellsPanel sessionId={props.sessionId} shells={runtime.model.shells()} events={runtime.events} channel={runtime.channel} />
+              <ShellsPanel sessionId={props.sessionId} me={props.auth.userId} ownerId={info()?.ownerId} shells={runtime.model.shells()} events={runtime.events} channel={runtime.channel} />
             </Show>
             <For each={pluginIds()}>
               {(pluginId) => (

@@ -1,11 +1,14 @@
 /**
  * Shared shells as xterm.js panes. Output arrives as `shell:data` events
  * (the relay's backlog first, which redraws the pane); keystrokes go back as
- * `shell:input` on the session's event channel. With no shells, it shows
- * the command that shares them: `taiku share <sessionId>`. Ended shells
- * (`exited`, `closed`) stay visible, dimmed, without input.
+ * `shell:input` on the session's event channel. "Share a shell" creates a
+ * host token and shows the command that shares a shell with it
+ * (`ShareShellBox`). Each pane says whose machine it runs on: the member who
+ * created the host token its id names (`<tokenId>.sh-…`, which the relay
+ * enforces). Ended shells (`exited`, `closed`) stay visible, dimmed,
+ * without input.
  */
-import { For, onCleanup, onMount, Show, type JSX } from "solid-js";
+import { createEffect, createSignal, For, on, onCleanup, onMount, Show, type JSX } from "solid-js";
 import { Terminal } from "@xterm/xterm";
 import "@xterm/xterm/css/xterm.css";
 import { sessionEvent } from "@taiku/engine";
@@ -13,11 +16,13 @@ import type { SessionEventChannel } from "./sessionEventChannel";
 import type { SessionEvents } from "./sessionEvents";
 import type { ShellInfo } from "./sessionModel";
 import { fittingSize } from "./fitTerminal";
+import { listHostTokens, tokenIdOfShell, type HostTokenInfo } from "./hostTokensApi";
+import { ShareShellBox } from "./ShareShellBox";
 
 const FONT_FAMILY = "ui-monospace, monospace";
 const FONT_SIZE = 13;
 
-function ShellPane(props: { shell: ShellInfo; events: SessionEvents; channel: SessionEventChannel }): JSX.Element {
+function ShellPane(props: { shell: ShellInfo; owner: string | undefined; events: SessionEvents; channel: SessionEventChannel }): JSX.Element {
   let host!: HTMLDivElement;
   const running = () => props.shell.status === "running";
   onMount(() => {
@@ -70,7 +75,9 @@ function ShellPane(props: { shell: ShellInfo; events: SessionEvents; channel: Se
     <figure class="shell-pane" classList={{ ended: !running() }} data-shell={props.shell.id} data-status={props.shell.status}>
       <figcaption class="row spread">
         <span>
-          {props.shell.title} <span class="muted">{props.shell.host}:{props.shell.cwd} · {props.shell.status}</span>
+          {props.shell.title}{" "}
+          <span class="shell-owner">{props.owner === undefined ? "on an unknown member's machine" : `on ${props.owner}'s machine`}</span>{" "}
+          <span class="muted">{props.shell.host}:{props.shell.cwd} · {props.shell.status}</span>
         </span>
         <Show when={running()}>
           <button class="link" onClick={() => props.channel.send(sessionEvent("shell:close-request", { shellId: props.shell.id }))}>
@@ -84,16 +91,36 @@ function ShellPane(props: { shell: ShellInfo; events: SessionEvents; channel: Se
 }
 
 /** The shells panel. */
-export function ShellsPanel(props: { sessionId: string; shells: readonly ShellInfo[]; events: SessionEvents; channel: SessionEventChannel }): JSX.Element {
+export function ShellsPanel(props: {
+  sessionId: string;
+  /** The signed-in user. */
+  me: string;
+  /** The session owner. */
+  ownerId: string | undefined;
+  shells: readonly ShellInfo[];
+  events: SessionEvents;
+  channel: SessionEventChannel;
+}): JSX.Element {
   const hasHost = () => props.shells.some((shell) => shell.status === "running");
+  const [tokens, setTokens] = createSignal<readonly HostTokenInfo[]>([]);
+  async function refresh(): Promise<void> {
+    const result = await listHostTokens(props.sessionId);
+    if (result.error === undefined) setTokens(result.value);
+  }
+  // Reload when shells come and go: a host connecting or leaving changes the list.
+  createEffect(on(() => props.shells.map((shell) => `${shell.id}:${shell.status}`).join(","), () => void refresh()));
+  const ownerOf = (shell: ShellInfo): string | undefined => {
+    const tokenId = tokenIdOfShell(shell.id);
+    return tokens().find((token) => token.tokenId === tokenId)?.createdBy.name;
+  };
   return (
     <section class="shells" aria-label="Shells">
+      <ShareShellBox sessionId={props.sessionId} me={props.me} ownerId={props.ownerId} tokens={tokens()} refresh={() => void refresh()} />
       <Show
         when={props.shells.length > 0}
         fallback={
           <div class="empty-state">
-            <p>No shells are shared yet. On the machine whose shells you want to share, run:</p>
-            <pre class="command">taiku share {props.sessionId}</pre>
+            <p>No shells are shared yet. Press "Share a shell" and run the command it shows on the machine whose shell you want to share.</p>
           </div>
         }
       >
@@ -104,7 +131,7 @@ export function ShellsPanel(props: { sessionId: string; shells: readonly ShellIn
             </button>
           </div>
         </Show>
-        <For each={props.shells}>{(shell) => <ShellPane shell={shell} events={props.events} channel={props.channel} />}</For>
+        <For each={props.shells}>{(shell) => <ShellPane shell={shell} owner={ownerOf(shell)} events={props.events} channel={props.channel} />}</For>
       </Show>
     </section>
   );

@@ -27,6 +27,7 @@ function randomEvent(gen: prng.PRNG): SessionEvent {
     () => ({ type: "fs:response", data: prng.bool(gen) ? { id: "r1", result: { content: text(50) } } : { id: "r1", error: { code: "not_found", message: text(30) } }, ts }),
     () => ({ type: "host:hello", data: { fs: prng.bool(gen), host: `user@${prng.word(gen, 1, 10)}` }, ts }),
     () => ({ type: "host:welcome", data: { userId: "u1", name: text(10) }, ts }),
+    () => ({ type: "host:refused", data: { type: "shell:open", message: text(40) }, ts }),
     () => ({ type: "shell:open", data: { shellId, title: text(10), cwd: text(30), host: text(10), cols: size(), rows: size() }, ts }),
     () => ({ type: "shell:data", data: prng.bool(gen) ? { shellId, data: text(500) } : { shellId, data: text(500), backlog: true }, ts }),
     () => ({ type: "shell:exit", data: { shellId, code: prng.bool(gen) ? null : prng.int32(gen, 0, 255) }, ts }),

@@ -15,8 +15,10 @@
  *   `shell:close-request`, `fs:request` and `plugin:<pluginId>:<name>`;
  * - the host CLI sends `host:hello`, `shell:open`, `shell:data`, `shell:exit`
  *   and `fs:response`;
- * - the relay sends `host:welcome`, `user:join`, `user:leave`,
- *   `agent:activity`, and forwards the rest to whom they concern.
+ * - the relay sends `host:welcome`, `host:refused`, `user:join`,
+ *   `user:leave`, `agent:activity`, and forwards the rest to whom they
+ *   concern. Only a socket admitted with a host token is a host; the relay
+ *   answers any other socket's host message with `host:refused`.
  */
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
@@ -72,6 +74,8 @@ const DATA_SCHEMAS = {
   "host:hello": object({ fs: boolean(), host: string({ min: 1, max: 256 }) }),
   /** Relay → host: who the relay knows the host as. */
   "host:welcome": object({ userId: string({ min: 1, max: 64 }), name: string({ max: 256 }) }),
+  /** Relay → a socket: a host message it sent was refused (it holds no host token for this session, or the shell is another host's); nothing changed. */
+  "host:refused": object({ type: string({ max: 64 }), message: string({ max: 1024 }) }),
   /** Host → viewers: a shell is running. */
   "shell:open": object({ shellId, title: label, cwd: label, host: label, cols: size, rows: size }),
   /** Host → viewers: output of a shell; `backlog` marks the relay's replay of recent output to a joiner. */

@@ -4,6 +4,7 @@
  */
 import type { EventStore } from "@taiku/engine";
 import type { Logger } from "pino";
+import type { HostTokenStore } from "../auth/hostTokenStore";
 import type { TokenStore } from "../auth/tokenStore";
 import type { UserStore } from "../auth/userStore";
 import type { TaikuConfig } from "../config";
@@ -19,6 +20,8 @@ export interface Services {
   readonly logger: Logger;
   readonly users: UserStore;
   readonly tokens: TokenStore;
+  /** Host tokens for `taiku share`, per session. */
+  readonly hostTokens: HostTokenStore;
   readonly sessions: SessionStore;
   readonly userKv: UserKvStore;
   readonly files: PluginFileStore;

@@ -6,6 +6,11 @@
  * allowed one, the token is valid, and the user is a member of the
  * document's session (KV documents of an ended session are closed).
  *
+ * A host token (`taiku-host.…`, see `hostTokenStore.ts`) admits a socket to
+ * its own session's document only, as the member who issued it, marked as
+ * a host (`hostGrant.ts`); an expired, revoked or foreign one is refused
+ * with a reason that says so.
+ *
  * A refused sync connection is answered in-protocol (`syncRefusal.ts`):
  * upgraded, sent y-protocols' auth `permission-denied` with the reason, and
  * closed with a permanent `CloseCode`, so a stock y-websocket client stops
@@ -15,9 +20,11 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { CloseCode, ErrorCode, extensionOptIn, kvDocName, parseDocName, sessionDocName } from "@taiku/engine";
+import { looksLikeHostToken, type HostTokenStore } from "../auth/hostTokenStore";
 import type { TokenStore } from "../auth/tokenStore";
 import type { UserStore } from "../auth/userStore";
 import { memberOf, type SessionStore } from "../data/sessionStore";
+import { grantHost } from "../shells/hostGrant";
 import type { Relay } from "../sync/relayTypes";
 import { SyncRefusal } from "../sync/syncRefusal";
 import { authenticate } from "./authenticate";
@@ -25,6 +32,7 @@ import { authenticate } from "./authenticate";
 /** What admission needs. */
 export interface SyncUpgradeDeps {
   readonly tokens: TokenStore;
+  readonly hostTokens: HostTokenStore;
   readonly users: UserStore;
   readonly sessions: SessionStore;
   readonly relay: Relay;
@@ -82,7 +90,9 @@ async function admit(req: IncomingMessage, socket: Duplex, head: Buffer, deps: S
   if (origin !== undefined && !originAllowed(origin, req.headers.host, deps.allowedOrigins)) {
     return { close: CloseCode.PermissionDenied, message: `sync from origin ${origin} is not allowed` };
   }
-  const user = await authenticate(url.searchParams.get("token") ?? undefined, deps.tokens, deps.users);
+  const token = url.searchParams.get("token") ?? undefined;
+  if (token !== undefined && looksLikeHostToken(token)) return admitHost(req, socket, head, deps, parsed, token);
+  const user = await authenticate(token, deps.tokens, deps.users);
   if (user === undefined) return { close: CloseCode.Unauthenticated, message: "sign in first: add ?token=<token> to the sync URL" };
   const session = await deps.sessions.get(parsed.sessionId);
   if (session === undefined) return { close: CloseCode.DocumentNotFound, message: "no such session" };
@@ -91,6 +101,21 @@ async function admit(req: IncomingMessage, socket: Duplex, head: Buffer, deps: S
   return {
     admit: () => deps.relay.handleUpgrade(req, socket, head, doc, { userId: user.userId, name: user.name }),
   };
+}
+
+/** Admission with a host token: its own session's document only, as the member who issued it. */
+async function admitHost(req: IncomingMessage, socket: Duplex, head: Buffer, deps: SyncUpgradeDeps, parsed: NonNullable<ReturnType<typeof parseDocName>>, token: string): Promise<Admission> {
+  if (parsed.kind !== "session") return { close: CloseCode.PermissionDenied, message: "a host token opens only its session's document" };
+  const record = await deps.hostTokens.resolve(parsed.sessionId, token);
+  if ("refused" in record) return { close: CloseCode.Unauthenticated, message: record.message };
+  const user = await deps.users.get(record.createdBy);
+  const session = await deps.sessions.get(parsed.sessionId);
+  if (user === undefined || session === undefined || memberOf(session, user.userId) === undefined) {
+    return { close: CloseCode.PermissionDenied, message: "the member who created this host token is no longer in the session" };
+  }
+  if (session.ended) return { close: CloseCode.SessionEnded, message: "this session has ended" };
+  const peer = grantHost({ userId: user.userId, name: user.name }, { tokenId: record.tokenId, sessionId: parsed.sessionId });
+  return { admit: () => deps.relay.handleUpgrade(req, socket, head, sessionDocName(parsed.sessionId), peer) };
 }
 
 /** The `upgrade` listener for the HTTP server. */

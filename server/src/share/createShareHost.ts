@@ -1,11 +1,13 @@
 /**
- * The host side of `taiku share`: joins a session document as a participant
- * (a y-websocket provider over `ws`, with `?token=`), announces itself with
+ * The host side of `taiku share`: joins a session document with a host
+ * token (a y-websocket provider over `ws`, with `?token=`; see
+ * `hostTokenStore.ts`), as the member who created the token, announces itself with
  * `host:hello`, runs shared shells as real pseudo-terminals, writes each one
  * into the session document's `shells` map, streams their output as batched
  * `shell:data`, and acts on what the relay routes to it: input, resizes,
  * open and close requests, and (with `fs`) file requests confined to the
- * working directory.
+ * working directory. Its shells are named `<tokenId>.sh-<…>`: the relay
+ * lets only a host holding that token run them.
  *
  * After a relay restart the provider reconnects; the host then announces
  * itself and its running shells again and rewrites their `shells` entries,
@@ -27,6 +29,8 @@ import {
   type SessionEvent,
   type SessionId,
 } from "@taiku/engine";
+import { hostTokenIdOf } from "../auth/hostTokenStore";
+import { shellIdPrefix } from "../shells/hostGrant";
 import { MAX_SHELLS_PER_HOST } from "../shells/sessionChannel";
 import { FrameBudget } from "./frameBudget";
 import { SharedShell, type ShellDescription } from "./sharedShell";
@@ -36,6 +40,7 @@ import { WorkspaceFiles } from "./workspaceFiles";
 export interface ShareHostOptions {
   /** `http://host:port` of the taiku server. */
   readonly server: string;
+  /** A host token for `sessionId` (`taiku-host.<tokenId>.<secret>`). */
   readonly token: string;
   readonly sessionId: SessionId;
   /** The shared folder: shells start here and `--fs` serves it (default the process's working directory). */
@@ -60,7 +65,7 @@ export interface ShareHost {
   readonly provider: WebsocketProvider;
   /** Running shells by id. */
   readonly shells: ReadonlyMap<string, SharedShell>;
-  /** Resolves once connected, welcomed and the initial shells are open. */
+  /** Resolves once connected, welcomed and the initial shells are open; rejects when the relay refuses to make this a host. */
   readonly ready: Promise<void>;
   /** Opens another shell. */
   openShell(size?: { cols?: number; rows?: number }): SharedShell;
@@ -99,6 +104,9 @@ export function createShareHost(options: ShareHostOptions): ShareHost {
   const cwd = options.cwd ?? process.cwd();
   const host = options.hostName ?? defaultHostName();
   const log = options.log ?? (() => undefined);
+  const tokenId = hostTokenIdOf(options.token);
+  if (tokenId === undefined) throw new Error("taiku share needs a host token (taiku-host.<id>.<secret>): create one in the session's Shells pane");
+  const idPrefix = shellIdPrefix(tokenId);
   const doc = new Y.Doc();
   const shellsMap = doc.getMap<unknown>("shells");
   const shells = new Map<string, SharedShell>();
@@ -114,7 +122,11 @@ export function createShareHost(options: ShareHostOptions): ShareHost {
   const frames = new FrameBudget();
   let closed = false;
   let welcomed: () => void = () => undefined;
-  const welcome = new Promise<void>((resolve) => (welcomed = resolve));
+  let refused: (error: Error) => void = () => undefined;
+  const welcome = new Promise<void>((resolve, reject) => {
+    welcomed = resolve;
+    refused = reject;
+  });
 
   function sendEvent(event: SessionEvent): boolean {
     const socket = provider.ws;
@@ -140,6 +152,7 @@ export function createShareHost(options: ShareHostOptions): ShareHost {
     const shell = SharedShell.start({
       cwd,
       host,
+      idPrefix,
       ...size,
       ...(options.shell === undefined ? {} : { shell: options.shell }),
       ...(options.shellArgs === undefined ? {} : { args: options.shellArgs }),
@@ -181,6 +194,10 @@ export function createShareHost(options: ShareHostOptions): ShareHost {
       case "host:welcome":
         provider.awareness.setLocalStateField("user", { userId: event.data.userId, name: host, colour: "#22c55e", host: true });
         return welcomed();
+      case "host:refused":
+        log(`the relay refused ${event.data.type}: ${event.data.message}`);
+        if (event.data.type === "host:hello") refused(new Error(event.data.message));
+        return;
       case "shell:input":
         return shells.get(event.data.shellId)?.write(event.data.data);
       case "shell:resize":
@@ -217,6 +234,7 @@ export function createShareHost(options: ShareHostOptions): ShareHost {
       for (const shell of shells.values()) writeEntry(shell.describe(), "running");
     });
   });
+  provider.on("closed", ({ reason }) => refused(new Error(reason)));
   provider.awareness.setLocalStateField("user", { name: host, colour: "#22c55e", host: true });
 
   const ready = (async () => {
@@ -224,6 +242,8 @@ export function createShareHost(options: ShareHostOptions): ShareHost {
     const count = options.initialShells ?? 1;
     for (let i = shells.size; i < count; i++) openShell();
   })();
+  // Whoever awaits `ready` sees a refusal; nobody awaiting it is no crash.
+  ready.catch((error: unknown) => log(`not sharing: ${error instanceof Error ? error.message : String(error)}`));
 
   return {
     doc,

@@ -1,11 +1,15 @@
 /**
  * `taiku share <sessionId> [--fs] [--server URL] [--token TOKEN]`: shares
- * shells from this machine into a session until interrupted. The server
- * defaults to `$TAIKU_SERVER`, else `http://$HOST:$PORT` (127.0.0.1:7300);
- * the token to `$TAIKU_TOKEN`. `--fs` also answers file requests for the
- * working directory.
+ * shells from this machine into a session until interrupted. It needs a
+ * host token for that session (the Shells pane's "Share a shell" creates
+ * one), read from `$TAIKU_HOST_TOKEN` (preferred: a command line is visible
+ * to other users of the machine and kept in shell history) or `--token`.
+ * The server defaults to `$TAIKU_SERVER`, else `http://$HOST:$PORT`
+ * (127.0.0.1:7300). `--fs` also answers file requests for the working
+ * directory.
  */
 import { isSessionId, type SessionId } from "@taiku/engine";
+import { looksLikeHostToken } from "../auth/hostTokenStore";
 import { createShareHost } from "./createShareHost";
 
 /** Parsed `taiku share` arguments, or a usage problem. */
@@ -20,7 +24,7 @@ export function parseShareArgs(args: readonly string[], env: NodeJS.ProcessEnv =
   let sessionId: string | undefined;
   let fs = false;
   let server = env.TAIKU_SERVER ?? `http://${env.HOST ?? "127.0.0.1"}:${env.PORT ?? "7300"}`;
-  let token = env.TAIKU_TOKEN;
+  let token = env.TAIKU_HOST_TOKEN;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     const [flag, inline] = arg.startsWith("--") ? (arg.split("=", 2) as [string, string | undefined]) : [arg, undefined];
@@ -34,15 +38,20 @@ export function parseShareArgs(args: readonly string[], env: NodeJS.ProcessEnv =
   }
   if (sessionId === undefined || !isSessionId(sessionId)) return { error: `a session id is required\n${USAGE}` };
   if (!/^https?:\/\/[^\s]+$/.test(server)) return { error: `--server must be an http(s) URL\n${USAGE}` };
-  if (token === undefined || token === "") return { error: `a token is required: --token TOKEN or TAIKU_TOKEN\n${USAGE}` };
+  if (token === undefined || token === "") return { error: `a host token is required: create one with "Share a shell" in the session's Shells pane, then set TAIKU_HOST_TOKEN (or pass --token)\n${USAGE}` };
+  if (!looksLikeHostToken(token)) return { error: `that is not a host token (they start with taiku-host.): create one with "Share a shell" in the session's Shells pane\n${USAGE}` };
   return { sessionId, fs, server, token };
 }
 
-/** Asks the server whether the token's user may join the session; a reason when not. */
+/** Asks the server whether the host token is valid for the session; a reason when not. */
 async function checkAccess(server: string, sessionId: SessionId, token: string): Promise<string | undefined> {
   let response: Response;
   try {
-    response = await fetch(`${server.replace(/\/+$/, "")}/api/sessions/${sessionId}`, { headers: { authorization: `Bearer ${token}` } });
+    response = await fetch(`${server.replace(/\/+$/, "")}/api/sessions/${sessionId}/host-tokens/check`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token }),
+    });
   } catch (cause) {
     return `cannot reach ${server}: ${cause instanceof Error ? cause.message : String(cause)}`;
   }
@@ -70,11 +79,21 @@ export async function runShare(args: readonly string[]): Promise<number> {
     return 1;
   }
   const share = createShareHost({ ...parsed, log: (line) => process.stderr.write(`taiku share: ${line}\n`) });
+  let started = false;
   share.provider.on("closed", ({ code, reason }) => {
-    process.stderr.write(`taiku share: the relay refused this session (${code} ${reason})\n`);
+    // Before the welcome, a refusal rejects `ready` (below) instead.
+    if (!started) return;
+    process.stderr.write(`taiku share: the relay disconnected this host: ${reason} (${code})\n`);
     void share.close().then(() => process.exit(1));
   });
-  await share.ready;
+  try {
+    await share.ready;
+  } catch (refusal) {
+    process.stderr.write(`taiku share: the relay refused this host: ${refusal instanceof Error ? refusal.message : String(refusal)}\n`);
+    await share.close();
+    return 1;
+  }
+  started = true;
   process.stderr.write(`taiku share: sharing ${process.cwd()} into session ${parsed.sessionId}${parsed.fs ? " (files too)" : ""}; Ctrl-C to stop\n`);
   return new Promise<number>((resolve) => {
     const stop = () => {

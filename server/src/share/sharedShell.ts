@@ -25,6 +25,8 @@ export interface StartShellOptions {
   readonly cwd: string;
   /** `<user>@<machine>`. */
   readonly host: string;
+  /** What the shell's id starts with: `<tokenId>.` of the host token (the relay accepts no other). */
+  readonly idPrefix: string;
   readonly cols?: number;
   readonly rows?: number;
   /** The program to run (default `$SHELL`, else `bash`). */
@@ -69,7 +71,7 @@ export class SharedShell {
       cwd: options.cwd,
       env: { ...process.env, TERM: "xterm-256color", TAIKU_SHARED: "1" } as Record<string, string>,
     });
-    const id = `sh-${randomBytes(6).toString("hex")}`;
+    const id = `${options.idPrefix}sh-${randomBytes(6).toString("hex")}`;
     let shell: SharedShell | undefined;
     const batcher = new OutputBatcher({
       send: (data) => (shell === undefined ? false : options.sink(shell).send(data)),

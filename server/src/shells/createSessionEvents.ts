@@ -15,9 +15,16 @@
  *   document (a server-authored change) and emits `shell:exit`.
  *
  * Every socket reaching an extension is a member's (the HTTP side authorised
- * the upgrade). A frame that does not decode, a frame on a KV document's
- * socket, or a frame its sender may not send (a viewer forging shell output,
- * anyone forging relay events) throws, and the relay closes that socket only.
+ * the upgrade). Only a socket admitted with a host token for this session
+ * (`hostGrant.ts`) is a host: a host message (`host:hello`, `shell:open`,
+ * `shell:data`, `shell:exit`, `fs:response`) from any other socket, or about
+ * a shell that is not the sender's, is answered with `host:refused`, logged,
+ * and changes nothing; such a socket is never sent open requests, file
+ * requests or keystrokes. A host's shell ids carry its token id
+ * (`<tokenId>.<…>`), so after a relay restart no other host can claim them.
+ * A frame that does not decode, a frame on a KV document's socket, or a
+ * frame nobody but the relay may send throws, and the relay closes that
+ * socket only.
  */
 import type { Logger } from "pino";
 import {
@@ -28,6 +35,7 @@ import {
   parseDocName,
   sessionDocName,
   sessionEvent,
+  CloseCode,
   ErrorCode,
   TaikuError,
   type SessionEvent,
@@ -36,6 +44,7 @@ import {
 } from "@taiku/engine";
 import type { Relay, RelayExtension, RelaySocket } from "../sync/relayTypes";
 import { FsRequestRouter } from "./fsRequestRouter";
+import { hostGrantOf, shellIdPrefix } from "./hostGrant";
 import { MAX_SHELLS_PER_HOST, SessionChannel } from "./sessionChannel";
 import { DEFAULT_SHELL_BUFFER_CHARS } from "./shellOutputBuffer";
 
@@ -73,6 +82,19 @@ export interface SessionEvents {
   appendActivity(sessionId: SessionId, entry: ActivityEntry): Promise<void>;
   /** The recent output of a shell (empty when unknown). */
   shellOutput(sessionId: SessionId, shellId: string): string;
+  /** The hosts connected to a session, with the token each holds and the shells it runs. */
+  connectedHosts(sessionId: SessionId): ConnectedHost[];
+  /** Closes the sockets of the hosts holding token `tokenId` (revoked); returns how many were closed. */
+  disconnectHosts(sessionId: SessionId, tokenId: string, reason: string): number;
+}
+
+/** A connected host as the HTTP side lists it. */
+export interface ConnectedHost {
+  readonly tokenId: string;
+  /** `<user>@<machine>`, as the host announced itself. */
+  readonly host: string;
+  readonly fs: boolean;
+  readonly shells: readonly string[];
 }
 
 /** Creates the session event channel. */
@@ -145,15 +167,26 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
       .catch((error: unknown) => logger.warn({ err: error, session: channel.sessionId }, "looking for shells without a host failed"));
   }
 
+  /** Answers a host message the sender may not send, and logs it; nothing changes. */
+  function refuse(channel: SessionChannel, socket: RelaySocket, type: string, message: string): undefined {
+    logger.warn({ session: channel.sessionId, user: socket.peer.userId, connection: socket.id, type }, `refused a host message: ${message}`);
+    send(socket, sessionEvent("host:refused", { type, message }));
+    return undefined;
+  }
+
   function requireHost(channel: SessionChannel, socket: RelaySocket, type: string) {
     const host = channel.hostOf(socket);
-    if (host === undefined) throw new Error(`${type} is sent by a host CLI after host:hello`);
-    return host;
+    if (host !== undefined) return host;
+    const message = hostGrantOf(socket.peer) === undefined
+      ? `${type} is for taiku share with a host token; this connection has none`
+      : `${type} is sent after host:hello`;
+    return refuse(channel, socket, type, message);
   }
 
   function requireOwner(channel: SessionChannel, socket: RelaySocket, type: string, shellId: string) {
     const host = requireHost(channel, socket, type);
-    if (channel.ownerOf(shellId) !== host) throw new Error(`${type}: shell ${shellId} is not this host's`);
+    if (host === undefined) return undefined;
+    if (channel.ownerOf(shellId) !== host) return refuse(channel, socket, type, `shell ${shellId} is not this host's`);
     return host;
   }
 
@@ -162,29 +195,37 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
     const builtin = event as Exclude<SessionEvent, { type: `plugin:${string}:${string}` }>;
     switch (builtin.type) {
       case "host:hello": {
-        channel.addHost(socket, builtin.data.fs, builtin.data.host);
+        const grant = hostGrantOf(socket.peer);
+        if (grant === undefined || grant.sessionId !== channel.sessionId) {
+          return refuse(channel, socket, builtin.type, "only taiku share with a host token for this session may be a host; create one in the Shells pane");
+        }
+        channel.addHost(socket, grant.tokenId, builtin.data.fs, builtin.data.host);
         return send(socket, sessionEvent("host:welcome", { userId: socket.peer.userId, name: socket.peer.name }));
       }
       case "shell:open": {
         const host = requireHost(channel, socket, builtin.type);
+        if (host === undefined) return;
+        const prefix = shellIdPrefix(host.tokenId);
+        if (!builtin.data.shellId.startsWith(prefix)) return refuse(channel, socket, builtin.type, `this host's shell ids start with ${prefix}`);
         const problem = channel.claimShell(host, builtin.data.shellId);
-        if (problem !== undefined) throw new Error(problem.error);
+        if (problem !== undefined) return refuse(channel, socket, builtin.type, problem.error);
         return broadcast(channel, frameOf(payload), socket);
       }
       case "shell:data": {
-        requireOwner(channel, socket, builtin.type, builtin.data.shellId);
+        if (requireOwner(channel, socket, builtin.type, builtin.data.shellId) === undefined) return;
         if (builtin.data.backlog !== undefined) throw new Error("only the relay replays a backlog");
         channel.bufferOf(builtin.data.shellId)?.append(builtin.data.data);
         return broadcast(channel, frameOf(payload), socket);
       }
       case "shell:exit": {
         const host = requireOwner(channel, socket, builtin.type, builtin.data.shellId);
+        if (host === undefined) return;
         channel.releaseShell(host, builtin.data.shellId);
         channel.pruneBuffers(keepEnded);
         return broadcast(channel, builtin, socket);
       }
       case "fs:response": {
-        requireHost(channel, socket, builtin.type);
+        if (requireHost(channel, socket, builtin.type) === undefined) return;
         const problem = fs.settle(socket, builtin.data);
         if (problem !== undefined) throw new Error(problem.error);
         return;
@@ -211,6 +252,7 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
         return send(host.socket, sessionEvent("fs:request", { ...builtin.data, id: opened.relayId }, builtin.ts));
       }
       case "host:welcome":
+      case "host:refused":
       case "user:join":
       case "user:leave":
       case "agent:activity":
@@ -283,6 +325,14 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
     },
     shellOutput(sessionId, shellId) {
       return channels.get(sessionId)?.bufferOf(shellId)?.contents() ?? "";
+    },
+    connectedHosts(sessionId) {
+      return (channels.get(sessionId)?.allHosts() ?? []).map(({ tokenId, host, fs: files, shells }) => ({ tokenId, host, fs: files, shells: [...shells] }));
+    },
+    disconnectHosts(sessionId, tokenId, reason) {
+      const held = [...(channels.get(sessionId)?.sockets ?? [])].filter((socket) => hostGrantOf(socket.peer)?.tokenId === tokenId);
+      for (const socket of held) socket.close(CloseCode.PermissionDenied, reason);
+      return held.length;
     },
   };
 }

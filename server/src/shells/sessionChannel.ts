@@ -11,9 +11,11 @@ import { ShellOutputBuffer } from "./shellOutputBuffer";
 /** Shells one host may announce. */
 export const MAX_SHELLS_PER_HOST = 32;
 
-/** A socket that said `host:hello`. */
+/** A socket admitted with a host token that said `host:hello`. */
 export interface HostState {
   readonly socket: RelaySocket;
+  /** The host token it connected with; its shells are named `<tokenId>.<…>`. */
+  readonly tokenId: string;
   /** Whether it answers `fs:request`. */
   fs: boolean;
   /** `<user>@<machine>`, as it announced itself. */
@@ -40,15 +42,15 @@ export class SessionChannel {
     return this.hosts.get(socket.id);
   }
 
-  /** Registers (or updates) `socket` as a host. */
-  addHost(socket: RelaySocket, fs: boolean, host: string): HostState {
+  /** Registers (or updates) `socket` as a host holding token `tokenId`. */
+  addHost(socket: RelaySocket, tokenId: string, fs: boolean, host: string): HostState {
     const existing = this.hosts.get(socket.id);
     if (existing !== undefined) {
       existing.fs = fs;
       existing.host = host;
       return existing;
     }
-    const state: HostState = { socket, fs, host, shells: new Set() };
+    const state: HostState = { socket, tokenId, fs, host, shells: new Set() };
     this.hosts.set(socket.id, state);
     return state;
   }
@@ -106,6 +108,16 @@ export class SessionChannel {
     let best: HostState | undefined;
     for (const host of this.hosts.values()) if (best === undefined || host.shells.size < best.shells.size) best = host;
     return best;
+  }
+
+  /** The hosts connected with token `tokenId`. */
+  hostsOf(tokenId: string): HostState[] {
+    return [...this.hosts.values()].filter((host) => host.tokenId === tokenId);
+  }
+
+  /** Every connected host. */
+  allHosts(): HostState[] {
+    return [...this.hosts.values()];
   }
 
   /** Drops buffers of shells no host runs, beyond `keep` of them (oldest first). */

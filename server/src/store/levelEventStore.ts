@@ -63,7 +63,7 @@ import type { DocEvent, DocName, EventRange, EventStore, LoadedDoc, NewDocEvent,
 import { createDirectWriter, createJournaledWriter, type DurableWriter, type JournaledWriterOptions } from "./durableWriter";
 import { openEventJournal } from "./eventJournal";
 import { checkStorableDocName, docKeyRange, parseSeqKey, prefixKeyRange, seqKey } from "./eventKeys";
-import { checkContiguous, checkSeal, sealOf } from "./snapshotSeal";
+import { checkSeal, sealOf } from "./snapshotSeal";
 import type { JournalEntry } from "./journalFrame";
 import { createWriteQueue } from "./writeQueue";
 
@@ -222,6 +222,25 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
     return decoded.event;
   }
 
+  /**
+   * `doc`'s events after `after`, for a load: values only (a crash can
+   * leave thousands, and their keys need no decoding), each checked to be
+   * the event its place in the log names. A record that holds another
+   * event, or a gap (an acknowledged event gone), is a
+   * {@link CorruptRecordError}: damage, never a shorter document.
+   */
+  async function readTail(doc: DocName, after: number): Promise<DocEvent[]> {
+    await writer.inLevel();
+    const values = await events.values({ gt: seqKey(doc, after), lt: docKeyRange(doc).lt }).all();
+    return values.map((value, i) => {
+      const seq = after + 1 + i;
+      const decoded = decodeDocEvent(value);
+      if (decoded.event === undefined || decoded.event.doc !== doc) return decodeStored(seqKey(doc, seq), value);
+      if (decoded.event.seq !== seq) throw new CorruptRecordError({ doc, record: `e!${seqKey(doc, seq)}`, seq, reason: `is missing (the log goes on at ${decoded.event.seq})` });
+      return decoded.event;
+    });
+  }
+
   async function readEvents(range: { gt?: string; gte?: string; lt?: string; lte?: string }): Promise<DocEvent[]> {
     await writer.inLevel();
     const entries = await events.iterator(range).all();
@@ -333,13 +352,13 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
         const range = docKeyRange(doc);
         await writer.inLevel();
         const [latest] = await snapshots.iterator({ ...range, reverse: true, limit: 1 }).all();
-        if (latest === undefined) return { snapshot: null, tail: checkContiguous(doc, 0, await readEvents(range)) };
+        if (latest === undefined) return { snapshot: null, tail: await readTail(doc, 0) };
         const [key, state] = latest;
         const { seq } = parseSeqKey(key);
         const damage = checkSeal(state, await seals.get(key));
         if (damage !== null) throw new CorruptRecordError({ doc, record: `u!${key}`, seq, reason: damage });
         const stateVector = unsealVector(state, await vectors.get(key));
-        const tail = checkContiguous(doc, seq, await readEvents({ gt: seqKey(doc, seq), lt: range.lt }));
+        const tail = await readTail(doc, seq);
         return { snapshot: stateVector === undefined ? { seq, state } : { seq, state, stateVector }, tail };
       }),
 

@@ -1,20 +1,14 @@
 /**
- * Checks that keep a damaged document from loading as if it were whole:
- * the seal a snapshot is stored with, and the shape of the events read
- * after it.
+ * The seal a snapshot is stored with, which keeps a damaged snapshot from
+ * loading as if it were whole (the events after it are checked as they are
+ * read: `readTail` in `levelEventStore.ts`).
  *
  * A seal is 8 bytes: the snapshot's length, then the CRC-32 of its bytes
  * (both unsigned 32-bit, big-endian). A snapshot cut short or overwritten
  * no longer matches its seal. A snapshot written before seals existed has
  * none and is taken as it is.
- *
- * Invariant: a load returns the snapshot and every event after it, seq
- * after seq; a gap (an acknowledged event gone) is damage, never a shorter
- * document.
  */
 import { crc32 } from "node:zlib";
-import { CorruptRecordError, type DocEvent, type DocName } from "@taiku/engine";
-import { seqKey } from "./eventKeys";
 
 const SEAL_BYTES = 8;
 
@@ -38,18 +32,3 @@ export function checkSeal(state: Uint8Array, seal: Uint8Array | undefined): stri
   return null;
 }
 
-/**
- * `tail`, the events of `doc` read after the snapshot at `after` (0 for
- * none), once it is checked to run seq after seq from `after + 1`; a
- * {@link CorruptRecordError} naming the first missing event otherwise.
- */
-export function checkContiguous(doc: DocName, after: number, tail: DocEvent[]): DocEvent[] {
-  let expected = after + 1;
-  for (const event of tail) {
-    if (event.seq !== expected) {
-      throw new CorruptRecordError({ doc, record: `e!${seqKey(doc, expected)}`, seq: expected, reason: `is missing (the log goes on at ${event.seq})` });
-    }
-    expected++;
-  }
-  return tail;
-}

@@ -47,8 +47,12 @@ export interface RelayOptions {
   readonly snapshots?: SnapshotPolicyOptions;
   /** How long a document without sockets stays in memory, ms (default 30 s). */
   readonly idleMs?: number;
+  /** How long a loaded document that nothing changes or reads stays built (a `Y.Doc` and its arbiter) before it goes back to its encoded bytes, ms (default 10 s). */
+  readonly unbuildAfterMs?: number;
   /** Bytes queued on a socket before it is dropped as too slow (default 32 MiB). */
   readonly maxBufferedBytes?: number;
+  /** Told how long each append took to become durable, ms (the server's metrics observe it). */
+  readonly onPersisted?: (ms: number) => void;
   /** Extensions owning message types 101 and up. */
   readonly extensions?: readonly RelayExtension[];
 }
@@ -69,7 +73,6 @@ export function createRelay(options: RelayOptions): Relay {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: options.maxPayload ?? 8 * 1024 * 1024 });
   const connections = new Set<SyncConnection>();
   const counters = { updates: 0, quotaRejections: 0, compensations: 0 };
-  let persistLatency: number[] = [];
   let closed = false;
 
   const registry: DocumentRegistry<SyncConnection> = new DocumentRegistry<SyncConnection>({
@@ -78,13 +81,12 @@ export function createRelay(options: RelayOptions): Relay {
     quotaBytes,
     snapshots: new SnapshotPolicy({ everyEvents: options.snapshotEvery, ...options.snapshots }),
     idleMs: options.idleMs ?? 30_000,
+    unbuildAfterMs: options.unbuildAfterMs ?? 10_000,
     onAwareness: relayAwareness,
     onDropped: (live, reason) => {
       for (const conn of live.peers) conn.close(CloseCode.DocumentFailed, `${reason}; reconnect`);
     },
-    onPersisted: (ms) => {
-      if (persistLatency.length < 10_000) persistLatency.push(ms);
-    },
+    onPersisted: (ms) => options.onPersisted?.(ms),
   });
   const kvCap = new KvDocumentCap(store, options.maxKvDocsPerSession ?? 64, () => registry.names(), (name) => registry.has(name));
 
@@ -204,8 +206,6 @@ export function createRelay(options: RelayOptions): Relay {
     refusal: (name) => registry.refusal(name),
 
     metrics(): RelayMetrics {
-      const drained = persistLatency;
-      persistLatency = [];
       return {
         connections: connections.size,
         loadedDocuments: registry.size,
@@ -214,7 +214,6 @@ export function createRelay(options: RelayOptions): Relay {
         updatesTotal: counters.updates,
         quotaRejectionsTotal: counters.quotaRejections,
         compensationsTotal: counters.compensations,
-        persistLatencyMs: drained,
       };
     },
 

@@ -33,6 +33,8 @@ export interface DocumentRegistryOptions<Peer> {
   readonly snapshots: SnapshotPolicy;
   /** How long a document without peers stays in memory, ms. */
   readonly idleMs: number;
+  /** How long a built document nothing uses stays built before it goes back to its bytes, ms (see `liveDocument.ts`). */
+  readonly unbuildAfterMs?: number;
   /** Called once per document when its awareness is made, on first use (the relay hooks it up). */
   readonly onAwareness: (live: LiveDocument<Peer>) => void;
   /** Called when a document is dropped, before it is freed (the relay closes its sockets). */
@@ -116,6 +118,8 @@ export class DocumentRegistry<Peer> {
         onFailure: () => this.drop(live, "the relay could not persist an update"),
         onPersisted: this.options.onPersisted,
         onBuilt: () => this.built++,
+        unbuildAfterMs: this.options.unbuildAfterMs,
+        onUnbuilt: () => this.built--,
         onAwareness: () => this.options.onAwareness(live),
       });
       this.current.set(name, live);

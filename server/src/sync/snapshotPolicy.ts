@@ -1,7 +1,7 @@
 /**
  * When a loaded document writes a snapshot: the one place that decides it.
  *
- * A load reads the latest snapshot and replays the events after it (the
+ * A load reads the latest snapshot and folds the events after it (the
  * *tail*), so the tail is what a restart pays for beyond the state itself,
  * and after a kill -9 it is as long as these rules let it grow. A snapshot
  * costs an encoding of the whole state, so the rules weigh the tail against
@@ -14,9 +14,8 @@
  * - **time**: a document that has been quiet for `quietMs` since its last
  *   event, with at least `quietMinEvents` events in its tail (a burst that
  *   ended), so that a kill -9 while it sits idle leaves no long tail;
- * - **open**: a load whose tail holds `everyEvents` events, or that had to
- *   replay its tail (longer than a load merges as bytes), is followed by
- *   one whatever the tail weighs: the first reply computes the whole state
+ * - **open**: a load whose tail holds `everyEvents` events, or is longer
+ *   than `MERGED_TAIL_MAX`, is followed by one whatever the tail weighs: the first reply computes the whole state
  *   anyway, so that snapshot costs only its store write.
  *
  * Invariant: pure. Every decision is a function of the figures passed in;
@@ -84,9 +83,9 @@ export class SnapshotPolicy {
     return tail.events >= this.quietMinEvents || this.dueAfterCommit(tail);
   }
 
-  /** True when a just-opened document should take a snapshot: its load replayed the tail, or the tail is long or due anyway. */
-  dueOnOpen(tail: TailFigures, replayed: boolean): boolean {
-    return tail.events > 0 && (replayed || tail.events >= this.everyEvents || this.dueAfterCommit(tail));
+  /** True when a just-opened document should take a snapshot: its tail is longer than `MERGED_TAIL_MAX`, holds `everyEvents`, or a snapshot is due anyway. */
+  dueOnOpen(tail: TailFigures, longTail: boolean): boolean {
+    return tail.events > 0 && (longTail || tail.events >= this.everyEvents || this.dueAfterCommit(tail));
   }
 }
 

@@ -12,24 +12,29 @@
  * store holds, so a reply made from them is durable and complete.
  *
  * Invariant: computing the whole state costs time linear in what is
- * stored. A snapshot alone is used as it is; a snapshot with a short tail
- * (at most {@link MERGED_TAIL_MAX} events) is merged as bytes, which is
- * cheap for a bounded number of parts; a longer tail is replayed in order
- * into a `Y.Doc` in one transaction, whose state and state vector are then
- * encoded once. `Y.mergeUpdates` over an unbounded list of small updates
- * from many clients costs far more than its input (20,000 updates from 16
- * clients: 12 s merged, under 0.1 s replayed), so it is never given one.
+ * stored. The snapshot and the tail are folded as bytes (`appendUpdates`
+ * in the engine: each client's structs copied run after run, the delete
+ * sets joined), which decodes nothing into objects; the fold also gives
+ * the state vector. Only a tail that does not fit the fold's shape (a gap,
+ * a part Yjs alone can read) takes Yjs's own paths: a short one (at most
+ * {@link MERGED_TAIL_MAX} events) merged as bytes, a longer one replayed
+ * in order into a `Y.Doc` in one transaction. `Y.mergeUpdates` over an
+ * unbounded list of small updates from many clients costs far more than
+ * its input (20,000 updates from 16 clients: 12 s merged, under 0.1 s
+ * replayed), so it is never given one.
  */
 import * as Y from "yjs";
-import type { LoadedDoc } from "@taiku/engine";
+import { appendUpdates, type LoadedDoc } from "@taiku/engine";
 import { syncStep2FrameOf } from "./syncMessages";
 
 /**
- * The longest tail merged as bytes with `Y.mergeUpdates`; a longer one is
- * replayed into a `Y.Doc`. Measured over 16 writers: a snapshot of 600 KB
- * plus 64 small events merges in about a sixth of the time a replay takes,
- * and up to 64 events the merge never cost more than the replay; past a few
- * hundred parts it grows much faster than its input.
+ * The longest tail a load treats as short: when the fold cannot take it,
+ * merged as bytes with `Y.mergeUpdates` (a longer one is replayed into a
+ * `Y.Doc`), and short enough that no snapshot follows the load. Measured
+ * over 16 writers: a snapshot of 600 KB plus 64 small events merges in
+ * about a sixth of the time a replay takes, and up to 64 events the merge
+ * never cost more than the replay; past a few hundred parts it grows much
+ * faster than its input.
  */
 export const MERGED_TAIL_MAX = 64;
 
@@ -74,8 +79,8 @@ export class StoredState {
     this.vector = tail.length === 0 ? (snapshot?.stateVector ?? null) : null;
   }
 
-  /** True when the tail is too long to merge as bytes: computing the state replays it into a `Y.Doc`. */
-  get replaysTail(): boolean {
+  /** True when the tail is longer than {@link MERGED_TAIL_MAX}: worth a snapshot once the whole state is computed. */
+  get longTail(): boolean {
     return this.tailEvents > MERGED_TAIL_MAX;
   }
 
@@ -123,8 +128,16 @@ export class StoredState {
   /** Builds the document the bytes describe. */
   build(): Y.Doc {
     const doc = new Y.Doc();
-    if ("update" in this.held) Y.applyUpdate(doc, this.held.update);
-    else replayInto(doc, this.held);
+    if (!("update" in this.held)) {
+      // One apply of the folded state costs far less than applying each event of a long tail.
+      const folded = foldedOf(this.held);
+      if (folded === null) {
+        replayInto(doc, this.held);
+        return doc;
+      }
+      this.held = folded;
+    }
+    Y.applyUpdate(doc, this.held.update);
     return doc;
   }
 
@@ -138,6 +151,8 @@ export class StoredState {
 function wholeOf(loaded: LoadedDoc): Whole {
   const { snapshot, tail } = loaded;
   if (tail.length === 0) return { update: snapshot?.state ?? Y.encodeStateAsUpdate(new Y.Doc()), stateVector: snapshot?.stateVector ?? null };
+  const folded = foldedOf(loaded);
+  if (folded !== null) return folded;
   if (tail.length <= MERGED_TAIL_MAX) {
     const parts = tail.map((event) => event.update);
     if (snapshot !== null) parts.unshift(snapshot.state);
@@ -150,6 +165,15 @@ function wholeOf(loaded: LoadedDoc): Whole {
   } finally {
     doc.destroy();
   }
+}
+
+/** The snapshot and the tail folded as bytes, or `null` when they do not fit the fold (see `appendUpdates`). */
+function foldedOf({ snapshot, tail }: LoadedDoc): Whole | null {
+  if (tail.length === 0) return { update: snapshot?.state ?? Y.encodeStateAsUpdate(new Y.Doc()), stateVector: snapshot?.stateVector ?? null };
+  return appendUpdates(
+    snapshot?.state ?? null,
+    tail.map((event) => event.update),
+  );
 }
 
 /** Applies the snapshot and then every event of the tail, in order, in one transaction. */

@@ -7,6 +7,7 @@ import { postActivityRoute } from "./activityRoutes";
 import { loginRoute, registerRoute } from "./authRoutes";
 import { kvHistoryRoute } from "./kvHistoryRoute";
 import { deletePluginFileRoute, getPluginFileRoute, listPluginFilesRoute, putPluginFileRoute } from "./pluginFileRoutes";
+import { checkHostTokenRoute, createHostTokenRoute, listHostTokensRoute, revokeHostTokenRoute } from "./hostTokenRoutes";
 import { healthRoute, metricsRoute, readyRoute, sdkBundleRoute } from "./serviceRoutes";
 import { deleteSessionPluginRoute, getSessionPluginRoute, putSessionPluginRoute } from "./sessionPluginRoutes";
 import {
@@ -34,6 +35,10 @@ export const allRoutes: readonly Route[] = [
   deleteSessionPluginRoute,
   kvHistoryRoute,
   postActivityRoute,
+  createHostTokenRoute,
+  listHostTokensRoute,
+  revokeHostTokenRoute,
+  checkHostTokenRoute,
   listUserKvRoute,
   getUserKvRoute,
   putUserKvRoute,

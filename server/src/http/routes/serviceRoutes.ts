@@ -63,9 +63,9 @@ export const metricsRoute = defineRoute(
   {
     method: "GET",
     path: "/metrics",
-    auth: "public",
+    auth: "operator",
     summary:
-      "Prometheus text: connections, loaded documents, refused documents, updates, persist latency summary, quota rejections, compensations, HTTP requests by route and status.",
+      "Prometheus text: connections, loaded, built and refused documents, updates, quota rejections, compensations, persist duration histogram (seconds), HTTP requests by route and status, process metrics.",
     request: {},
     response: { status: 200, body: BYTES, contentType: "text/plain; version=0.0.4; charset=utf-8" },
   },
