@@ -92,6 +92,12 @@ describe("GET /plugins/manifest.json", () => {
     expect(plugins.find((p) => p.id === "real")?.entryUrl).toMatch(/^\/plugins\/real\/ui\/main\.html\?v=\d+$/);
   });
 
+  it("carries each package's description, and none for a package without one", async () => {
+    const { plugins } = await manifest();
+    expect(plugins.find((p) => p.id === "hello")?.description).toBe("A minimal taiku plugin: a panel that greets you, and an action that waves.");
+    expect(plugins.find((p) => p.id === "real")).not.toHaveProperty("description");
+  });
+
   it("reports every broken package by name instead of failing", async () => {
     const { errors } = await manifest();
     const byPackage = (name: string) => errors.filter((e) => e.package === name).map((e) => e.message);
