@@ -51,16 +51,19 @@ function randomValue(gen: prng.PRNG): unknown {
   }
 }
 
-/** One random transaction on `doc`, over maps, arrays, text with formats and embeds, XML and subdocuments. */
-function randomEdit(gen: prng.PRNG, doc: Y.Doc): void {
+/** One random transaction on `doc`, over maps, arrays, text with formats and embeds (when `text`), XML and subdocuments. */
+function randomEdit(gen: prng.PRNG, doc: Y.Doc, text: boolean): void {
   const kv = doc.getMap<unknown>("kv");
   const list = doc.getArray<unknown>("list");
-  const text = doc.getText("text");
+  const prose = doc.getText("text");
   const xml = doc.getXmlFragment("xml");
   doc.transact(() => {
     const ops = prng.int31(gen, 1, 3);
     for (let op = 0; op < ops; op++) {
-      switch (prng.int31(gen, 0, 12)) {
+      const kind = prng.int31(gen, 0, 12);
+      // Text and XML text are left out when asked: their repeated structs are Yjs's to replay.
+      if (!text && (kind === 6 || kind === 7 || kind === 8 || kind === 9)) continue;
+      switch (kind) {
         case 0:
         case 1:
           kv.set(`k${prng.int31(gen, 0, 7)}`, randomValue(gen));
@@ -84,17 +87,17 @@ function randomEdit(gen: prng.PRNG, doc: Y.Doc): void {
           break;
         }
         case 6:
-          text.insert(prng.int31(gen, 0, text.length), prng.utf16String(gen, 6), prng.bool(gen) ? { bold: true } : {});
+          prose.insert(prng.int31(gen, 0, prose.length), prng.utf16String(gen, 6), prng.bool(gen) ? { bold: true } : {});
           break;
         case 7:
-          if (text.length > 0) {
-            const at = prng.int31(gen, 0, text.length - 1);
-            text.delete(at, Math.min(text.length - at, prng.int31(gen, 1, 4)));
+          if (prose.length > 0) {
+            const at = prng.int31(gen, 0, prose.length - 1);
+            prose.delete(at, Math.min(prose.length - at, prng.int31(gen, 1, 4)));
           }
           break;
         case 8:
-          if (text.length > 1) text.format(0, prng.int31(gen, 1, text.length), { italic: prng.bool(gen) ? true : null });
-          text.insertEmbed(prng.int31(gen, 0, text.length), { image: prng.word(gen) });
+          if (prose.length > 1) prose.format(0, prng.int31(gen, 1, prose.length), { italic: prng.bool(gen) ? true : null });
+          prose.insertEmbed(prng.int31(gen, 0, prose.length), { image: prng.word(gen) });
           break;
         case 9: {
           const element = new Y.XmlElement(prng.oneOf(gen, ["p", "div", "span"]));
@@ -124,9 +127,10 @@ function randomEdit(gen: prng.PRNG, doc: Y.Doc): void {
  * replicas later, in order, so replicas edit concurrently. Now and then a
  * replica reconnects and sends its state against a state vector the relay
  * had a little earlier: that update repeats structs the log already holds
- * (in whole or in part), as a reconnect's sync step 2 does.
+ * (in whole or in part), as a reconnect's sync step 2 does. A log with
+ * `text` edits text and never repeats a struct; one without repeats them.
  */
-function relayLog(seed: number, writers: number, length: number): Uint8Array[] {
+function relayLog(seed: number, writers: number, length: number, text: boolean): Uint8Array[] {
   const gen = prng.create(seed);
   const replicas = Array.from({ length: writers }, (_, i) => {
     const doc = new Y.Doc();
@@ -149,13 +153,13 @@ function relayLog(seed: number, writers: number, length: number): Uint8Array[] {
   while (log.length < length) {
     const replica = prng.oneOf(gen, replicas);
     const roll = prng.int31(gen, 0, 10);
-    if (roll < 4) randomEdit(gen, replica.doc);
+    if (roll < 4) randomEdit(gen, replica.doc, text);
     else if (roll < 7) {
       const update = replica.outbox.shift();
       if (update === undefined) continue;
       receive(update);
       for (const other of replicas) if (other !== replica) other.inbox.push(update);
-    } else if (roll === 10) {
+    } else if (roll === 10 && !text) {
       const stale = vectors[Math.max(0, vectors.length - 1 - prng.int31(gen, 1, 6))] as Uint8Array;
       const resent = Y.encodeStateAsUpdate(replica.doc, stale);
       receive(resent);
@@ -170,13 +174,14 @@ function relayLog(seed: number, writers: number, length: number): Uint8Array[] {
 
 describe("appendUpdates", () => {
   const seeds = Number(process.env.TAIKU_FUZZ_SEEDS ?? 60);
-  it(`folds a snapshot and the log after it into the replay's document and state vector (${seeds} seeds)`, () => {
+  it(`folds a snapshot and the log after it into the replay's document and state vector: text, or maps, lists and XML with repeated structs (${seeds} seeds)`, () => {
     for (let seed = 1; seed <= seeds; seed++) {
       const gen = prng.create(seed * 7919);
-      const log = relayLog(seed, prng.int31(gen, 1, 5), prng.int31(gen, 20, 160));
+      const text = seed % 2 === 0;
+      const log = relayLog(seed, prng.int31(gen, 1, 5), prng.int31(gen, 20, 160), text);
       const at = prng.int31(gen, 0, log.length);
       // A snapshot labelled `at` may already hold a few later changes, as the relay's snapshot of a document still committing does.
-      const holds = Math.min(log.length, at + prng.int31(gen, 0, 3));
+      const holds = text ? at : Math.min(log.length, at + prng.int31(gen, 0, 3));
       const state = at === 0 && prng.bool(gen) ? null : Y.encodeStateAsUpdate(replay(null, log.slice(0, holds)));
       const tail = log.slice(at);
       const expected = replay(state, tail);
@@ -190,6 +195,49 @@ describe("appendUpdates", () => {
       // What Yjs itself reads of the fold: the same structs and deletions as its own merge of the parts.
       expect(Y.decodeUpdate(folded.update).ds).toEqual(Y.decodeUpdate(Y.mergeUpdates(state === null ? tail : [state, ...tail])).ds);
     }
+  });
+
+  it("leaves to Yjs a repeated text struct whose reading splits a surrogate pair, so the text is what a replay holds", () => {
+    const writer = new Y.Doc();
+    writer.clientID = 1;
+    writer.getText("text").insert(0, "x😀");
+    const first = Y.encodeStateAsUpdate(writer);
+    // Sent again against a state vector that ends between the pair's halves: its origin falls inside the pair.
+    const resent = Y.encodeStateAsUpdate(writer, Y.encodeStateVector(new Map([[1, 2]]) as never));
+    expect(appendUpdates(null, [first, resent])).toBeNull();
+    expect(appendUpdates(first, [resent])).toBeNull();
+  });
+
+  it("cuts a repeated list struct where the run ends: only its new part is added", () => {
+    const writer = new Y.Doc();
+    writer.clientID = 1;
+    const updates: Uint8Array[] = [];
+    writer.on("update", (update: Uint8Array) => updates.push(update));
+    writer.getArray("list").push(["one"]);
+    writer.getArray("list").push(["two", { three: 3 }]);
+    // The writer merged both pushes into one struct; sent again from the start, it straddles the end of the log's run.
+    const resent = Y.encodeStateAsUpdate(writer);
+    for (const tail of [[updates[0]!, resent], [updates[0]!, resent, updates[1]!]]) {
+      const folded = appendUpdates(null, tail);
+      const opened = new Y.Doc();
+      Y.applyUpdate(opened, folded!.update);
+      expect(opened.getArray("list").toJSON()).toEqual(["one", "two", { three: 3 }]);
+      expect(Y.decodeStateVector(folded!.stateVector)).toEqual(new Map([[1, 3]]));
+    }
+  });
+
+  it("still folds a repeated map or list struct", () => {
+    const writer = new Y.Doc();
+    writer.clientID = 1;
+    const updates: Uint8Array[] = [];
+    writer.on("update", (update: Uint8Array) => updates.push(update));
+    writer.getMap("kv").set("a", 1);
+    writer.getArray("list").insert(0, [1, 2, 3]);
+    const state = Y.encodeStateAsUpdate(writer);
+    const folded = appendUpdates(state, updates);
+    const opened = new Y.Doc();
+    Y.applyUpdate(opened, folded!.update);
+    expect(contentOf(opened)).toEqual(contentOf(writer));
   });
 
   it("folds delete-only updates and empty updates", () => {

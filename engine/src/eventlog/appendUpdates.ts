@@ -25,11 +25,12 @@
  *
  * Invariant: any part that does not fit this shape — not a v1 update, a
  * Skip struct (a gap), a run that would not be contiguous, a client twice
- * in one update — makes the fold answer `null`, and the caller replays with Yjs instead. It never returns
+ * in one update, text structs repeated (Yjs's reading of those can change
+ * the text held: `repeatsNoText`) — makes the fold answer `null`, and the caller replays with Yjs instead. It never returns
  * a state that differs from the replay's.
  */
 import * as encoding from "lib0/encoding";
-import { cutBlockAt, readUpdateLayout } from "./updateLayout";
+import { cutBlockAt, readUpdateLayout, repeatsNoText } from "./updateLayout";
 
 /** The folded state, with its state vector (known for free from the runs). */
 export interface AppendedState {
@@ -81,6 +82,8 @@ export function appendUpdates(state: Uint8Array | null, updates: readonly Uint8A
         continue;
       }
       if (block.clock < run.clock || block.clock > run.endClock) return null;
+      // Structs already held are left out, unless they are text (see `repeatsNoText`): then Yjs replays.
+      if (block.clock < run.endClock && !repeatsNoText(layout, block, run.endClock)) return null;
       if (block.endClock <= run.endClock) continue;
       let start = block.start;
       let count = block.count;

@@ -156,6 +156,32 @@ function encodeStructFrom(bytes: Uint8Array, start: number, end: number, client:
   return encoding.toUint8Array(encoder);
 }
 
+/** Content kinds of `Y.Text`: a string, an embed, a format. */
+const TEXT_KINDS = new Set([4, 5, 6]);
+
+/**
+ * True when no struct of `block` that starts before `clock` is text
+ * content. Yjs reads a struct it already holds before it drops it, and in
+ * doing so splits the held item its origin points into; inside a text that
+ * split can fall between the two halves of a surrogate pair, which Yjs
+ * then replaces. A fold that skips such a struct would keep the pair, so
+ * it must not skip text (map and list items are never split that way).
+ */
+export function repeatsNoText(layout: UpdateLayout, block: StructBlock, clock: number): boolean {
+  try {
+    const decoder = decoding.createDecoder(layout.bytes);
+    decoder.pos = block.start;
+    for (let at = block.clock, s = 0; at < clock && s < block.count; s++) {
+      if (TEXT_KINDS.has((layout.bytes[decoder.pos] as number) & CONTENT_KIND)) return false;
+      at += skipStruct(decoder);
+    }
+    return true;
+  } catch (cause) {
+    if (cause instanceof Error) return false;
+    throw cause;
+  }
+}
+
 function layoutOf(bytes: Uint8Array): UpdateLayout {
   const decoder = decoding.createDecoder(bytes);
   const blockCount = decoding.readVarUint(decoder);

@@ -20,7 +20,7 @@ export class ServerMetrics {
   private readonly registry = new Registry();
   private readonly requests: Counter<"method" | "route" | "status">;
   private readonly persisted: Histogram;
-  /** The relay's figures for the scrape under way. */
+  /** The relay's figures as the latest scrape read them (two scrapes at once both see the later one's). */
   private figures: RelayMetrics | null = null;
 
   constructor() {
@@ -64,11 +64,7 @@ export class ServerMetrics {
   /** Every metric as Prometheus text, with the relay's figures as `figures` gives them now. */
   async render(figures: RelayMetrics): Promise<string> {
     this.figures = figures;
-    try {
-      return await this.registry.metrics();
-    } finally {
-      this.figures = null;
-    }
+    return this.registry.metrics();
   }
 
   private gauge(name: string, help: string, read: (figures: RelayMetrics) => number): void {

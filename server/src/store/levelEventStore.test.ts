@@ -362,6 +362,17 @@ describe("LevelDB event store", () => {
     await expect(store.load(A)).rejects.toMatchObject({ name: "CorruptRecordError", doc: A, seq: 2, record: `e!${A}!00000000000002` });
   });
 
+  it("a missing event hidden by another's record under its key is refused, never a shorter document", async () => {
+    const store = createLevelEventStore(db);
+    await store.append(A, randomEvents(A, 15, 3));
+    expect(await store.read(A)).toHaveLength(3);
+    const [, second, third] = await root.iterator({ gte: "!events!!e!", lt: "!events!!e\"" }).all();
+    await root.del(second![0]);
+    // The values still run 1, 2 in order; only the keys show that 2 is gone and 3 holds event 2.
+    await root.put(third![0], second![1]);
+    await expect(store.load(A)).rejects.toMatchObject({ name: "CorruptRecordError", doc: A, record: `e!${A}!00000000000003` });
+  });
+
   it("a snapshot cut short or overwritten is refused as corrupt; one without a seal (an older writer) loads", async () => {
     const store = createLevelEventStore(db);
     const events = await store.append(A, randomEvents(A, 16, 10));

@@ -231,7 +231,11 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
    */
   async function readTail(doc: DocName, after: number): Promise<DocEvent[]> {
     await writer.inLevel();
-    const values = await events.values({ gt: seqKey(doc, after), lt: docKeyRange(doc).lt }).all();
+    const range = { gt: seqKey(doc, after), lt: docKeyRange(doc).lt };
+    const [values, last] = await Promise.all([events.values(range).all(), readLastSeq(doc)]);
+    // Values in place but keys not (a gap hidden by a record stored under the wrong key): read the keys too, and
+    // name the record.
+    if (values.length > 0 && last !== after + values.length) return checkKeyed(doc, after, await readEvents(range));
     return values.map((value, i) => {
       const seq = after + 1 + i;
       const decoded = decodeDocEvent(value);
@@ -239,6 +243,18 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
       if (decoded.event.seq !== seq) throw new CorruptRecordError({ doc, record: `e!${seqKey(doc, seq)}`, seq, reason: `is missing (the log goes on at ${decoded.event.seq})` });
       return decoded.event;
     });
+  }
+
+  /** `tail` (read with its keys, each event checked against its key) once it runs seq after seq from `after + 1`. */
+  function checkKeyed(doc: DocName, after: number, tail: DocEvent[]): DocEvent[] {
+    let expected = after + 1;
+    for (const event of tail) {
+      if (event.seq !== expected) {
+        throw new CorruptRecordError({ doc, record: `e!${seqKey(doc, expected)}`, seq: expected, reason: `is missing (the log goes on at ${event.seq})` });
+      }
+      expected++;
+    }
+    return tail;
   }
 
   async function readEvents(range: { gt?: string; gte?: string; lt?: string; lte?: string }): Promise<DocEvent[]> {

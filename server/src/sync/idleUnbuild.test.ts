@@ -5,6 +5,7 @@
  * state, the quota still counts what is stored.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import * as Y from "yjs";
 import type { DocName } from "@taiku/engine";
 import { connect, eventually, startRelay, synced, type RelayFixture, type TestClient } from "./relayFixture";
 
@@ -46,6 +47,18 @@ describe("idle documents go back to their bytes", () => {
     const newcomer = join(fixture.url, "carol");
     await synced(newcomer);
     expect(newcomer.doc.getMap("kv").toJSON()).toEqual({ title: "draft", owner: "bob" });
+  });
+
+  it("the relay's own changes keep one client id across rebuilds, so the state vector does not grow with each", async () => {
+    fixture = await startRelay({ unbuildAfterMs: 100 });
+    const alice = join(fixture.url, "alice");
+    await synced(alice);
+    for (let round = 0; round < 3; round++) {
+      await fixture.relay.transact(KV, (doc) => doc.getMap("kv").set("round", round));
+      await eventually(() => fixture?.relay.metrics().builtDocuments === 0, 5_000, "the idle document unbuilt");
+    }
+    await eventually(() => alice.doc.getMap("kv").get("round") === 2, 5_000, "the server's writes at alice");
+    expect(Y.decodeStateVector(Y.encodeStateVector(alice.doc)).size).toBe(1);
   });
 
   it("the quota still counts what is stored once the document is rebuilt: an update past it is compensated", async () => {

@@ -32,6 +32,9 @@ import { QuietTimer } from "./quietTimer";
 import type { SnapshotPolicy, TailFigures } from "./snapshotPolicy";
 import { StoredState } from "./storedState";
 
+/** The longest delay a Node timer keeps (longer ones fire at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** What a document needs from the relay around it. */
 export interface LiveDocumentOptions {
   readonly store: EventStore;
@@ -97,6 +100,8 @@ export class LiveDocument<Peer = unknown> {
   private lastUsed = 0;
   /** Fires to see whether the built document has been unused for `unbuildAfterMs`. */
   private unbuildTimer: NodeJS.Timeout | null = null;
+  /** The client id the relay's own changes carry, from the first build on. */
+  private clientId: number | null = null;
   /**
    * Who is connected, with its own document (awareness needs one for its
    * client id, and it must not force a build): made on first use, since
@@ -187,6 +192,10 @@ export class LiveDocument<Peer = unknown> {
     if (this.built !== null) return this.built;
     if (this.stored === null) throw new Error(`${this.name} has neither stored bytes nor a document`);
     const doc = this.stored.build();
+    // The relay writes as one client for as long as the document is loaded, however often it is rebuilt: a new
+    // client id per rebuild would add an entry to the document's state vector for good with each server write.
+    if (this.clientId === null) this.clientId = doc.clientID;
+    else doc.clientID = this.clientId;
     this.built = { doc, arbiter: createArbiter(doc, this.options.policy) };
     this.stored = null;
     this.options.onBuilt?.();
@@ -195,7 +204,8 @@ export class LiveDocument<Peer = unknown> {
   }
 
   private armUnbuild(afterMs: number | undefined): void {
-    if (afterMs === undefined || !Number.isFinite(afterMs) || this.unbuildTimer !== null || this.wasDestroyed) return;
+    // 0 (or a time past what a timer can wait) keeps the document built.
+    if (afterMs === undefined || !(afterMs > 0) || afterMs > MAX_TIMER_MS || this.unbuildTimer !== null || this.wasDestroyed) return;
     this.unbuildTimer = setTimeout(() => {
       this.unbuildTimer = null;
       this.unbuildIfUnused();
@@ -208,7 +218,8 @@ export class LiveDocument<Peer = unknown> {
     const afterMs = this.options.unbuildAfterMs;
     if (this.built === null || this.failed || this.wasDestroyed || afterMs === undefined) return;
     const unusedFor = performance.now() - this.lastUsed;
-    if (unusedFor < afterMs || this.commitsInFlight > 0) return this.armUnbuild(Math.max(afterMs - unusedFor, 1));
+    // A commit still in flight is looked at again a little later, not in a busy loop.
+    if (unusedFor < afterMs || this.commitsInFlight > 0) return this.armUnbuild(Math.max(afterMs - unusedFor, Math.min(afterMs, 100)));
     const { doc, arbiter } = this.built;
     // The state as a snapshot at the last durable seq would hold it: every commit has settled.
     this.stored = new StoredState({ snapshot: { seq: this.lastSeq, state: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc) }, tail: [] });
@@ -281,6 +292,9 @@ export class LiveDocument<Peer = unknown> {
     // Not built, nothing changed since the load: the stored bytes merged are the state at `seq`. The state
     // vector goes with it, so that a relay loading this snapshot can send its sync step 1 without decoding it;
     // from a built document it is cheap, from stored bytes only when already known.
+    // Bytes folded from a tail still carry what later events deleted (the fold collects nothing): those are built
+    // once and encoded collected, so that no later open downloads them again.
+    if (this.stored !== null && !this.stored.collected) this.build();
     const state = this.stored !== null ? this.stored.update : Y.encodeStateAsUpdate(this.build().doc);
     const stateVector = this.stored !== null ? this.stored.knownStateVector : Y.encodeStateVector(this.build().doc);
     this.requestedSeq = seq;

@@ -44,6 +44,8 @@ interface Whole {
   readonly update: Uint8Array;
   /** Its state vector, when computing the update gave it for free. */
   readonly stateVector: Uint8Array | null;
+  /** True when the update came from a replay into a document (garbage-collected). */
+  readonly collected?: boolean;
 }
 
 /** What the store holds for one document. */
@@ -64,6 +66,8 @@ export class StoredState {
   private held: LoadedDoc | Whole;
   private vector: Uint8Array | null;
   private fullReply: Uint8Array | null = null;
+  /** Whether the computed whole state is collected (see {@link collected}). */
+  private wholeCollected = true;
 
   constructor(loaded: LoadedDoc) {
     const { snapshot, tail } = loaded;
@@ -77,6 +81,17 @@ export class StoredState {
     for (const event of tail) bytes += event.update.byteLength;
     this.tailBytes = bytes;
     this.vector = tail.length === 0 ? (snapshot?.stateVector ?? null) : null;
+  }
+
+  /**
+   * True when the whole state, as these bytes give it, is garbage-collected:
+   * the snapshot alone (the relay writes collected snapshots), or a replay.
+   * Bytes folded or merged from a tail still carry every value a later event
+   * deleted.
+   */
+  get collected(): boolean {
+    if (!("update" in this.held)) return this.held.tail.length === 0;
+    return this.wholeCollected;
   }
 
   /** True when the tail is longer than {@link MERGED_TAIL_MAX}: worth a snapshot once the whole state is computed. */
@@ -135,6 +150,7 @@ export class StoredState {
         replayInto(doc, this.held);
         return doc;
       }
+      this.wholeCollected = this.held.tail.length === 0;
       this.held = folded;
     }
     Y.applyUpdate(doc, this.held.update);
@@ -142,7 +158,11 @@ export class StoredState {
   }
 
   private computeWhole(): Whole {
-    if (!("update" in this.held)) this.held = wholeOf(this.held);
+    if (!("update" in this.held)) {
+      const loaded = this.held;
+      this.held = wholeOf(loaded);
+      this.wholeCollected = loaded.tail.length === 0 || this.held.collected === true;
+    }
     return this.held;
   }
 }
@@ -161,7 +181,7 @@ function wholeOf(loaded: LoadedDoc): Whole {
   const doc = new Y.Doc();
   try {
     replayInto(doc, loaded);
-    return { update: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc) };
+    return { update: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc), collected: true };
   } finally {
     doc.destroy();
   }
