@@ -153,10 +153,13 @@ export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor
   window.addEventListener("online", onOnline);
   window.addEventListener("offline", onOffline);
 
+  /** Posts a chat message: the server appends it as this user (clients cannot write `chat` themselves). */
   function sendChat(text: string): void {
     const trimmed = text.trim();
     if (trimmed === "") return;
-    synced.doc.getArray("chat").push([{ id: crypto.randomUUID(), userId: auth.userId, name: auth.name, text: trimmed, ts: Date.now() }]);
+    void apiRequest(`/api/sessions/${encodeURIComponent(sessionId)}/chat`, { method: "POST", body: { text: trimmed } }).then((result) => {
+      if (result.error !== undefined) showToast(`Your message was not sent: ${result.error.message}`, "error", "Chat");
+    });
   }
 
   return {
