@@ -13,11 +13,12 @@
  *   user (and `id`, when the client uses that name), so nobody appears as
  *   someone else, whatever the client put there; other fields are kept.
  * - A socket may not change or remove a state whose client id another
- *   user's socket announced.
+ *   user's socket announced: such entries are passed over (stock clients
+ *   echo every state they receive, so they are no offence).
  *
- * A frame breaking any rule is refused as a whole: the caller closes the
- * socket (a permanent close code, so a stock client does not retry the same
- * state), and nothing of it is applied.
+ * A frame breaking the size or shape rule is refused as a whole: the caller
+ * closes the socket (a permanent close code, so a stock client does not
+ * retry the same state), and nothing of it is applied.
  */
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
@@ -42,16 +43,15 @@ function vouched(state: Record<string, unknown>, peer: SyncPeer): Record<string,
 
 /**
  * Checks an awareness update from a socket of `peer` and returns it with
- * every state's user fields set to `peer`'s, or `{ error }` naming the first
- * rule it breaks. `heldByOther(clientId)` tells whether another user's
- * socket announced that client id.
+ * every state's user fields set to `peer`'s and other users' client ids left
+ * out, or `{ error }` naming the first rule it breaks. `heldByOther(clientId)`
+ * tells whether another user's socket announced that client id.
  */
 export function vouchForAwareness(update: Uint8Array, peer: SyncPeer, heldByOther: (clientId: number) => boolean): { update: Uint8Array } | { error: string } {
   const decoder = decoding.createDecoder(update);
-  const encoder = encoding.createEncoder();
+  const kept: { clientId: number; clock: number; json: string }[] = [];
   try {
     const count = decoding.readVarUint(decoder);
-    encoding.writeVarUint(encoder, count);
     for (let i = 0; i < count; i++) {
       const clientId = decoding.readVarUint(decoder);
       const clock = decoding.readVarUint(decoder);
@@ -59,15 +59,22 @@ export function vouchForAwareness(update: Uint8Array, peer: SyncPeer, heldByOthe
       if (bytes.byteLength > MAX_AWARENESS_STATE_BYTES) {
         return { error: `an awareness state of ${bytes.byteLength} bytes is over the limit of ${MAX_AWARENESS_STATE_BYTES}` };
       }
-      if (heldByOther(clientId)) return { error: `awareness client ${clientId} belongs to another user's connection` };
+      // Stock clients send back every state they receive (with its clock, so it changes nothing): another
+      // user's state is passed over, never taken as this user's word about it.
+      if (heldByOther(clientId)) continue;
       const state: unknown = JSON.parse(utf8.decode(bytes));
       if (state !== null && !isPlainObject(state)) return { error: "an awareness state must be a JSON object or null" };
-      encoding.writeVarUint(encoder, clientId);
-      encoding.writeVarUint(encoder, clock);
-      encoding.writeVarString(encoder, JSON.stringify(state === null ? null : vouched(state, peer)));
+      kept.push({ clientId, clock, json: JSON.stringify(state === null ? null : vouched(state, peer)) });
     }
   } catch (cause) {
     return { error: `malformed awareness update (${String(cause)})` };
+  }
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, kept.length);
+  for (const { clientId, clock, json } of kept) {
+    encoding.writeVarUint(encoder, clientId);
+    encoding.writeVarUint(encoder, clock);
+    encoding.writeVarString(encoder, json);
   }
   return { update: encoding.toUint8Array(encoder) };
 }
