@@ -1,10 +1,12 @@
 /**
  * The server vouches for who said what (docs/security.md, "Authorship"):
- * chat, agent activity and the shells list in the session document are
- * written by the server; a member's client that writes them anyway (a
- * forged entry, an edit or delete of someone else's) is compensated, so no
- * other replica ever shows it and the writer's replica converges back; the
- * chat and activity routes record the authenticated caller.
+ * a chat entry stands only under its sender's id and name, and only its
+ * author or the session owner deletes it; agent activity and the shells
+ * list are written by the server only. A member's client that writes
+ * otherwise (a forged entry, an edit or delete of someone else's) is
+ * compensated, so no other replica ever shows it and the writer's replica
+ * converges back; the chat and activity routes record the authenticated
+ * caller.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createShareHost, type ShareHost } from "../../server/src/share/createShareHost";
@@ -66,6 +68,20 @@ describe("chat is written by the server", () => {
     expect([...witness.seen].some((entry) => entry.includes("FORGED"))).toBe(false);
   });
 
+  it("bob's own message written into the document is kept, but not under alice's name", async () => {
+    const sessionId = await sharedSession(server, alice, [bob, carol]);
+    const writer = await client(sessionId, bob);
+    const witness = await client(sessionId, carol);
+    writer.doc.getArray("chat").push([{ id: "b1", userId: bob.userId, name: "bob", text: "bob says hi", ts: Date.now() }]);
+    await until(() => chatTexts(witness.doc).includes("bob says hi"), 8000, "bob's message reaches carol");
+    writer.doc.getArray("chat").push([{ id: "b2", userId: bob.userId, name: "alice", text: "FORGED name", ts: Date.now() }]);
+    writer.doc.getArray("chat").push([{ id: "b3", userId: bob.userId, name: "bob", text: "FORGED shape" }]);
+    await converged(server, sessionId, [writer, witness], "chat");
+    expect(chatTexts(witness.doc)).toEqual(["bob says hi"]);
+    expect(chatTexts(writer.doc)).toEqual(["bob says hi"]);
+    expect([...witness.seen].some((entry) => entry.includes("FORGED"))).toBe(false);
+  });
+
   it("bob cannot edit or delete alice's message through the document or the route; alice and the owner can delete", async () => {
     const sessionId = await sharedSession(server, carol, [alice, bob]);
     const original = (await server.call("POST", `/api/sessions/${sessionId}/chat`, alice.token, { text: "alice's words" })).json as { id: string };
@@ -98,6 +114,18 @@ describe("chat is written by the server", () => {
     expect((await server.call("DELETE", `/api/sessions/${sessionId}/chat/${bobs.id}`, carol.token)).status).toBe(200);
     await converged(server, sessionId, [forger, witness], "chat");
     expect(chatTexts(forger.doc)).toEqual([]);
+
+    // Through the document: bob may delete his own message, and the owner anyone's.
+    await server.call("POST", `/api/sessions/${sessionId}/chat`, bob.token, { text: "bob's second thought" });
+    await server.call("POST", `/api/sessions/${sessionId}/chat`, alice.token, { text: "alice again" });
+    const moderator = await client(sessionId, carol);
+    await until(() => chatTexts(forger.doc).length === 2 && chatTexts(moderator.doc).length === 2, 8000, "two messages everywhere");
+    forger.doc.getArray("chat").delete(0, 1);
+    await converged(server, sessionId, [forger, witness, moderator], "chat");
+    expect(chatTexts(witness.doc)).toEqual(["alice again"]);
+    moderator.doc.getArray("chat").delete(0, 1);
+    await converged(server, sessionId, [forger, witness, moderator], "chat");
+    expect(chatTexts(witness.doc)).toEqual([]);
   });
 
   it("the chat routes refuse bad input, strangers and anonymous callers, and change nothing", async () => {

@@ -153,13 +153,11 @@ export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor
   window.addEventListener("online", onOnline);
   window.addEventListener("offline", onOffline);
 
-  /** Posts a chat message: the server appends it as this user (clients cannot write `chat` themselves). */
+  /** Appends a chat message as this user (the relay keeps it only under this user's id and member name; it syncs when offline ends). */
   function sendChat(text: string): void {
     const trimmed = text.trim();
     if (trimmed === "") return;
-    void apiRequest(`/api/sessions/${encodeURIComponent(sessionId)}/chat`, { method: "POST", body: { text: trimmed } }).then((result) => {
-      if (result.error !== undefined) showToast(`Your message was not sent: ${result.error.message}`, "error", "Chat");
-    });
+    synced.doc.getArray("chat").push([{ id: crypto.randomUUID(), userId: auth.userId, name: auth.name, text: trimmed, ts: Date.now() }]);
   }
 
   return {

@@ -1,9 +1,10 @@
 /**
  * The in-memory session state the UI renders and the bridge answers from:
  * Solid signals mirroring the session document `sessions/<sid>` (members and
- * plugins, chat, activity and shells written by the server, so each entry's
- * author is the member who sent it; layout by clients) and the awareness
- * states of the participants (whose user id and name the relay sets).
+ * plugins, activity and shells written by the server; chat by clients, each
+ * entry kept by the relay only under its sender's id and name; layout by
+ * clients) and the awareness states of the participants (whose user id and
+ * name the relay sets).
  *
  * Document layout: `members` Y.Map userId → { name, … }; `plugins` Y.Map
  * pluginId → { … }; `chat` Y.Array of {@link ChatMessage}; `layout` Y.Map;

@@ -1,15 +1,14 @@
 /**
- * The session chat, written by the server so that a message's author is
- * the member who sent it (`sessionAuthorship.ts`):
+ * The session chat over HTTP, for scripts and agents (the client writes
+ * its messages into the session document, which the relay checks; see
+ * `sessionAuthorship.ts`). Both routes are server-written changes whose
+ * author is the caller:
  *
  * - `POST /api/sessions/:sid/chat` appends a message whose `userId` and
  *   `name` are the caller's; members only, not on an ended session.
  * - `DELETE /api/sessions/:sid/chat/:messageId` removes a message; only its
- *   author or the session owner (who moderates the session, as in most chat
- *   rooms) may. Nobody edits a message.
- *
- * Clients cannot write the session document's `chat` themselves: the relay
- * compensates any update that touches it.
+ *   author or the session owner may (the same rule the relay applies to a
+ *   client's delete). Nobody edits a message.
  */
 import { z } from "zod";
 import type { SessionId } from "@taiku/engine";
