@@ -2,8 +2,9 @@
  * What a person sees of authorship (docs/security.md, "Authorship"), in
  * Chromium against the real server: an activity entry says who posted it
  * whatever actor it names; a chat message forged by another member's client
- * never shows, while that member's real messages do, under their name; a
- * client claiming alice's identity in its presence shows as the member it is.
+ * never shows, while that member's real messages do, under their name (also
+ * one sent offline, once back); a client claiming alice's identity in its
+ * presence shows as the member it is.
  */
 import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
@@ -76,6 +77,18 @@ describe("authorship as people see it", () => {
     expect(await alice.page.locator(".chat-message", { hasText: "FORGED" }).count()).toBe(0);
     expect(await bob.page.locator(".chat-message", { hasText: "FORGED" }).count()).toBe(0);
     await alice.screenshot("authorship-chat");
+  });
+
+  it("a message bob sends while offline is kept and shows for alice under his name once he is back", async () => {
+    await bob.context.setOffline(true);
+    await bob.page.waitForSelector(".connection[data-state=offline]");
+    await bob.page.fill("input[name=chat]", "typed on the train");
+    await bob.page.click(".chat >> text=Send");
+    await bob.page.waitForSelector(".chat-message >> text=typed on the train");
+    await bob.context.setOffline(false);
+    const arrived = alice.page.locator(".chat-message", { hasText: "typed on the train" });
+    await arrived.waitFor({ timeout: 15_000 });
+    expect(await arrived.locator("strong").textContent()).toBe("bob");
   });
 
   it("bob's script claiming alice's identity in its presence shows as bob", async () => {
