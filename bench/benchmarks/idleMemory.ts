@@ -3,8 +3,13 @@
  * keys, with the sockets of 4 idle clients spread across them (250 each;
  * raw writer connections, one per document). Memory per document is the
  * server's RSS growth from just after start-up to after the documents were
- * loaded and left idle, divided by the number of documents. The floor keeps
- * no documents; its figure is the cost of the sockets alone.
+ * loaded and left idle, divided by the number of documents; heap per
+ * document likewise, from each system's heap probe (the live heap after a
+ * full collection). The documents idle longer than taiku's default unbuild
+ * time (`TAIKU_IDLE_UNBUILD_SECONDS`, 10 s), as users' idle documents do.
+ * The floor keeps no documents; its figure is the cost of the sockets alone,
+ * and a system's heap per document over the floor's is what the document
+ * itself costs.
  */
 import { barOf, fmt, fmtSpread, ratio, type BenchContext, type BenchResult, type Benchmark, type Bar } from "../harness/benchResult";
 import { withDeployment } from "../harness/deployment";
@@ -17,11 +22,17 @@ const CLIENTS = 4;
 const KEYS_PER_DOC = 10;
 const DOCS_PER_SESSION = 50;
 const BATCH = 100;
+const MIB = 1024 * 1024;
+/** Idle time before measuring in a full run: past taiku's default unbuild time (10 s). */
+const IDLE_MS = 12_000;
 
 interface Trial {
   readonly rssBeforeMiB: number;
   readonly rssAfterMiB: number;
   readonly kibPerDoc: number;
+  readonly heapBeforeMiB: number;
+  readonly heapAfterMiB: number;
+  readonly heapKibPerDoc: number;
 }
 
 async function runTrial(system: (typeof ALL_SYSTEMS)[number], documents: number, settleMs: number): Promise<Trial> {
@@ -29,6 +40,7 @@ async function runTrial(system: (typeof ALL_SYSTEMS)[number], documents: number,
   return withDeployment(system, sessions, async (deployment) => {
     await sleep(settleMs);
     const before = deployment.system.memoryKb().rss;
+    const heapBefore = await deployment.system.heapBytes();
     const sockets: WriterClient[] = [];
     try {
       for (let start = 0; start < documents; start += BATCH) {
@@ -46,7 +58,15 @@ async function runTrial(system: (typeof ALL_SYSTEMS)[number], documents: number,
       await sleep(settleMs);
       if (!sockets.every((socket) => socket.open())) throw new Error("a socket closed while idle");
       const after = deployment.system.memoryKb().rss;
-      return { rssBeforeMiB: before / 1024, rssAfterMiB: after / 1024, kibPerDoc: (after - before) / documents };
+      const heapAfter = await deployment.system.heapBytes();
+      return {
+        rssBeforeMiB: before / 1024,
+        rssAfterMiB: after / 1024,
+        kibPerDoc: (after - before) / documents,
+        heapBeforeMiB: heapBefore / MIB,
+        heapAfterMiB: heapAfter / MIB,
+        heapKibPerDoc: (heapAfter - heapBefore) / 1024 / documents,
+      };
     } finally {
       for (const socket of sockets) socket.close();
     }
@@ -55,13 +75,14 @@ async function runTrial(system: (typeof ALL_SYSTEMS)[number], documents: number,
 
 async function run(context: BenchContext): Promise<BenchResult> {
   const documents = context.smoke ? 40 : 1_000;
-  const settleMs = context.smoke ? 500 : 3_000;
+  const settleMs = context.smoke ? 500 : IDLE_MS;
   context.log(`idle-memory: ${documents} documents, ${context.repetitions} repetition(s)`);
   const outcomes = await interleave(ALL_SYSTEMS, context.repetitions, (system) => runTrial(system, documents, settleMs), context.log);
   const rows: string[][] = [];
   const notes: string[] = [];
   const bars: Bar[] = [];
   const perDoc = new Map<string, number>();
+  const heapPerDoc = new Map<string, number>();
   let ok = true;
   for (const system of ALL_SYSTEMS) {
     const trials = successes(outcomes.get(system));
@@ -71,21 +92,34 @@ async function run(context: BenchContext): Promise<BenchResult> {
       notes.push(`${system}: ${failed.length} run(s) failed: ${failed[0]}`);
     }
     const kib = spread(trials.map((t) => t.kibPerDoc));
+    const heapKib = spread(trials.map((t) => t.heapKibPerDoc));
     perDoc.set(system, kib.median);
+    heapPerDoc.set(system, heapKib.median);
     bars.push(barOf(system, kib));
-    rows.push([system, fmtSpread(spread(trials.map((t) => t.rssBeforeMiB))), fmtSpread(spread(trials.map((t) => t.rssAfterMiB))), fmtSpread(kib)]);
+    rows.push([
+      system,
+      fmtSpread(spread(trials.map((t) => t.rssBeforeMiB))),
+      fmtSpread(spread(trials.map((t) => t.rssAfterMiB))),
+      fmtSpread(kib),
+      fmtSpread(spread(trials.map((t) => t.heapAfterMiB))),
+      fmtSpread(heapKib),
+    ]);
   }
   const taiku = perDoc.get("taiku") ?? Number.NaN;
   const baseline = perDoc.get("baseline") ?? Number.NaN;
   const floor = perDoc.get("floor") ?? Number.NaN;
+  const heapOverFloor = (system: string): number => (heapPerDoc.get(system) ?? Number.NaN) - (heapPerDoc.get("floor") ?? Number.NaN);
   return {
     name: "idle-memory",
     title: "Memory per loaded idle document",
-    what: `${documents} session KV documents with ${KEYS_PER_DOC} keys each, loaded by ${documents} sockets of ${CLIENTS} idle clients; server RSS growth over the RSS just after start-up, divided by the number of documents, after ${settleMs / 1000} s idle.`,
+    what: `${documents} session KV documents with ${KEYS_PER_DOC} keys each, loaded by ${documents} sockets of ${CLIENTS} idle clients; server RSS and live heap (after a full collection) growth over start-up, divided by the number of documents, after ${settleMs / 1000} s idle.`,
     ok,
-    headlines: [`Memory per idle document: taiku ${fmt(taiku)} KiB, baseline ${fmt(baseline)} KiB (taiku/baseline ${ratio(taiku, baseline)}), floor (sockets only) ${fmt(floor)} KiB.`],
+    headlines: [
+      `Memory per idle document: taiku ${fmt(taiku)} KiB, baseline ${fmt(baseline)} KiB (taiku/baseline ${ratio(taiku, baseline)}), floor (sockets only) ${fmt(floor)} KiB.`,
+      `Heap per idle document: taiku ${fmt(heapPerDoc.get("taiku") ?? Number.NaN)} KiB, baseline ${fmt(heapPerDoc.get("baseline") ?? Number.NaN)} KiB, floor (sockets only) ${fmt(heapPerDoc.get("floor") ?? Number.NaN)} KiB; the document itself (over the floor): taiku ${fmt(heapOverFloor("taiku"))} KiB, baseline ${fmt(heapOverFloor("baseline"))} KiB.`,
+    ],
     notes: [...notes, "RSS includes what the garbage collector has not yet returned; compare systems, not absolute KiB."],
-    tables: [{ title: `Idle memory (${documents} documents)`, columns: ["system", "RSS at start MiB", "RSS loaded MiB", "KiB per document"], rows }],
+    tables: [{ title: `Idle memory (${documents} documents)`, columns: ["system", "RSS at start MiB", "RSS loaded MiB", "RSS KiB per document", "heap loaded MiB", "heap KiB per document"], rows }],
     charts: [{ title: "Server memory per loaded idle document (lower is better)", unit: "KiB", bars }],
     params: { documents, clients: CLIENTS, keysPerDoc: KEYS_PER_DOC, settleMs, repetitions: context.repetitions },
     data: Object.fromEntries(outcomes),

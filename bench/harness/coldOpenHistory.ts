@@ -59,6 +59,12 @@ export interface PreparedHistory {
 }
 
 const WRITE_TIMEOUT_MS = 300_000;
+/**
+ * Writes a second each writer makes at most: under the 2,000 frames a
+ * second taiku's relay lets one socket send (a faster socket is closed),
+ * and above what a writer reaches when 16 or more share the relay.
+ */
+const WRITER_PACE_PER_SECOND = 1_500;
 const STOP_AFTER_HISTORY_MS = 180_000;
 /** A reference open counts as complete once its state has not changed for this long. */
 const STABLE_MS = 1_000;
@@ -67,16 +73,22 @@ const REFERENCE_TIMEOUT_MS = 180_000;
 /** Writers at saturation until peers have seen `updates`, then SIGKILL while they still write. */
 async function burstThenKill(deployment: Deployment, pool: WriterPool, observer: LatencyObserver, spec: HistorySpec): Promise<void> {
   let writing = true;
-  const unsubscribe = observer.onSeen((writer) => {
-    while (writing && (pool.written[writer] ?? 0) - (observer.maxSeen.get(writer) ?? 0) < spec.window) pool.write(writer);
-  });
+  const fill = (writer: number): void => {
+    while (writing && (pool.written[writer] ?? 0) - (observer.maxSeen.get(writer) ?? 0) < spec.window && pool.mayWrite(writer)) pool.write(writer);
+  };
+  const unsubscribe = observer.onSeen(fill);
+  // A paced writer that ran out of its pace resumes here (acks alone would not wake it).
+  const pacer = setInterval(() => {
+    for (let index = 0; index < pool.writers.length; index++) fill(index);
+  }, 5);
   try {
-    for (let index = 0; index < pool.writers.length; index++) for (let i = 0; i < spec.window; i++) pool.write(index);
+    for (let index = 0; index < pool.writers.length; index++) fill(index);
     const reached = await waitFor(() => observer.accepted() >= spec.updates, WRITE_TIMEOUT_MS);
     await deployment.system.kill9();
     if (!reached) throw new Error(`peers saw only ${observer.accepted()} of ${spec.updates} updates before the kill`);
   } finally {
     writing = false;
+    clearInterval(pacer);
     unsubscribe();
   }
   // Frames the server wrote before it died may still be in the client's socket buffers.
@@ -140,7 +152,7 @@ export async function prepareHistory(system: SystemName, spec: HistorySpec): Pro
       try {
         if (!(await waitFor(() => observerReplica.synced() && writers.every((writer) => writer.synced()), 30_000))) throw new Error("writers did not sync");
         const observer = new LatencyObserver(observerReplica.kv);
-        const pool = new WriterPool(writers, spec.keysPerWriter);
+        const pool = new WriterPool(writers, spec.keysPerWriter, WRITER_PACE_PER_SECOND);
         if (spec.ending === "clean") {
           if (!(await writeHistory(pool, observer, spec.updates, spec.window, WRITE_TIMEOUT_MS))) throw new Error("history was not fully seen in time");
         } else {

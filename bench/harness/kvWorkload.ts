@@ -78,12 +78,27 @@ export class LatencyObserver {
 /** Writers plus their per-writer sequence counters. */
 export class WriterPool {
   readonly written: number[];
+  /** Per writer, the time its next write may go when the pool is paced (ms, `performance.now()`). */
+  private readonly nextAt: number[];
 
+  /**
+   * `perWriterPerSecond` paces each writer to at most that many writes a
+   * second (default unpaced): a single writer at full speed sends more
+   * frames than a relay lets one socket send, and a history written by
+   * one writer must still be written.
+   */
   constructor(
     readonly writers: readonly WriterClient[],
     readonly keysPerWriter: number,
+    private readonly perWriterPerSecond = Number.POSITIVE_INFINITY,
   ) {
     this.written = writers.map(() => 0);
+    this.nextAt = writers.map(() => 0);
+  }
+
+  /** True when writer `index` may write now under the pool's pace. */
+  mayWrite(index: number): boolean {
+    return performance.now() >= (this.nextAt[index] ?? 0);
   }
 
   /** Makes writer `index`'s next write. */
@@ -92,6 +107,7 @@ export class WriterPool {
     if (writer === undefined) return;
     const seq = (this.written[index] ?? 0) + 1;
     this.written[index] = seq;
+    if (Number.isFinite(this.perWriterPerSecond)) this.nextAt[index] = Math.max(this.nextAt[index] ?? 0, performance.now() - 50) + 1000 / this.perWriterPerSecond;
     writer.set(benchKey(index, seq, this.keysPerWriter), benchValue(index, seq));
   }
 
@@ -170,7 +186,7 @@ export async function writeHistory(pool: WriterPool, observer: LatencyObserver, 
     let progressed = false;
     for (let step = 0; step < pool.writers.length && pool.total() < count; step++) {
       index = (index + 1) % pool.writers.length;
-      if ((pool.written[index] ?? 0) - (observer.maxSeen.get(index) ?? 0) < window) {
+      if ((pool.written[index] ?? 0) - (observer.maxSeen.get(index) ?? 0) < window && pool.mayWrite(index)) {
         pool.write(index);
         progressed = true;
       }

@@ -46,6 +46,8 @@ export interface SystemProcess {
   cpuMs(): number;
   /** Current and peak resident memory, KiB. */
   memoryKb(): MemoryKb;
+  /** The live heap after a full garbage collection, bytes (the system's own probe: `systems/heapProbe.mjs`). */
+  heapBytes(): Promise<number>;
   /**
    * SIGTERM (the system flushes what it can), then waits for the exit; after
    * `graceMs` (default 15 s) it is killed.
@@ -85,9 +87,9 @@ function buildServerOnce(): Promise<void> {
 export async function startSystem(name: SystemName, dataDir: string, extraEnv: Readonly<Record<string, string>> = {}): Promise<SystemProcess> {
   if (name === "taiku") await buildServerOnce();
   const started = performance.now();
-  const child = spawn(process.execPath, [...commandFor(name)], {
+  const child = spawn(process.execPath, ["--expose-gc", ...commandFor(name)], {
     cwd: REPO_ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"],
     env: {
       ...process.env,
       HOST: "127.0.0.1",
@@ -134,6 +136,24 @@ export async function startSystem(name: SystemName, dataDir: string, extraEnv: R
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${name} has no pid`);
+  const heapWaiters: Array<(bytes: number) => void> = [];
+  let probeOutput = "";
+  child.stdout?.on("data", (chunk: string) => {
+    probeOutput = (probeOutput + chunk).slice(-1000);
+    for (let match = /BENCH_HEAP (\d+)\n/.exec(probeOutput); match !== null; match = /BENCH_HEAP (\d+)\n/.exec(probeOutput)) {
+      probeOutput = probeOutput.slice(match.index + match[0].length);
+      heapWaiters.shift()?.(Number(match[1]));
+    }
+  });
+  const heapBytes = (): Promise<number> =>
+    new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${name} did not answer the heap probe`)), 30_000);
+      heapWaiters.push((bytes) => {
+        clearTimeout(timer);
+        resolve(bytes);
+      });
+      child.stdin?.write("heap\n");
+    });
   const waitExit = async (signal: NodeJS.Signals, graceMs = STOP_TIMEOUT_MS): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill(signal);
@@ -149,6 +169,7 @@ export async function startSystem(name: SystemName, dataDir: string, extraEnv: R
     startMs: performance.now() - started,
     cpuMs: () => readCpuMs(pid),
     memoryKb: () => readMemoryKb(pid),
+    heapBytes,
     stop: (graceMs) => waitExit("SIGTERM", graceMs),
     kill9: () => waitExit("SIGKILL"),
   };

@@ -11,7 +11,13 @@
  * `BENCH_READY <port>`, and on SIGTERM closes its LevelDB and exits.
  */
 import http from "node:http";
-import WebSocket from "ws";
+import { createRequire } from "node:module";
+import { answerHeapProbes } from "./heapProbe.mjs";
+
+answerHeapProbes();
+
+// The ws the package itself depends on (its own nested copy), not the one the rest of the tree uses.
+const WebSocket = createRequire(createRequire(import.meta.url).resolve("@y/websocket-server/utils"))("ws");
 
 process.env.YPERSISTENCE = process.env.BENCH_DATA_DIR ?? "./baseline-db";
 const { setupWSConnection, getPersistence } = await import("@y/websocket-server/utils");

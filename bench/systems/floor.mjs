@@ -17,8 +17,11 @@
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
+import { answerHeapProbes } from "./heapProbe.mjs";
 
-// The ws version the taiku server and the bench clients use (the root one is an older copy).
+answerHeapProbes();
+
+// The ws version the taiku server uses.
 const { WebSocketServer } = createRequire(new URL("../../server/package.json", import.meta.url))("ws");
 
 /** Sync message, step 2, carrying an empty Yjs update (no structs, no deletions). */

@@ -15,6 +15,9 @@
 import path from "node:path";
 import { Server } from "@hocuspocus/server";
 import { SQLite } from "@hocuspocus/extension-sqlite";
+import { answerHeapProbes } from "./heapProbe.mjs";
+
+answerHeapProbes();
 
 const database = path.join(process.env.BENCH_DATA_DIR ?? ".", "hocuspocus.sqlite");
 

@@ -11,6 +11,9 @@
  * listening and closes gracefully (flushing) on SIGTERM.
  */
 import { createTaikuServer, loadConfig } from "../../server/dist/index.mjs";
+import { answerHeapProbes } from "./heapProbe.mjs";
+
+answerHeapProbes();
 
 process.setSourceMapsEnabled(true);
 const server = await createTaikuServer({ config: loadConfig(process.env) });

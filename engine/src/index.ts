@@ -35,6 +35,7 @@ export { DEFAULT_BRIDGE_LIMITS, FORBIDDEN_KEYS, checkBridgeValue, isPlainObject,
 export type {
   Theme,
   InitMessage,
+  ConnectMessage,
   RequestMessage,
   BridgeErrorBody,
   SuccessResponseMessage,
@@ -46,11 +47,13 @@ export type {
 } from "./protocol/bridgeMessage";
 export {
   isInitMessage,
+  isConnectMessage,
   isRequestMessage,
   isResponseMessage,
   isErrorResponse,
   isEventMessage,
   createInit,
+  createConnect,
   createRequest,
   createResponse,
   createErrorResponse,

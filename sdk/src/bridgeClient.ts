@@ -3,10 +3,15 @@
  * port, correlates `taiku:response`s by id, rejects a request the host does
  * not answer within the timeout, and dispatches `taiku:event`s to handlers
  * by type and to `*` handlers. Every inbound message goes through the
- * engine's decoder first; it caches nothing and retries nothing.
+ * engine's decoder first; it caches nothing and retries nothing. When the
+ * host replaces the connection (it answered the SDK's `taiku:connect` while
+ * its first init was still arriving), the client moves to the new port and
+ * sends its unanswered requests there: the host reads nothing from a port it
+ * replaces, so none of them ran.
  */
 import {
   createRequest,
+  type RequestMessage,
   decodeBridgeMessage,
   isErrorResponse,
   type BridgeMethod,
@@ -17,7 +22,7 @@ import {
   type TaikuEvent,
 } from "@taiku/engine";
 import { errorFromBody, TimeoutError } from "./errors";
-import { awaitHostLink, trafficOf, type HostLink } from "./hostLink";
+import { awaitHostLink, trafficOf, watchHostLinks, type HostLink } from "./hostLink";
 
 /** A handler of session events. */
 export type EventHandler = (event: TaikuEvent) => void;
@@ -26,6 +31,8 @@ interface Pending {
   readonly resolve: (result: BridgeValue) => void;
   readonly reject: (error: Error) => void;
   readonly timer: ReturnType<typeof setTimeout>;
+  /** The request as sent, so it can be sent again on a replacing port. */
+  message?: RequestMessage;
 }
 
 let clientCount = 0;
@@ -44,6 +51,7 @@ export class BridgeClient {
   private link: HostLink | null = null;
   private readonly linked: Promise<HostLink>;
   private readonly cancelWait: () => void;
+  private readonly stopWatching: () => void;
   private readonly pending = new Map<string, Pending>();
   private readonly handlers = new Map<string, Set<EventHandler>>();
   private readonly prefix = `c${++clientCount}`;
@@ -62,6 +70,22 @@ export class BridgeClient {
       });
     });
     this.cancelWait = cancel;
+    this.stopWatching = watchHostLinks((link) => this.moveTo(link));
+  }
+
+  /** Follows the host to a replacing connection and resends what it never read. */
+  private moveTo(link: HostLink): void {
+    const old = this.link;
+    if (this.closed || old === null || old.port === link.port) return;
+    old.port.removeEventListener("message", this.onPortMessage);
+    this.link = link;
+    link.port.addEventListener("message", this.onPortMessage);
+    link.port.start();
+    for (const pending of this.pending.values()) {
+      if (pending.message === undefined) continue;
+      trafficOf(link.port).sent++;
+      link.port.postMessage(pending.message);
+    }
   }
 
   /** Resolves with the host's `taiku:init` once it arrived. */
@@ -89,10 +113,13 @@ export class BridgeClient {
         reject(new TimeoutError(`${method} timed out after ${this.timeoutMs} ms: ${why}`));
       }, this.timeoutMs);
       this.pending.set(id, { resolve: resolve as (result: BridgeValue) => void, reject, timer });
-      void this.linked.then((link) => {
-        if (!this.pending.has(id)) return;
+      void this.linked.then(() => {
+        const pending = this.pending.get(id);
+        const link = this.link;
+        if (pending === undefined || link === null) return;
+        pending.message = createRequest(id, method, params as { [key: string]: BridgeValue });
         trafficOf(link.port).sent++;
-        link.port.postMessage(createRequest(id, method, params as { [key: string]: BridgeValue }));
+        link.port.postMessage(pending.message);
       });
     });
   }
@@ -117,6 +144,7 @@ export class BridgeClient {
   close(): void {
     this.closed = true;
     this.cancelWait();
+    this.stopWatching();
     this.link?.port.removeEventListener("message", this.onPortMessage);
     for (const [id, pending] of this.pending) {
       clearTimeout(pending.timer);

@@ -16,10 +16,15 @@ import type { TaikuDatabase } from "./data/database";
 import { PluginFileStore } from "./data/pluginFileStore";
 import { SessionStore } from "./data/sessionStore";
 import { UserKvStore } from "./data/userKvStore";
-import { createApp } from "./http/createApp";
+import { LoginThrottle } from "./auth/loginThrottle";
+import { callerGateFor, createApp } from "./http/createApp";
 import { allRoutes } from "./http/routes/allRoutes";
+import type { TableDamage } from "./http/checkLevelTables";
 import { ServerMetrics } from "./http/serverMetrics";
+import { StoreHealth } from "./http/storeHealth";
 import type { Services } from "./http/services";
+import { capConnectionsPerAddress } from "./http/connectionCap";
+import { listeningOrigins, needsPublicOrigin } from "./http/publicOrigins";
 import { createSyncUpgrade } from "./http/syncUpgrade";
 import type { Relay } from "./sync/relayTypes";
 
@@ -43,6 +48,10 @@ export interface ServerParts {
   readonly events: EventStore;
   readonly relay: Relay;
   readonly pluginRouter?: Router;
+  /** The metrics `/metrics` renders (a fresh set when absent); the relay's persist durations go into it. */
+  readonly metrics?: ServerMetrics;
+  /** Damaged table files the start-up check found in the database folder (see `checkLevelTables`). */
+  readonly tableDamage?: readonly TableDamage[];
   /** Called last by `close()`, after the relay is closed (closes the store and the database). */
   readonly onClose?: () => Promise<void>;
 }
@@ -65,17 +74,38 @@ export function assembleServer(parts: ServerParts): TaikuServer {
     files: new PluginFileStore(config.dataDir, config.limits),
     relay,
     events,
-    metrics: new ServerMetrics(),
+    metrics: parts.metrics ?? new ServerMetrics(),
+    logins: new LoginThrottle({ burst: config.limits.loginBurst, refillSeconds: config.limits.loginRefillSeconds }),
+    health: new StoreHealth("db", () => db.keys({ limit: 1 }).all(), parts.tableDamage),
   };
-  const app = createApp(services, allRoutes, parts.pluginRouter);
-  const httpServer = http.createServer(app.callback());
+  // One gate for the API and the sync endpoint: both charge the same address and user buckets.
+  const gate = callerGateFor(services);
+  const app = createApp(services, allRoutes, parts.pluginRouter, gate);
+  const { limits } = config;
+  const httpServer = http.createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // How often the timeouts above are checked (Node's default, 30 s, would let a slow client linger long past them).
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, limits.headersTimeoutMs)),
+    },
+    app.callback(),
+  );
+  capConnectionsPerAddress(httpServer, limits.maxConnectionsPerAddress, logger);
+  // Browser origins are judged against the configured public origins, or the address actually bound; never the request's Host.
+  const publicOrigins = (): readonly string[] => {
+    if (config.publicOrigins.length > 0) return config.publicOrigins;
+    const address = httpServer.address();
+    return address === null || typeof address === "string" ? [] : listeningOrigins(config.host, address.port);
+  };
   httpServer.on(
     "upgrade",
-    createSyncUpgrade({ tokens, hostTokens, users, sessions, relay, logger, allowedOrigins: config.allowedOrigins }),
+    createSyncUpgrade({ tokens, hostTokens, users, sessions, relay, logger, allowedOrigins: config.allowedOrigins, publicOrigins, gate }),
   );
-  httpServer.on("clientError", (error, socket) => {
+  httpServer.on("clientError", (error: NodeJS.ErrnoException, socket) => {
     logger.debug({ err: error }, "malformed HTTP request");
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+    const status = error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : "400 Bad Request";
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
     else socket.destroy();
   });
 
@@ -90,6 +120,9 @@ export function assembleServer(parts: ServerParts): TaikuServer {
           httpServer.off("error", reject);
           const { port } = httpServer.address() as AddressInfo;
           logger.info({ host: config.host, port }, "taiku is listening");
+          if (config.publicOrigins.length === 0 && needsPublicOrigin(config.host)) {
+            logger.warn({ host: config.host }, "listening on every interface without TAIKU_PUBLIC_ORIGIN: browsers are admitted to sync only from loopback origins");
+          }
           resolve({ port });
         });
       }),

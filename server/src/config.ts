@@ -6,6 +6,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_RETENTION, checkRetentionWindow, type RetentionWindow } from "@taiku/engine";
+import { parseOrigin } from "./http/publicOrigins";
 
 /** The repository root (the folder holding `client/`, `sdk/`, `plugins/`). */
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -30,12 +31,30 @@ export interface TaikuLimits {
   readonly authBurst: number;
   /** Sign-up and login attempts per second, sustained, per address. */
   readonly authPerSecond: number;
-  /** Most KV documents one session may have loaded (passed to the relay). */
+  /** Failed logins one account may have in a row before its logins are refused with 429. */
+  readonly loginBurst: number;
+  /** Seconds until a throttled account may try to log in once more. */
+  readonly loginRefillSeconds: number;
+  /** Most KV documents one session may hold, counting only those of plugins the session knows (passed to the relay). */
   readonly maxKvDocsPerSession: number;
+  /** Live data a session document may hold, in bytes; an update that takes it over is compensated (passed to the relay). */
+  readonly sessionDocBytes: number;
+  /** Largest frame a session document's sync socket may send, in bytes (passed to the relay). */
+  readonly sessionFrameBytes: number;
   /** How long a login token stays valid, in milliseconds. */
   readonly tokenTtlMs: number;
   /** How long an invite code stays valid, in milliseconds. */
   readonly inviteTtlMs: number;
+  /** How long a document with no socket stays in memory before it is unloaded (reloaded on demand), in seconds. */
+  readonly idleUnloadSeconds: number;
+  /** How long a loaded document that nothing changes or reads stays built before it goes back to its encoded bytes, in seconds. */
+  readonly idleUnbuildSeconds: number;
+  /** How long a client may take to send a request's headers, in milliseconds (then 408 and closed). */
+  readonly headersTimeoutMs: number;
+  /** How long a client may take to send a whole request, in milliseconds (then 408 and closed); at least `headersTimeoutMs`. */
+  readonly requestTimeoutMs: number;
+  /** Open connections (HTTP and WebSocket) one client address may hold; further ones are closed at once. */
+  readonly maxConnectionsPerAddress: number;
 }
 
 /** Everything the server needs to start. */
@@ -54,10 +73,19 @@ export interface TaikuConfig {
   readonly bundledPluginsDir: string;
   /** Extra browser origins allowed to open sync sockets (besides the server's own). */
   readonly allowedOrigins: readonly string[];
+  /**
+   * The origins browsers reach this server at (`TAIKU_PUBLIC_ORIGIN`); the
+   * sync endpoint admits a browser `Origin` only if it is one of them (or
+   * of `allowedOrigins`). Empty: the origins of the listening address and
+   * bound port (see `http/publicOrigins.ts`).
+   */
+  readonly publicOrigins: readonly string[];
   /** pino level: `silent`, `error`, `warn`, `info`, `debug`, … */
   readonly logLevel: string;
   /** Limits enforced on requests. */
   readonly limits: TaikuLimits;
+  /** The token an operator's scraper sends for `/metrics` (`null`: only requests made on this machine). */
+  readonly metricsToken: string | null;
   /**
    * How much of each document's event log to keep once a snapshot covers
    * it: the last `keepEvents` events and every event younger than
@@ -81,9 +109,18 @@ export const DEFAULT_LIMITS: TaikuLimits = {
   ratePerSecond: 30,
   authBurst: 20,
   authPerSecond: 2,
+  loginBurst: 5,
+  loginRefillSeconds: 60,
   maxKvDocsPerSession: 64,
+  sessionDocBytes: 2 * MIB,
+  sessionFrameBytes: 4 * MIB,
   tokenTtlMs: 30 * DAY_MS,
   inviteTtlMs: 7 * DAY_MS,
+  idleUnloadSeconds: 30,
+  idleUnbuildSeconds: 10,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 120_000,
+  maxConnectionsPerAddress: 256,
 };
 
 /** Overrides accepted by {@link createConfig}. */
@@ -105,11 +142,34 @@ export function createConfig(overrides: TaikuConfigOverrides = {}): TaikuConfig 
     sdkBundlePath: path.join(REPO_ROOT, "sdk", "dist", "plugin-sdk.js"),
     bundledPluginsDir: path.join(REPO_ROOT, "plugins"),
     allowedOrigins: [],
+    publicOrigins: [],
     logLevel: "info",
+    metricsToken: null,
     ...rest,
-    limits: { ...DEFAULT_LIMITS, ...limits },
+    limits: checkLimits({ ...DEFAULT_LIMITS, ...limits }),
     retention,
   };
+}
+
+/** `limits`, when they are consistent; throws naming the problem otherwise. */
+function checkLimits(limits: TaikuLimits): TaikuLimits {
+  if (limits.requestTimeoutMs !== 0 && limits.requestTimeoutMs < limits.headersTimeoutMs) {
+    throw new Error(`the request timeout (${limits.requestTimeoutMs} ms) must be at least the headers timeout (${limits.headersTimeoutMs} ms)`);
+  }
+  return limits;
+}
+
+/** The origins in a comma-separated list; throws naming one that is not a bare http(s) origin. */
+function originList(name: string, raw: string | undefined): string[] {
+  return (raw ?? "")
+    .split(",")
+    .map((o) => o.trim())
+    .filter((o) => o !== "")
+    .map((value) => {
+      const parsed = parseOrigin(value);
+      if ("error" in parsed) throw new Error(`${name}: ${parsed.error}`);
+      return parsed.origin;
+    });
 }
 
 /** Reads a non-negative integer from the environment, or `undefined` when unset. */
@@ -128,7 +188,14 @@ function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
  * `TAIKU_DATA_DIR`, `LOG_LEVEL`, `TAIKU_ALLOWED_ORIGINS` (comma-separated),
  * `TAIKU_MAX_FILE_BYTES`, `TAIKU_MAX_PLUGIN_BYTES`, `TAIKU_MAX_PLUGIN_FILES`,
  * `TAIKU_RATE_BURST`, `TAIKU_RATE_PER_SECOND`, `TAIKU_AUTH_BURST`,
- * `TAIKU_AUTH_PER_SECOND`, `TAIKU_MAX_KV_DOCS_PER_SESSION`, and the
+ * `TAIKU_AUTH_PER_SECOND`, `TAIKU_LOGIN_BURST`, `TAIKU_LOGIN_REFILL_SECONDS`,
+ * `TAIKU_MAX_KV_DOCS_PER_SESSION`,
+ * `TAIKU_SESSION_DOC_BYTES`, `TAIKU_MAX_SESSION_FRAME_BYTES`,
+ * `TAIKU_PUBLIC_ORIGIN` (comma-separated origins), `TAIKU_HEADERS_TIMEOUT_MS`,
+ * `TAIKU_REQUEST_TIMEOUT_MS`, `TAIKU_MAX_CONNECTIONS_PER_ADDRESS`,
+ * `TAIKU_IDLE_UNLOAD_SECONDS` (default 30), `TAIKU_IDLE_UNBUILD_SECONDS`
+ * (default 10), `TAIKU_METRICS_TOKEN` (what a scraper of `/metrics` sends;
+ * unset, `/metrics` answers only on this machine), and the
  * retention window `TAIKU_RETENTION_EVENTS` (≥ 1, default 10000) and
  * `TAIKU_RETENTION_HOURS` (default 168).
  * Throws on a malformed number: a bad configuration should stop start-up.
@@ -143,7 +210,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TaikuConfig {
     ["ratePerSecond", "TAIKU_RATE_PER_SECOND"],
     ["authBurst", "TAIKU_AUTH_BURST"],
     ["authPerSecond", "TAIKU_AUTH_PER_SECOND"],
+    ["loginBurst", "TAIKU_LOGIN_BURST"],
+    ["loginRefillSeconds", "TAIKU_LOGIN_REFILL_SECONDS"],
     ["maxKvDocsPerSession", "TAIKU_MAX_KV_DOCS_PER_SESSION"],
+    ["idleUnloadSeconds", "TAIKU_IDLE_UNLOAD_SECONDS"],
+    ["idleUnbuildSeconds", "TAIKU_IDLE_UNBUILD_SECONDS"],
+    ["sessionDocBytes", "TAIKU_SESSION_DOC_BYTES"],
+    ["sessionFrameBytes", "TAIKU_MAX_SESSION_FRAME_BYTES"],
+    ["headersTimeoutMs", "TAIKU_HEADERS_TIMEOUT_MS"],
+    ["requestTimeoutMs", "TAIKU_REQUEST_TIMEOUT_MS"],
+    ["maxConnectionsPerAddress", "TAIKU_MAX_CONNECTIONS_PER_ADDRESS"],
   ];
   for (const [key, name] of numeric) {
     const value = envInt(env, name);
@@ -158,6 +234,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TaikuConfig {
     dataDir: path.resolve(env.TAIKU_DATA_DIR || ".taiku"),
     logLevel: env.LOG_LEVEL || "info",
     allowedOrigins: (env.TAIKU_ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter((o) => o !== ""),
+    metricsToken: env.TAIKU_METRICS_TOKEN ? env.TAIKU_METRICS_TOKEN : null,
+    publicOrigins: originList("TAIKU_PUBLIC_ORIGIN", env.TAIKU_PUBLIC_ORIGIN),
     limits,
     retention: {
       ...(keepEvents === undefined ? {} : { keepEvents }),

@@ -102,7 +102,7 @@ async function twoDocuments(): Promise<Setup> {
   const server = await startServerProcess();
   processes.push(server);
   const { token } = await signUp(server.base, "owner");
-  const sessionId = await createSession(server.base, token);
+  const sessionId = await createSession(server.base, token, "test", ["alpha", "beta"]);
   const roomA = `sessions/${sessionId}/kv/alpha`;
   const roomB = `sessions/${sessionId}/kv/beta`;
   await writeAcknowledged(server, roomA, token, 5);
@@ -188,7 +188,7 @@ describe("a torn last journal frame", () => {
     const server = await startServerProcess();
     processes.push(server);
     const { token } = await signUp(server.base, "owner");
-    const sessionId = await createSession(server.base, token);
+    const sessionId = await createSession(server.base, token, "test", ["alpha"]);
     const room = `sessions/${sessionId}/kv/alpha`;
     await writeAcknowledged(server, room, token, 20);
     await server.kill9();
@@ -214,7 +214,7 @@ describe("a torn last journal frame", () => {
     const server = await startServerProcess();
     processes.push(server);
     const { token } = await signUp(server.base, "owner");
-    const sessionId = await createSession(server.base, token);
+    const sessionId = await createSession(server.base, token, "test", ["alpha"]);
     const room = `sessions/${sessionId}/kv/alpha`;
     await writeAcknowledged(server, room, token, 3);
     await server.kill9();

@@ -46,7 +46,7 @@ describe("durability under kill -9", () => {
     let server = await startServerProcess();
     processes.push(server);
     const { token } = await signUp(server.base, "writer");
-    const sessionId = await createSession(server.base, token);
+    const sessionId = await createSession(server.base, token, "test", ["durability"]);
     const room = `sessions/${sessionId}/kv/durability`;
     let counter = 0;
 

@@ -65,7 +65,7 @@ describe("per-key history over the real relay", () => {
     processes.push(server);
     const alice = await signUp(server.base, "alice");
     const bob = await signUp(server.base, "bob");
-    const sid = await createSession(server.base, alice.token);
+    const sid = await createSession(server.base, alice.token, "test", ["board"]);
     const { code } = await postJson<{ code: string }>(`${server.base}/api/sessions/${sid}/invites`, {}, alice.token);
     await postJson(`${server.base}/api/sessions/${sid}/join`, { code }, bob.token);
     const room = `sessions/${sid}/kv/board`;
@@ -116,7 +116,7 @@ describe("per-key history over the real relay", () => {
     const server = await startServerProcess({ env: { TAIKU_RETENTION_EVENTS: "50", TAIKU_RETENTION_HOURS: "0" } });
     processes.push(server);
     const alice = await signUp(server.base, "alice");
-    const sid = await createSession(server.base, alice.token);
+    const sid = await createSession(server.base, alice.token, "test", ["counter"]);
     const writer = connect(server.base, `sessions/${sid}/kv/counter`, alice.token);
     clients.push(writer);
     await synced(writer);
@@ -142,7 +142,7 @@ describe("per-key history over the real relay", () => {
     processes.push(server);
     const alice = await signUp(server.base, "alice");
     const mallory = await signUp(server.base, "mallory");
-    const sid = await createSession(server.base, alice.token);
+    const sid = await createSession(server.base, alice.token, "test", ["board"]);
     const missing = await fetch(`${server.base}/api/sessions/${sid}/kv/board/history`, { headers: { authorization: `Bearer ${alice.token}` } });
     expect(missing.status).toBe(400);
     expect((await history(server.base, sid, "board", "", alice.token)).status).toBe(400);

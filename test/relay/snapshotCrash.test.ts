@@ -96,7 +96,7 @@ describe("a kill -9 during a snapshot write", () => {
     server.child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const died = new Promise<NodeJS.Signals | null>((resolve) => server.child.once("exit", (_code, signal) => resolve(signal)));
     const { token } = await signUp(server.base, "writer");
-    const sessionId = await createSession(server.base, token);
+    const sessionId = await createSession(server.base, token, "test", ["crash"]);
     const room = `sessions/${sessionId}/kv/crash` as DocName;
 
     const writers = Array.from({ length: WRITERS }, () => connectWriter(server.base, room, token));

@@ -98,8 +98,16 @@ export async function signUp(base: string, name: string): Promise<{ token: strin
   return postJson(`${base}/api/login`, { name, password: "correct horse battery" });
 }
 
-/** Creates a session owned by the token's user. */
-export async function createSession(base: string, token: string, title = "test"): Promise<string> {
+/**
+ * Creates a session owned by the token's user, with `plugins` enabled for it
+ * (session-managed): the relay opens KV documents only for plugins a session
+ * knows, and test plugin ids are not installed.
+ */
+export async function createSession(base: string, token: string, title = "test", plugins: readonly string[] = []): Promise<string> {
   const { sessionId } = await postJson<{ sessionId: string }>(`${base}/api/sessions`, { title }, token);
+  for (const plugin of plugins) {
+    const response = await fetch(`${base}/api/sessions/${sessionId}/plugins/${plugin}`, { method: "PUT", headers: { authorization: `Bearer ${token}` } });
+    if (!response.ok) throw new Error(`enabling ${plugin} answered ${response.status}: ${await response.text()}`);
+  }
   return sessionId;
 }

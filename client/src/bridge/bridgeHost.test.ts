@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import * as Y from "yjs";
 import {
+  createConnect,
   createRequest,
   ErrorCode,
   KV_QUOTA_BYTES,
@@ -17,7 +18,7 @@ import {
 } from "@taiku/engine";
 import { createSessionEvents } from "../session/sessionEvents";
 import { createHostKv } from "../kv/createHostKv";
-import { createBridgeHost, type BridgeHost, type BridgeHostOptions } from "./bridgeHost";
+import { createBridgeHost, MAX_INIT_RESENDS, type BridgeHost, type BridgeHostOptions } from "./bridgeHost";
 import type { HostKv, HostServices } from "./hostServices";
 
 function manifest(id: string, permissions: Permission[]): PluginManifest {
@@ -287,6 +288,30 @@ describe("host bridge", () => {
     const plugin = connect("chatty", ["session.write"]);
     expect(await plugin.call("sendChat", { text: "hi" })).toMatchObject({ error: { code: "internal", message: "boom" } });
     expect(await plugin.call("getPluginData", { key: "k" })).toMatchObject({ result: null });
+  });
+
+  it("sends init again for taiku:connect from a live frame that has not spoken, a few times at most, and never after it spoke", async () => {
+    const { bridge: host, connect } = start();
+    const plugin = connect("notes", []);
+    const firstPort = plugin.port;
+    const ask = { data: createConnect(), source: plugin.window } as unknown as MessageEvent;
+    host.handleWindowMessage(ask);
+    expect(host.initsResent).toBe(1);
+    expect(plugin.port).not.toBe(firstPort);
+    expect(plugin.init).toMatchObject({ type: "taiku:init", pluginId: "notes", sessionId: "s1" });
+    for (let i = 0; i < MAX_INIT_RESENDS + 2; i++) host.handleWindowMessage(ask);
+    expect(host.initsResent).toBe(MAX_INIT_RESENDS);
+    expect(await plugin.call("getPluginData", { key: "k" })).toMatchObject({ result: null });
+
+    const other = connect("other", []);
+    expect(await other.call("getPluginData", { key: "k" })).toMatchObject({ result: null });
+    const spokenPort = other.port;
+    host.handleWindowMessage({ data: createConnect(), source: other.window } as unknown as MessageEvent);
+    host.handleWindowMessage({ data: createConnect(), source: {} } as unknown as MessageEvent);
+    host.handleWindowMessage({ data: { type: "taiku:connect", apiVersion: 1, pluginId: "admin" }, source: other.window } as unknown as MessageEvent);
+    expect(host.initsResent).toBe(MAX_INIT_RESENDS);
+    expect(other.port).toBe(spokenPort);
+    expect(await other.call("getPluginData", { key: "k" })).toMatchObject({ result: null });
   });
 
   it("never acts on window messages", async () => {

@@ -2,7 +2,14 @@
  * The host side of the plugin bridge (DESIGN.md, "The bridge").
  *
  * Each plugin frame gets `taiku:init` plus its own `MessagePort`; the port is
- * the plugin's identity and carries every later message. Each inbound
+ * the plugin's identity and carries every later message. A plugin whose SDK
+ * loaded after that init went by asks for it again with `taiku:connect` on
+ * the window: the host answers with a fresh init and port (closing the old
+ * one, which nothing has read from) only when the message comes from the
+ * frame of a live instance that has not yet spoken on its port, and at most
+ * {@link MAX_INIT_RESENDS} times per instance; every other `taiku:connect`
+ * is ignored like any window message. The instance's first message on its
+ * port tells the watcher it started (`onStarted`). Each inbound
  * message is decoded with the engine's `decodeBridgeMessage`, admitted with
  * `admitRequest` (method table lookup, permission check, then parameters),
  * rate-limited per instance, and dispatched through a `Map` of handlers.
@@ -24,6 +31,7 @@ import {
   createResponse,
   decodeBridgeMessage,
   ErrorCode,
+  isConnectMessage,
   mayReceiveEvent,
   TaikuError,
   QuotaExceededError,
@@ -65,7 +73,12 @@ export interface InstanceWatcher {
   onError?(report: PluginErrorReport): void;
   /** The instance stopped (`false`) or resumed (`true`) answering pings. */
   onResponsiveChange?(responsive: boolean): void;
+  /** The instance sent its first message on its port: its SDK is connected. */
+  onStarted?(): void;
 }
+
+/** How many times one instance may ask for `taiku:init` again (`taiku:connect`). */
+export const MAX_INIT_RESENDS = 3;
 
 /** Why an instance was stopped. */
 export interface InstanceFailure {
@@ -94,11 +107,15 @@ export interface BridgeHost {
    */
   connect(plugin: PluginManifest, frame: Window, instanceId: string, watcher?: InstanceWatcher): () => void;
   /**
-   * Handles a window `message` event. Nothing arriving on the window is acted
-   * on: a plugin speaks only on its port, so a message whose `source` is not
-   * a live plugin frame is forged and one from a plugin frame is stray.
+   * Handles a window `message` event. The only one acted on is a
+   * `taiku:connect` from the frame of a live instance that has not spoken on
+   * its port yet (init is sent again, a few times at most). Anything else is
+   * ignored: a plugin speaks only on its port, so a message whose `source`
+   * is not a live plugin frame is forged and one from a plugin frame is stray.
    */
   handleWindowMessage(event: MessageEvent): void;
+  /** `taiku:init`s sent again in answer to `taiku:connect`, so far. */
+  readonly initsResent: number;
   /** Sends an event of `pluginId` itself (e.g. `action:run`) to each of its instances. */
   sendToPlugin(pluginId: string, type: string, data: BridgeValue): void;
   /** Window messages ignored so far (forged or stray). */
@@ -108,7 +125,12 @@ export interface BridgeHost {
 }
 
 interface LiveInstance extends PluginInstance {
-  readonly port: MessagePort;
+  /** The current port; replaced when init is sent again. */
+  port: MessagePort;
+  /** The plugin's window. */
+  readonly frame: Window;
+  /** Answers `taiku:connect`: a fresh init and port, if this instance may still ask. */
+  resendInit(): boolean;
   stop(reason?: string): void;
 }
 
@@ -121,6 +143,7 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
   const liveness = options.liveness ?? configuredLiveness();
   const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
   let ignored = 0;
+  let resent = 0;
 
   const stopListening = services.events.listen((event: TaikuEvent, meta) => {
     if (meta.backlog) return;
@@ -135,20 +158,45 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
 
   function connect(plugin: PluginManifest, frame: Window, instanceId: string, watcher: InstanceWatcher = {}): () => void {
     instances.get(instanceId)?.stop();
-    const channel = new MessageChannel();
-    const port = channel.port1;
     const limiter = createRateLimiter(rateLimit);
     const cleanups: (() => void)[] = [];
     let strikes = 0;
     let stopped = false;
+    let spoken = false;
+    let resends = 0;
+
+    const init = createInit({
+      pluginId: plugin.id as PluginId,
+      sessionId: services.sessionId as SessionId,
+      instanceId,
+      theme: "dark",
+    });
+
+    const closePort = (port: MessagePort): void => {
+      port.onmessage = null;
+      port.onmessageerror = null;
+      port.close();
+    };
+
+    /** A fresh channel: the host keeps one end, the frame gets the other with `taiku:init`. */
+    const openPort = (): MessagePort => {
+      const channel = new MessageChannel();
+      const port = channel.port1;
+      port.onmessage = (event: MessageEvent) => onPortMessage(event);
+      port.onmessageerror = () => strike("message could not be deserialised");
+      port.start();
+      frame.postMessage(init, "*", [channel.port2]);
+      return port;
+    };
 
     const instance: LiveInstance = {
       instanceId,
       plugin,
+      frame,
       granted: new Set(plugin.permissions),
-      port,
+      port: undefined as unknown as MessagePort,
       sendEvent(type, data) {
-        if (!stopped) post(port, createEvent(type, data));
+        if (!stopped) post(instance.port, createEvent(type, data));
       },
       reportError(report) {
         if (!stopped) watcher.onError?.(report);
@@ -156,13 +204,19 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
       pong(n) {
         monitor.pong(n);
       },
+      resendInit() {
+        if (stopped || spoken || resends >= MAX_INIT_RESENDS) return false;
+        resends++;
+        closePort(instance.port);
+        instance.port = openPort();
+        return true;
+      },
       stop(reason) {
         if (stopped) return;
         stopped = true;
         instances.delete(instanceId);
         for (const cleanup of cleanups) cleanup();
-        port.onmessage = null;
-        port.close();
+        closePort(instance.port);
         if (reason !== undefined) options.onFailure?.({ instanceId, pluginId: plugin.id, reason });
       },
     };
@@ -172,21 +226,25 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
       if (strikes >= maxStrikes) instance.stop(`stopped after ${strikes} malformed messages (last: ${why})`);
     };
 
-    port.onmessage = (event: MessageEvent) => {
+    const onPortMessage = (event: MessageEvent): void => {
       if (stopped) return;
+      if (!spoken) {
+        spoken = true;
+        watcher.onStarted?.();
+      }
       if (!limiter.take()) {
         if (limiter.refusedRecently >= rateLimit.floodAfter) {
           instance.stop("stopped for flooding the host with requests");
           return;
         }
         const id = requestIdOf(event.data);
-        if (id !== undefined) post(port, createErrorResponse(id, ErrorCode.Unavailable, "rate limit exceeded; slow down"));
+        if (id !== undefined) post(instance.port, createErrorResponse(id, ErrorCode.Unavailable, "rate limit exceeded; slow down"));
         return;
       }
       const decoded = decodeBridgeMessage(event.data);
       if (decoded.error !== undefined) {
         const id = requestIdOf(event.data);
-        if (id !== undefined) post(port, createErrorResponse(id, ErrorCode.InvalidParams, decoded.error));
+        if (id !== undefined) post(instance.port, createErrorResponse(id, ErrorCode.InvalidParams, decoded.error));
         strike(decoded.error);
         return;
       }
@@ -204,8 +262,6 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
       },
     });
     cleanups.push(() => monitor.stop());
-    port.onmessageerror = () => strike("message could not be deserialised");
-    port.start();
     instances.set(instanceId, instance);
     cleanups.push(() => {
       kvSubscriptions.get(instance)?.();
@@ -219,13 +275,7 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
       }),
     );
 
-    const init = createInit({
-      pluginId: plugin.id as PluginId,
-      sessionId: services.sessionId as SessionId,
-      instanceId,
-      theme: "dark",
-    });
-    frame.postMessage(init, "*", [channel.port2]);
+    instance.port = openPort();
     return () => instance.stop();
   }
 
@@ -267,10 +317,23 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
 
   return {
     connect,
-    handleWindowMessage() {
-      // Live frames speak only on their port, so no window message is ever acted on:
-      // one from a foreign frame is forged, one from a plugin frame is stray.
+    handleWindowMessage(event) {
+      const decoded = decodeBridgeMessage(event.data);
+      if (decoded.error === undefined && isConnectMessage(decoded.message) && event.source !== null) {
+        for (const instance of instances.values()) {
+          if (instance.frame !== event.source) continue;
+          if (instance.resendInit()) {
+            resent++;
+            return;
+          }
+          break;
+        }
+      }
+      // Anything else: one from a foreign frame is forged, one from a plugin frame is stray.
       ignored++;
+    },
+    get initsResent() {
+      return resent;
     },
     sendToPlugin(pluginId, type, data) {
       for (const instance of instances.values()) if (instance.plugin.id === pluginId) instance.sendEvent(type, data);

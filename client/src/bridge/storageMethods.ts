@@ -68,7 +68,8 @@ export const storageMethods: MethodGroup = {
     return null;
   },
   getUserData: async ({ key }, { services, instance }) => {
-    const result = await services.http<{ value: JsonValue }>(userKvPath(instance.plugin.id, key));
+    const result = await services.http<{ value: JsonValue; found?: boolean }>(userKvPath(instance.plugin.id, key));
+    // An unset key is `found: false`; a server from before that answers 404.
     if (result.error?.status === 404) return null;
     return unwrap(result).value;
   },

@@ -21,6 +21,9 @@ import type { CatalogPlugin } from "./pluginCatalog";
 /** How long a plugin frame may take to load. */
 export const PLUGIN_LOAD_TIMEOUT_MS = 15_000;
 
+/** How long a loaded plugin may take to connect (its first message on its port) before it shows "did not start". */
+export const PLUGIN_START_TIMEOUT_MS = 8_000;
+
 /** The health banner sits over the top of the running frame, in the theme's colours. */
 const BANNER_STYLE = {
   position: "absolute",
@@ -51,6 +54,7 @@ export function PluginFrame(props: {
   const [loadedOffline, setLoadedOffline] = createSignal(false);
   const [reported, setReported] = createSignal<{ report: PluginErrorReport; count: number }>();
   const [responsive, setResponsive] = createSignal(true);
+  const [notStarted, setNotStarted] = createSignal(false);
   createEffect(
     on(
       () => props.online,
@@ -65,6 +69,7 @@ export function PluginFrame(props: {
   );
   let disconnect: (() => void) | undefined;
   let loadTimer: ReturnType<typeof setTimeout> | undefined;
+  let startTimer: ReturnType<typeof setTimeout> | undefined;
 
   function mount(frame: HTMLIFrameElement): void {
     clearTimeout(loadTimer);
@@ -81,15 +86,24 @@ export function PluginFrame(props: {
       const instanceId = `${props.plugin.id.replace(/[^A-Za-z0-9_-]/g, "_")}-${crypto.randomUUID().slice(0, 8)}`;
       setReported(undefined);
       setResponsive(true);
+      setNotStarted(false);
+      clearTimeout(startTimer);
+      startTimer = setTimeout(() => setNotStarted(true), PLUGIN_START_TIMEOUT_MS);
       disconnect = props.bridge.connect(props.plugin, target, instanceId, {
         onError: (report) => setReported((last) => ({ report, count: (last?.count ?? 0) + 1 })),
         onResponsiveChange: setResponsive,
+        onStarted: () => {
+          clearTimeout(startTimer);
+          setNotStarted(false);
+        },
       });
     });
   }
   function restart(): void {
     disconnect?.();
     disconnect = undefined;
+    clearTimeout(startTimer);
+    setNotStarted(false);
     setReported(undefined);
     setResponsive(true);
     props.onRestart();
@@ -97,6 +111,7 @@ export function PluginFrame(props: {
   }
   onCleanup(() => {
     clearTimeout(loadTimer);
+    clearTimeout(startTimer);
     disconnect?.();
   });
 
@@ -116,6 +131,14 @@ export function PluginFrame(props: {
         <Show when={loadedOffline()}>
           <div class="plugin-offline muted">
             <strong>{props.plugin.name}</strong> starts when the network is back. Its shared data is kept on this device and syncs then.
+          </div>
+        </Show>
+        <Show when={notStarted()}>
+          <div class="plugin-error plugin-not-started" role="alert">
+            <p>
+              <strong>{props.plugin.name}</strong> did not start: it has not connected to taiku within {PLUGIN_START_TIMEOUT_MS / 1000} s.
+            </p>
+            <button onClick={restart}>Retry</button>
           </div>
         </Show>
         <Show when={!responsive()}>
@@ -145,7 +168,7 @@ export function PluginFrame(props: {
             sandbox="allow-scripts"
             title={props.plugin.name}
             referrerpolicy="no-referrer"
-            classList={{ hidden: loadedOffline() }}
+            classList={{ hidden: loadedOffline() || notStarted() }}
           />
         </Show>
       </Show>

@@ -1,8 +1,10 @@
 /**
- * The plugin manager: every discovered plugin with what each of its
- * permissions allows, in plain words, shown before it can be enabled; the
- * per-user switch; for the session owner, the session-managed switch; and
- * the settings and secrets forms generated from the manifest. Secrets stay
+ * The plugin manager: every discovered plugin with its description, its one
+ * state (enabled for everyone in the session, for this user, or not), what
+ * each of its permissions allows in plain words — shown before it can be
+ * enabled for this user or, by the owner, for the whole session, and to
+ * every member once it runs — and the settings and secrets forms generated
+ * from the manifest. Secrets stay
  * in this browser (`localStorage["taiku:plugin-secrets"]`).
  */
 import { createSignal, For, Show, type JSX } from "solid-js";
@@ -82,68 +84,128 @@ function SharedData(props: { pluginId: string; view: SharedDataView }): JSX.Elem
   );
 }
 
+/** What a plugin is in this session, for this user: exactly one of these at a time. */
+export type PluginCardState = "session" | "user" | "off";
+
+/** The one state of a plugin: enabled for the whole session, for this user only, or not enabled. */
+export function pluginCardState(managed: boolean, userEnabled: boolean): PluginCardState {
+  return managed ? "session" : userEnabled ? "user" : "off";
+}
+
+const STATE_TEXT: Readonly<Record<PluginCardState, (isOwner: boolean) => string>> = {
+  session: (isOwner) => (isOwner ? "Enabled for everyone in this session" : "Enabled for this session by its owner"),
+  user: () => "Enabled for you",
+  off: () => "Not enabled",
+};
+
+function Permissions(props: { plugin: CatalogPlugin; intro: string }): JSX.Element {
+  return (
+    <>
+      <p class="permissions-intro">{props.intro}</p>
+      <ul class="permissions">
+        <For each={props.plugin.permissions} fallback={<li>Nothing beyond its own storage.</li>}>
+          {(permission) => (
+            <li>
+              <code>{permission}</code> — {PERMISSION_TEXT[permission]}
+            </li>
+          )}
+        </For>
+      </ul>
+    </>
+  );
+}
+
+/**
+ * One plugin. Nothing is enabled until its permissions were shown and
+ * "Allow and enable" pressed: "Enable…" asks for this user, and the owner's
+ * "Enable for everyone in this session" box asks for the whole session (the
+ * box stays ticked while asking; Cancel unticks it). Turning the box off
+ * takes effect at once: withdrawing needs no consent. A plugin the owner
+ * enabled for the session shows every member what it may do.
+ */
 function PluginCard(props: { plugin: CatalogPlugin; sessionId: string; isOwner: boolean; managed: boolean; sharedData: SharedDataView }): JSX.Element {
-  const [reviewing, setReviewing] = createSignal(false);
-  const enabled = () => userEnabledPlugins().includes(props.plugin.id);
-  async function toggleManaged(on: boolean): Promise<void> {
+  const [reviewing, setReviewing] = createSignal<"user" | "session" | null>(null);
+  const [saving, setSaving] = createSignal(false);
+  const state = () => pluginCardState(props.managed, userEnabledPlugins().includes(props.plugin.id));
+  async function setManaged(on: boolean): Promise<boolean> {
+    setSaving(true);
     const result = await setSessionPlugin(props.sessionId, props.plugin.id, on);
-    if (result.error) showToast(`Could not change the session's plugins: ${result.error.message}`, "error");
+    setSaving(false);
+    if (result.error) {
+      showToast(`Could not change the session's plugins: ${result.error.message}`, "error");
+      return false;
+    }
+    return true;
+  }
+  async function allow(): Promise<void> {
+    const scope = reviewing();
+    if (scope === "user") setUserEnabled(props.plugin.id, true);
+    if (scope === "session") await setManaged(true);
+    setReviewing(null);
   }
   return (
-    <li class="plugin-card card" data-plugin={props.plugin.id}>
+    <li class="plugin-card card" data-plugin={props.plugin.id} data-state={state()}>
       <header class="row spread">
         <strong>{props.plugin.name}</strong>
         <span class="muted">
           {props.plugin.id} · {props.plugin.source}
         </span>
       </header>
-      <Show when={reviewing() || enabled()}>
-        <p>{enabled() ? "It may:" : "Before you enable it — it will be allowed to:"}</p>
-        <ul class="permissions">
-          <For each={props.plugin.permissions} fallback={<li>Nothing beyond its own storage.</li>}>
-            {(permission) => (
-              <li>
-                <code>{permission}</code> — {PERMISSION_TEXT[permission]}
-              </li>
-            )}
-          </For>
-        </ul>
+      <Show when={props.plugin.description}>{(text) => <p class="plugin-description">{text()}</p>}</Show>
+      <p class="plugin-state" classList={{ muted: state() === "off" }}>
+        {STATE_TEXT[state()](props.isOwner)}
+      </p>
+      <Show
+        when={reviewing()}
+        fallback={
+          <Show when={state() !== "off"}>
+            <Permissions plugin={props.plugin} intro="It may:" />
+          </Show>
+        }
+      >
+        {(scope) => (
+          <Permissions
+            plugin={props.plugin}
+            intro={scope() === "session" ? "Before you enable it for everyone in this session — it will be allowed, in every member's browser, to:" : "Before you enable it — it will be allowed to:"}
+          />
+        )}
       </Show>
       <div class="row">
-        <Show
-          when={enabled()}
-          fallback={
-            <Show when={reviewing()} fallback={<button onClick={() => setReviewing(true)}>Enable…</button>}>
-              <button
-                class="confirm-enable"
-                onClick={() => {
-                  setUserEnabled(props.plugin.id, true);
-                  setReviewing(false);
-                }}
-              >
-                Allow and enable
-              </button>
-              <button class="secondary" onClick={() => setReviewing(false)}>
-                Cancel
-              </button>
-            </Show>
-          }
-        >
+        <Show when={reviewing() !== null}>
+          <button class="confirm-enable" disabled={saving()} onClick={() => void allow()}>
+            Allow and enable
+          </button>
+          <button class="secondary" disabled={saving()} onClick={() => setReviewing(null)}>
+            Cancel
+          </button>
+        </Show>
+        <Show when={reviewing() === null && state() === "off"}>
+          <button onClick={() => setReviewing("user")}>Enable…</button>
+        </Show>
+        <Show when={reviewing() === null && state() === "user"}>
           <button class="secondary" onClick={() => setUserEnabled(props.plugin.id, false)}>
             Disable for me
           </button>
         </Show>
         <Show when={props.isOwner}>
           <label class="inline">
-            <input type="checkbox" class="session-managed" checked={props.managed} onChange={(e) => void toggleManaged(e.currentTarget.checked)} />
+            <input
+              type="checkbox"
+              class="session-managed"
+              checked={props.managed || reviewing() === "session"}
+              disabled={saving()}
+              onChange={(e) => {
+                const box = e.currentTarget;
+                if (box.checked) setReviewing("session");
+                else if (reviewing() === "session") setReviewing(null);
+                else void setManaged(false).then((done) => (box.checked = !done));
+              }}
+            />
             Enable for everyone in this session
           </label>
         </Show>
-        <Show when={!props.isOwner && props.managed}>
-          <span class="muted">Enabled for this session by its owner</span>
-        </Show>
       </div>
-      <Show when={enabled() || props.managed}>
+      <Show when={state() !== "off"}>
         <SettingsForm plugin={props.plugin} />
         <SharedData pluginId={props.plugin.id} view={props.sharedData} />
       </Show>

@@ -12,6 +12,8 @@ export interface CatalogPlugin extends PluginManifest {
   readonly entryUrl: string;
   /** Where the server found it (`bundled`, `local`). */
   readonly source: string;
+  /** What the plugin is for, in its author's words (its package's `description`). */
+  readonly description?: string;
 }
 
 /** The catalog: plugins plus the discovery errors the server reported. */
@@ -45,6 +47,7 @@ function parseCatalog(raw: unknown): PluginCatalog {
       entry: typeof manifest.entry === "string" ? manifest.entry : "",
       entryUrl: typeof manifest.entryUrl === "string" ? manifest.entryUrl : `/plugins/${manifest.id}/${String(manifest.entry)}`,
       source: typeof manifest.source === "string" ? manifest.source : "bundled",
+      ...(typeof manifest.description === "string" && manifest.description !== "" ? { description: manifest.description } : {}),
     });
   }
   const errors = (Array.isArray(r.errors) ? r.errors : []).map((e: unknown) =>

@@ -26,8 +26,8 @@ export interface PluginUiState {
   clearFailure(pluginId: string): void;
 }
 
-/** Creates empty plugin UI state; `initialPanel` is the panel open at first. */
-export function createPluginUiState(initialPanel: string): PluginUiState {
+/** Creates empty plugin UI state; `initialPanel` is the panel open at first, `onOpenPanel` hears every change of it. */
+export function createPluginUiState(initialPanel: string, onOpenPanel: (panel: string) => void = () => {}): PluginUiState {
   const [badges, setBadges] = createSignal<Readonly<Record<string, string | number>>>({});
   const [labels, setLabelsSignal] = createSignal<Readonly<Record<string, readonly StatusLabel[]>>>({});
   const [disabledActions, setDisabled] = createSignal<ReadonlySet<string>>(new Set());
@@ -58,7 +58,10 @@ export function createPluginUiState(initialPanel: string): PluginUiState {
         return next;
       });
     },
-    setOpenPanel,
+    setOpenPanel(panel) {
+      setOpenPanel(panel);
+      onOpenPanel(panel);
+    },
     fail(pluginId, reason) {
       setFailures((all) => ({ ...all, [pluginId]: reason }));
     },

@@ -5,6 +5,7 @@
 import { createSignal, Show, type JSX } from "solid-js";
 import { setAuth } from "../api/authStore";
 import { signIn, signUp } from "../api/taikuApi";
+import { checkSignUp, describeSignUpError, SIGN_UP_LIMITS } from "./signUpMessages";
 
 /** The sign-in form; `onDone` runs after a successful sign-in. */
 export function SignInScreen(props: { onDone: () => void }): JSX.Element {
@@ -17,10 +18,16 @@ export function SignInScreen(props: { onDone: () => void }): JSX.Element {
     setBusy(true);
     setError(undefined);
     if (mode === "signup") {
+      const problem = checkSignUp(name(), password());
+      if (problem !== undefined) {
+        setBusy(false);
+        setError(problem);
+        return;
+      }
       const created = await signUp(name(), password());
       if (created.error) {
         setBusy(false);
-        setError(created.error.message);
+        setError(describeSignUpError(created.error, name(), password()));
         return;
       }
     }
@@ -58,6 +65,7 @@ export function SignInScreen(props: { onDone: () => void }): JSX.Element {
             onInput={(e) => setPassword(e.currentTarget.value)}
             required
           />
+          <span class="muted hint">New here? Passwords need at least {SIGN_UP_LIMITS.passwordMin} characters.</span>
         </label>
         <Show when={error()}>
           <p class="error" role="alert">

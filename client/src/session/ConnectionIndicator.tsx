@@ -1,7 +1,7 @@
 /**
- * The connection indicator: offline, syncing, or all changes saved, and
- * when something has not reached the relay, what is waiting (per document:
- * chat and session state, or a plugin's data).
+ * The connection indicator: offline, the server out of reach, syncing, or
+ * all changes saved, and when something has not reached the relay, what is
+ * waiting (per document: chat and session state, or a plugin's data).
  */
 import { createMemo, type JSX } from "solid-js";
 import { parseDocName } from "@taiku/engine";
@@ -11,7 +11,7 @@ import { findPlugin } from "../plugins/pluginCatalog";
 
 /** What the indicator shows. */
 export interface ConnectionSummary {
-  readonly state: "offline" | "syncing" | "saved";
+  readonly state: "offline" | "unreachable" | "syncing" | "saved";
   /** Human-readable names of documents with changes waiting, with counts. */
   readonly waiting: readonly string[];
 }
@@ -27,16 +27,25 @@ export function summariseConnection(sessionId: string, docs: readonly SyncedDoc[
   }
   const states = docs.map((doc) => doc.state());
   if (!online || states.some((state) => state === "offline")) return { state: "offline", waiting };
+  if (states.some((state) => state === "unreachable")) return { state: "unreachable", waiting };
   if (waiting.length > 0 || states.some((state) => state !== "synced")) return { state: "syncing", waiting };
   return { state: "saved", waiting };
 }
+
+/** What the indicator says in each state. */
+export const HEADLINE: Readonly<Record<ConnectionSummary["state"], string>> = {
+  offline: "Offline",
+  unreachable: "Cannot reach the server — your changes are kept and will sync",
+  syncing: "Syncing…",
+  saved: "All changes saved",
+};
 
 /** The indicator for a session's documents. */
 export function ConnectionIndicator(props: { sessionId: string; docs: readonly SyncedDoc[]; online: boolean }): JSX.Element {
   const summary = createMemo(() => summariseConnection(props.sessionId, props.docs, props.online));
   const label = (): string => {
     const { state, waiting } = summary();
-    const head = state === "offline" ? "Offline" : state === "syncing" ? "Syncing…" : "All changes saved";
+    const head = HEADLINE[state];
     return waiting.length === 0 ? head : `${head} — waiting: ${waiting.join(", ")}`;
   };
   return (

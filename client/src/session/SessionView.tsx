@@ -8,6 +8,7 @@ import type { Auth } from "../api/authStore";
 import { createInvite, type SessionInfo } from "../api/taikuApi";
 import { PluginFrame } from "../plugins/PluginFrame";
 import { PluginManager } from "../plugins/PluginManager";
+import { SessionPluginNotice } from "../plugins/SessionPluginNotice";
 import { findPlugin, refreshCatalog } from "../plugins/pluginCatalog";
 import { showToast } from "../ui/toastStore";
 import { ActionPalette, usePaletteShortcuts, type PaletteAction } from "./ActionPalette";
@@ -54,7 +55,12 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
         .map((panel) => ({ key: `${plugin.id}/${panel.id}`, pluginId: plugin.id, title: panel.title, initialBadge: panel.badge })),
     ),
   );
-  const openPluginId = () => runtime.ui.openPanel().split("/")[0];
+  /** The open tab; a remembered plugin tab whose plugin is not (yet) running shows Shells meanwhile. */
+  const shownPanel = (): string => {
+    const key = runtime.ui.openPanel();
+    return key === "shells" || panels().some((panel) => panel.key === key) ? key : "shells";
+  };
+  const openPluginId = () => shownPanel().split("/")[0];
   /** Frames are keyed by plugin id, so a refreshed catalog does not restart running plugins. */
   const pluginIds = createMemo(() => runtime.plugins().map((plugin) => plugin.id), undefined, {
     equals: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]),
@@ -120,10 +126,16 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
           This session has ended: its plugins' shared data was deleted; chat and history stay readable.
         </p>
       </Show>
+      <Show when={info() !== undefined}>
+        <SessionPluginNotice sessionId={props.sessionId} isOwner={isOwner()} managed={runtime.model.managedPlugins()} />
+      </Show>
       <Show when={inviteLink()}>
         {(link) => (
           <div class="banner invite">
             Invite link: <input class="invite-link" readOnly value={link()} onFocus={(e) => e.currentTarget.select()} />
+            <span class="invite-warning">
+              Anyone who opens it can join after signing up. Members can see and type into the shared shells — commands they type run on the machine sharing them.
+            </span>
             <button class="link" onClick={() => setInviteLink(undefined)}>
               Close
             </button>
@@ -136,12 +148,12 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
         </aside>
         <main class="workspace">
           <nav class="tabs" role="tablist">
-            <button role="tab" classList={{ active: runtime.ui.openPanel() === "shells" }} onClick={() => runtime.ui.setOpenPanel("shells")}>
+            <button role="tab" classList={{ active: shownPanel() === "shells" }} onClick={() => runtime.ui.setOpenPanel("shells")}>
               Shells
             </button>
             <For each={panels()}>
               {(panel) => (
-                <button role="tab" class="plugin-tab" data-panel={panel.key} classList={{ active: runtime.ui.openPanel() === panel.key }} onClick={() => runtime.ui.setOpenPanel(panel.key)}>
+                <button role="tab" class="plugin-tab" data-panel={panel.key} classList={{ active: shownPanel() === panel.key }} onClick={() => runtime.ui.setOpenPanel(panel.key)}>
                   {panel.title}
                   <Show when={runtime.ui.badges()[panel.key] ?? panel.initialBadge}>
                     {(badge) => <span class="badge">{String(badge())}</span>}
@@ -151,7 +163,7 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
             </For>
           </nav>
           <div class="workspace-body">
-            <Show when={runtime.ui.openPanel() === "shells"}>
+            <Show when={shownPanel() === "shells"}>
               <ShellsPanel sessionId={props.sessionId} me={props.auth.userId} ownerId={info()?.ownerId} shells={runtime.model.shells()} events={runtime.events} channel={runtime.channel} />
             </Show>
             <For each={pluginIds()}>

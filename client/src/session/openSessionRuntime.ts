@@ -17,6 +17,7 @@ import { openPluginKv, type PluginKv } from "../kv/openPluginKv";
 import { catalog, findPlugin, type CatalogPlugin } from "../plugins/pluginCatalog";
 import { readSecret, readSettings, userEnabledPlugins, writeSetting } from "../plugins/pluginPreferences";
 import { createPluginUiState, type PluginUiState } from "../plugins/pluginUiState";
+import { rememberedPanel, rememberPanel } from "./openPanelMemory";
 import { openSyncedDoc, setDocsOnline, type SyncedDoc } from "../sync/syncedDoc";
 import { showToast } from "../ui/toastStore";
 import { attachChatEvents, createSessionEvents, type SessionEvents } from "./sessionEvents";
@@ -60,7 +61,7 @@ export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor
   const events = createSessionEvents();
   const stopChat = attachChatEvents(events, synced.doc, (origin, local) => local || (origin === synced.provider && synced.provider.synced));
   const channel = attachEventChannel(synced.provider, events);
-  const ui = createPluginUiState("shells");
+  const ui = createPluginUiState(rememberedPanel(sessionId) ?? "shells", (panel) => rememberPanel(sessionId, panel));
   const kvs = new Map<string, PluginKv>();
   const [kvDocs, setKvDocs] = createSignal<readonly SyncedDoc[]>([]);
 

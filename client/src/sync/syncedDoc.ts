@@ -5,7 +5,10 @@
  * with `?taiku=<version>`, so its notices and session events reach it).
  * Offline edits land in IndexedDB and merge
  * on reconnect; changes made while unsynced are counted in
- * {@link addPending} until the provider reports a sync.
+ * {@link addPending} until the provider reports a sync. A document whose
+ * connection attempts keep failing while the browser is online (the server
+ * is down or out of reach) is `unreachable` until one succeeds: the
+ * provider keeps retrying, and edits are kept meanwhile.
  */
 import * as Y from "yjs";
 import { IndexeddbPersistence } from "y-indexeddb";
@@ -15,7 +18,10 @@ import { extensionParams } from "@taiku/engine";
 import { addPending, clearPending } from "./pendingChanges";
 
 /** How a document's connection to the relay stands. */
-export type SyncState = "offline" | "connecting" | "syncing" | "synced";
+export type SyncState = "offline" | "connecting" | "unreachable" | "syncing" | "synced";
+
+/** Closed connections in a row, without one that opened, after which the server counts as unreachable. */
+export const UNREACHABLE_AFTER_FAILURES = 2;
 
 /** A document open in this client. */
 export interface SyncedDoc {
@@ -56,10 +62,20 @@ export function openSyncedDoc(options: OpenSyncedDocOptions): SyncedDoc {
   });
   const [state, setState] = createSignal<SyncState>(provider.shouldConnect ? "connecting" : "offline");
 
+  /** Connections closed since the last one that opened. */
+  let failures = 0;
+  const retrying = (): SyncState => (failures >= UNREACHABLE_AFTER_FAILURES ? "unreachable" : "connecting");
   const onStatus = ({ status }: { status: "connected" | "disconnected" | "connecting" }): void => {
-    if (status === "connected") setState(provider.synced ? "synced" : "syncing");
-    else if (status === "connecting") setState("connecting");
-    else setState(provider.shouldConnect ? "connecting" : "offline");
+    if (status === "connected") {
+      failures = 0;
+      setState(provider.synced ? "synced" : "syncing");
+    } else if (status === "connecting") setState(retrying());
+    else setState(provider.shouldConnect ? retrying() : "offline");
+  };
+  const onConnectionClose = (): void => {
+    if (provider.wsconnected) return;
+    failures++;
+    if (provider.shouldConnect) setState(retrying());
   };
   const onSync = (synced: boolean): void => {
     if (!synced || !provider.wsconnected) return;
@@ -75,6 +91,7 @@ export function openSyncedDoc(options: OpenSyncedDocOptions): SyncedDoc {
   provider.on("status", onStatus);
   provider.on("sync", onSync);
   provider.on("closed", onClosed);
+  provider.on("connection-close", onConnectionClose);
   doc.on("update", onUpdate);
 
   return {
@@ -87,6 +104,7 @@ export function openSyncedDoc(options: OpenSyncedDocOptions): SyncedDoc {
       provider.off("status", onStatus);
       provider.off("sync", onSync);
       provider.off("closed", onClosed);
+      provider.off("connection-close", onConnectionClose);
       doc.off("update", onUpdate);
       provider.destroy();
       void persistence.destroy();

@@ -45,6 +45,7 @@ export interface AppendedState {
  * update deleting older structs), so that only the few others are sorted.
  */
 interface DeletedRanges {
+  /** Owned by the fold (a part's own array may be taken over): appended to, never shared. */
   readonly ordered: number[];
   readonly others: number[];
 }
@@ -95,9 +96,10 @@ export function appendUpdates(state: Uint8Array | null, updates: readonly Uint8A
       run.endClock = block.endClock;
     }
     for (const [client, ranges] of layout.deletes) {
-      let joined = deletes.get(client);
-      if (joined === undefined) deletes.set(client, (joined = { ordered: [], others: [] }));
-      addRanges(joined, ranges);
+      const joined = deletes.get(client);
+      // A state's delete set comes sorted: its ranges are taken as they are, not copied.
+      if (joined === undefined) deletes.set(client, ascending(ranges) ? { ordered: ranges, others: [] } : addRanges({ ordered: [], others: [] }, ranges));
+      else addRanges(joined, ranges);
     }
   }
   return { update: encodeUpdate(runs, deletes), stateVector: encodeStateVector(runs) };
@@ -108,7 +110,15 @@ function clientsOf(map: ReadonlyMap<number, unknown>): number[] {
   return [...map.keys()].sort((a, b) => b - a);
 }
 
-function addRanges(into: DeletedRanges, flat: readonly number[]): void {
+/** True when the flat ranges have no empty one and run in clock order. */
+function ascending(flat: readonly number[]): boolean {
+  for (let i = 0; i < flat.length; i += 2) {
+    if ((flat[i + 1] as number) <= 0 || (i > 0 && (flat[i] as number) < (flat[i - 2] as number))) return false;
+  }
+  return true;
+}
+
+function addRanges(into: DeletedRanges, flat: readonly number[]): DeletedRanges {
   const { ordered, others } = into;
   for (let i = 0; i < flat.length; i += 2) {
     const clock = flat[i] as number;
@@ -117,6 +127,7 @@ function addRanges(into: DeletedRanges, flat: readonly number[]): void {
     if (ordered.length === 0 || clock >= (ordered[ordered.length - 2] as number)) ordered.push(clock, length);
     else others.push(clock, length);
   }
+  return into;
 }
 
 function encodeUpdate(runs: ReadonlyMap<number, Run>, deletes: ReadonlyMap<number, DeletedRanges>): Uint8Array {

@@ -22,7 +22,6 @@
  */
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
-import * as string from "lib0/string";
 import type { DocName } from "../ids";
 import { isPluginId, isUserId } from "../ids";
 import type { DocEvent, EventOrigin } from "./docEvent";
@@ -75,7 +74,7 @@ function readDocEvent(decoder: decoding.Decoder): DecodedDocEvent {
   if (version !== FORMAT_VERSION) return { error: `unknown event format version ${version}` };
   const seq = decoding.readVarUint(decoder);
   if (seq < 1) return { error: "event seq must be at least 1" };
-  const doc = readString(decoder);
+  const doc = decoding.readVarString(decoder);
   if (doc.length === 0) return { error: "event has an empty document name" };
   const kindIndex = readByte(decoder);
   const kind = EVENT_KINDS[kindIndex];
@@ -84,10 +83,10 @@ function readDocEvent(decoder: decoding.Decoder): DecodedDocEvent {
   if (!Number.isFinite(ts)) return { error: "event timestamp is not a finite number" };
   const flags = readByte(decoder);
   if ((flags & ~KNOWN_FLAGS) !== 0) return { error: `unknown origin flags ${flags}` };
-  const userId = (flags & HAS_USER) !== 0 ? readString(decoder) : null;
+  const userId = (flags & HAS_USER) !== 0 ? decoding.readVarString(decoder) : null;
   if (userId !== null && !isUserId(userId)) return { error: "event origin has an invalid user id" };
-  const connection = (flags & HAS_CONNECTION) !== 0 ? readString(decoder) : null;
-  const plugin = (flags & HAS_PLUGIN) !== 0 ? readString(decoder) : undefined;
+  const connection = (flags & HAS_CONNECTION) !== 0 ? decoding.readVarString(decoder) : null;
+  const plugin = (flags & HAS_PLUGIN) !== 0 ? decoding.readVarString(decoder) : undefined;
   if (plugin !== undefined && !isPluginId(plugin)) return { error: "event origin has an invalid plugin id" };
   const length = decoding.readVarUint(decoder);
   if (length > decoder.arr.length - decoder.pos) return { error: "event update is truncated" };
@@ -96,44 +95,6 @@ function readDocEvent(decoder: decoding.Decoder): DecodedDocEvent {
   const origin: EventOrigin =
     plugin === undefined ? { userId, connection } : { userId, connection, plugin };
   return { event: { seq, doc: doc as DocName, update, origin, ts, kind } };
-}
-
-/**
- * Recently read strings with their bytes: a log's events repeat the same
- * document name, user and connection, and a load reads thousands of them,
- * so a string met again is taken from here rather than decoded anew.
- */
-const recentStrings: Array<{ bytes: Uint8Array; text: string } | undefined> = new Array(8);
-let nextRecent = 0;
-const LONGEST_REMEMBERED = 128;
-
-/** A var string, as `decoding.readVarString` reads it. */
-function readString(decoder: decoding.Decoder): string {
-  const length = decoding.readVarUint(decoder);
-  if (length > decoder.arr.length - decoder.pos) throw new RangeError("unexpected end of input");
-  const start = decoder.pos;
-  const bytes = decoder.arr;
-  if (length <= LONGEST_REMEMBERED) {
-    for (const recent of recentStrings) {
-      if (recent !== undefined && sameBytes(recent.bytes, bytes, start, length)) {
-        decoder.pos += length;
-        return recent.text;
-      }
-    }
-  }
-  decoder.pos = start;
-  const text = string.decodeUtf8(decoding.readUint8Array(decoder, length));
-  if (length <= LONGEST_REMEMBERED) {
-    recentStrings[nextRecent] = { bytes: bytes.slice(start, start + length), text };
-    nextRecent = (nextRecent + 1) % recentStrings.length;
-  }
-  return text;
-}
-
-function sameBytes(known: Uint8Array, bytes: Uint8Array, start: number, length: number): boolean {
-  if (known.length !== length) return false;
-  for (let i = 0; i < length; i++) if (known[i] !== bytes[start + i]) return false;
-  return true;
 }
 
 function readByte(decoder: decoding.Decoder): number {

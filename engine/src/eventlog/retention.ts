@@ -38,6 +38,19 @@ export const DEFAULT_RETENTION: RetentionWindow = Object.freeze({ keepEvents: 10
  */
 const PAGE = 8192;
 
+/**
+ * Events applied between two yields to the event loop while pruning: a
+ * prune runs beside live traffic (after a cold open's snapshot, beside the
+ * reply still being written to its socket), so it never holds the thread
+ * for more than one slice.
+ */
+const SLICE = 512;
+
+/** Lets the event loop run what is waiting (socket writes, other documents) before the next slice. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 /** Throws `invalid_params` for a window that is not two non-negative integers with `keepEvents ≥ 1`. */
 export function checkRetentionWindow(keep: RetentionWindow): void {
   if (!Number.isInteger(keep.keepEvents) || keep.keepEvents < 1) {
@@ -66,21 +79,25 @@ export async function pruneToWindow(store: EventStore, doc: DocName, snapshotSeq
   let through = start;
   let young = false;
   while (!young && through < limit) {
+    if (through > start) await yieldToEventLoop();
     const page = await store.read(doc, { from: through + 1, to: Math.min(through + PAGE, limit) });
     if (page.length === 0) break;
-    state.transact(() => {
-      for (const event of page) {
-        if (event.seq !== through + 1) {
-          throw new TaikuError(ErrorCode.Internal, `${doc}'s log changed while it was pruned (expected seq ${through + 1}, read ${event.seq})`);
+    for (let at = 0; !young && at < page.length; at += SLICE) {
+      if (at > 0) await yieldToEventLoop();
+      state.transact(() => {
+        for (const event of page.slice(at, at + SLICE)) {
+          if (event.seq !== through + 1) {
+            throw new TaikuError(ErrorCode.Internal, `${doc}'s log changed while it was pruned (expected seq ${through + 1}, read ${event.seq})`);
+          }
+          if (event.ts > oldest) {
+            young = true;
+            return;
+          }
+          Y.applyUpdate(state, event.update);
+          through = event.seq;
         }
-        if (event.ts > oldest) {
-          young = true;
-          return;
-        }
-        Y.applyUpdate(state, event.update);
-        through = event.seq;
-      }
-    });
+      });
+    }
   }
   if (through > start) await store.prune(doc, { seq: through, state: Y.encodeStateAsUpdate(state) });
   state.destroy();

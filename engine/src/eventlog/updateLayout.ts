@@ -52,8 +52,8 @@ export interface StructBlock {
 export interface UpdateLayout {
   readonly bytes: Uint8Array;
   readonly blocks: readonly StructBlock[];
-  /** Deleted ranges by client, as flat `[clock, length, clock, length, …]`. */
-  readonly deletes: ReadonlyMap<number, readonly number[]>;
+  /** Deleted ranges by client, as flat `[clock, length, clock, length, …]` (fresh arrays the caller may keep and extend). */
+  readonly deletes: ReadonlyMap<number, number[]>;
 }
 
 /** The layout of `bytes`, or `null` when they are not a v1 update this reader can lay out (see the module header). */

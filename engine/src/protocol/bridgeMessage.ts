@@ -4,6 +4,11 @@
  * - `taiku:init` (host → plugin) goes through `window.postMessage` together
  *   with a transferred `MessagePort`; every later message uses that port, so
  *   the port is the plugin's identity.
+ * - `taiku:connect` (plugin → host, through `window.parent.postMessage`)
+ *   asks for `taiku:init` again, for a plugin whose SDK was loaded after the
+ *   host's first init went by (a dynamic import). The host answers it only
+ *   from a live plugin frame that has not yet spoken on its port, a few times
+ *   at most; it carries no authority of its own.
  * - `taiku:request` (plugin → host) calls a method (see `bridgeMethods.ts`).
  * - `taiku:response` (host → plugin) answers one request by `id`, with either
  *   `result` or `error`, never both.
@@ -35,6 +40,14 @@ export interface InitMessage {
   readonly apiVersion: number;
   /** The host's current colour scheme. */
   readonly theme: Theme;
+}
+
+/** Plugin → host, on the window: "I missed `taiku:init`, send it again". */
+export interface ConnectMessage {
+  /** Discriminant. */
+  readonly type: "taiku:connect";
+  /** {@link API_VERSION} of the plugin's SDK. */
+  readonly apiVersion: number;
 }
 
 /** Plugin → host: call `method` with `params`; answered by a response with the same `id`. */
@@ -101,11 +114,16 @@ export interface EventMessage {
 }
 
 /** Every bridge message. */
-export type BridgeMessage = InitMessage | RequestMessage | ResponseMessage | EventMessage;
+export type BridgeMessage = InitMessage | ConnectMessage | RequestMessage | ResponseMessage | EventMessage;
 
 /** True for `taiku:init`. */
 export function isInitMessage(message: BridgeMessage): message is InitMessage {
   return message.type === "taiku:init";
+}
+
+/** True for `taiku:connect`. */
+export function isConnectMessage(message: BridgeMessage): message is ConnectMessage {
+  return message.type === "taiku:connect";
 }
 
 /** True for `taiku:request`. */
@@ -144,6 +162,11 @@ export function createInit(fields: {
     apiVersion: fields.apiVersion ?? API_VERSION,
     theme: fields.theme,
   };
+}
+
+/** Builds `taiku:connect`; `apiVersion` defaults to {@link API_VERSION}. */
+export function createConnect(apiVersion: number = API_VERSION): ConnectMessage {
+  return { type: "taiku:connect", apiVersion };
 }
 
 /** Builds `taiku:request`. */

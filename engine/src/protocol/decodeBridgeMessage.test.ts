@@ -3,11 +3,13 @@ import { describe, expect, it } from "vitest";
 import { ErrorCode } from "../errors";
 import type { PluginId, SessionId } from "../ids";
 import {
+  createConnect,
   createErrorResponse,
   createEvent,
   createInit,
   createRequest,
   createResponse,
+  isConnectMessage,
   isErrorResponse,
   isEventMessage,
   isInitMessage,
@@ -88,6 +90,12 @@ describe("decodeBridgeMessage", () => {
     expect(isEventMessage(createEvent("shell:data", { shellId: "a", data: "x" }))).toBe(true);
   });
 
+  it("decodes a plugin's taiku:connect, the late SDK's request for init", () => {
+    const connect = createConnect();
+    expect(isConnectMessage(connect)).toBe(true);
+    expect(decodeBridgeMessage(connect)).toEqual({ message: connect });
+  });
+
   it("decodes the host's liveness ping and a plugin's pong and error report", () => {
     const ping = createEvent("host:ping", { n: 3 });
     expect(decodeBridgeMessage(ping)).toEqual({ message: ping });
@@ -124,6 +132,9 @@ describe("decodeBridgeMessage", () => {
     ["an event type with spaces", { type: "taiku:event", event: { type: "shell data", data: null, ts: 1 } }],
     ["an event with an extra key", { type: "taiku:event", event: { type: "shell:data", data: null, ts: 1, from: "x" } }],
     ["an init with a bad plugin id", { type: "taiku:init", pluginId: "../x", sessionId: "s", instanceId: "i", apiVersion: 1, theme: "dark" }],
+    ["a connect with an extra key", { type: "taiku:connect", apiVersion: 1, pluginId: "admin" }],
+    ["a connect without an apiVersion", { type: "taiku:connect" }],
+    ["a connect with a negative apiVersion", { type: "taiku:connect", apiVersion: -1 }],
     ["an init with a bad theme", { type: "taiku:init", pluginId: "a", sessionId: "s", instanceId: "i", apiVersion: 1, theme: "pink" }],
     ["a sparse array", { type: "taiku:response", id: "1", result: [1, , 3] }],
     ["a typed array other than Uint8Array", { type: "taiku:response", id: "1", result: new Uint16Array(2) }],

@@ -1,7 +1,8 @@
 /**
  * The one decoder for bridge messages. Both ends run every inbound message
  * through it: the host for `taiku:request`, the SDK for `taiku:init`,
- * `taiku:response` and `taiku:event`. Anything it does not recognise exactly
+ * `taiku:response` and `taiku:event`; the host's window listener for
+ * `taiku:connect`. Anything it does not recognise exactly
  * is an error with a reason; it never throws and never returns a message
  * that shares structure with a prototype.
  */
@@ -46,6 +47,8 @@ export function decodeBridgeMessage(
   switch (raw.type) {
     case "taiku:init":
       return decodeInit(raw);
+    case "taiku:connect":
+      return decodeConnect(raw);
     case "taiku:request":
       return decodeRequest(raw);
     case "taiku:response":
@@ -73,6 +76,16 @@ function decodeInit(raw: Record<string, unknown>): DecodeResult<BridgeMessage> {
   return {
     message: { type: "taiku:init", pluginId, sessionId, instanceId, apiVersion: apiVersion as number, theme },
   };
+}
+
+function decodeConnect(raw: Record<string, unknown>): DecodeResult<BridgeMessage> {
+  const extra = extraKeys(raw, ["type", "apiVersion"]);
+  if (extra) return { error: `taiku:connect: ${extra}` };
+  const { apiVersion } = raw;
+  if (!Number.isSafeInteger(apiVersion) || (apiVersion as number) < 0) {
+    return { error: "taiku:connect: apiVersion must be a non-negative integer" };
+  }
+  return { message: { type: "taiku:connect", apiVersion: apiVersion as number } };
 }
 
 function decodeRequest(raw: Record<string, unknown>): DecodeResult<BridgeMessage> {

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import http from "node:http";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import type { DocName } from "@taiku/engine";
 import { startTestServer, type TestServer } from "../testing/startTestServer";
 
 let t: TestServer | undefined;
@@ -55,26 +56,38 @@ describe("the app around the API", () => {
     expect((await t.call("GET", "/api/sessions")).status).toBe(401);
   });
 
-  it("reports relay figures and HTTP requests by route and status in Prometheus text", async () => {
+  it("reports relay figures, a persist histogram in seconds, process metrics and HTTP requests; a second scrape sees everything the first saw", async () => {
     t = await startTestServer();
     await t.call("GET", "/api/sessions");
     await t.call("GET", "/healthz");
+    await t.relay.transact("sessions/s1/kv/notes" as DocName, (doc) => doc.getMap("kv").set("k", "v"));
     const answer = await t.call("GET", "/metrics");
     expect(answer.status).toBe(200);
     expect(answer.headers.get("content-type")).toMatch(/^text\/plain/);
     const text = answer.bytes.toString();
-    for (const name of [
-      "taiku_connections",
-      "taiku_loaded_documents",
-      "taiku_updates_total",
-      "taiku_quota_rejections_total",
-      "taiku_compensations_total",
-      "taiku_persist_latency_ms_count",
-    ]) {
-      expect(text).toMatch(new RegExp(`^${name} \\d+`, "m"));
+    for (const name of ["taiku_connections", "taiku_loaded_documents", "taiku_updates_total", "taiku_quota_rejections_total", "taiku_compensations_total", "process_cpu_seconds_total", "nodejs_eventloop_lag_seconds"]) {
+      expect(text).toMatch(new RegExp(`^${name} [\\d.e+-]+$`, "m"));
     }
-    expect(text).toContain('taiku_http_requests_total{method="GET",route="/api/sessions",status="401"} 1');
-    expect(text).toContain('taiku_http_requests_total{method="GET",route="/healthz",status="200"} 1');
+    expect(text).toMatch(/^# TYPE taiku_persist_duration_seconds histogram$/m);
+    expect(text).toMatch(/^taiku_persist_duration_seconds_bucket\{le="\+Inf"\} 1$/m);
+    expect(text).toMatch(/^taiku_persist_duration_seconds_count 1$/m);
+    expect(text).toMatch(/^taiku_http_requests_total\{method="GET",route="\/api\/sessions",status="401"\} 1$/m);
+    expect(text).toMatch(/^taiku_http_requests_total\{method="GET",route="\/healthz",status="200"\} 1$/m);
+    // Scraping drains nothing: another scraper sees the same persist count.
+    const again = (await t.call("GET", "/metrics")).bytes.toString();
+    expect(again).toMatch(/^taiku_persist_duration_seconds_count 1$/m);
+  });
+
+  it("answers /metrics only on this machine unless TAIKU_METRICS_TOKEN is set, and then only with that token", async () => {
+    t = await startTestServer();
+    expect((await t.call("GET", "/metrics", { headers: { "x-forwarded-for": "203.0.113.7" } })).status).toBe(403);
+    await t.stop();
+    t = await startTestServer({ metricsToken: "scrape-secret" });
+    expect((await t.call("GET", "/metrics")).status).toBe(401);
+    expect((await t.call("GET", "/metrics", { token: "wrong-secret!" })).status).toBe(401);
+    const scraped = await t.call("GET", "/metrics", { token: "scrape-secret", headers: { "x-forwarded-for": "203.0.113.7" } });
+    expect(scraped.status).toBe(200);
+    expect(scraped.bytes.toString()).toMatch(/^taiku_connections 0$/m);
   });
 
   it("says how to build the client when it is not built", async () => {

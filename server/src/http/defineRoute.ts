@@ -30,8 +30,13 @@ export interface RouteShape {
   readonly method: HttpMethod;
   /** Path in router syntax, e.g. `/api/sessions/:sid`. */
   readonly path: string;
-  /** `"user"`: needs `Authorization: Bearer <token>`; `"public"`: open to anyone. */
-  readonly auth: "user" | "public";
+  /**
+   * `"user"`: needs `Authorization: Bearer <token>`; `"public"`: open to
+   * anyone; `"operator"`: the operator's scraper — `Authorization: Bearer
+   * $TAIKU_METRICS_TOKEN` when that is set, else only a request made on this
+   * machine (from a loopback address, not forwarded by a proxy).
+   */
+  readonly auth: "user" | "public" | "operator";
   /** One line for the reference. */
   readonly summary: string;
   /** What the request must carry. */

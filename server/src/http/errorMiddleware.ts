@@ -20,7 +20,7 @@ interface KoaLikeError {
 }
 
 /** Catches everything below it and answers with the taiku error body. */
-export function errorMiddleware(logger: Logger, metrics: ServerMetrics): Middleware {
+export function errorMiddleware(logger: Logger, metrics: ServerMetrics, onInternal: (error: unknown) => void = () => undefined): Middleware {
   return async (ctx, next) => {
     const started = performance.now();
     try {
@@ -34,6 +34,7 @@ export function errorMiddleware(logger: Logger, metrics: ServerMetrics): Middlew
       let message: string;
       if (error instanceof HttpError) {
         ({ status, code, message } = error);
+        for (const [name, value] of Object.entries(error.headers)) ctx.set(name, value);
       } else if (error instanceof TaikuError) {
         code = error.code;
         status = statusForCode(code);
@@ -48,6 +49,7 @@ export function errorMiddleware(logger: Logger, metrics: ServerMetrics): Middlew
         status = 500;
         code = ErrorCode.Internal;
         message = "internal error";
+        onInternal(error);
       }
       if (status >= 500) logger.error({ err: error, method: ctx.method, path: ctx.path }, "request failed");
       else logger.debug({ method: ctx.method, path: ctx.path, status, code, message }, "request refused");

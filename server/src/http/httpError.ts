@@ -16,12 +16,20 @@ export function statusForCode(code: ErrorCode): number {
 export class HttpError extends TaikuError {
   /** The HTTP status sent with the error body. */
   readonly status: number;
+  /** Headers sent with the error body (`Retry-After` on a 429). */
+  readonly headers: Readonly<Record<string, string>>;
 
-  constructor(code: ErrorCode, message: string, status: number = statusForCode(code)) {
+  constructor(code: ErrorCode, message: string, status: number = statusForCode(code), headers: Readonly<Record<string, string>> = {}) {
     super(code, message);
     this.name = "HttpError";
     this.status = status;
+    this.headers = headers;
   }
+}
+
+/** 429 with `Retry-After: <waitSeconds>`: `what` came too often. */
+export function tooManyRequests(waitSeconds: number, what: string): HttpError {
+  return new HttpError(ErrorCode.Unavailable, `too many ${what}: try again in ${waitSeconds} s`, 429, { "Retry-After": String(waitSeconds) });
 }
 
 /** 400: the request is malformed. */

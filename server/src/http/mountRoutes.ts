@@ -6,10 +6,12 @@
  * against the response schema before sending it (a mismatch is a server bug:
  * 500, logged).
  */
+import { timingSafeEqual } from "node:crypto";
 import Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
 import { authenticate, bearerToken } from "./authenticate";
+import { verifiedCaller } from "./callerGate";
 import type { Route } from "./defineRoute";
 import { isBytes } from "./defineRoute";
 import { HttpError, invalidParams, unauthenticated } from "./httpError";
@@ -33,8 +35,11 @@ function queryObject(ctx: Context): Record<string, string> {
 
 async function answer(route: Route, ctx: Context, services: Services): Promise<void> {
   let user;
+  if (route.auth === "operator") checkOperator(ctx, services.config.metricsToken);
   if (route.auth === "user") {
-    user = await authenticate(bearerToken(ctx.req.headers), services.tokens, services.users);
+    // The rate-limit middleware verified the token already (see `callerGate.ts`).
+    const verified = verifiedCaller(ctx.state as Record<PropertyKey, unknown>);
+    user = verified !== undefined ? verified.user : await authenticate(bearerToken(ctx.req.headers), services.tokens, services.users);
     if (user === undefined) throw unauthenticated();
   }
   const params = route.request.params ? validate(route.request.params, { ...ctx.params }, "path") : undefined;
@@ -66,6 +71,22 @@ async function answer(route: Route, ctx: Context, services: Services): Promise<v
   ctx.type = "application/json";
   if (route.path.startsWith("/api/")) ctx.set("Cache-Control", "no-store");
   ctx.body = checked.data;
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+
+/** Refuses a request for an operator route that does not carry the operator's token (see `RouteShape.auth`). */
+function checkOperator(ctx: Context, token: string | null): void {
+  if (token !== null) {
+    const given = Buffer.from(bearerToken(ctx.req.headers) ?? "");
+    const expected = Buffer.from(token);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw unauthenticated("this route needs Authorization: Bearer <TAIKU_METRICS_TOKEN>");
+    return;
+  }
+  const forwarded = ctx.req.headers["x-forwarded-for"] !== undefined || ctx.req.headers.forwarded !== undefined;
+  if (forwarded || !LOOPBACK.has(ctx.req.socket.remoteAddress ?? "")) {
+    throw new HttpError(ErrorCode.PermissionDenied, "this route answers only on the server's own machine; set TAIKU_METRICS_TOKEN to scrape it from elsewhere");
+  }
 }
 
 /** A router serving every route in `routes`. */

@@ -51,6 +51,15 @@ export class RateLimiter {
     return this.perSecond > 0 ? Math.ceil((1 - bucket.tokens) / this.perSecond) : 60;
   }
 
+  /** The seconds `key` would wait if it took a token now (0: it would not); takes nothing. */
+  peek(key: string): number {
+    const bucket = this.buckets.get(key);
+    if (bucket === undefined) return this.burst >= 1 ? 0 : this.perSecond > 0 ? Math.ceil(1 / this.perSecond) : 60;
+    const tokens = Math.min(this.burst, bucket.tokens + ((this.now() - bucket.updatedAt) / 1000) * this.perSecond);
+    if (tokens >= 1) return 0;
+    return this.perSecond > 0 ? Math.ceil((1 - tokens) / this.perSecond) : 60;
+  }
+
   /** Forgets `key`'s bucket (its caller is gone). */
   forget(key: string): void {
     this.buckets.delete(key);

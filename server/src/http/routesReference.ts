@@ -34,7 +34,7 @@ function schemaOf(spec: z.ZodType | Bytes | undefined, io: "input" | "output"): 
 export interface RouteReference {
   readonly method: string;
   readonly path: string;
-  readonly auth: "user" | "public";
+  readonly auth: "user" | "public" | "operator";
   readonly summary: string;
   readonly params?: JsonSchema;
   readonly query?: JsonSchema;
@@ -110,6 +110,8 @@ export function routesMarkdown(reference = routesReference()): string {
     "| 503 | `unavailable` | a part is not available (such as an unbuilt SDK bundle) |",
     "",
     "## Routes",
+    "",
+    "Auth: **user** needs `Authorization: Bearer <token>` from `/api/login`; **public** is open to anyone; **operator** needs `Authorization: Bearer $TAIKU_METRICS_TOKEN` when that is set, and otherwise answers only requests made on the server's own machine (a loopback address, no proxy forwarding headers).",
     "",
     "| method | path | auth | summary |",
     "|---|---|---|---|",

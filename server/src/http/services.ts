@@ -5,6 +5,7 @@
 import type { EventStore } from "@taiku/engine";
 import type { Logger } from "pino";
 import type { HostTokenStore } from "../auth/hostTokenStore";
+import type { LoginThrottle } from "../auth/loginThrottle";
 import type { TokenStore } from "../auth/tokenStore";
 import type { UserStore } from "../auth/userStore";
 import type { TaikuConfig } from "../config";
@@ -13,6 +14,7 @@ import type { SessionStore } from "../data/sessionStore";
 import type { UserKvStore } from "../data/userKvStore";
 import type { Relay } from "../sync/relayTypes";
 import type { ServerMetrics } from "./serverMetrics";
+import type { StoreHealth } from "./storeHealth";
 
 /** The server's parts, as route handlers see them. */
 export interface Services {
@@ -28,4 +30,8 @@ export interface Services {
   readonly relay: Relay;
   readonly events: EventStore;
   readonly metrics: ServerMetrics;
+  /** Failed logins per account (`POST /api/login` refuses a throttled account with 429). */
+  readonly logins: LoginThrottle;
+  /** Whether the database can be read (`/healthz`, `/readyz`). */
+  readonly health: StoreHealth;
 }

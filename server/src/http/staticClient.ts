@@ -2,11 +2,13 @@
  * Serves the built client (`client/dist`) at `/`, with a fallback to
  * `index.html` for the app's own routes. When the client is not built it
  * answers a plain page saying how to build it. Never serves a byte from
- * outside the client folder.
+ * outside the client folder. Every page it serves carries the host page's
+ * Content-Security-Policy (`securityHeaders.ts`).
  */
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Middleware } from "koa";
+import { HOST_PAGE_CSP } from "./securityHeaders";
 
 const NOT_BUILT_PAGE = `<!doctype html>
 <meta charset="utf-8">
@@ -45,6 +47,7 @@ export function staticClient(clientDir: string): Middleware {
     const index = path.join(root, "index.html");
     if (!(await isFile(index))) {
       ctx.type = "text/html; charset=utf-8";
+      ctx.set("Content-Security-Policy", HOST_PAGE_CSP);
       ctx.body = NOT_BUILT_PAGE;
       return;
     }
@@ -54,6 +57,7 @@ export function staticClient(clientDir: string): Middleware {
     const inside = wanted !== undefined && (wanted === root || wanted.startsWith(root + path.sep));
     if (inside && wanted !== root && (await isFile(wanted))) {
       ctx.type = path.extname(wanted);
+      if (ctx.response.is("html") !== false) ctx.set("Content-Security-Policy", HOST_PAGE_CSP);
       ctx.body = await readFile(wanted);
       if (ctx.path.startsWith("/assets/")) ctx.set("Cache-Control", "public, max-age=31536000, immutable");
       return;
@@ -61,6 +65,7 @@ export function staticClient(clientDir: string): Middleware {
     if (path.extname(ctx.path) !== "") return next();
     ctx.type = "text/html; charset=utf-8";
     ctx.set("Cache-Control", "no-cache");
+    ctx.set("Content-Security-Policy", HOST_PAGE_CSP);
     ctx.body = await readFile(index);
   };
 }

@@ -2,9 +2,12 @@
  * Admission to the sync endpoint, `ws /sync/<docName>?token=`. Before the
  * relay sees a socket, this checks, in order: the path names a document
  * (`parseDocName`), the extension opt-in (`?taiku=`) names a version this
- * relay speaks, a browser's `Origin` (when sent) is the server's own or an
- * allowed one, the token is valid, and the user is a member of the
- * document's session (KV documents of an ended session are closed).
+ * relay speaks, a browser's `Origin` (when sent) is one of the server's
+ * configured public origins or an allowed one (never compared with the
+ * request's `Host`, which a DNS-rebinding page controls), the token is
+ * valid (charged to the caller's address or user, see `callerGate.ts`),
+ * and the user is a member of the document's session (KV documents of an
+ * ended session are closed).
  *
  * A host token (`taiku-host.…`, see `hostTokenStore.ts`) admits a socket to
  * its own session's document only, as the member who issued it, marked as
@@ -27,7 +30,9 @@ import { memberOf, type SessionStore } from "../data/sessionStore";
 import { grantHost } from "../shells/hostGrant";
 import type { Relay } from "../sync/relayTypes";
 import { SyncRefusal } from "../sync/syncRefusal";
+import type { User } from "../auth/userStore";
 import { authenticate } from "./authenticate";
+import type { CallerGate } from "./callerGate";
 
 /** What admission needs. */
 export interface SyncUpgradeDeps {
@@ -39,6 +44,10 @@ export interface SyncUpgradeDeps {
   readonly logger: Logger;
   /** Browser origins allowed besides the server's own. */
   readonly allowedOrigins: readonly string[];
+  /** The server's own public origins, now (see `publicOrigins.ts`). */
+  readonly publicOrigins: () => readonly string[];
+  /** Charges each upgrade to its address until its token verifies, then to its user (the API's gate); without it, tokens are verified unlimited. */
+  readonly gate?: CallerGate;
 }
 
 /** Answers a request outside `/sync/` with a plain 404 on the raw socket and destroys it. */
@@ -54,16 +63,9 @@ function refuseUpgrade(socket: Duplex, message: string): void {
   );
 }
 
-/** True when a browser `Origin` header names this server (by its Host header) or an allowed origin. */
-function originAllowed(origin: string, host: string | undefined, allowed: readonly string[]): boolean {
-  if (allowed.includes(origin)) return true;
-  if (host === undefined) return false;
-  try {
-    return new URL(origin).host === host.toLowerCase();
-  } catch (error) {
-    if (error instanceof TypeError) return false;
-    throw error;
-  }
+/** True when a browser `Origin` header is one of this server's public origins or an allowed one (never judged by `Host`). */
+function originAllowed(origin: string, publicOrigins: readonly string[], allowed: readonly string[]): boolean {
+  return publicOrigins.includes(origin) || allowed.includes(origin);
 }
 
 type Admission =
@@ -87,12 +89,18 @@ async function admit(req: IncomingMessage, socket: Duplex, head: Buffer, deps: S
   if ("error" in optIn) return { close: CloseCode.ProtocolViolation, message: optIn.error };
   const doc = parsed.kind === "session" ? sessionDocName(parsed.sessionId) : kvDocName(parsed.sessionId, parsed.pluginId);
   const origin = req.headers.origin;
-  if (origin !== undefined && !originAllowed(origin, req.headers.host, deps.allowedOrigins)) {
+  if (origin !== undefined && !originAllowed(origin, deps.publicOrigins(), deps.allowedOrigins)) {
     return { close: CloseCode.PermissionDenied, message: `sync from origin ${origin} is not allowed` };
   }
   const token = url.searchParams.get("token") ?? undefined;
   if (token !== undefined && looksLikeHostToken(token)) return admitHost(req, socket, head, deps, parsed, token);
-  const user = await authenticate(token, deps.tokens, deps.users);
+  let user: User | undefined;
+  if (deps.gate === undefined) user = await authenticate(token, deps.tokens, deps.users);
+  else {
+    const admission = await deps.gate.admit(req.socket.remoteAddress ?? "unknown", token);
+    if ("waitSeconds" in admission) return { close: CloseCode.Unavailable, message: `too many connection attempts: try again in ${admission.waitSeconds} s` };
+    user = admission.user;
+  }
   if (user === undefined) return { close: CloseCode.Unauthenticated, message: "sign in first: add ?token=<token> to the sync URL" };
   const session = await deps.sessions.get(parsed.sessionId);
   if (session === undefined) return { close: CloseCode.DocumentNotFound, message: "no such session" };

@@ -1,7 +1,8 @@
 /**
  * The Content-Security-Policy sent with a plugin's HTML pages. The page may
  * load its own assets (`/plugins/<id>/…`) and the SDK module
- * (`/sdk/plugin-sdk.js`), connect only to its own assets and the `https://`
+ * (`/sdk/plugin-sdk.js`) and nothing else of the server (no `'self'`: that
+ * would admit every other plugin's scripts), connect only to its own assets and the `https://`
  * origins its manifest lists in `network`, and be framed only by the taiku app. It is also
  * sandboxed by the policy itself, so even a page opened directly, outside
  * the host's sandboxed iframe, runs with an opaque origin and cannot reach
@@ -26,12 +27,14 @@ export function buildPluginCsp({ manifest, serverOrigin, clientOrigins }: Plugin
   const assets = serverOrigin === undefined ? [] : [`${serverOrigin}/plugins/${manifest.id}/`];
   const sdk = serverOrigin === undefined ? [] : [`${serverOrigin}/sdk/plugin-sdk.js`];
   const ancestors = [...(serverOrigin === undefined ? ["'self'"] : [serverOrigin]), ...clientOrigins];
+  // No 'self': it would be the whole server, every other plugin's folder included.
+  const own = (sources: readonly string[]): readonly string[] => (sources.length === 0 ? ["'none'"] : sources);
   const directives: ReadonlyArray<readonly [string, readonly string[]]> = [
-    ["default-src", ["'self'", ...assets]],
-    ["script-src", ["'self'", ...assets, ...sdk]],
-    ["style-src", ["'self'", ...assets, "'unsafe-inline'"]],
-    ["img-src", ["'self'", ...assets, "data:", "blob:"]],
-    ["font-src", ["'self'", ...assets, "data:"]],
+    ["default-src", own(assets)],
+    ["script-src", own([...assets, ...sdk])],
+    ["style-src", [...assets, "'unsafe-inline'"]],
+    ["img-src", [...assets, "data:", "blob:"]],
+    ["font-src", [...assets, "data:"]],
     ["connect-src", [...assets, ...manifest.network].length === 0 ? ["'none'"] : [...assets, ...manifest.network]],
     ["object-src", ["'none'"]],
     ["base-uri", ["'none'"]],

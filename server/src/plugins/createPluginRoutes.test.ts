@@ -92,6 +92,12 @@ describe("GET /plugins/manifest.json", () => {
     expect(plugins.find((p) => p.id === "real")?.entryUrl).toMatch(/^\/plugins\/real\/ui\/main\.html\?v=\d+$/);
   });
 
+  it("carries each package's description, and none for a package without one", async () => {
+    const { plugins } = await manifest();
+    expect(plugins.find((p) => p.id === "hello")?.description).toBe("A minimal taiku plugin: a panel that greets you, and an action that waves.");
+    expect(plugins.find((p) => p.id === "real")).not.toHaveProperty("description");
+  });
+
   it("reports every broken package by name instead of failing", async () => {
     const { errors } = await manifest();
     const byPackage = (name: string) => errors.filter((e) => e.package === name).map((e) => e.message);
@@ -164,9 +170,10 @@ describe("GET /plugins/:id/*", () => {
     const origin = `http://127.0.0.1:${app.port}`;
     const csp = String((await get("/plugins/assets/index.html")).headers["content-security-policy"]);
     const directive = (name: string) => csp.split("; ").find((d) => d.startsWith(`${name} `));
-    expect(directive("default-src")).toBe(`default-src 'self' ${origin}/plugins/assets/`);
+    expect(directive("default-src")).toBe(`default-src ${origin}/plugins/assets/`);
     expect(directive("connect-src")).toBe(`connect-src ${origin}/plugins/assets/ https://api.example.com`);
-    expect(directive("script-src")).toBe(`script-src 'self' ${origin}/plugins/assets/ ${origin}/sdk/plugin-sdk.js`);
+    // No 'self': that would admit every other plugin's scripts.
+    expect(directive("script-src")).toBe(`script-src ${origin}/plugins/assets/ ${origin}/sdk/plugin-sdk.js`);
     expect(directive("frame-ancestors")).toBe(`frame-ancestors ${origin}`);
     expect(directive("sandbox")).toBe("sandbox allow-scripts allow-forms allow-popups allow-modals");
     expect(csp).not.toContain("allow-same-origin");

@@ -70,7 +70,15 @@ export async function discoverPlugins(folders: PluginFolders, cache: DiscoveryCa
           });
           continue;
         }
-        const plugin = { manifest, source, packageName: read.packageName, folder, root: read.root, entryMtimeMs };
+        const plugin = {
+          manifest,
+          source,
+          packageName: read.packageName,
+          ...(read.description === undefined ? {} : { description: read.description }),
+          folder,
+          root: read.root,
+          entryMtimeMs,
+        };
         owners.set(manifest.id, plugin);
         plugins.push(plugin);
       }

@@ -20,6 +20,7 @@ const settingSchema = z.discriminatedUnion("type", [
 export const manifestPluginSchema = z.object({
   id: z.string().describe("plugin id, ^[a-z][a-z0-9.-]*$"),
   name: z.string(),
+  description: z.string().optional().describe("what the plugin is for: its package.json description, at most 500 characters"),
   source: z.enum(["bundled", "local"]).describe("bundled with taiku, or installed under TAIKU_DATA_DIR/plugins"),
   scope: z.literal("user").describe("who the plugin is enabled for"),
   entryUrl: z.string().describe("/plugins/<id>/<entry>?v=<entry mtime>"),
@@ -64,9 +65,10 @@ export function entryUrl(id: string, entry: string, mtimeMs: number): string {
 /** Builds the manifest document from a discovery. */
 export function toManifestResponse(discovery: PluginDiscovery): PluginManifestResponse {
   return {
-    plugins: discovery.plugins.map(({ manifest, source, entryMtimeMs }) => ({
+    plugins: discovery.plugins.map(({ manifest, source, entryMtimeMs, description }) => ({
       id: manifest.id,
       name: manifest.name,
+      ...(description === undefined ? {} : { description }),
       source,
       scope: "user" as const,
       entryUrl: entryUrl(manifest.id, manifest.entry, entryMtimeMs),

@@ -22,6 +22,8 @@ export interface DiscoveredPlugin {
   readonly source: PluginSource;
   /** The package's `name`, or its folder name when it has none. */
   readonly packageName: string;
+  /** The package's `description`, when it has one. */
+  readonly description?: string;
   /** The package folder as found (for local plugins, possibly a symlink). */
   readonly folder: string;
   /** The package folder's real path; no asset is served from outside it. */

@@ -23,6 +23,8 @@ export interface ReadPlugin {
 export interface ReadPackage {
   /** The package's `name`, or the folder name when unreadable. */
   readonly packageName: string;
+  /** The package's `description` (what its plugins are for), when it has one. */
+  readonly description?: string;
   /** Real path of the package folder; `undefined` when it could not be resolved. */
   readonly root: string | undefined;
   readonly plugins: readonly ReadPlugin[];
@@ -34,6 +36,7 @@ export interface ReadPackage {
 export interface PackageCacheEntry {
   readonly signature: string;
   readonly packageName: string;
+  readonly description?: string;
   readonly manifests: readonly PluginManifest[];
   readonly problems: readonly string[];
 }
@@ -72,7 +75,7 @@ export async function readPluginPackage(folder: string, cache: PackageCache): Pr
       problems.push(`plugin "${manifest.id}": entry file "${manifest.entry}" cannot be read: ${errorText(cause)}`);
     }
   }
-  return { packageName: parsed.packageName, root, plugins, problems };
+  return { packageName: parsed.packageName, ...(parsed.description === undefined ? {} : { description: parsed.description }), root, plugins, problems };
 }
 
 async function readMetadata(root: string, folderName: string, cached: PackageCacheEntry | undefined): Promise<PackageCacheEntry> {
@@ -102,7 +105,18 @@ async function readMetadata(root: string, folderName: string, cached: PackageCac
     return entry(folderName, [], [`package.json is not valid JSON: ${cause.message}`]);
   }
   const { plugins, problems } = validatePluginPackage(json);
-  return entry(readName(json) ?? folderName, plugins, problems.map(formatManifestProblem));
+  const description = readDescription(json);
+  return { ...entry(readName(json) ?? folderName, plugins, problems.map(formatManifestProblem)), ...(description === undefined ? {} : { description }) };
+}
+
+/** Longest package description passed on to the plugin manager, in UTF-16 code units. */
+export const MAX_DESCRIPTION_LENGTH = 500;
+
+function readDescription(json: unknown): string | undefined {
+  if (typeof json !== "object" || json === null || !Object.prototype.hasOwnProperty.call(json, "description")) return undefined;
+  const description: unknown = (json as { description: unknown }).description;
+  if (typeof description !== "string" || description.trim() === "") return undefined;
+  return description.trim().slice(0, MAX_DESCRIPTION_LENGTH);
 }
 
 function readName(json: unknown): string | undefined {

@@ -2,11 +2,11 @@
  * The sync relay, composed: it accepts authorised y-websocket sockets
  * (`syncConnection.ts`), keeps their documents in memory while they are used
  * (`documentRegistry.ts`), judges every incoming update (`kvArbitration.ts`),
- * caps plugin documents per session (`kvDocumentCap.ts`), and persists
- * before it broadcasts (`liveDocument.ts`).
+ * admits plugin documents of known plugins only and caps them per session
+ * (`kvDocumentCap.ts`), and persists before it broadcasts (`liveDocument.ts`).
  *
- * Per document: `sessions/<sid>` has no quota, and only the server may
- * change its `members` and `plugins` roots; `sessions/<sid>/kv/<pluginId>`
+ * Per document: `sessions/<sid>` has the session quota and a lower frame
+ * limit, and only the server may change its `members` and `plugins` roots; `sessions/<sid>/kv/<pluginId>`
  * has the session KV quota, and a session may hold at most
  * `maxKvDocsPerSession` of them.
  */
@@ -17,7 +17,8 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { CloseCode, CorruptRecordError, KV_QUOTA_BYTES, SERVER_ORIGIN, encodePermissionDenied, extensionOptIn, kvDocPrefix, parseDocName, type DocName, type EventStore, type SessionId } from "@taiku/engine";
 import { RateLimiter } from "../http/rateLimiter";
 import { DocumentRegistry } from "./documentRegistry";
-import { KvDocumentCap } from "./kvDocumentCap";
+import { SESSION_QUOTA_BYTES } from "./kvArbitration";
+import { KvDocumentCap, type KnownPlugins } from "./kvDocumentCap";
 import { RelayExtensions } from "./relayExtensions";
 import type { Relay, RelayExtension, RelayMetrics, SyncPeer } from "./relayTypes";
 import { SendBatcher } from "./sendBatcher";
@@ -33,10 +34,16 @@ export interface RelayOptions {
   readonly logger: Logger;
   /** Session KV quota in bytes (default 65,536). */
   readonly quotaBytes?: number;
-  /** Session KV documents one session may hold (default 64). */
+  /** Session KV documents one session may hold (default 64); only documents of known plugins count. */
   readonly maxKvDocsPerSession?: number;
+  /** Which plugins a session knows; a KV document of any other plugin is refused with `4404` (default: every plugin). */
+  readonly knownPlugins?: KnownPlugins;
   /** Largest frame accepted, in bytes (default 8 MiB). */
   readonly maxPayload?: number;
+  /** Live data a session document may hold, in bytes (default 2 MiB, `SESSION_QUOTA_BYTES`); over it, an update is compensated. */
+  readonly sessionQuotaBytes?: number;
+  /** Largest frame accepted on a session document's socket, in bytes (default 4 MiB: twice the session quota, so a client's whole state fits one frame). */
+  readonly maxSessionFrameBytes?: number;
   /** Awareness client ids one socket may announce (default 8). */
   readonly maxAwarenessStates?: number;
   /** Frames per second a socket may send, sustained (default 2,000; bursts to twice that). */
@@ -47,8 +54,12 @@ export interface RelayOptions {
   readonly snapshots?: SnapshotPolicyOptions;
   /** How long a document without sockets stays in memory, ms (default 30 s). */
   readonly idleMs?: number;
+  /** How long a loaded document that nothing changes or reads stays built (a `Y.Doc` and its arbiter) before it goes back to its encoded bytes, ms (default 10 s). */
+  readonly unbuildAfterMs?: number;
   /** Bytes queued on a socket before it is dropped as too slow (default 32 MiB). */
   readonly maxBufferedBytes?: number;
+  /** Told how long each append took to become durable, ms (the server's metrics observe it). */
+  readonly onPersisted?: (ms: number) => void;
   /** Extensions owning message types 101 and up. */
   readonly extensions?: readonly RelayExtension[];
 }
@@ -69,24 +80,29 @@ export function createRelay(options: RelayOptions): Relay {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: options.maxPayload ?? 8 * 1024 * 1024 });
   const connections = new Set<SyncConnection>();
   const counters = { updates: 0, quotaRejections: 0, compensations: 0 };
-  let persistLatency: number[] = [];
   let closed = false;
 
   const registry: DocumentRegistry<SyncConnection> = new DocumentRegistry<SyncConnection>({
     store,
     logger,
     quotaBytes,
+    sessionQuotaBytes: options.sessionQuotaBytes ?? SESSION_QUOTA_BYTES,
     snapshots: new SnapshotPolicy({ everyEvents: options.snapshotEvery, ...options.snapshots }),
     idleMs: options.idleMs ?? 30_000,
+    unbuildAfterMs: options.unbuildAfterMs ?? 10_000,
     onAwareness: relayAwareness,
     onDropped: (live, reason) => {
       for (const conn of live.peers) conn.close(CloseCode.DocumentFailed, `${reason}; reconnect`);
     },
-    onPersisted: (ms) => {
-      if (persistLatency.length < 10_000) persistLatency.push(ms);
-    },
+    onPersisted: (ms) => options.onPersisted?.(ms),
   });
-  const kvCap = new KvDocumentCap(store, options.maxKvDocsPerSession ?? 64, () => registry.names(), (name) => registry.has(name));
+  const kvCap = new KvDocumentCap(
+    store,
+    options.maxKvDocsPerSession ?? 64,
+    () => registry.names(),
+    (name) => registry.has(name),
+    options.knownPlugins,
+  );
 
   const context: ConnectionContext = {
     logger,
@@ -98,6 +114,7 @@ export function createRelay(options: RelayOptions): Relay {
     maxAwarenessStates: options.maxAwarenessStates ?? 8,
     maxBufferedBytes: options.maxBufferedBytes ?? 32 * 1024 * 1024,
     quotaBytes,
+    maxSessionFrameBytes: options.maxSessionFrameBytes ?? 2 * (options.sessionQuotaBytes ?? SESSION_QUOTA_BYTES),
     onJudged: (outcome) => {
       counters.updates++;
       if (outcome === "accepted") return;
@@ -124,10 +141,13 @@ export function createRelay(options: RelayOptions): Relay {
   heartbeat.unref();
 
   async function attach(conn: SyncConnection, name: DocName): Promise<void> {
-    if (await kvCap.reached(name)) {
-      return conn.reject(CloseCode.DocumentCapReached, `this session already holds ${kvCap.max} plugin documents`);
+    const admission = await kvCap.admit(name, () => registry.open(name));
+    if ("refused" in admission) {
+      // Answered in-protocol, with a permanent close code, so stock clients stop retrying.
+      if (conn.open) conn.ws.send(encodePermissionDenied(admission.refused.reason));
+      return conn.reject(admission.refused.code, admission.refused.reason);
     }
-    const live = await registry.open(name);
+    const live = await admission.opened;
     if (!conn.open) return registry.release(live);
     registry.retain(live);
     conn.attach(live);
@@ -204,8 +224,6 @@ export function createRelay(options: RelayOptions): Relay {
     refusal: (name) => registry.refusal(name),
 
     metrics(): RelayMetrics {
-      const drained = persistLatency;
-      persistLatency = [];
       return {
         connections: connections.size,
         loadedDocuments: registry.size,
@@ -214,7 +232,6 @@ export function createRelay(options: RelayOptions): Relay {
         updatesTotal: counters.updates,
         quotaRejectionsTotal: counters.quotaRejections,
         compensationsTotal: counters.compensations,
-        persistLatencyMs: drained,
       };
     },
 

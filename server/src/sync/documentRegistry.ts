@@ -30,10 +30,14 @@ export interface DocumentRegistryOptions<Peer> {
   readonly logger: Logger;
   /** Session KV quota in bytes. */
   readonly quotaBytes: number;
+  /** Session document quota in bytes (default `SESSION_QUOTA_BYTES`). */
+  readonly sessionQuotaBytes?: number;
   /** When documents write snapshots (see `snapshotPolicy.ts`). */
   readonly snapshots: SnapshotPolicy;
   /** How long a document without peers stays in memory, ms. */
   readonly idleMs: number;
+  /** How long a built document nothing uses stays built before it goes back to its bytes, ms (see `liveDocument.ts`). */
+  readonly unbuildAfterMs?: number;
   /** Called once per document when its awareness is made, on first use (the relay hooks it up). */
   readonly onAwareness: (live: LiveDocument<Peer>) => void;
   /** Called when a document is dropped, before it is freed (the relay closes its sockets). */
@@ -112,11 +116,13 @@ export class DocumentRegistry<Peer> {
       const live = LiveDocument.open<Peer>(name, stored, {
         store,
         logger,
-        policy: withAuthorship(name, policyFor(name, this.options.quotaBytes)),
+        policy: withAuthorship(name, policyFor(name, this.options.quotaBytes, this.options.sessionQuotaBytes)),
         snapshots: this.options.snapshots,
         onFailure: () => this.drop(live, "the relay could not persist an update"),
         onPersisted: this.options.onPersisted,
         onBuilt: () => this.built++,
+        unbuildAfterMs: this.options.unbuildAfterMs,
+        onUnbuilt: () => this.built--,
         onAwareness: () => this.options.onAwareness(live),
       });
       this.current.set(name, live);

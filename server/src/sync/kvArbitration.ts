@@ -1,8 +1,17 @@
 /**
  * Judging one client update on the relay: the arbiter applies it, and an
- * update the document may not keep (over the session KV quota, or touching
- * a server-only root of a session document) gets its compensation and a
- * rejection notice for its sender.
+ * update the document may not keep (over the session KV quota, over the
+ * session document quota, or touching a server-only root of a session
+ * document) gets its compensation and a rejection notice for its sender.
+ *
+ * The session document quota, {@link SESSION_QUOTA_BYTES} (2 MiB of live
+ * data, weighed as the KV quota is: the UTF-8 bytes of each root's JSON),
+ * bounds what every joiner downloads before it sees the session: 2 MiB is
+ * about ten thousand chat messages of 200 bytes, or a layout, shells list
+ * and activity feed far beyond what a screen shows, and it downloads in
+ * well under a second on an ordinary link. The same rule as KV applies:
+ * an update that leaves live data over the quota and larger than before is
+ * compensated, so deleting always works.
  *
  * Invariant: a judged update is never dropped. Its events (the update, and
  * the compensation after it) are persisted together; other peers receive
@@ -28,10 +37,16 @@ import { updateFrame } from "./syncMessages";
 /** Roots of a session document that only the server writes. */
 export const SERVER_ONLY_ROOTS = ["members", "plugins"] as const;
 
-/** The arbiter policy of a document: the KV quota for plugin documents, server-only roots for session documents. */
-export function policyFor(name: DocName, quotaBytes: number): ArbiterPolicy {
+/** Live data a session document may hold, in bytes: 2 MiB (see the module header for why). */
+export const SESSION_QUOTA_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The arbiter policy of a document: the KV quota for plugin documents; the
+ * session quota and the server-only roots for session documents.
+ */
+export function policyFor(name: DocName, quotaBytes: number, sessionQuotaBytes = SESSION_QUOTA_BYTES): ArbiterPolicy {
   if (parseDocName(name)?.kind === "kv") return { limit: quotaBytes };
-  return { limit: null, protectedRoots: SERVER_ONLY_ROOTS };
+  return { limit: sessionQuotaBytes, protectedRoots: SERVER_ONLY_ROOTS };
 }
 
 /** What to persist and send for one judged update. */

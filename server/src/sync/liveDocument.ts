@@ -9,6 +9,11 @@
  * from the stored bytes, so clients that only read a long history (a
  * restart, a reconnect storm) never wait for, or compete with, the build.
  *
+ * A built document that nothing has used for `unbuildAfterMs` (no change,
+ * no read; its sockets idle) goes back to its encoded bytes, so a loaded
+ * idle document costs its state's bytes rather than a `Y.Doc` and an
+ * arbiter; the next use builds it again.
+ *
  * When a snapshot is written is decided by `snapshotPolicy.ts`; this class
  * keeps the figures it decides on, the quiet timer and the writes in
  * flight. Snapshots are written beside the commit chain, never in it.
@@ -25,7 +30,7 @@ import * as Y from "yjs";
 import { createArbiter, type Arbiter, type ArbiterPolicy, type DocName, type EventStore, type NewDocEvent } from "@taiku/engine";
 import { QuietTimer } from "./quietTimer";
 import type { SnapshotPolicy, TailFigures } from "./snapshotPolicy";
-import type { StoredState } from "./storedState";
+import { StoredState } from "./storedState";
 
 /** What a document needs from the relay around it. */
 export interface LiveDocumentOptions {
@@ -38,8 +43,12 @@ export interface LiveDocumentOptions {
   readonly onFailure: (error: unknown) => void;
   /** Called with each append's duration in milliseconds. */
   readonly onPersisted: (ms: number) => void;
-  /** Called once the document is built from its stored bytes. */
+  /** Called each time the document is built from its stored bytes. */
   readonly onBuilt?: () => void;
+  /** How long a built document stays built with nothing using it, ms (default: for good). */
+  readonly unbuildAfterMs?: number;
+  /** Called each time the built document goes back to its bytes. */
+  readonly onUnbuilt?: () => void;
   /** Called once the document's awareness is created (on first use), to watch it. */
   readonly onAwareness?: (awareness: awarenessProtocol.Awareness) => void;
 }
@@ -82,6 +91,12 @@ export class LiveDocument<Peer = unknown> {
   private built: Built | null = null;
   /** Set by {@link destroy}. */
   private wasDestroyed = false;
+  /** Commits appended and not yet settled. */
+  private commitsInFlight = 0;
+  /** When the built document was last used (`performance.now()`). */
+  private lastUsed = 0;
+  /** Fires to see whether the built document has been unused for `unbuildAfterMs`. */
+  private unbuildTimer: NodeJS.Timeout | null = null;
   /**
    * Who is connected, with its own document (awareness needs one for its
    * client id, and it must not force a build): made on first use, since
@@ -168,13 +183,39 @@ export class LiveDocument<Peer = unknown> {
   }
 
   private build(): Built {
+    this.lastUsed = performance.now();
     if (this.built !== null) return this.built;
     if (this.stored === null) throw new Error(`${this.name} has neither stored bytes nor a document`);
     const doc = this.stored.build();
     this.built = { doc, arbiter: createArbiter(doc, this.options.policy) };
     this.stored = null;
     this.options.onBuilt?.();
+    this.armUnbuild(this.options.unbuildAfterMs);
     return this.built;
+  }
+
+  private armUnbuild(afterMs: number | undefined): void {
+    if (afterMs === undefined || !Number.isFinite(afterMs) || this.unbuildTimer !== null || this.wasDestroyed) return;
+    this.unbuildTimer = setTimeout(() => {
+      this.unbuildTimer = null;
+      this.unbuildIfUnused();
+    }, afterMs);
+    this.unbuildTimer.unref();
+  }
+
+  /** Goes back to the encoded bytes when the built document has been unused long enough and nothing is in flight; else looks again later. */
+  private unbuildIfUnused(): void {
+    const afterMs = this.options.unbuildAfterMs;
+    if (this.built === null || this.failed || this.wasDestroyed || afterMs === undefined) return;
+    const unusedFor = performance.now() - this.lastUsed;
+    if (unusedFor < afterMs || this.commitsInFlight > 0) return this.armUnbuild(Math.max(afterMs - unusedFor, 1));
+    const { doc, arbiter } = this.built;
+    // The state as a snapshot at the last durable seq would hold it: every commit has settled.
+    this.stored = new StoredState({ snapshot: { seq: this.lastSeq, state: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc) }, tail: [] });
+    this.built = null;
+    arbiter.destroy();
+    doc.destroy();
+    this.options.onUnbuilt?.();
   }
 
   /** True when the store has never held an event of this document. */
@@ -192,6 +233,8 @@ export class LiveDocument<Peer = unknown> {
     const started = performance.now();
     const appended = this.options.store.append(this.name, events);
     let durable = false;
+    this.commitsInFlight++;
+    this.lastUsed = started;
     const step = this.chain.then(() =>
       appended.then(
         (stored) => {
@@ -206,7 +249,9 @@ export class LiveDocument<Peer = unknown> {
         },
         (error: unknown) => this.fail(error),
       ),
-    );
+    ).finally(() => {
+      this.commitsInFlight--;
+    });
     this.chain = step;
     return step.then(() => durable);
   }
@@ -301,6 +346,7 @@ export class LiveDocument<Peer = unknown> {
   destroy(): void {
     this.wasDestroyed = true;
     this.quiet.stop();
+    if (this.unbuildTimer !== null) clearTimeout(this.unbuildTimer);
     if (this.presence !== null) {
       this.presence.awareness.destroy();
       this.presence.doc.destroy();

@@ -64,8 +64,6 @@ export interface RelayMetrics {
   readonly updatesTotal: number;
   readonly quotaRejectionsTotal: number;
   readonly compensationsTotal: number;
-  /** Persist latency samples in milliseconds since the last call (drained). */
-  readonly persistLatencyMs: readonly number[];
 }
 
 /** A sync socket as a relay extension sees it. */

@@ -7,7 +7,7 @@
  * `awarenessIdentity.ts`), and hands extension frames to their extension.
  *
  * Untrusted input stops here: a frame that is not binary, cannot be decoded,
- * or breaks a limit (frames per second, awareness states) closes this
+ * or breaks a limit (frames per second, frame size, awareness states) closes this
  * socket only, with a close code from `CloseCode` and a reason, and is
  * logged. Extension messages (type 100 and up) go to, and come from, only a
  * socket that opted in to them on its URL; a socket that did not is sent
@@ -46,6 +46,8 @@ export interface ConnectionContext {
   readonly maxAwarenessStates: number;
   readonly maxBufferedBytes: number;
   readonly quotaBytes: number;
+  /** Largest frame a session document's socket may send, in bytes (plugin documents have the server-wide `maxPayload`). */
+  readonly maxSessionFrameBytes: number;
   /** Counts a judged update. */
   onJudged(outcome: "accepted" | RejectionReason): void;
   /** Forgets a document a malformed update altered in part. */
@@ -163,6 +165,9 @@ export class SyncConnection {
   private onFrame(data: Buffer, isBinary: boolean): void {
     if (!isBinary) return this.reject(CloseCode.ProtocolViolation, "text frames are not part of the sync protocol");
     if (this.ctx.limiter.take(this.id) > 0) return this.reject(CloseCode.Unavailable, `more than ${this.ctx.framesPerSecond} frames per second`);
+    if (this.origin.plugin === undefined && data.byteLength > this.ctx.maxSessionFrameBytes) {
+      return this.reject(CloseCode.ProtocolViolation, `a frame of ${data.byteLength} bytes is over the session document's limit of ${this.ctx.maxSessionFrameBytes}`);
+    }
     // A socket the relay is closing (its document dropped or unloaded, its session ended, the relay stopping)
     // takes nothing more: its client still holds what it sent and syncs it again when it reconnects.
     if (!this.open) return;

@@ -71,16 +71,18 @@ export interface RepliedDocument {
  * bytes as they are; any other peer from the document's kept reply.
  */
 export class SyncReplies {
-  private readonly caches = new WeakMap<RepliedDocument, SyncReplyCache>();
+  /** By built document: a document that went back to its bytes and was built again gets a new cache. */
+  private readonly caches = new WeakMap<Y.Doc, SyncReplyCache>();
 
   /** The sync step 2 frame for a peer at `stateVector` (throws for a malformed state vector). */
   replyTo(live: RepliedDocument, stateVector: Uint8Array): Uint8Array {
     const stored = live.unbuilt;
     if (stored !== null && Y.decodeStateVector(stateVector).size === 0) return stored.fullSyncStep2;
-    let cache = this.caches.get(live);
+    const doc = live.doc;
+    let cache = this.caches.get(doc);
     if (cache === undefined) {
-      cache = new SyncReplyCache(live.doc);
-      this.caches.set(live, cache);
+      cache = new SyncReplyCache(doc);
+      this.caches.set(doc, cache);
     }
     return cache.replyTo(stateVector);
   }

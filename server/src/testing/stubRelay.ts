@@ -61,7 +61,7 @@ export function createStubRelay(): StubRelay {
     refused: () => [],
     refusal: () => undefined,
     metrics(): RelayMetrics {
-      return { connections: sockets.size, loadedDocuments: docs.size, builtDocuments: docs.size, refusedDocuments: 0, updatesTotal: 0, quotaRejectionsTotal: 0, compensationsTotal: 0, persistLatencyMs: [] };
+      return { connections: sockets.size, loadedDocuments: docs.size, builtDocuments: docs.size, refusedDocuments: 0, updatesTotal: 0, quotaRejectionsTotal: 0, compensationsTotal: 0 };
     },
     async close() {
       for (const ws of sockets) ws.terminate();

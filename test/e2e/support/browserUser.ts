@@ -27,7 +27,7 @@ export interface BrowserUser {
   join(link: string): Promise<void>;
   /** Enables a plugin for this user through the plugin manager, confirming its permissions. */
   enablePlugin(pluginId: string): Promise<void>;
-  /** Enables a plugin for the whole session (owner). */
+  /** Enables a plugin for the whole session (owner): ticks the box, then confirms its permissions. */
   enableForSession(pluginId: string): Promise<void>;
   /** Opens a plugin's panel tab and returns its frame once `ready` (default `body[data-ready=true]`) is in it. */
   openPanel(pluginId: string, panelId: string, ready?: string): Promise<Frame>;
@@ -88,8 +88,10 @@ export async function launchUser(baseUrl: string, name: string, startAt?: string
     },
     async enableForSession(pluginId) {
       await page.click(".session-header >> text=Plugins");
-      const box = page.locator(`.plugin-card[data-plugin="${pluginId}"] .session-managed`);
-      await box.check();
+      const card = page.locator(`.plugin-card[data-plugin="${pluginId}"]`);
+      await card.locator(".session-managed").check();
+      await card.locator(".confirm-enable").click();
+      await page.locator(`.plugin-card[data-plugin="${pluginId}"][data-state=session]`).waitFor();
       await page.click(".plugin-manager >> text=Close");
     },
     async openPanel(pluginId, panelId, ready) {

@@ -3,7 +3,7 @@
  */
 import { z } from "zod";
 import { defineRoute } from "../defineRoute";
-import { HttpError, unauthenticated } from "../httpError";
+import { HttpError, tooManyRequests, unauthenticated } from "../httpError";
 import { passwordSchema, userIdSchema, userNameSchema } from "../schemas";
 import { ErrorCode } from "@taiku/engine";
 
@@ -33,13 +33,20 @@ export const loginRoute = defineRoute(
     method: "POST",
     path: "/api/login",
     auth: "public",
-    summary: "Log in; the token goes in `Authorization: Bearer <token>` (and `?token=` on the sync URL).",
+    summary:
+      "Log in; the token goes in `Authorization: Bearer <token>` (and `?token=` on the sync URL). After repeated failed logins an account is throttled: 429 with `Retry-After`.",
     request: { body: z.object({ name: z.string().trim().min(1).max(64), password: z.string().min(1).max(1024) }) },
     response: { status: 200, body: z.object({ token: z.string(), userId: userIdSchema }) },
   },
-  async ({ body }, { users, tokens }) => {
+  async ({ body }, { users, tokens, logins }) => {
+    const waitSeconds = logins.waitFor(body.name);
+    if (waitSeconds > 0) throw tooManyRequests(waitSeconds, "failed logins for this account");
     const user = await users.verify(body.name, body.password);
-    if (user === undefined) throw unauthenticated("wrong name or password");
+    if (user === undefined) {
+      logins.failed(body.name);
+      throw unauthenticated("wrong name or password");
+    }
+    logins.succeeded(body.name);
     return { token: await tokens.issue(user.userId), userId: user.userId };
   },
 );

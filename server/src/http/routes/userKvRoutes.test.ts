@@ -21,7 +21,7 @@ describe("user KV", () => {
     await t.call("PUT", "/api/user-kv/notes/null", { token: alice.token, body: { value: null } });
     await t.call("PUT", "/api/user-kv/todo/theme", { token: alice.token, body: { value: "other plugin" } });
     const got = await t.call("GET", "/api/user-kv/notes/theme", { token: alice.token });
-    expect(got.json).toEqual({ key: "theme", value: { dark: true, size: 14 } });
+    expect(got.json).toEqual({ key: "theme", value: { dark: true, size: 14 }, found: true });
     const list = await t.call("GET", "/api/user-kv/notes", { token: alice.token });
     expect(list.json).toEqual({
       entries: [
@@ -35,14 +35,15 @@ describe("user KV", () => {
     const again = await t.call("DELETE", "/api/user-kv/notes/recent", { token: alice.token });
     expect(again.json).toEqual({ deleted: false });
     const gone = await t.call("GET", "/api/user-kv/notes/recent", { token: alice.token });
-    expect(gone.status).toBe(404);
+    expect(gone.status).toBe(200);
+    expect(gone.json).toEqual({ key: "recent", value: null, found: false });
   });
 
   it("keeps keys with unusual characters intact", async () => {
     const key = "a/b ü 🎉?&=";
     await t.call("PUT", `/api/user-kv/notes/${encodeURIComponent(key)}`, { token: alice.token, body: { value: 1 } });
     const got = await t.call("GET", `/api/user-kv/notes/${encodeURIComponent(key)}`, { token: alice.token });
-    expect(got.json).toEqual({ key, value: 1 });
+    expect(got.json).toEqual({ key, value: 1, found: true });
     const list = await t.call("GET", "/api/user-kv/notes", { token: alice.token });
     expect(list.json.entries.map((e: { key: string }) => e.key)).toContain(key);
   });
@@ -52,7 +53,7 @@ describe("user KV", () => {
     const bobsList = await t.call("GET", "/api/user-kv/secrets", { token: bob.token });
     expect(bobsList.json).toEqual({ entries: [] });
     const bobsGet = await t.call("GET", "/api/user-kv/secrets/pin", { token: bob.token });
-    expect(bobsGet.status).toBe(404);
+    expect(bobsGet.json).toEqual({ key: "pin", value: null, found: false });
     const bobsDelete = await t.call("DELETE", "/api/user-kv/secrets/pin", { token: bob.token });
     expect(bobsDelete.json).toEqual({ deleted: false });
     for (const [method, route] of [
@@ -94,6 +95,6 @@ describe("user KV", () => {
     expect(deep.status).toBe(400);
     expect(deep.json.error.message).toMatch(/nested deeper/);
     const got = await t.call("GET", "/api/user-kv/notes/k", { token: alice.token });
-    expect(got.status).toBe(404);
+    expect(got.json).toMatchObject({ value: null, found: false });
   });
 });

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { PluginId } from "@taiku/engine";
 import { defineRoute } from "../defineRoute";
-import { notFound, tooLarge } from "../httpError";
+import { tooLarge } from "../httpError";
 import { pluginIdSchema, pluginParams, userKvKeySchema } from "../schemas";
 
 const keyParams = z.object({ pluginId: pluginIdSchema, key: userKvKeySchema });
@@ -36,14 +36,14 @@ export const getUserKvRoute = defineRoute(
     method: "GET",
     path: "/api/user-kv/:pluginId/:key",
     auth: "user",
-    summary: "Read one of the caller's values (404 when unset).",
+    summary: "Read one of the caller's values; an unset key answers 200 with `found: false` and `value: null`, so a browser logs no error for it.",
     request: { params: keyParams },
-    response: { status: 200, body: z.object({ key: z.string(), value: jsonValue }) },
+    response: { status: 200, body: z.object({ key: z.string(), value: jsonValue, found: z.boolean().describe("false when the key is unset") }) },
   },
   async ({ params, user }, { userKv }) => {
     const stored = await userKv.get(user.userId, params.pluginId as PluginId, params.key);
-    if (stored === undefined) throw notFound(`no value for key ${JSON.stringify(params.key)}`);
-    return { key: params.key, value: stored.value };
+    if (stored === undefined) return { key: params.key, value: null, found: false };
+    return { key: params.key, value: stored.value, found: true };
   },
 );
 
