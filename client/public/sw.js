@@ -6,7 +6,7 @@
  * network first and falls back to the cache only when the network fails.
  * The API and the sync endpoint are never cached.
  */
-const CACHE = "taiku-shell-v1";
+const CACHE = "taiku-shell-v2";
 
 async function precacheShell() {
   const cache = await caches.open(CACHE);
@@ -40,7 +40,8 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (!cacheable(url)) return;
-  const key = request.mode === "navigate" ? "/" : url.pathname + url.search;
+  // The app is one page: any top-level navigation is the shell. A plugin's frame is a navigation too, but of its own page.
+  const key = request.mode === "navigate" && request.destination === "document" ? "/" : url.pathname + url.search;
   event.respondWith(
     fetch(request).then(
       (response) => {

@@ -11,8 +11,11 @@
  *
  * Plugin pages need the network to load: the browser never lets a service
  * worker serve a sandboxed frame without `allow-same-origin`. A frame loaded
- * while offline shows that it will start when the network is back, and is
- * reloaded then; the plugin's shared data is kept by the host meanwhile.
+ * while offline (or while the server cannot be reached) shows that it will
+ * start when the network is back, and is reloaded then, as is any frame
+ * whose plugin had not started by then (its page may have failed to load
+ * while the browser still claimed to be online); the plugin's shared data
+ * is kept by the host meanwhile.
  */
 import { createEffect, createSignal, on, onCleanup, Show, type JSX } from "solid-js";
 import type { BridgeHost, PluginErrorReport } from "../bridge/bridgeHost";
@@ -55,12 +58,17 @@ export function PluginFrame(props: {
   const [reported, setReported] = createSignal<{ report: PluginErrorReport; count: number }>();
   const [responsive, setResponsive] = createSignal(true);
   const [notStarted, setNotStarted] = createSignal(false);
+  /** Set once the plugin has connected since its frame last loaded. */
+  const [started, setStarted] = createSignal(false);
   createEffect(
     on(
       () => props.online,
       (online) => {
-        if (online && loadedOffline()) {
+        // Back online: a frame loaded while offline, or one whose page never started (a page that failed to load
+        // while the browser still claimed to be online), loads again.
+        if (online && (loadedOffline() || !started())) {
           setLoadedOffline(false);
+          setNotStarted(false);
           setGeneration((n) => n + 1);
         }
       },
@@ -76,7 +84,8 @@ export function PluginFrame(props: {
     loadTimer = setTimeout(() => props.onFail(`did not load within ${PLUGIN_LOAD_TIMEOUT_MS / 1000} s`), PLUGIN_LOAD_TIMEOUT_MS);
     frame.addEventListener("load", () => {
       clearTimeout(loadTimer);
-      if (!navigator.onLine) {
+      setStarted(false);
+      if (!navigator.onLine || !props.online) {
         setLoadedOffline(true);
         return;
       }
@@ -95,6 +104,7 @@ export function PluginFrame(props: {
         onStarted: () => {
           clearTimeout(startTimer);
           setNotStarted(false);
+          setStarted(true);
         },
       });
     });

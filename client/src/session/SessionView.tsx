@@ -30,6 +30,8 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
   const [inviteLink, setInviteLink] = createSignal<string>();
   const runtime = openSessionRuntime(props.sessionId, props.auth, info);
   onCleanup(() => runtime.dispose());
+  /** The browser is online and the server answers (plugin pages load only then). */
+  const reachable = (): boolean => runtime.online() && runtime.synced.state() !== "offline" && runtime.synced.state() !== "unreachable";
 
   onMount(async () => {
     const [loaded] = await Promise.all([loadSessionInfo(props.sessionId), refreshCatalog()]);
@@ -174,7 +176,7 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
                       plugin={plugin()}
                       bridge={runtime.bridge}
                       visible={openPluginId() === pluginId && plugin().contributions.panels.length > 0}
-                      online={runtime.online()}
+                      online={reachable()}
                       failure={runtime.ui.failures()[pluginId]}
                       onFail={(reason) => runtime.ui.fail(pluginId, reason)}
                       onRestart={() => runtime.ui.clearFailure(pluginId)}
