@@ -124,7 +124,7 @@ describe("shared shells", () => {
     }
     const forger: EventViewer = openViewer(server.base, sessionId, owner.token);
     await forger.opened;
-    forger.send({ type: "agent:activity", data: { id: "x", actor: "a", kind: "k", text: "FORGED", ts: 1 }, ts: 1 });
+    forger.send({ type: "agent:activity", data: { id: "x", actor: "a", kind: "k", text: "FORGED", ts: 1, poster: null }, ts: 1 });
     expect(await forger.closed).toBeGreaterThanOrEqual(4000);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(watcher.events.some((event) => JSON.stringify(event).includes("FORGED") || JSON.stringify(event).includes("sh-forged"))).toBe(false);

@@ -154,6 +154,7 @@ export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor
   window.addEventListener("online", onOnline);
   window.addEventListener("offline", onOffline);
 
+  /** Appends a chat message as this user (the relay keeps it only under this user's id and member name; it syncs when offline ends). */
   function sendChat(text: string): void {
     const trimmed = text.trim();
     if (trimmed === "") return;

@@ -1,8 +1,10 @@
 /**
  * The in-memory session state the UI renders and the bridge answers from:
  * Solid signals mirroring the session document `sessions/<sid>` (members and
- * plugins written by the server; chat, layout, activity and shells by
- * clients and the host CLI) and the awareness states of the participants.
+ * plugins, activity and shells written by the server; chat by clients, each
+ * entry kept by the relay only under its sender's id and name; layout by
+ * clients) and the awareness states of the participants (whose user id and
+ * name the relay sets).
  *
  * Document layout: `members` Y.Map userId → { name, … }; `plugins` Y.Map
  * pluginId → { … }; `chat` Y.Array of {@link ChatMessage}; `layout` Y.Map;
@@ -73,7 +75,15 @@ function readChat(array: Y.Array<unknown>): ChatMessage[] {
 function readActivity(array: Y.Array<unknown>): ActivityEntry[] {
   return array.toArray().map((raw) => {
     const r = record(raw);
-    return { id: text(r.id), actor: text(r.actor), kind: text(r.kind), text: text(r.text), ts: Number(r.ts) || 0 };
+    const poster = record(r.poster);
+    return {
+      id: text(r.id),
+      actor: text(r.actor),
+      kind: text(r.kind),
+      text: text(r.text),
+      ts: Number(r.ts) || 0,
+      poster: typeof poster.userId === "string" ? { userId: poster.userId, name: text(poster.name, poster.userId) } : null,
+    };
   });
 }
 

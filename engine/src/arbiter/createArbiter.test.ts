@@ -118,6 +118,25 @@ describe("quota arbiter", () => {
     expect(client.getMap("members").toJSON()).toEqual({ owner: { role: "owner" } });
   });
 
+  it("compensates an update its policy's allows rule refuses for that origin, and keeps the same update from another", () => {
+    const relay = new Y.Doc();
+    // Only "alice" may write the "notes" array; the rule sees the update's origin and the roots it touched.
+    const arbiter = createArbiter(relay, { limit: null, allows: (transaction, roots) => !roots.has("notes") || transaction.origin === "alice" });
+    const client = new Y.Doc();
+    client.getArray("notes").push(["hi"]);
+    const update = Y.encodeStateAsUpdate(client);
+    const refused = arbiter.apply(update, "mallory");
+    expect(refused).toMatchObject({ accepted: false, reason: "not_author", revertedTypes: ["notes"] });
+    expect(relay.getArray("notes").toJSON()).toEqual([]);
+    if (!refused.accepted && refused.compensation) Y.applyUpdate(client, refused.compensation);
+    expect(client.getArray("notes").toJSON()).toEqual([]);
+
+    const other = new Y.Doc();
+    other.getArray("notes").push(["mine"]);
+    expect(arbiter.apply(Y.encodeStateAsUpdate(other), "alice")).toMatchObject({ accepted: true });
+    expect(relay.getArray("notes").toJSON()).toEqual(["mine"]);
+  });
+
   it("throws on bytes that are not an update and leaves the document unchanged", () => {
     const relay = new Y.Doc();
     const arbiter = createArbiter(relay);

@@ -8,7 +8,8 @@
  * `apply(update, origin)` applies an incoming update from any origin in one
  * transaction. When the update leaves the document in a state its policy
  * forbids — live data over the quota and grown by this update (see
- * `quotaVerdict`), or a change to a root only the server may write — the
+ * `quotaVerdict`), a change to a root only the server may write, or a change
+ * the policy's `allows` rule refuses its origin (another member's chat) — the
  * judge reverts exactly that update's effect inside the same transaction:
  * what the update inserted is deleted, what it deleted is re-inserted. The
  * revert is returned as its own Yjs update, the *compensation*. The update
@@ -41,10 +42,17 @@ export interface ArbiterPolicy {
   readonly limit?: number | null;
   /** Root types only {@link Arbiter.transact} may change (e.g. a session's `members`). */
   readonly protectedRoots?: readonly string[];
+  /**
+   * Who may change what, judged inside the update's transaction once it
+   * applied (its `origin` is the update's, its `beforeState` and
+   * `deleteSet` say what it inserted and deleted; `roots` are the root types
+   * it touched): `false` compensates the update as `not_author`.
+   */
+  readonly allows?: (transaction: Y.Transaction, roots: ReadonlySet<string>) => boolean;
 }
 
 /** Why an update was compensated. */
-export type RejectionReason = "quota_exceeded" | "protected_root";
+export type RejectionReason = "quota_exceeded" | "protected_root" | "not_author";
 
 /** The outcome of {@link Arbiter.apply}. */
 export type ArbiterResult =
@@ -174,8 +182,9 @@ export function createArbiter(doc: Y.Doc, policy: ArbiterPolicy = {}): Arbiter {
     }
   }
 
-  function violation(before: number, attempted: number, touched: Touched): RejectionReason | null {
+  function violation(before: number, attempted: number, touched: Touched, transaction: Y.Transaction): RejectionReason | null {
     if (protectedRoots.size > 0) for (const root of touched.roots) if (protectedRoots.has(root)) return "protected_root";
+    if (policy.allows !== undefined && !policy.allows(transaction, touched.roots)) return "not_author";
     return quotaVerdict(before, attempted, limit) === null ? null : "quota_exceeded";
   }
 
@@ -211,7 +220,7 @@ export function createArbiter(doc: Y.Doc, policy: ArbiterPolicy = {}): Arbiter {
     if (!judged.changed) return;
     const touched = touchedBy(transaction);
     const attempted = tracker.projected(touched);
-    const reason = violation(before, attempted, touched);
+    const reason = violation(before, attempted, touched, transaction);
     if (reason === null) return;
     judged.rejected = { reason, touched, attempted, middle };
     revertInside(transaction, middle);

@@ -69,8 +69,13 @@ export interface ChatMessage {
 export interface AgentActivity {
   /** The entry's id. */
   readonly id: string;
-  /** Who acted (an agent's or a person's display name). */
+  /** Who acted (an agent's or a person's display name), as the poster named it. */
   readonly actor: string;
+  /**
+   * The member who posted the entry, as the server verified them (the actor
+   * is only what they claim); `null` for entries recorded before posters were.
+   */
+  readonly poster: { readonly userId: string; readonly name: string } | null;
   /** What kind of activity this is (free-form, e.g. "edit", "run", "note"). */
   readonly kind: string;
   /** What it did, in a sentence. */

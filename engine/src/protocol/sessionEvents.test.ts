@@ -33,7 +33,7 @@ function randomEvent(gen: prng.PRNG): SessionEvent {
     () => ({ type: "shell:exit", data: { shellId, code: prng.bool(gen) ? null : prng.int32(gen, 0, 255) }, ts }),
     () => ({ type: "user:join", data: { userId: "u2", name: text(10) }, ts }),
     () => ({ type: "user:leave", data: { userId: "u2", name: text(10) }, ts }),
-    () => ({ type: "agent:activity", data: { id: "a1", actor: "builder", kind: "edit", text: text(80), ts }, ts }),
+    () => ({ type: "agent:activity", data: { id: "a1", actor: "builder", kind: "edit", text: text(80), ts, poster: prng.bool(gen) ? null : { userId: "u1", name: text(10) } }, ts }),
     () => ({ type: "plugin:poll.app:vote", data: { choice: text(10), n: prng.int32(gen, 0, 9), list: [true, null] }, ts }),
   ];
   return prng.oneOf(gen, choices)();

@@ -93,6 +93,8 @@ const DATA_SCHEMAS = {
     kind: string({ min: 1, max: 64 }),
     text: string({ max: 16 * 1024 }),
     ts: number(),
+    /** The member who posted it, as the server verified them; `null` for entries recorded before posters were. */
+    poster: nullable(object({ userId: string({ min: 1, max: 64 }), name: string({ max: 256 }) })),
   }),
 } as const satisfies Record<string, Schema<unknown>>;
 

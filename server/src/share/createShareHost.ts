@@ -2,16 +2,17 @@
  * The host side of `taiku share`: joins a session document with a host
  * token (a y-websocket provider over `ws`, with `?token=`; see
  * `hostTokenStore.ts`), as the member who created the token, announces itself with
- * `host:hello`, runs shared shells as real pseudo-terminals, writes each one
- * into the session document's `shells` map, streams their output as batched
+ * `host:hello`, runs shared shells as real pseudo-terminals, announces each
+ * one with `shell:open` (the relay writes it into the session document's
+ * `shells` map; no client may), streams their output as batched
  * `shell:data`, and acts on what the relay routes to it: input, resizes,
  * open and close requests, and (with `fs`) file requests confined to the
  * working directory. Its shells are named `<tokenId>.sh-<…>`: the relay
  * lets only a host holding that token run them.
  *
  * After a relay restart the provider reconnects; the host then announces
- * itself and its running shells again and rewrites their `shells` entries,
- * so the shells carry on. Input only ever arrives through the relay, which
+ * itself and its running shells again (the relay marks them `running`
+ * again), so the shells carry on. Input only ever arrives through the relay, which
  * accepted this socket and the viewer's as members of the session.
  */
 import os from "node:os";
@@ -33,7 +34,7 @@ import { hostTokenIdOf } from "../auth/hostTokenStore";
 import { shellIdPrefix } from "../shells/hostGrant";
 import { MAX_SHELLS_PER_HOST } from "../shells/sessionChannel";
 import { FrameBudget } from "./frameBudget";
-import { SharedShell, type ShellDescription } from "./sharedShell";
+import { SharedShell } from "./sharedShell";
 import { WorkspaceFiles } from "./workspaceFiles";
 
 /** Options of {@link createShareHost}. */
@@ -108,7 +109,6 @@ export function createShareHost(options: ShareHostOptions): ShareHost {
   if (tokenId === undefined) throw new Error("taiku share needs a host token (taiku-host.<id>.<secret>): create one in the session's Shells pane");
   const idPrefix = shellIdPrefix(tokenId);
   const doc = new Y.Doc();
-  const shellsMap = doc.getMap<unknown>("shells");
   const shells = new Map<string, SharedShell>();
   const files = options.fs ? WorkspaceFiles.open(cwd) : undefined;
   files?.catch((error: unknown) => log(`cannot share files of ${cwd}: ${String(error)}`));
@@ -139,11 +139,6 @@ export function createShareHost(options: ShareHostOptions): ShareHost {
     return provider.ws?.bufferedAmount ?? 0;
   }
 
-  function writeEntry(description: ShellDescription, status: "running" | "exited" | "closed"): void {
-    const { shellId, title, cwd: dir, host: machine, cols, rows } = description;
-    shellsMap.set(shellId, { id: shellId, title, cwd: dir, host: machine, status, cols, rows });
-  }
-
   function announce(shell: SharedShell): void {
     sendEvent(sessionEvent("shell:open", shell.describe()));
   }
@@ -169,14 +164,13 @@ export function createShareHost(options: ShareHostOptions): ShareHost {
       }),
       onExit: (self, code) => {
         shells.delete(self.id);
-        sendEvent(sessionEvent("shell:exit", { shellId: self.id, code }));
-        writeEntry(self.describe(), closed ? "closed" : "exited");
+        // Shells killed by close() end with the socket: the relay marks them closed, not exited.
+        if (!closed) sendEvent(sessionEvent("shell:exit", { shellId: self.id, code }));
         log(`shell ${self.id} exited (${code ?? "signal"})`);
       },
     });
     shells.set(shell.id, shell);
     announce(shell);
-    writeEntry(shell.describe(), "running");
     log(`shell ${shell.id} is shared`);
     return shell;
   }
@@ -228,12 +222,6 @@ export function createShareHost(options: ShareHostOptions): ShareHost {
     sendEvent(sessionEvent("host:hello", { fs: files !== undefined, host }));
     for (const shell of shells.values()) announce(shell);
   });
-  provider.on("sync", (synced) => {
-    if (!synced) return;
-    doc.transact(() => {
-      for (const shell of shells.values()) writeEntry(shell.describe(), "running");
-    });
-  });
   provider.on("closed", ({ reason }) => refused(new Error(reason)));
   provider.awareness.setLocalStateField("user", { name: host, colour: "#22c55e", host: true });
 
@@ -254,10 +242,7 @@ export function createShareHost(options: ShareHostOptions): ShareHost {
     async close() {
       if (closed) return;
       closed = true;
-      for (const shell of [...shells.values()]) {
-        writeEntry(shell.describe(), "closed");
-        shell.kill();
-      }
+      for (const shell of [...shells.values()]) shell.kill();
       await new Promise((resolve) => setTimeout(resolve, 50));
       provider.destroy();
       doc.destroy();

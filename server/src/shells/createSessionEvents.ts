@@ -11,8 +11,10 @@
  *   started with `--fs` (answering `unavailable` when there is none);
  * - announces `user:join` / `user:leave`, relays custom plugin events, and
  *   emits `agent:activity` for the activity route;
- * - when a host's socket closes, marks its shells `closed` in the session
- *   document (a server-authored change) and emits `shell:exit`.
+ * - writes the session document's `shells` map (clients may not): an entry
+ *   `running` for each `shell:open` a host may send, `exited` on its
+ *   `shell:exit`, and `closed` for a host's shells when its socket closes
+ *   (then it also emits `shell:exit`).
  *
  * Every socket reaching an extension is a member's (the HTTP side authorised
  * the upgrade). Only a socket admitted with a host token for this session
@@ -134,6 +136,22 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
     socket.send(encodeSessionEvent(event));
   }
 
+  /**
+   * Writes one entry of the session document's `shells` map (a server-authored change: clients may not write
+   * `shells`, see `sessionAuthorship.ts`); `next` gets the entry there now and returns the new one, or
+   * `undefined` to leave it.
+   */
+  function writeShell(channel: SessionChannel, shellId: string, next: (entry: Record<string, unknown> | undefined) => Record<string, unknown> | undefined): void {
+    if (relay === undefined) return;
+    relay
+      .transact(sessionDocName(channel.sessionId), (doc) => {
+        const shells = doc.getMap<unknown>("shells");
+        const entry = next(shells.get(shellId) as Record<string, unknown> | undefined);
+        if (entry !== undefined) shells.set(shellId, entry);
+      })
+      .catch((error: unknown) => logger.warn({ err: error, session: channel.sessionId, shellId }, "writing a shell into the session document failed"));
+  }
+
   /** Marks `running` shells `closed` in the session document unless a host runs them again by then. */
   function markClosed(channel: SessionChannel, shellIds: readonly string[]): void {
     if (relay === undefined || shellIds.length === 0) return;
@@ -209,6 +227,8 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
         if (!builtin.data.shellId.startsWith(prefix)) return refuse(channel, socket, builtin.type, `this host's shell ids start with ${prefix}`);
         const problem = channel.claimShell(host, builtin.data.shellId);
         if (problem !== undefined) return refuse(channel, socket, builtin.type, problem.error);
+        const { shellId, title, cwd, host: machine, cols, rows } = builtin.data;
+        writeShell(channel, shellId, () => ({ id: shellId, title, cwd, host: machine, status: "running", cols, rows }));
         return broadcast(channel, frameOf(payload), socket);
       }
       case "shell:data": {
@@ -222,6 +242,7 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
         if (host === undefined) return;
         channel.releaseShell(host, builtin.data.shellId);
         channel.pruneBuffers(keepEnded);
+        writeShell(channel, builtin.data.shellId, (entry) => (entry === undefined ? undefined : { ...entry, status: "exited" }));
         return broadcast(channel, builtin, socket);
       }
       case "fs:response": {

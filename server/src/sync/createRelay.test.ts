@@ -250,13 +250,13 @@ describe("relay sync with stock y-websocket clients", () => {
     const alice = client(r, "sessions/s1", "alice");
     await Promise.all([synced(mallory), synced(alice)]);
     mallory.doc.getMap("members").set("mallory", { role: "owner" });
-    mallory.doc.getArray("chat").push([{ text: "hi" }]);
+    mallory.doc.getMap("layout").set("pane", "left");
     await eventually(() => mallory.notices.length === 1, 5_000, "notice");
     expect(decodeRelayNotice(mallory.notices[0]!)).toMatchObject({ notice: { type: "error", code: "permission_denied" } });
     await eventually(() => !mallory.doc.getMap("members").has("mallory"));
     expect(alice.doc.getMap("members").toJSON()).toEqual({ owner: { role: "owner" } });
-    // The chat message was a separate update and stands.
-    await eventually(() => alice.doc.getArray("chat").length === 1);
+    // The layout change was a separate update and stands.
+    await eventually(() => alice.doc.getMap("layout").get("pane") === "left");
   });
 });
 

@@ -19,6 +19,7 @@
 import type { Logger } from "pino";
 import { CorruptRecordError, type CorruptRecord, type DocName, type EventStore } from "@taiku/engine";
 import { policyFor } from "./kvArbitration";
+import { withAuthorship } from "./sessionAuthorship";
 import { LiveDocument } from "./liveDocument";
 import type { SnapshotPolicy } from "./snapshotPolicy";
 import { StoredState } from "./storedState";
@@ -115,7 +116,7 @@ export class DocumentRegistry<Peer> {
       const live = LiveDocument.open<Peer>(name, stored, {
         store,
         logger,
-        policy: policyFor(name, this.options.quotaBytes, this.options.sessionQuotaBytes),
+        policy: withAuthorship(name, policyFor(name, this.options.quotaBytes, this.options.sessionQuotaBytes)),
         snapshots: this.options.snapshots,
         onFailure: () => this.drop(live, "the relay could not persist an update"),
         onPersisted: this.options.onPersisted,

@@ -2,7 +2,7 @@
  * Test fixture: a real relay on a real HTTP server (127.0.0.1, port 0) with
  * a real LevelDB event store, and stock y-websocket clients. Authentication
  * is not part of the relay (the HTTP side does it), so the fixture admits
- * every upgrade as the user named in `?user=`.
+ * every upgrade as the user named in `?user=` (its id and its name).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -42,7 +42,7 @@ export async function startRelay(options: Partial<RelayOptions> & { dir?: string
     const url = new URL(req.url ?? "/", "http://localhost");
     const name = decodeURIComponent(url.pathname.replace(/^\/sync\//, ""));
     if (parseDocName(name) === undefined) return socket.destroy();
-    relay.handleUpgrade(req, socket, head, name as DocName, { userId: (url.searchParams.get("user") ?? "tester") as UserId, name: "tester" });
+    relay.handleUpgrade(req, socket, head, name as DocName, { userId: (url.searchParams.get("user") ?? "tester") as UserId, name: url.searchParams.get("user") ?? "tester" });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;

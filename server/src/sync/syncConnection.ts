@@ -2,8 +2,9 @@
  * One sync socket's protocol state machine. Frames that arrive before the
  * socket's document is loaded wait in order; once attached, the socket
  * answers sync step 1 (after everything committed so far is durable), sends
- * its own step 1, has updates judged and committed, relays awareness, and
- * hands extension frames to their extension.
+ * its own step 1, has updates judged and committed, relays awareness (each
+ * state size-capped and its user fields set from the connection, see
+ * `awarenessIdentity.ts`), and hands extension frames to their extension.
  *
  * Untrusted input stops here: a frame that is not binary, cannot be decoded,
  * or breaks a limit (frames per second, frame size, awareness states) closes this
@@ -19,6 +20,7 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import type { WebSocket } from "ws";
 import { CloseCode, MalformedUpdateError, isStandardMessage, messageTypeOf, type EventOrigin, type PluginId, type RejectionReason } from "@taiku/engine";
 import type { RateLimiter } from "../http/rateLimiter";
+import { vouchForAwareness } from "./awarenessIdentity";
 import { decodeClientFrame } from "./clientFrame";
 import { judgeUpdate } from "./kvArbitration";
 import type { LiveDocument } from "./liveDocument";
@@ -209,9 +211,12 @@ export class SyncConnection {
           if (cause instanceof MalformedUpdateError && cause.altered) this.ctx.dropDocument(live, "a malformed update was partly applied");
         }
         return;
-      case "awareness":
+      case "awareness": {
+        // States are stored and forwarded only as the relay vouches for them: size-capped, user fields from this connection.
+        const vouched = vouchForAwareness(frame.update, this.peer, (id) => [...live.peers].some((other) => other.peer.userId !== this.peer.userId && other.awarenessIds.has(id)));
+        if ("error" in vouched) return this.reject(CloseCode.ProtocolViolation, vouched.error);
         try {
-          awarenessProtocol.applyAwarenessUpdate(live.awareness, frame.update, this);
+          awarenessProtocol.applyAwarenessUpdate(live.awareness, vouched.update, this);
         } catch (cause) {
           return this.reject(CloseCode.ProtocolViolation, `malformed awareness update (${String(cause)})`);
         }
@@ -219,6 +224,7 @@ export class SyncConnection {
           this.reject(CloseCode.ProtocolViolation, `more than ${this.ctx.maxAwarenessStates} awareness states on one socket`);
         }
         return;
+      }
       case "query-awareness":
         this.send(awarenessFrame(live.awareness, Array.from(live.awareness.getStates().keys())));
         return;

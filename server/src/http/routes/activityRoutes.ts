@@ -3,7 +3,9 @@
  * reports what it did. The entry is appended to the session document's
  * `activity` array as a server-authored change and sent to everyone in the
  * session as an `agent:activity` event (members only; not on an ended
- * session).
+ * session). The entry records its poster, the authenticated caller, beside
+ * the `actor` the caller names: an actor is a claim, the poster is not.
+ * Clients cannot write `activity` themselves (`sessionAuthorship.ts`).
  */
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
@@ -20,6 +22,12 @@ const activitySchema = z.object({
   kind: z.string().meta({ description: "What kind of thing it did, e.g. edit, run, note" }),
   text: z.string().meta({ description: "What it did, in a sentence" }),
   ts: z.number().meta({ description: "When the relay recorded it (ms since the Unix epoch)" }),
+  poster: z
+    .object({
+      userId: z.string().meta({ description: "The poster's user id" }),
+      name: z.string().meta({ description: "The poster's display name" }),
+    })
+    .meta({ description: "Who posted the entry: the authenticated caller, whatever actor they named" }),
 });
 
 /** `POST /api/sessions/:sid/activity`. */
@@ -44,7 +52,7 @@ export const postActivityRoute = defineRoute(
     if (record.ended) throw forbidden("this session has ended");
     const events = sessionEventsOf(services.relay);
     if (events === undefined) throw new HttpError(ErrorCode.Unavailable, "this server has no session event channel");
-    const entry = { id: randomUUID(), actor: body.actor, kind: body.kind, text: body.text, ts: Date.now() };
+    const entry = { id: randomUUID(), actor: body.actor, kind: body.kind, text: body.text, ts: Date.now(), poster: { userId: user.userId, name: user.name } };
     await events.appendActivity(record.sessionId, entry);
     return entry;
   },

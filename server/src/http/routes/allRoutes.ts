@@ -5,6 +5,7 @@
 import type { Route } from "../defineRoute";
 import { postActivityRoute } from "./activityRoutes";
 import { loginRoute, registerRoute } from "./authRoutes";
+import { deleteChatRoute, postChatRoute } from "./chatRoutes";
 import { kvHistoryRoute } from "./kvHistoryRoute";
 import { deletePluginFileRoute, getPluginFileRoute, listPluginFilesRoute, putPluginFileRoute } from "./pluginFileRoutes";
 import { checkHostTokenRoute, createHostTokenRoute, listHostTokensRoute, revokeHostTokenRoute } from "./hostTokenRoutes";
@@ -35,6 +36,8 @@ export const allRoutes: readonly Route[] = [
   deleteSessionPluginRoute,
   kvHistoryRoute,
   postActivityRoute,
+  postChatRoute,
+  deleteChatRoute,
   createHostTokenRoute,
   listHostTokensRoute,
   revokeHostTokenRoute,
