@@ -46,6 +46,11 @@ describe("made-up bearer tokens", () => {
     const outcome = await openRaw(f.wsBase, sessionDocName(f.sid), randomToken());
     expect(outcome).toMatchObject({ admitted: false, code: CloseCode.Unavailable });
   });
+
+  it("shaped like host tokens are charged to the address too: refused 4503, never looked up", async () => {
+    const outcome = await openRaw(f.wsBase, sessionDocName(f.sid), `taiku-host.${randomToken().slice(0, 12)}.${randomToken()}`);
+    expect(outcome).toMatchObject({ admitted: false, code: CloseCode.Unavailable });
+  });
 });
 
 describe("a verified user", () => {

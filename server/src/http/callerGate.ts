@@ -69,6 +69,15 @@ export class CallerGate {
     return waitSeconds > 0 ? { waitSeconds } : { user };
   }
 
+  /**
+   * Charges one request from `address` whose credential this gate does not
+   * verify itself (a host token, checked by its own store): seconds to wait,
+   * or 0 when admitted.
+   */
+  chargeAddress(address: string): number {
+    return this.limiter.take(`address:${address}`);
+  }
+
   private recentlyVerified(hash: string): boolean {
     const until = this.verified.get(hash);
     return until !== undefined && until > this.now();

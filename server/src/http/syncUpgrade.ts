@@ -93,7 +93,12 @@ async function admit(req: IncomingMessage, socket: Duplex, head: Buffer, deps: S
     return { close: CloseCode.PermissionDenied, message: `sync from origin ${origin} is not allowed` };
   }
   const token = url.searchParams.get("token") ?? undefined;
-  if (token !== undefined && looksLikeHostToken(token)) return admitHost(req, socket, head, deps, parsed, token);
+  if (token !== undefined && looksLikeHostToken(token)) {
+    // Made-up host tokens run out their address like any other made-up token, before any store lookup.
+    const waitSeconds = deps.gate?.chargeAddress(req.socket.remoteAddress ?? "unknown") ?? 0;
+    if (waitSeconds > 0) return { close: CloseCode.Unavailable, message: `too many connection attempts: try again in ${waitSeconds} s` };
+    return admitHost(req, socket, head, deps, parsed, token);
+  }
   let user: User | undefined;
   if (deps.gate === undefined) user = await authenticate(token, deps.tokens, deps.users);
   else {
