@@ -55,9 +55,20 @@ export async function prepareAccess(system: SystemProcess, sessionCount: number)
   const sessionIds: string[] = [];
   for (let i = 0; i < sessionCount; i++) {
     const created = await postJson(system.port, "/api/sessions", { title: `bench ${i}` }, token);
-    sessionIds.push(String(created.sessionId));
+    const sessionId = String(created.sessionId);
+    // The relay opens KV documents only for plugins a session knows: the benchmark's are enabled for the session.
+    for (const pluginId of BENCH_PLUGIN_IDS) await enablePlugin(system.port, sessionId, pluginId, token);
+    sessionIds.push(sessionId);
   }
   return { token, sessionIds };
+}
+
+/** The plugin ids benchmarks open KV documents for: `bench`, and `p0`…`p49` (idle-memory's documents per session). */
+export const BENCH_PLUGIN_IDS: readonly string[] = ["bench", ...Array.from({ length: 50 }, (_, i) => `p${i}`)];
+
+async function enablePlugin(port: number, sessionId: string, pluginId: string, token: string): Promise<void> {
+  const response = await fetch(`http://127.0.0.1:${port}/api/sessions/${sessionId}/plugins/${pluginId}`, { method: "PUT", headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) throw new Error(`enabling plugin ${pluginId} answered ${response.status}: ${await response.text()}`);
 }
 
 /** The target for plugin `pluginId`'s KV document in session number `sessionIndex`. */
