@@ -100,6 +100,8 @@ export async function startSystem(name: SystemName, dataDir: string, extraEnv: R
       // The benchmark's own REST calls (sign-up, sessions) must not hit the per-token rate limit.
       TAIKU_RATE_BURST: "100000",
       TAIKU_RATE_PER_SECOND: "100000",
+      // Every benchmark client connects from 127.0.0.1: the per-address cap on connections is for one abusive address.
+      TAIKU_MAX_CONNECTIONS_PER_ADDRESS: "100000",
       ...extraEnv,
     },
   });

@@ -16,7 +16,7 @@ export function ActivityFeed(props: { entries: readonly ActivityEntry[] }): JSX.
           {(entry) => (
             <li>
               <strong>{entry.actor}</strong> <span class="muted">{entry.kind}</span> {entry.text}{" "}
-              <span class="activity-poster muted">{entry.poster === null ? "(poster unknown)" : `posted by ${entry.poster.name}`}</span>
+              <span class="activity-poster muted">{entry.poster == null ? "(poster unknown)" : `posted by ${entry.poster.name}`}</span>
             </li>
           )}
         </For>

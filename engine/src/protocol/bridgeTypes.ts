@@ -73,9 +73,11 @@ export interface AgentActivity {
   readonly actor: string;
   /**
    * The member who posted the entry, as the server verified them (the actor
-   * is only what they claim); `null` for entries recorded before posters were.
+   * is only what they claim); `null` for entries recorded before posters
+   * were. Always set on entries a plugin receives from taiku; optional so
+   * that entries built by hand (a test's `MockHost`) need not name one.
    */
-  readonly poster: { readonly userId: string; readonly name: string } | null;
+  readonly poster?: { readonly userId: string; readonly name: string } | null;
   /** What kind of activity this is (free-form, e.g. "edit", "run", "note"). */
   readonly kind: string;
   /** What it did, in a sentence. */
