@@ -108,7 +108,7 @@ export function cutBlockAt(layout: UpdateLayout, block: StructBlock, clock: numb
   }
 }
 
-/** The struct at `bytes[start, end)` (client `client`, first clock `clock`) from `offset` ticks on, or `null` for content that is one tick long. */
+/** The struct at `bytes[start, end)` (client `client`, first clock `clock`) from `offset` ticks on, or `null` for content it does not cut (one tick long, or text). */
 function encodeStructFrom(bytes: Uint8Array, start: number, end: number, client: number, clock: number, offset: number): Uint8Array | null {
   const decoder = decoding.createDecoder(bytes);
   decoder.pos = start;
@@ -124,11 +124,7 @@ function encodeStructFrom(bytes: Uint8Array, start: number, end: number, client:
   const rightOrigin = decoder.pos;
   if ((info & HAS_RIGHT_ORIGIN) !== 0) skipId(decoder);
   const rightOriginBytes = bytes.subarray(rightOrigin, decoder.pos);
-  if ((info & (HAS_ORIGIN | HAS_RIGHT_ORIGIN)) === 0) {
-    if (decoding.readVarUint(decoder) === 1) skipBytes(decoder);
-    else skipId(decoder);
-    if ((info & HAS_PARENT_SUB) !== 0) skipBytes(decoder);
-  }
+  skipParent(decoder, info);
   // From an offset the struct's origin is its own previous tick, so no parent is written.
   encoding.writeUint8(encoder, info | HAS_ORIGIN);
   encoding.writeVarUint(encoder, client);
@@ -138,9 +134,7 @@ function encodeStructFrom(bytes: Uint8Array, start: number, end: number, client:
     case 1: // deleted
       encoding.writeVarUint(encoder, decoding.readVarUint(decoder) - offset);
       break;
-    case 4: // string
-      encoding.writeVarString(encoder, decoding.readVarString(decoder).slice(offset));
-      break;
+    // A string is text: repeated text never reaches a cut (see `repeatsNoText`).
     case 2: // JSON: strings
     case 8: {
       // any: values
@@ -226,11 +220,7 @@ function skipStruct(decoder: decoding.Decoder): number {
   if (kind === SKIP) throw new Error("a Skip struct: the update has a gap");
   if ((info & HAS_ORIGIN) !== 0) skipId(decoder);
   if ((info & HAS_RIGHT_ORIGIN) !== 0) skipId(decoder);
-  if ((info & (HAS_ORIGIN | HAS_RIGHT_ORIGIN)) === 0) {
-    if (decoding.readVarUint(decoder) === 1) skipBytes(decoder);
-    else skipId(decoder);
-    if ((info & HAS_PARENT_SUB) !== 0) skipBytes(decoder);
-  }
+  skipParent(decoder, info);
   switch (kind) {
     case 1: // deleted
       return decoding.readVarUint(decoder);
@@ -261,6 +251,14 @@ function skipStruct(decoder: decoding.Decoder): number {
     default:
       throw new Error(`unknown content kind ${kind}`);
   }
+}
+
+/** Skips an item's parent (a root type's name or an item id) and its key, which are written only when it has neither origin. */
+function skipParent(decoder: decoding.Decoder, info: number): void {
+  if ((info & (HAS_ORIGIN | HAS_RIGHT_ORIGIN)) !== 0) return;
+  if (decoding.readVarUint(decoder) === 1) skipBytes(decoder);
+  else skipId(decoder);
+  if ((info & HAS_PARENT_SUB) !== 0) skipBytes(decoder);
 }
 
 function skipEach(decoder: decoding.Decoder, skip: (decoder: decoding.Decoder) => void): number {

@@ -63,7 +63,7 @@ import type { DocEvent, DocName, EventRange, EventStore, LoadedDoc, NewDocEvent,
 import { createDirectWriter, createJournaledWriter, type DurableWriter, type JournaledWriterOptions } from "./durableWriter";
 import { openEventJournal } from "./eventJournal";
 import { checkStorableDocName, docKeyRange, parseSeqKey, prefixKeyRange, seqKey } from "./eventKeys";
-import { checkSeal, sealOf } from "./snapshotSeal";
+import { checkContiguous, checkSeal, missingEvent, sealOf } from "./snapshotSeal";
 import type { JournalEntry } from "./journalFrame";
 import { createWriteQueue } from "./writeQueue";
 
@@ -235,26 +235,14 @@ export function createLevelEventStore(db: LevelDatabase, options: LevelEventStor
     const [values, last] = await Promise.all([events.values(range).all(), readLastSeq(doc)]);
     // Values in place but keys not (a gap hidden by a record stored under the wrong key): read the keys too, and
     // name the record.
-    if (values.length > 0 && last !== after + values.length) return checkKeyed(doc, after, await readEvents(range));
+    if (values.length > 0 && last !== after + values.length) return checkContiguous(doc, after, await readEvents(range));
     return values.map((value, i) => {
       const seq = after + 1 + i;
       const decoded = decodeDocEvent(value);
       if (decoded.event === undefined || decoded.event.doc !== doc) return decodeStored(seqKey(doc, seq), value);
-      if (decoded.event.seq !== seq) throw new CorruptRecordError({ doc, record: `e!${seqKey(doc, seq)}`, seq, reason: `is missing (the log goes on at ${decoded.event.seq})` });
+      if (decoded.event.seq !== seq) throw missingEvent(doc, seq, decoded.event.seq);
       return decoded.event;
     });
-  }
-
-  /** `tail` (read with its keys, each event checked against its key) once it runs seq after seq from `after + 1`. */
-  function checkKeyed(doc: DocName, after: number, tail: DocEvent[]): DocEvent[] {
-    let expected = after + 1;
-    for (const event of tail) {
-      if (event.seq !== expected) {
-        throw new CorruptRecordError({ doc, record: `e!${seqKey(doc, expected)}`, seq: expected, reason: `is missing (the log goes on at ${event.seq})` });
-      }
-      expected++;
-    }
-    return tail;
   }
 
   async function readEvents(range: { gt?: string; gte?: string; lt?: string; lte?: string }): Promise<DocEvent[]> {

@@ -44,8 +44,8 @@ interface Whole {
   readonly update: Uint8Array;
   /** Its state vector, when computing the update gave it for free. */
   readonly stateVector: Uint8Array | null;
-  /** True when the update came from a replay into a document (garbage-collected). */
-  readonly collected?: boolean;
+  /** True when the update is garbage-collected: the snapshot alone (the relay writes collected ones), or a replay. */
+  readonly collected: boolean;
 }
 
 /** What the store holds for one document. */
@@ -66,8 +66,6 @@ export class StoredState {
   private held: LoadedDoc | Whole;
   private vector: Uint8Array | null;
   private fullReply: Uint8Array | null = null;
-  /** Whether the computed whole state is collected (see {@link collected}). */
-  private wholeCollected = true;
 
   constructor(loaded: LoadedDoc) {
     const { snapshot, tail } = loaded;
@@ -90,8 +88,7 @@ export class StoredState {
    * deleted.
    */
   get collected(): boolean {
-    if (!("update" in this.held)) return this.held.tail.length === 0;
-    return this.wholeCollected;
+    return "update" in this.held ? this.held.collected : this.held.tail.length === 0;
   }
 
   /** True when the tail is longer than {@link MERGED_TAIL_MAX}: worth a snapshot once the whole state is computed. */
@@ -134,7 +131,7 @@ export class StoredState {
       const whole = this.computeWhole();
       const frame = syncStep2FrameOf(whole.update);
       // The frame ends with the update: from now on the update is a view of it, and the bytes are held once.
-      this.held = { update: frame.subarray(frame.byteLength - whole.update.byteLength), stateVector: whole.stateVector };
+      this.held = { ...whole, update: frame.subarray(frame.byteLength - whole.update.byteLength) };
       this.fullReply = frame;
     }
     return this.fullReply;
@@ -150,7 +147,6 @@ export class StoredState {
         replayInto(doc, this.held);
         return doc;
       }
-      this.wholeCollected = this.held.tail.length === 0;
       this.held = folded;
     }
     Y.applyUpdate(doc, this.held.update);
@@ -158,11 +154,7 @@ export class StoredState {
   }
 
   private computeWhole(): Whole {
-    if (!("update" in this.held)) {
-      const loaded = this.held;
-      this.held = wholeOf(loaded);
-      this.wholeCollected = loaded.tail.length === 0 || this.held.collected === true;
-    }
+    if (!("update" in this.held)) this.held = wholeOf(this.held);
     return this.held;
   }
 }
@@ -170,13 +162,12 @@ export class StoredState {
 /** The whole state of `loaded`, at a cost linear in its bytes (see the module header). */
 function wholeOf(loaded: LoadedDoc): Whole {
   const { snapshot, tail } = loaded;
-  if (tail.length === 0) return { update: snapshot?.state ?? Y.encodeStateAsUpdate(new Y.Doc()), stateVector: snapshot?.stateVector ?? null };
   const folded = foldedOf(loaded);
   if (folded !== null) return folded;
   if (tail.length <= MERGED_TAIL_MAX) {
     const parts = tail.map((event) => event.update);
     if (snapshot !== null) parts.unshift(snapshot.state);
-    return { update: parts.length === 1 && parts[0] !== undefined ? parts[0] : Y.mergeUpdates(parts), stateVector: null };
+    return { update: parts.length === 1 && parts[0] !== undefined ? parts[0] : Y.mergeUpdates(parts), stateVector: null, collected: false };
   }
   const doc = new Y.Doc();
   try {
@@ -189,11 +180,12 @@ function wholeOf(loaded: LoadedDoc): Whole {
 
 /** The snapshot and the tail folded as bytes, or `null` when they do not fit the fold (see `appendUpdates`). */
 function foldedOf({ snapshot, tail }: LoadedDoc): Whole | null {
-  if (tail.length === 0) return { update: snapshot?.state ?? Y.encodeStateAsUpdate(new Y.Doc()), stateVector: snapshot?.stateVector ?? null };
-  return appendUpdates(
+  if (tail.length === 0) return { update: snapshot?.state ?? Y.encodeStateAsUpdate(new Y.Doc()), stateVector: snapshot?.stateVector ?? null, collected: true };
+  const folded = appendUpdates(
     snapshot?.state ?? null,
     tail.map((event) => event.update),
   );
+  return folded === null ? null : { ...folded, collected: false };
 }
 
 /** Applies the snapshot and then every event of the tail, in order, in one transaction. */
