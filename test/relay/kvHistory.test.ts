@@ -15,8 +15,9 @@ interface Client {
   readonly provider: WebsocketProvider;
 }
 
-function connect(base: string, room: string, token: string): Client {
+function connect(base: string, room: string, token: string, clientID?: number): Client {
   const doc = new Y.Doc();
+  if (clientID !== undefined) doc.clientID = clientID;
   const provider = new WebsocketProvider(base.replace("http", "ws") + "/sync", room, doc, {
     WebSocketPolyfill: WebSocket as never,
     params: { token },
@@ -110,6 +111,43 @@ describe("per-key history over the real relay", () => {
     const again = await history(server.base, sid, "board", "status", bob.token);
     expect(again.status).toBe(200);
     expect(again.body).toEqual(answer);
+  });
+
+  it("a write made offline that loses to one already on the relay reaches the history with its value", async () => {
+    const server = await startServerProcess();
+    processes.push(server);
+    const alice = await signUp(server.base, "alice");
+    const bob = await signUp(server.base, "bob");
+    const sid = await createSession(server.base, alice.token, "test", ["board"]);
+    const { code } = await postJson<{ code: string }>(`${server.base}/api/sessions/${sid}/invites`, {}, alice.token);
+    await postJson(`${server.base}/api/sessions/${sid}/join`, { code }, bob.token);
+    const room = `sessions/${sid}/kv/board`;
+    // Bob's client id is the lower one, so of two concurrent sets of one key, his is the one every replica drops.
+    const a = connect(server.base, room, alice.token, 2_000_000);
+    const b = connect(server.base, room, bob.token, 1_000_000);
+    clients.push(a, b);
+    await Promise.all([synced(a), synced(b)]);
+    b.provider.disconnect();
+    b.doc.getMap("kv").set("status", "bob's");
+    a.doc.getMap("kv").set("status", "alice's");
+    let answer: HistoryAnswer | undefined;
+    await until(async () => {
+      const got = await history(server.base, sid, "board", "status", alice.token);
+      answer = got.body as HistoryAnswer;
+      return got.status === 200 && answer.changes.length === 1;
+    }, "alice's write in the history");
+    b.provider.connect();
+    await until(async () => {
+      const got = await history(server.base, sid, "board", "status", alice.token);
+      answer = got.body as HistoryAnswer;
+      return got.status === 200 && answer.changes.length === 2;
+    }, "bob's write in the history");
+    expect(b.doc.getMap("kv").get("status")).toBe("alice's");
+    expect(answer!.changes.map((change) => [change.userName, change.to, change.superseded])).toEqual([
+      ["alice", "alice's", false],
+      ["bob", "bob's", true],
+    ]);
+    expect(answer!.changes[1]!.supersededBy).toBe(answer!.changes[0]!.seq);
   });
 
   it("with a small retention window the log is pruned, and history starts where it says, from the pruned state", async () => {

@@ -113,20 +113,24 @@ export class SyncConnection {
     return this.ws.readyState === this.ws.OPEN;
   }
 
-  /** Joins `live`: sends its awareness, tells the extensions, replays the frames that waited, then sends the relay's sync step 1. */
+  /**
+   * Joins `live`: sends the relay's sync step 1 and its awareness, tells the extensions, then replays the
+   * frames that waited.
+   *
+   * The step 1 leaves before any reply to the client's own step 1. A client answers it with what the relay
+   * lacks from the client's state at that moment; had it already applied the relay's state, a write of its
+   * own that lost to a concurrent one would be garbage-collected first, and reach the relay (and the key's
+   * history) without its value.
+   */
   attach(live: ConnectedDocument): void {
     this.attached = live;
     this.view = this.relaySocket(live);
     live.peers.add(this);
+    if (!live.failed) this.send(syncStep1Frame(live.stateVector()));
     const states = live.awarenessClients();
     if (states.length > 0) this.send(awarenessFrame(live.awareness, states));
     this.ctx.extensions.opened(this.view);
     for (const data of this.pending.splice(0)) this.receive(live, data);
-    // The relay's own sync step 1 goes once the tick's replies have left: for a document opened from a long
-    // history, its state vector is decoded from the stored bytes, and the client's state must not wait for that.
-    setImmediate(() => {
-      if (this.attached === live && !live.failed) this.send(syncStep1Frame(live.stateVector()));
-    });
   }
 
   /** Sends one frame (dropped when closed, and anything but the standard protocol unless the client opted in). */
