@@ -87,6 +87,8 @@ export {
 } from "./protocol/bridgeMethods";
 export type { AdmittedCall } from "./protocol/admitRequest";
 export { admitRequest } from "./protocol/admitRequest";
+export type { Workspace, SessionWorkspace, WorkspaceReport } from "./protocol/workspace";
+export { workspaceReportSchema } from "./protocol/workspace";
 export type { TaikuEventMap } from "./protocol/bridgeEvents";
 export { eventPermissions, mayReceiveEvent, customEventType } from "./protocol/bridgeEvents";
 export type { Schema, Infer } from "./protocol/paramSchema";

@@ -13,7 +13,7 @@
  * shapes and sizes):
  * - a viewer sends `shell:input`, `shell:resize`, `shell:open-request`,
  *   `shell:close-request`, `fs:request` and `plugin:<pluginId>:<name>`;
- * - the host CLI sends `host:hello`, `shell:open`, `shell:data`, `shell:exit`
+ * - the host CLI sends `host:hello`, `host:workspace`, `shell:open`, `shell:data`, `shell:exit`
  *   and `fs:response`;
  * - the relay sends `host:welcome`, `host:refused`, `user:join`,
  *   `user:leave`, `agent:activity`, and forwards the rest to whom they
@@ -26,6 +26,7 @@ import { ErrorCode } from "../errors";
 import { checkBridgeValue, extraKeys, isPlainObject, type JsonValue } from "./bridgeValue";
 import { MESSAGE_TAIKU_EVENT } from "./syncWire";
 import { boolean, integer, json, literal, nullable, number, object, optional, string, type Infer, type Schema } from "./paramSchema";
+import { workspaceReportSchema } from "./workspace";
 
 export { MESSAGE_TAIKU_EVENT };
 
@@ -70,8 +71,10 @@ const DATA_SCHEMAS = {
     result: optional(json()),
     error: optional(object({ code: errorCode, message: string({ max: 4096 }) })),
   }),
-  /** Host → relay: this socket is a host CLI; `fs` says whether it answers file requests. */
-  "host:hello": object({ fs: boolean(), host: string({ min: 1, max: 256 }) }),
+  /** Host → relay: this socket is a host CLI; `fs` says whether it answers file requests; `workspace` is the folder it shares. */
+  "host:hello": object({ fs: boolean(), host: string({ min: 1, max: 256 }), workspace: optional(workspaceReportSchema) }),
+  /** Host → relay: what the host sees of its folder changed (a branch switch, say). */
+  "host:workspace": object({ workspace: workspaceReportSchema }),
   /** Relay → host: who the relay knows the host as. */
   "host:welcome": object({ userId: string({ min: 1, max: 64 }), name: string({ max: 256 }) }),
   /** Relay → a socket: a host message it sent was refused (it holds no host token for this session, or the shell is another host's); nothing changed. */

@@ -14,7 +14,11 @@
  * - writes the session document's `shells` map (clients may not): an entry
  *   `running` for each `shell:open` a host may send, `exited` on its
  *   `shell:exit`, and `closed` for a host's shells when its socket closes
- *   (then it also emits `shell:exit`).
+ *   (then it also emits `shell:exit`);
+ * - writes its `workspaces` map (clients may not): the folder each host
+ *   reports in `host:hello` and `host:workspace`, named by the relay
+ *   (`sessionWorkspaces.ts`), `online` while a host shares it and `offline`
+ *   once none does; a host's shells carry its `workspaceId`.
  *
  * Every socket reaching an extension is a member's (the HTTP side authorised
  * the upgrade). Only a socket admitted with a host token for this session
@@ -29,6 +33,7 @@
  * socket only.
  */
 import type { Logger } from "pino";
+import type * as Y from "yjs";
 import {
   MESSAGE_TAIKU_EVENT,
   decodeSessionEventPayload,
@@ -43,11 +48,13 @@ import {
   type SessionEvent,
   type SessionEventMap,
   type SessionId,
+  type WorkspaceReport,
 } from "@taiku/engine";
 import type { Relay, RelayExtension, RelaySocket } from "../sync/relayTypes";
 import { FsRequestRouter } from "./fsRequestRouter";
 import { hostGrantOf, shellIdPrefix } from "./hostGrant";
-import { MAX_SHELLS_PER_HOST, SessionChannel } from "./sessionChannel";
+import { MAX_SHELLS_PER_HOST, SessionChannel, type HostState } from "./sessionChannel";
+import { toSessionWorkspace, WORKSPACES_ROOT } from "./sessionWorkspaces";
 import { DEFAULT_SHELL_BUFFER_CHARS } from "./shellOutputBuffer";
 
 /** Entries the session document's `activity` array keeps (the oldest go first). */
@@ -152,6 +159,37 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
       .catch((error: unknown) => logger.warn({ err: error, session: channel.sessionId, shellId }, "writing a shell into the session document failed"));
   }
 
+  /** Records the folder `host` shares, `online`, in the session document's `workspaces` map. */
+  function reportWorkspace(channel: SessionChannel, host: HostState, socket: RelaySocket, report: WorkspaceReport): void {
+    const workspace = toSessionWorkspace(report, socket.peer.userId, host.host, "online");
+    const previous = host.workspaceId;
+    host.workspaceId = workspace.id;
+    if (relay === undefined) return;
+    relay
+      .transact(sessionDocName(channel.sessionId), (doc) => {
+        const workspaces = doc.getMap<unknown>(WORKSPACES_ROOT);
+        if (JSON.stringify(workspaces.get(workspace.id)) !== JSON.stringify(workspace)) workspaces.set(workspace.id, workspace);
+        if (previous !== undefined && previous !== workspace.id && !channel.sharesWorkspace(previous, host)) setOffline(workspaces, previous);
+      })
+      .catch((error: unknown) => logger.warn({ err: error, session: channel.sessionId }, "writing a workspace into the session document failed"));
+  }
+
+  function setOffline(workspaces: Y.Map<unknown>, workspaceId: string): void {
+    const entry = workspaces.get(workspaceId) as Record<string, unknown> | undefined;
+    if (entry !== undefined && entry.status !== "offline") workspaces.set(workspaceId, { ...entry, status: "offline" });
+  }
+
+  /** Marks `workspaceIds` `offline` unless a connected host shares them again by then. */
+  function markWorkspacesOffline(channel: SessionChannel, workspaceIds: readonly string[]): void {
+    if (relay === undefined || workspaceIds.length === 0) return;
+    relay
+      .transact(sessionDocName(channel.sessionId), (doc) => {
+        const workspaces = doc.getMap<unknown>(WORKSPACES_ROOT);
+        for (const workspaceId of workspaceIds) if (!channel.sharesWorkspace(workspaceId)) setOffline(workspaces, workspaceId);
+      })
+      .catch((error: unknown) => logger.debug({ err: error, session: channel.sessionId }, "marking a departed host's workspace offline failed"));
+  }
+
   /** Marks `running` shells `closed` in the session document unless a host runs them again by then. */
   function markClosed(channel: SessionChannel, shellIds: readonly string[]): void {
     if (relay === undefined || shellIds.length === 0) return;
@@ -182,6 +220,8 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
         ),
       )
       .then((orphans) => markClosed(channel, orphans))
+      .then(() => relay?.read(sessionDocName(channel.sessionId), (doc) => [...doc.getMap<unknown>(WORKSPACES_ROOT).keys()]))
+      .then((workspaceIds) => markWorkspacesOffline(channel, workspaceIds ?? []))
       .catch((error: unknown) => logger.warn({ err: error, session: channel.sessionId }, "looking for shells without a host failed"));
   }
 
@@ -217,8 +257,14 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
         if (grant === undefined || grant.sessionId !== channel.sessionId) {
           return refuse(channel, socket, builtin.type, "only taiku share with a host token for this session may be a host; create one in the Shells pane");
         }
-        channel.addHost(socket, grant.tokenId, builtin.data.fs, builtin.data.host);
+        const host = channel.addHost(socket, grant.tokenId, builtin.data.fs, builtin.data.host);
+        if (builtin.data.workspace !== undefined) reportWorkspace(channel, host, socket, builtin.data.workspace);
         return send(socket, sessionEvent("host:welcome", { userId: socket.peer.userId, name: socket.peer.name }));
+      }
+      case "host:workspace": {
+        const host = requireHost(channel, socket, builtin.type);
+        if (host === undefined) return;
+        return reportWorkspace(channel, host, socket, builtin.data.workspace);
       }
       case "shell:open": {
         const host = requireHost(channel, socket, builtin.type);
@@ -228,7 +274,8 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
         const problem = channel.claimShell(host, builtin.data.shellId);
         if (problem !== undefined) return refuse(channel, socket, builtin.type, problem.error);
         const { shellId, title, cwd, host: machine, cols, rows } = builtin.data;
-        writeShell(channel, shellId, () => ({ id: shellId, title, cwd, host: machine, status: "running", cols, rows }));
+        const workspace = host.workspaceId === undefined ? {} : { workspaceId: host.workspaceId };
+        writeShell(channel, shellId, () => ({ id: shellId, title, cwd, host: machine, status: "running", cols, rows, ...workspace }));
         return broadcast(channel, frameOf(payload), socket);
       }
       case "shell:data": {
@@ -313,7 +360,9 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
       const channel = channelOf(socket);
       if (channel === undefined || !channel.sockets.delete(socket)) return;
       fs.dropSocket(socket);
+      const workspaceId = channel.hostOf(socket)?.workspaceId;
       const shells = channel.removeHost(socket);
+      if (workspaceId !== undefined) markWorkspacesOffline(channel, [workspaceId]);
       for (const shellId of shells) broadcast(channel, sessionEvent("shell:exit", { shellId, code: null }));
       markClosed(channel, shells);
       channel.pruneBuffers(keepEnded);

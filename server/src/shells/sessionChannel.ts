@@ -22,6 +22,8 @@ export interface HostState {
   host: string;
   /** Ids of the shells it owns that are running. */
   readonly shells: Set<string>;
+  /** The workspace it shares (its id in the session document's `workspaces`), once it reported one. */
+  workspaceId?: string;
 }
 
 /** One session's sockets, hosts, shells and output buffers. */
@@ -113,6 +115,12 @@ export class SessionChannel {
   /** The hosts connected with token `tokenId`. */
   hostsOf(tokenId: string): HostState[] {
     return [...this.hosts.values()].filter((host) => host.tokenId === tokenId);
+  }
+
+  /** Whether a connected host other than `except` shares workspace `workspaceId`. */
+  sharesWorkspace(workspaceId: string, except?: HostState): boolean {
+    for (const host of this.hosts.values()) if (host !== except && host.workspaceId === workspaceId) return true;
+    return false;
   }
 
   /** Every connected host. */
