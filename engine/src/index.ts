@@ -100,6 +100,7 @@ export type {
   PluginSessionEvent,
   SessionEvent,
   SessionEventDecodeResult,
+  WorkspaceOp,
 } from "./protocol/sessionEvents";
 export {
   MESSAGE_TAIKU_EVENT,
@@ -108,6 +109,9 @@ export {
   MAX_SHELL_INPUT,
   MAX_FS_FILE_BYTES,
   MAX_PLUGIN_EVENT_BYTES,
+  MAX_TREE_PAGE,
+  MAX_VIEW_BYTES,
+  WORKSPACE_OPS,
   isSessionEventType,
   isPluginEventType,
   sessionEvent,

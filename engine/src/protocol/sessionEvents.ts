@@ -38,6 +38,14 @@ export const MAX_SHELL_DATA = 1024 * 1024;
 export const MAX_SHELL_INPUT = 64 * 1024;
 /** Largest file content read or written through `fs:request`, in bytes. */
 export const MAX_FS_FILE_BYTES = 1024 * 1024;
+/** The read-only `fs:request` operations of the workspace tools and endpoints. */
+export const WORKSPACE_OPS = ["tree", "file", "git-status", "git-diff"] as const;
+/** A workspace operation. */
+export type WorkspaceOp = (typeof WORKSPACE_OPS)[number];
+/** Entries one `tree` page holds at most. */
+export const MAX_TREE_PAGE = 500;
+/** Largest part of a file `file` returns, and of a diff `git-diff` returns, in bytes. */
+export const MAX_VIEW_BYTES = 512 * 1024;
 /** Largest custom plugin event data, in bytes of JSON. */
 export const MAX_PLUGIN_EVENT_BYTES = 64 * 1024;
 
@@ -58,12 +66,20 @@ const DATA_SCHEMAS = {
   "shell:open-request": object({ cols: optional(size), rows: optional(size) }),
   /** Viewer → host: close a shell. */
   "shell:close-request": object({ shellId }),
-  /** Viewer → host: list, read or write a file in the host's working directory. */
+  /**
+   * Viewer → host: list, read or write a file in the host's working directory; or, for the workspace tools
+   * and endpoints, a page of a folder (`tree`, from `offset`), a file for viewing (`file`: capped, binary
+   * and truncated files said so), the git status (`git-status`) or one file's diff (`git-diff`, `staged`).
+   * With `workspaceId`, the host sharing that workspace answers; without, the session's first `--fs` host.
+   */
   "fs:request": object({
     id: requestId,
-    op: literal("list", "read", "write"),
+    op: literal("list", "read", "write", ...WORKSPACE_OPS),
     path: fsPath,
     data: optional(string({ max: MAX_FS_FILE_BYTES })),
+    workspaceId: optional(string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ })),
+    offset: optional(integer({ min: 0, max: 1_000_000 })),
+    staged: optional(boolean()),
   }),
   /** Host → viewer: the answer to one `fs:request` (exactly one of `result` and `error`). */
   "fs:response": object({

@@ -36,6 +36,7 @@ import type { Logger } from "pino";
 import type * as Y from "yjs";
 import {
   MESSAGE_TAIKU_EVENT,
+  checkSessionEvent,
   decodeSessionEventPayload,
   encodeSessionEvent,
   isPluginEventType,
@@ -48,6 +49,7 @@ import {
   type SessionEvent,
   type SessionEventMap,
   type SessionId,
+  type SessionWorkspace,
   type WorkspaceReport,
 } from "@taiku/engine";
 import type { Relay, RelayExtension, RelaySocket } from "../sync/relayTypes";
@@ -93,8 +95,36 @@ export interface SessionEvents {
   shellOutput(sessionId: SessionId, shellId: string): string;
   /** The hosts connected to a session, with the token each holds and the shells it runs. */
   connectedHosts(sessionId: SessionId): ConnectedHost[];
+  /** The workspaces connected hosts share now, in every session. */
+  sharedWorkspaces(): SharedWorkspace[];
+  /**
+   * Asks the host sharing `workspaceId` in `sessionId` a read-only workspace question for the member
+   * `userId` (the caller checked membership); resolves with the host's answer, or with `unavailable`
+   * when no host with `--fs` shares it, or `timeout`.
+   */
+  askWorkspace(sessionId: SessionId, workspaceId: string, userId: string, request: Omit<FsRequest, "id" | "workspaceId" | "data">): Promise<FsResponse>;
   /** Closes the sockets of the hosts holding token `tokenId` (revoked); returns how many were closed. */
   disconnectHosts(sessionId: SessionId, tokenId: string, reason: string): number;
+}
+
+type FsRequest = SessionEventMap["fs:request"];
+type FsResponse = SessionEventMap["fs:response"];
+
+/** An HTTP caller's file requests in flight, by request id. */
+interface HttpRequester {
+  readonly userId: string;
+  readonly waiting: Map<string, (response: FsResponse) => void>;
+}
+
+/** Who asked for a file: a viewer's socket, or an HTTP caller. */
+type Requester = RelaySocket | HttpRequester;
+
+/** A workspace a connected host shares now. */
+export interface SharedWorkspace {
+  readonly sessionId: SessionId;
+  readonly workspace: SessionWorkspace;
+  /** Whether its host serves files (`taiku share --fs`). */
+  readonly fs: boolean;
 }
 
 /** A connected host as the HTTP side lists it. */
@@ -113,7 +143,17 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
   const keepEnded = options.keepEndedShells ?? 16;
   const orphanGraceMs = options.orphanGraceMs ?? 8_000;
   const channels = new Map<SessionId, SessionChannel>();
-  const fs = new FsRequestRouter((requester, response) => requester.send(encodeSessionEvent(sessionEvent("fs:response", response))));
+  const httpRequesters = new Map<string, HttpRequester>();
+  const fs = new FsRequestRouter<Requester>((requester, response) => {
+    if ("waiting" in requester) {
+      const resolve = requester.waiting.get(response.id);
+      requester.waiting.delete(response.id);
+      if (requester.waiting.size === 0) httpRequesters.delete(requester.userId);
+      return resolve?.(response);
+    }
+    requester.send(encodeSessionEvent(sessionEvent("fs:response", response)));
+  });
+  let httpCounter = 0;
   let relay: Relay | undefined;
 
   function sessionOf(socket: RelaySocket): SessionId | undefined {
@@ -162,8 +202,8 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
   /** Records the folder `host` shares, `online`, in the session document's `workspaces` map. */
   function reportWorkspace(channel: SessionChannel, host: HostState, socket: RelaySocket, report: WorkspaceReport): void {
     const workspace = toSessionWorkspace(report, socket.peer.userId, host.host, "online");
-    const previous = host.workspaceId;
-    host.workspaceId = workspace.id;
+    const previous = host.workspace?.id;
+    host.workspace = workspace;
     if (relay === undefined) return;
     relay
       .transact(sessionDocName(channel.sessionId), (doc) => {
@@ -225,6 +265,38 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
       .catch((error: unknown) => logger.warn({ err: error, session: channel.sessionId }, "looking for shells without a host failed"));
   }
 
+  /**
+   * Forwards a file request to the host that answers it: the one sharing `request.workspaceId` with `--fs`,
+   * or without a workspace the session's first `--fs` host. Returns the answer to give at once when there
+   * is none (or the requester has too many requests in flight).
+   */
+  function forward(channel: SessionChannel, requester: Requester, request: FsRequest, ts?: number): FsResponse | undefined {
+    const unavailable = (message: string): FsResponse => ({ id: request.id, error: { code: ErrorCode.Unavailable, message } });
+    let host: HostState | undefined;
+    if (request.workspaceId === undefined) {
+      host = channel.fsHost();
+      if (host === undefined) return unavailable("no host in this session shares its files (taiku share --fs)");
+    } else {
+      host = channel.workspaceHost(request.workspaceId);
+      if (host === undefined) return unavailable("no taiku share is sharing this workspace now");
+      if (!host.fs) return unavailable("the taiku share sharing this workspace was started without --fs, so it does not serve its files");
+    }
+    const opened = fs.open(requester, host.socket, request.id);
+    if ("response" in opened) return opened.response;
+    send(host.socket, sessionEvent("fs:request", { ...request, id: opened.relayId }, ts));
+    return undefined;
+  }
+
+  /** The requester standing for HTTP calls of `userId`, so the in-flight cap holds per user. */
+  function httpRequester(userId: string): HttpRequester {
+    let requester = httpRequesters.get(userId);
+    if (requester === undefined) {
+      requester = { userId, waiting: new Map() };
+      httpRequesters.set(userId, requester);
+    }
+    return requester;
+  }
+
   /** Answers a host message the sender may not send, and logs it; nothing changes. */
   function refuse(channel: SessionChannel, socket: RelaySocket, type: string, message: string): undefined {
     logger.warn({ session: channel.sessionId, user: socket.peer.userId, connection: socket.id, type }, `refused a host message: ${message}`);
@@ -274,7 +346,7 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
         const problem = channel.claimShell(host, builtin.data.shellId);
         if (problem !== undefined) return refuse(channel, socket, builtin.type, problem.error);
         const { shellId, title, cwd, host: machine, cols, rows } = builtin.data;
-        const workspace = host.workspaceId === undefined ? {} : { workspaceId: host.workspaceId };
+        const workspace = host.workspace === undefined ? {} : { workspaceId: host.workspace.id };
         writeShell(channel, shellId, () => ({ id: shellId, title, cwd, host: machine, status: "running", cols, rows, ...workspace }));
         return broadcast(channel, frameOf(payload), socket);
       }
@@ -311,13 +383,9 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
         return;
       }
       case "fs:request": {
-        const host = channel.fsHost();
-        if (host === undefined) {
-          return send(socket, sessionEvent("fs:response", { id: builtin.data.id, error: { code: ErrorCode.Unavailable, message: "no host in this session shares its files (taiku share --fs)" } }));
-        }
-        const opened = fs.open(socket, host.socket, builtin.data.id);
-        if ("response" in opened) return send(socket, sessionEvent("fs:response", opened.response));
-        return send(host.socket, sessionEvent("fs:request", { ...builtin.data, id: opened.relayId }, builtin.ts));
+        const answered = forward(channel, socket, builtin.data, builtin.ts);
+        if (answered !== undefined) send(socket, sessionEvent("fs:response", answered));
+        return;
       }
       case "host:welcome":
       case "host:refused":
@@ -360,7 +428,7 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
       const channel = channelOf(socket);
       if (channel === undefined || !channel.sockets.delete(socket)) return;
       fs.dropSocket(socket);
-      const workspaceId = channel.hostOf(socket)?.workspaceId;
+      const workspaceId = channel.hostOf(socket)?.workspace?.id;
       const shells = channel.removeHost(socket);
       if (workspaceId !== undefined) markWorkspacesOffline(channel, [workspaceId]);
       for (const shellId of shells) broadcast(channel, sessionEvent("shell:exit", { shellId, code: null }));
@@ -398,6 +466,35 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
     },
     connectedHosts(sessionId) {
       return (channels.get(sessionId)?.allHosts() ?? []).map(({ tokenId, host, fs: files, shells }) => ({ tokenId, host, fs: files, shells: [...shells] }));
+    },
+    sharedWorkspaces() {
+      const shared = new Map<string, SharedWorkspace>();
+      for (const channel of channels.values()) {
+        for (const host of channel.allHosts()) {
+          if (host.workspace === undefined) continue;
+          const key = `${channel.sessionId}/${host.workspace.id}`;
+          if (!shared.get(key)?.fs) shared.set(key, { sessionId: channel.sessionId, workspace: host.workspace, fs: host.fs });
+        }
+      }
+      return [...shared.values()];
+    },
+    askWorkspace(sessionId, workspaceId, userId, request) {
+      const id = `http${++httpCounter}`;
+      const full: FsRequest = { ...request, id, workspaceId };
+      // What a host is sent must be what it accepts: a request its decoder refuses would only time out.
+      const checked = checkSessionEvent({ type: "fs:request", data: full, ts: Date.now() });
+      if (checked.error !== undefined) return Promise.resolve({ id, error: { code: ErrorCode.InvalidParams, message: checked.error } });
+      const channel = channels.get(sessionId);
+      if (channel === undefined) return Promise.resolve({ id, error: { code: ErrorCode.Unavailable, message: "no taiku share is sharing this workspace now" } });
+      const requester = httpRequester(userId);
+      return new Promise<FsResponse>((resolve) => {
+        requester.waiting.set(id, resolve);
+        const answered = forward(channel, requester, full);
+        if (answered === undefined) return;
+        requester.waiting.delete(id);
+        if (requester.waiting.size === 0) httpRequesters.delete(userId);
+        resolve(answered);
+      });
     },
     disconnectHosts(sessionId, tokenId, reason) {
       const held = [...(channels.get(sessionId)?.sockets ?? [])].filter((socket) => hostGrantOf(socket.peer)?.tokenId === tokenId);

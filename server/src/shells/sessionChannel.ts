@@ -4,7 +4,7 @@
  * shell, and each shell's recent output. Pure bookkeeping; deciding what a
  * frame means is `createSessionEvents`'s job.
  */
-import type { SessionId } from "@taiku/engine";
+import type { SessionId, SessionWorkspace } from "@taiku/engine";
 import type { RelaySocket } from "../sync/relayTypes";
 import { ShellOutputBuffer } from "./shellOutputBuffer";
 
@@ -22,8 +22,8 @@ export interface HostState {
   host: string;
   /** Ids of the shells it owns that are running. */
   readonly shells: Set<string>;
-  /** The workspace it shares (its id in the session document's `workspaces`), once it reported one. */
-  workspaceId?: string;
+  /** The workspace it shares (as the session document's `workspaces` holds it), once it reported one. */
+  workspace?: SessionWorkspace;
 }
 
 /** One session's sockets, hosts, shells and output buffers. */
@@ -119,8 +119,19 @@ export class SessionChannel {
 
   /** Whether a connected host other than `except` shares workspace `workspaceId`. */
   sharesWorkspace(workspaceId: string, except?: HostState): boolean {
-    for (const host of this.hosts.values()) if (host !== except && host.workspaceId === workspaceId) return true;
+    for (const host of this.hosts.values()) if (host !== except && host.workspace?.id === workspaceId) return true;
     return false;
+  }
+
+  /** The host sharing workspace `workspaceId`, one that serves files first. */
+  workspaceHost(workspaceId: string): HostState | undefined {
+    let found: HostState | undefined;
+    for (const host of this.hosts.values()) {
+      if (host.workspace?.id !== workspaceId) continue;
+      if (host.fs) return host;
+      found ??= host;
+    }
+    return found;
   }
 
   /** Every connected host. */
