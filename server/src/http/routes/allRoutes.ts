@@ -4,7 +4,7 @@
  */
 import type { Route } from "../defineRoute";
 import { postActivityRoute } from "./activityRoutes";
-import { loginRoute, registerRoute } from "./authRoutes";
+import { loginRoute, logoutRoute, registerRoute, sessionCookieRoute } from "./authRoutes";
 import { deleteChatRoute, postChatRoute } from "./chatRoutes";
 import { kvHistoryRoute } from "./kvHistoryRoute";
 import { deletePluginFileRoute, getPluginFileRoute, listPluginFilesRoute, putPluginFileRoute } from "./pluginFileRoutes";
@@ -33,6 +33,8 @@ import {
 export const allRoutes: readonly Route[] = [
   registerRoute,
   loginRoute,
+  logoutRoute,
+  sessionCookieRoute,
   createSessionRoute,
   listSessionsRoute,
   sessionInfoRoute,
