@@ -1,11 +1,12 @@
 /**
  * Pi Web modules through the whole server: the seed's troubleshooting
- * `curl` commands, run as written against a real server, and the session
- * KV document of a module id admitted by the relay like a sandboxed
- * plugin's (the trusted module shares state through `context.taiku`).
+ * `curl` commands, run as written against a real server; the session KV
+ * document of a module id admitted by the relay like a sandboxed plugin's
+ * (the trusted module shares state through `context.taiku`); and no upload
+ * route placing a file where discovery would load it as a module.
  */
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -22,6 +23,7 @@ const run = promisify(execFile);
 const MODULE = 'export default { apiVersion: 1, name: "My Plugin", activate: () => ({ contributions: { actions: [] } }) };\n';
 
 let base: string;
+let dataDir: string;
 let server: TaikuServer;
 let origin: string;
 
@@ -34,7 +36,7 @@ async function seedCurl(line: string): Promise<string> {
 
 beforeAll(async () => {
   base = await realpath(await mkdtemp(path.join(os.tmpdir(), "taiku-piweb-")));
-  const dataDir = path.join(base, "data");
+  dataDir = path.join(base, "data");
   const bundled = path.join(base, "bundled");
   const clientDir = path.join(base, "client");
   await mkdir(path.join(dataDir, "plugins"), { recursive: true });
@@ -80,15 +82,23 @@ describe("the Pi Web troubleshooting steps work as written", () => {
   });
 });
 
+/** One JSON API call. */
+async function call(method: string, route: string, token?: string, body?: unknown): Promise<any> {
+  const response = await fetch(origin + route, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return response.json();
+}
+
+/** Signs a new user up and in; their token. */
+async function signUp(name: string): Promise<string> {
+  await call("POST", "/api/users", undefined, { name, password: "long password" });
+  return ((await call("POST", "/api/login", undefined, { name, password: "long password" })) as { token: string }).token;
+}
+
 describe("a module's session KV", () => {
-  async function call(method: string, route: string, token?: string, body?: unknown): Promise<any> {
-    const response = await fetch(origin + route, {
-      method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return response.json();
-  }
   /** "synced" when the relay opens `doc` (it sends a sync message), else the close code it refuses with. */
   const outcomeOf = (doc: string, token: string) =>
     new Promise<"synced" | number>((resolve) => {
@@ -102,10 +112,32 @@ describe("a module's session KV", () => {
     });
 
   it("is admitted by the relay for an installed module's id, and refused for an id nothing provides", async () => {
-    await call("POST", "/api/users", undefined, { name: "member", password: "long password" });
-    const { token } = await call("POST", "/api/login", undefined, { name: "member", password: "long password" });
+    const token = await signUp("member");
     const { sessionId } = await call("POST", "/api/sessions", token, { title: "modules" });
     expect(await outcomeOf(`sessions/${sessionId}/kv/my-plugin`, token)).toBe("synced");
     expect(await outcomeOf(`sessions/${sessionId}/kv/not-installed`, token)).toBe(CloseCode.DocumentNotFound);
+  });
+});
+
+describe("modules load only from the operator's folders", () => {
+  it("a file a member uploads, whatever its name, never lands in a plugins folder nor becomes a module", async () => {
+    const token = await signUp("uploader");
+    const before = await readdir(path.join(dataDir, "plugins"));
+    const put = (pluginId: string, name: string, body: string) =>
+      fetch(`${origin}/api/plugin-files/${pluginId}/${name}`, { method: "PUT", headers: { authorization: `Bearer ${token}` }, body });
+    const packageJson = JSON.stringify({ piWeb: { plugins: [{ id: "evil", module: "pi-web-plugin.js" }] } });
+    // Plain names are stored as the member's plugin files, away from every plugin folder.
+    expect((await put("my-plugin", "package.json", packageJson)).status).toBe(200);
+    expect((await put("my-plugin", "pi-web-plugin.js", MODULE)).status).toBe(200);
+    // Names that try to climb into the plugins folder are refused.
+    for (const name of ["..%2F..%2F..%2Fplugins%2Fevil%2Fpackage.json", "%2E%2E%2Fplugins", "..%5Cplugins%5Cevil.js"]) {
+      const response = await put("my-plugin", name, packageJson);
+      expect(response.status, name).toBeGreaterThanOrEqual(400);
+      expect(response.status, name).toBeLessThan(500);
+    }
+    expect(await readdir(path.join(dataDir, "plugins"))).toEqual(before);
+    const manifest = (await (await fetch(`${origin}/pi-web-plugins/manifest.json`)).json()) as { plugins: Array<{ id: string }> };
+    expect(manifest.plugins.map((p) => p.id)).toEqual(["my-plugin"]);
+    expect((await fetch(`${origin}/pi-web-plugins/evil/pi-web-plugin.js`)).status).toBe(404);
   });
 });
