@@ -20,6 +20,14 @@ import {
   sessionInfoRoute,
 } from "./sessionRoutes";
 import { deleteUserKvRoute, getUserKvRoute, listUserKvRoute, putUserKvRoute } from "./userKvRoutes";
+import {
+  listProjectsRoute,
+  listWorkspacesRoute,
+  workspaceFileRoute,
+  workspaceGitDiffRoute,
+  workspaceGitStatusRoute,
+  workspaceTreeRoute,
+} from "./workspaceRoutes";
 
 /** Every HTTP route the server answers (besides plugin discovery and the client app). */
 export const allRoutes: readonly Route[] = [
@@ -50,6 +58,12 @@ export const allRoutes: readonly Route[] = [
   getPluginFileRoute,
   putPluginFileRoute,
   deletePluginFileRoute,
+  listProjectsRoute,
+  listWorkspacesRoute,
+  workspaceTreeRoute,
+  workspaceFileRoute,
+  workspaceGitStatusRoute,
+  workspaceGitDiffRoute,
   healthRoute,
   readyRoute,
   metricsRoute,
