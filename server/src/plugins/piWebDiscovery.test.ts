@@ -49,6 +49,14 @@ describe("Pi Web module discovery", () => {
     expect(moduleIds(discovery)).toEqual(["trusted"]);
   });
 
+  it("tells a package that declares neither kind how to declare either", async () => {
+    await writePackage(local("nothing"), { name: "@t/nothing" }, module);
+    const discovery = await discoverPlugins(sandbox);
+    expect(discovery.errors).toEqual([
+      { source: "local", package: "@t/nothing", rule: "no-plugins-declared", message: expect.stringContaining('"piWeb": { "plugins": [{ "id", "module" }] } for trusted Pi Web modules') },
+    ]);
+  });
+
   it("asks a Pi Web-only package for no taiku metadata", async () => {
     await writePackage(local("only"), piWebPackage("@t/only", [{ id: "only", module: "pi-web-plugin.js" }]), module);
     expect((await discoverPlugins(sandbox)).errors).toEqual([]);

@@ -64,7 +64,7 @@ export const manifestErrorSchema = z.object({
     .string()
     .optional()
     .describe(
-      "the rule broken, a stable kebab-case name: legacy-plugin-shortcut, string-entry, id-fallback, missing-package-json, invalid-id, invalid-folder-name, missing-module, module-outside-package, module-not-javascript, duplicate-id, not-an-array, not-an-object, missing-id, missing-module-field, too-many-plugins, invalid-package-json, unreadable-package, invalid-taiku-manifest, missing-entry; absent only for a plugins folder that cannot be read",
+      "the rule broken, a stable kebab-case name: legacy-plugin-shortcut, string-entry, id-fallback, missing-package-json, invalid-id, invalid-folder-name, missing-module, module-outside-package, module-not-javascript, duplicate-id, not-an-array, not-an-object, missing-id, missing-module-field, too-many-plugins, no-plugins-declared, invalid-package-json, unreadable-package, invalid-taiku-manifest, missing-entry; absent only for a plugins folder that cannot be read",
     ),
   plugin: z.string().optional().describe("the plugin id, when the error belongs to one plugin"),
 });

@@ -95,6 +95,7 @@ export type PluginRule =
   | "invalid-folder-name"
   // Any package.
   | "missing-package-json"
+  | "no-plugins-declared"
   | "invalid-package-json"
   | "unreadable-package"
   | "duplicate-id"

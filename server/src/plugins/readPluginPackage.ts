@@ -174,8 +174,15 @@ async function readMetadata(root: string, folderName: string, cached: PackageCac
   const piWeb = readPiWebMetadata(json);
   const problems: PackageProblem[] = [];
   let manifests: readonly PluginManifest[] = [];
-  // A Pi Web-only package has no taiku metadata to validate; any other package must have it.
-  if (!piWeb.declared || hasOwn(json, "taiku")) {
+  const isObject = typeof json === "object" && json !== null && !Array.isArray(json);
+  if (isObject && !piWeb.declared && !hasOwn(json, "taiku")) {
+    problems.push({
+      rule: "no-plugins-declared",
+      message:
+        'package.json declares no plugins: add "taiku": { "plugins": [ … ] } for sandboxed plugins, or "piWeb": { "plugins": [{ "id", "module" }] } for trusted Pi Web modules',
+    });
+  } else if (!piWeb.declared || hasOwn(json, "taiku")) {
+    // A Pi Web-only package has no taiku metadata to validate.
     const taiku = validatePluginPackage(json);
     manifests = taiku.plugins;
     for (const problem of taiku.problems) {
