@@ -32,7 +32,7 @@ export function createApp(services: Services, routes: readonly Route[], pluginRo
   const api = mountRoutes(routes, services);
   app.use(securityHeaders());
   app.use(errorMiddleware(services.logger, services.metrics, (error) => services.health.recordIfCorruption(error)));
-  app.use(rateLimitMiddleware(gate, new RateLimiter({ burst: limits.authBurst, perSecond: limits.authPerSecond })));
+  app.use(rateLimitMiddleware(gate, new RateLimiter({ burst: limits.authBurst, perSecond: limits.authPerSecond }), services.browserOrigins));
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: true }));
   if (pluginRouter !== undefined) {

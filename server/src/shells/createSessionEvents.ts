@@ -59,6 +59,9 @@ import { MAX_SHELLS_PER_HOST, SessionChannel, type HostState } from "./sessionCh
 import { toSessionWorkspace, WORKSPACES_ROOT } from "./sessionWorkspaces";
 import { DEFAULT_SHELL_BUFFER_CHARS } from "./shellOutputBuffer";
 
+/** Workspaces one session document holds at most (offline ones make room for new ones). */
+export const MAX_WORKSPACES_PER_SESSION = 64;
+
 /** Entries the session document's `activity` array keeps (the oldest go first). */
 export const MAX_ACTIVITY_ENTRIES = 1000;
 
@@ -199,17 +202,35 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
       .catch((error: unknown) => logger.warn({ err: error, session: channel.sessionId, shellId }, "writing a shell into the session document failed"));
   }
 
-  /** Records the folder `host` shares, `online`, in the session document's `workspaces` map. */
+  /**
+   * Records the folder `host` shares, `online`, in the session document's `workspaces` map. The folder it
+   * shared before, if no other host shares it, goes; so do offline workspaces when the session already holds
+   * {@link MAX_WORKSPACES_PER_SESSION}, and with that many online the report is refused.
+   */
   function reportWorkspace(channel: SessionChannel, host: HostState, socket: RelaySocket, report: WorkspaceReport): void {
     const workspace = toSessionWorkspace(report, socket.peer.userId, host.host, "online");
     const previous = host.workspace?.id;
     host.workspace = workspace;
     if (relay === undefined) return;
+    let recorded = false;
     relay
       .transact(sessionDocName(channel.sessionId), (doc) => {
         const workspaces = doc.getMap<unknown>(WORKSPACES_ROOT);
+        if (previous !== undefined && previous !== workspace.id && !channel.sharesWorkspace(previous, host)) workspaces.delete(previous);
+        if (!workspaces.has(workspace.id)) {
+          for (const [id, entry] of [...workspaces.entries()]) {
+            if (workspaces.size < MAX_WORKSPACES_PER_SESSION) break;
+            if ((entry as { status?: unknown } | null)?.status === "offline") workspaces.delete(id);
+          }
+          if (workspaces.size >= MAX_WORKSPACES_PER_SESSION) return;
+        }
         if (JSON.stringify(workspaces.get(workspace.id)) !== JSON.stringify(workspace)) workspaces.set(workspace.id, workspace);
-        if (previous !== undefined && previous !== workspace.id && !channel.sharesWorkspace(previous, host)) setOffline(workspaces, previous);
+        recorded = true;
+      })
+      .then(() => {
+        if (recorded) return;
+        if (host.workspace === workspace) delete host.workspace;
+        refuse(channel, socket, "host:workspace", `a session holds at most ${MAX_WORKSPACES_PER_SESSION} workspaces shared at once`);
       })
       .catch((error: unknown) => logger.warn({ err: error, session: channel.sessionId }, "writing a workspace into the session document failed"));
   }
