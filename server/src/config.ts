@@ -3,13 +3,32 @@
  * and the limits it enforces. Read once from the environment at start-up
  * ({@link loadConfig}); tests build one directly with overrides.
  */
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_RETENTION, checkRetentionWindow, type RetentionWindow } from "@taiku/engine";
 import { parseOrigin } from "./http/publicOrigins";
 
-/** The repository root (the folder holding `client/`, `sdk/`, `plugins/`). */
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+/** The server package's folder: `server/` in the repository, the installed `@taiku/server` otherwise (this module is in its `src/` or `dist/`). */
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/**
+ * Where the built client, the plugin SDK bundle and the bundled plugins
+ * are: in a package built by `scripts/pack.mjs` they ship in its
+ * `assets/`; in the repository they are built beside the server.
+ */
+function assetPaths(): Pick<TaikuConfig, "clientDir" | "sdkBundlePath" | "bundledPluginsDir"> {
+  const assets = path.join(PACKAGE_ROOT, "assets");
+  if (existsSync(assets)) {
+    return { clientDir: path.join(assets, "client"), sdkBundlePath: path.join(assets, "sdk", "plugin-sdk.js"), bundledPluginsDir: path.join(assets, "plugins") };
+  }
+  const repoRoot = path.dirname(PACKAGE_ROOT);
+  return {
+    clientDir: path.join(repoRoot, "client", "dist"),
+    sdkBundlePath: path.join(repoRoot, "sdk", "dist", "plugin-sdk.js"),
+    bundledPluginsDir: path.join(repoRoot, "plugins"),
+  };
+}
 
 /** Limits the HTTP side enforces. */
 export interface TaikuLimits {
@@ -138,9 +157,7 @@ export function createConfig(overrides: TaikuConfigOverrides = {}): TaikuConfig 
     host: "127.0.0.1",
     port: 7300,
     dataDir: path.resolve(".taiku"),
-    clientDir: path.join(REPO_ROOT, "client", "dist"),
-    sdkBundlePath: path.join(REPO_ROOT, "sdk", "dist", "plugin-sdk.js"),
-    bundledPluginsDir: path.join(REPO_ROOT, "plugins"),
+    ...assetPaths(),
     allowedOrigins: [],
     publicOrigins: [],
     logLevel: "info",
