@@ -2,7 +2,7 @@
 /**
  * Builds the two published packages and packs them into tarballs:
  *
- * - `@taiku/plugin-sdk`: `dist/index.js` and `dist/testing.js` with their
+ * - `@taiku/plugin-sdk`: `dist/index.js` and `dist/testing/index.js` with their
  *   declarations; the engine is bundled in, `yjs` stays a peer import.
  * - `@taiku/server`: `dist/index.js` with declarations, the `taiku` command
  *   (`bin/taiku.js`), and in `assets/` the built client, the plugin SDK
@@ -65,7 +65,7 @@ function packageOf(specifier) {
 export async function importedPackages(dir) {
   const found = new Set();
   const builtins = new Set(builtinModules);
-  for (const name of await readdir(dir)) {
+  for (const name of await readdir(dir, { recursive: true })) {
     if (!name.endsWith(".js")) continue;
     const code = await readFile(path.join(dir, name), "utf8");
     for (const match of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["']([^"']+)["']/g)) {
@@ -80,7 +80,7 @@ export async function importedPackages(dir) {
 /** The packages the built `.d.ts` files in `dir` import. */
 async function typeImports(dir) {
   const found = new Set();
-  for (const name of await readdir(dir)) {
+  for (const name of await readdir(dir, { recursive: true })) {
     if (!name.endsWith(".d.ts")) continue;
     const code = await readFile(path.join(dir, name), "utf8");
     for (const match of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*)["']([^"'.][^"']*)["']/g)) {
@@ -121,7 +121,7 @@ async function bundle(options) {
 async function stagePluginSdk(stage) {
   const source = await readJson(path.join(root, "sdk", "package.json"));
   await bundle({
-    entry: { index: "sdk/src/index.ts", testing: "sdk/src/testing/index.ts" },
+    entry: { index: path.join(root, "sdk/src/index.ts"), "testing/index": path.join(root, "sdk/src/testing/index.ts") },
     outDir: path.join(stage, "dist"),
     platform: "neutral",
     target: "es2022",
@@ -143,7 +143,7 @@ async function stagePluginSdk(stage) {
     engines: { node: ">=20" },
     exports: {
       ".": { types: "./dist/index.d.ts", default: "./dist/index.js" },
-      "./testing": { types: "./dist/testing.d.ts", default: "./dist/testing.js" },
+      "./testing": { types: "./dist/testing/index.d.ts", default: "./dist/testing/index.js" },
       "./package.json": "./package.json",
     },
     types: "./dist/index.d.ts",
@@ -172,7 +172,7 @@ async function stageServer(stage) {
   const source = await readJson(path.join(root, "server", "package.json"));
   const engine = await readJson(path.join(root, "engine", "package.json"));
   await bundle({
-    entry: { index: "server/src/index.ts" },
+    entry: { index: path.join(root, "server/src/index.ts") },
     outDir: path.join(stage, "dist"),
     platform: "node",
     target: "node20",
