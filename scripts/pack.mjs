@@ -117,8 +117,8 @@ async function bundle(options) {
   });
 }
 
-/** Builds `@taiku/plugin-sdk` into `stage`. */
-async function stagePluginSdk(stage) {
+/** Builds `@taiku/plugin-sdk` into `stage` (its `dist/`, `package.json`, README and licence). */
+export async function stagePluginSdk(stage) {
   const source = await readJson(path.join(root, "sdk", "package.json"));
   await bundle({
     entry: { index: path.join(root, "sdk/src/index.ts"), "testing/index": path.join(root, "sdk/src/testing/index.ts") },
@@ -182,6 +182,11 @@ async function stageServer(stage) {
   for (const name of await importedPackages(dist)) dependencies[name] = declaredRange(source, ["dependencies"], name, "at run time");
   for (const name of await typeImports(dist)) {
     if (dependencies[name] === undefined) dependencies[name] = declaredRange(source, ["dependencies"], name, "in its declarations");
+  }
+  // Packages whose types live in `@types/…` (koa, which @koa/router's declarations import): declared by the workspace, published too.
+  for (const name of Object.keys(dependencies)) {
+    const types = `@types/${name.replace(/^@/, "").replace("/", "__")}`;
+    if (source.dependencies?.[types] !== undefined) dependencies[types] = source.dependencies[types];
   }
   // The engine's own dependencies are the server's too once the engine is bundled in.
   for (const name of Object.keys(engine.dependencies ?? {})) {
