@@ -91,7 +91,8 @@ export function assembleServer(parts: ServerParts): TaikuServer {
     },
     app.callback(),
   );
-  capConnectionsPerAddress(httpServer, limits.maxConnectionsPerAddress, logger);
+  // Behind a trusted proxy every connection comes from the proxy: a cap per address would cap the whole server.
+  if (!config.trustProxy) capConnectionsPerAddress(httpServer, limits.maxConnectionsPerAddress, logger);
   // Browser origins are judged against the configured public origins, or the address actually bound; never the request's Host.
   const publicOrigins = (): readonly string[] => {
     if (config.publicOrigins.length > 0) return config.publicOrigins;
@@ -100,7 +101,7 @@ export function assembleServer(parts: ServerParts): TaikuServer {
   };
   httpServer.on(
     "upgrade",
-    createSyncUpgrade({ tokens, hostTokens, users, sessions, relay, logger, allowedOrigins: config.allowedOrigins, publicOrigins, gate }),
+    createSyncUpgrade({ tokens, hostTokens, users, sessions, relay, logger, allowedOrigins: config.allowedOrigins, publicOrigins, gate, trustProxy: config.trustProxy }),
   );
   httpServer.on("clientError", (error: NodeJS.ErrnoException, socket) => {
     logger.debug({ err: error }, "malformed HTTP request");

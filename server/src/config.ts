@@ -103,6 +103,14 @@ export interface TaikuConfig {
   readonly logLevel: string;
   /** Limits enforced on requests. */
   readonly limits: TaikuLimits;
+  /**
+   * Whether a reverse proxy in front of the server is trusted
+   * (`TAIKU_TRUST_PROXY`): requests are then charged to the address the
+   * proxy puts last in `X-Forwarded-For` (Koa's `proxy`), and the
+   * per-address connection cap, which would count only the proxy, is not
+   * applied. Only for a server that nothing but the proxy can reach.
+   */
+  readonly trustProxy: boolean;
   /** The token an operator's scraper sends for `/metrics` (`null`: only requests made on this machine). */
   readonly metricsToken: string | null;
   /**
@@ -162,6 +170,7 @@ export function createConfig(overrides: TaikuConfigOverrides = {}): TaikuConfig 
     publicOrigins: [],
     logLevel: "info",
     metricsToken: null,
+    trustProxy: false,
     ...rest,
     limits: checkLimits({ ...DEFAULT_LIMITS, ...limits }),
     retention,
@@ -200,6 +209,14 @@ function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
   return value;
 }
 
+/** Reads a yes/no setting from the environment (`1`/`true`/`yes`, `0`/`false`/`no`; unset: `false`). */
+function envFlag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = (env[name] ?? "").trim().toLowerCase();
+  if (raw === "" || raw === "0" || raw === "false" || raw === "no") return false;
+  if (raw === "1" || raw === "true" || raw === "yes") return true;
+  throw new Error(`${name} must be 1, true, yes, 0, false or no, got ${JSON.stringify(env[name])}`);
+}
+
 /**
  * Reads the configuration from environment variables: `HOST`, `PORT`,
  * `TAIKU_DATA_DIR`, `LOG_LEVEL`, `TAIKU_ALLOWED_ORIGINS` (comma-separated),
@@ -208,7 +225,8 @@ function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
  * `TAIKU_AUTH_PER_SECOND`, `TAIKU_LOGIN_BURST`, `TAIKU_LOGIN_REFILL_SECONDS`,
  * `TAIKU_MAX_KV_DOCS_PER_SESSION`,
  * `TAIKU_SESSION_DOC_BYTES`, `TAIKU_MAX_SESSION_FRAME_BYTES`,
- * `TAIKU_PUBLIC_ORIGIN` (comma-separated origins), `TAIKU_HEADERS_TIMEOUT_MS`,
+ * `TAIKU_PUBLIC_ORIGIN` (comma-separated origins), `TAIKU_TRUST_PROXY` (`1`
+ * behind a reverse proxy), `TAIKU_HEADERS_TIMEOUT_MS`,
  * `TAIKU_REQUEST_TIMEOUT_MS`, `TAIKU_MAX_CONNECTIONS_PER_ADDRESS`,
  * `TAIKU_IDLE_UNLOAD_SECONDS` (default 30), `TAIKU_IDLE_UNBUILD_SECONDS`
  * (default 10), `TAIKU_METRICS_TOKEN` (what a scraper of `/metrics` sends;
@@ -252,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TaikuConfig {
     logLevel: env.LOG_LEVEL || "info",
     allowedOrigins: (env.TAIKU_ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter((o) => o !== ""),
     metricsToken: env.TAIKU_METRICS_TOKEN ? env.TAIKU_METRICS_TOKEN : null,
+    trustProxy: envFlag(env, "TAIKU_TRUST_PROXY"),
     publicOrigins: originList("TAIKU_PUBLIC_ORIGIN", env.TAIKU_PUBLIC_ORIGIN),
     limits,
     retention: {
