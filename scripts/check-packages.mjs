@@ -10,6 +10,8 @@
  *    - `taiku --help` and `taiku --version` answer;
  *    - `taiku serve` starts, answers `/healthz`, serves the UI, the SDK
  *      bundle and the bundled plugins, and exits 0 on SIGTERM;
+ *    - `taiku share` joins a session of that server as a host (listed by
+ *      the server) and exits 0 on SIGINT;
  *    - a plugin's test imports `@taiku/plugin-sdk` and
  *      `@taiku/plugin-sdk/testing` and runs against `MockHost` in plain Node,
  *      its `sharedDoc()` being a document of the project's one copy of yjs;
@@ -90,6 +92,56 @@ function startServe(project, dataDir) {
       reject(new Error(`taiku serve exited (${code}) before it listened:\n${output}`));
     });
   });
+}
+
+async function post(url, body, token) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const json = await response.json();
+  if (!response.ok) throw new Error(`POST ${url} answered ${response.status}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+/**
+ * Signs a user up on `base`, creates a session and a host token, runs
+ * `taiku share` there until the server lists it as a connected host, then
+ * stops it with SIGINT (exit 0).
+ */
+async function shareInto(project, base) {
+  await post(`${base}/api/users`, { name: "packager", password: "a long enough password" });
+  const { token } = await post(`${base}/api/login`, { name: "packager", password: "a long enough password" });
+  const { sessionId } = await post(`${base}/api/sessions`, { title: "from the tarball" }, token);
+  const { token: hostToken } = await post(`${base}/api/sessions/${sessionId}/host-tokens`, { label: "check-packages" }, token);
+  const child = spawn(path.join(project, "node_modules", ".bin", "taiku"), ["share", sessionId, "--server", base], {
+    cwd: project,
+    env: { PATH: process.env.PATH, HOME: project, SHELL: "/bin/sh", TAIKU_HOST_TOKEN: hostToken },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk) => (output += chunk.toString()));
+  const exited = new Promise((resolve) => child.on("close", (code, signal) => resolve(code ?? signal)));
+  try {
+    const deadline = Date.now() + 30_000;
+    let hosts = [];
+    while (hosts.length === 0) {
+      if (Date.now() > deadline) throw new Error(`taiku share never showed up as a host:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const listed = await fetch(`${base}/api/sessions/${sessionId}/host-tokens`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
+      hosts = (await listed.json()).tokens.flatMap((t) => t.hosts);
+    }
+    console.log(`taiku share is connected (${hosts.length} host, ${hosts[0].shells.length} shell(s))`);
+  } finally {
+    child.kill("SIGINT");
+    const forced = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    const code = await exited;
+    clearTimeout(forced);
+    check(code === 0, `taiku share exited ${code} on SIGINT:\n${output}`);
+  }
 }
 
 async function get(url) {
@@ -185,6 +237,9 @@ async function main() {
       check(["hello", "notes"].every((id) => ids.includes(id)), `the bundled plugins are not served: ${manifest.status} ${manifest.body.slice(0, 300)}`);
       const hello = await get(`${served.base}/plugins/hello/index.html`);
       check(hello.status === 200, `/plugins/hello/index.html answered ${hello.status}`);
+
+      step("taiku share into a session of that server");
+      await shareInto(project, served.base);
     } finally {
       const code = await served.stop();
       check(code === 0, `taiku serve exited ${code} on SIGTERM:\n${served.output()}`);
