@@ -26,7 +26,7 @@ export default tseslint.config(
   {
     // These validators of untrusted names, paths and messages match control characters on purpose
     // (elsewhere each such pattern carries its own disable comment).
-    files: ["engine/src/kv/jsonBytes.ts", "engine/src/manifest/*.ts", "engine/src/protocol/*.ts", "server/src/plugins/resolveAssetPath.ts"],
+    files: ["engine/src/kv/jsonBytes.ts", "engine/src/manifest/*.ts", "engine/src/protocol/*.ts", "server/src/plugins/resolveAssetPath.ts", "server/src/plugins/checkModulePath.ts", "server/src/http/routes/workspaceRoutes.ts"],
     rules: { "no-control-regex": "off" },
   },
   {
