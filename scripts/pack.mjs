@@ -156,13 +156,13 @@ export async function stagePluginSdk(stage) {
   await cp(path.join(root, "LICENSE"), path.join(stage, "LICENSE"));
 }
 
-/** Copies one bundled plugin's published files (its package.json and what it serves, not its tests or dependencies). */
+/** Copies one bundled plugin's files (its package.json and everything it may serve, not its tests or installed dependencies). */
 async function copyPlugin(from, to) {
   await cp(from, to, {
     recursive: true,
     filter: (file) => {
       const name = path.basename(file);
-      return name !== "node_modules" && name !== "src" && !/\.test\.[cm]?[jt]sx?$/.test(name);
+      return name !== "node_modules" && !/\.test\.[cm]?[jt]sx?$/.test(name);
     },
   });
 }
