@@ -136,6 +136,7 @@ describe("decodeBridgeMessage", () => {
     ["a connect without an apiVersion", { type: "taiku:connect" }],
     ["a connect with a negative apiVersion", { type: "taiku:connect", apiVersion: -1 }],
     ["an init with a bad theme", { type: "taiku:init", pluginId: "a", sessionId: "s", instanceId: "i", apiVersion: 1, theme: "pink" }],
+    // eslint-disable-next-line no-sparse-arrays -- the hole is the input under test
     ["a sparse array", { type: "taiku:response", id: "1", result: [1, , 3] }],
     ["a typed array other than Uint8Array", { type: "taiku:response", id: "1", result: new Uint16Array(2) }],
     ["a symbol key", { type: "taiku:response", id: "1", result: { [Symbol("x")]: 1 } }],
