@@ -229,6 +229,11 @@ export const BRIDGE_HANDLERS: BridgeHandlerTable = {
   },
   "kv.sync": ({ stateVector }, { services, caller }) => {
     const { kv } = services.kv(caller.plugin.id);
+    try {
+      Y.decodeStateVector(stateVector);
+    } catch (cause) {
+      throw new TaikuError(ErrorCode.InvalidParams, `kv.sync: params.stateVector is not a Yjs state vector (${cause instanceof Error ? cause.message : String(cause)})`);
+    }
     caller.startKvForwarding();
     return { update: Y.encodeStateAsUpdate(kv.doc, stateVector) };
   },
