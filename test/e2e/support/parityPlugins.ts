@@ -10,7 +10,7 @@
  * - `window.rawEvents`: the type of every event the host sent;
  * - `window.taiku`: the plugin's `TaikuPlugin`;
  * - `window.reference()`: the reference samples module
- *   (`test/reference/referenceSamples.ts`, bundled with esbuild, the SDK
+ *   (`test/reference/runReferenceSamples.ts` over the samples, bundled with esbuild, the SDK
  *   import pointed at `/sdk/plugin-sdk.js`).
  */
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
@@ -56,7 +56,7 @@ document.body.dataset.ready = "true";
 export async function writeParityPlugins(): Promise<string[]> {
   const root = await mkdtemp(path.join(os.tmpdir(), "taiku-parity-"));
   const reference = await build({
-    entryPoints: [path.join(REPO_ROOT, "test", "reference", "referenceSamples.ts")],
+    entryPoints: [path.join(REPO_ROOT, "test", "reference", "runReferenceSamples.ts")],
     bundle: true,
     format: "esm",
     write: false,
