@@ -105,6 +105,8 @@ export {
 } from "./protocol/bridgeLimits";
 export type { AdmittedCall } from "./protocol/admitRequest";
 export { admitRequest } from "./protocol/admitRequest";
+export type { Workspace, SessionWorkspace, WorkspaceReport } from "./protocol/workspace";
+export { workspaceReportSchema } from "./protocol/workspace";
 export type { TaikuEventMap } from "./protocol/bridgeEvents";
 export { eventPermissions, mayReceiveEvent, customEventType } from "./protocol/bridgeEvents";
 export type { Schema, Infer } from "./protocol/paramSchema";
@@ -116,6 +118,7 @@ export type {
   PluginSessionEvent,
   SessionEvent,
   SessionEventDecodeResult,
+  WorkspaceOp,
 } from "./protocol/sessionEvents";
 export {
   MESSAGE_TAIKU_EVENT,
@@ -124,6 +127,9 @@ export {
   MAX_SHELL_INPUT,
   MAX_FS_FILE_BYTES,
   MAX_PLUGIN_EVENT_BYTES,
+  MAX_TREE_PAGE,
+  MAX_VIEW_BYTES,
+  WORKSPACE_OPS,
   isSessionEventType,
   isPluginEventType,
   sessionEvent,
