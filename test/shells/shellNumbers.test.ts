@@ -71,7 +71,7 @@ describe("shell numbers", () => {
         )
         .then((value) => (after = value));
       return Object.values(after).length === 2 && Object.values(after).every((entry) => (entry as { status?: unknown }).status === "running");
-    }, 15_000, "shells running again after the restart");
+    }, 30_000, "shells running again after the restart");
     expect(Object.fromEntries(Object.entries(after).map(([id, entry]) => [id, (entry as { number?: unknown }).number]))).toEqual(before);
 
     const viewer = openViewer(server.base, sessionId, owner.token);
@@ -80,11 +80,11 @@ describe("shell numbers", () => {
     await viewer.waitFor((event: SessionEvent) => {
       if (event.type === "shell:open") reannounced.add(event.data.shellId);
       return reannounced.size === 2;
-    }, 15_000);
+    }, 30_000);
     viewer.send({ type: "shell:open-request", data: {}, ts: Date.now() });
-    const opened = await viewer.waitFor((event: SessionEvent) => event.type === "shell:open" && !Object.hasOwn(before, event.data.shellId), 15_000);
+    const opened = await viewer.waitFor((event: SessionEvent) => event.type === "shell:open" && !Object.hasOwn(before, event.data.shellId), 30_000);
     const openedId = opened.type === "shell:open" ? opened.data.shellId : "";
     expect((await numbers())[openedId]).toBe(3);
     viewer.close();
-  }, 40_000);
+  }, 120_000);
 });
