@@ -110,6 +110,7 @@ export const PARITY_CASES: readonly ParityCase[] = [
   c("setSetting of an undeclared key stores plugin state", "setSetting", { key: "last_used_shell", value: 3 }),
   c("setSetting of undeclared state past its cap", "setSetting", { key: "big_state", value: "x".repeat(40_000) }),
   c("setSetting of a binary value", "setSetting", { key: "bin", value: { $bytes: 4 } }),
+  c("setSetting of a prototype key", "setSetting", { key: "__proto__", value: { polluted: true } }),
   c("getSettings after setting", "getSettings"),
   c("getSetting of undeclared state", "getSetting", { key: "last_used_shell" }),
   c("setSetting works without a permission", "setSetting", { key: "mine", value: true }, "parity-none"),

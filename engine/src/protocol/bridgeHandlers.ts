@@ -19,7 +19,7 @@ import { BridgeDetailedError, DEFAULT_LIST_LENGTH, judgeFileWrite, fileRefusalEr
 import type { BridgeMethod, BridgeMethodParams, BridgeMethodResults } from "./bridgeMethods";
 import type { BridgeCaller, BridgeServices } from "./bridgeServices";
 import type { JsonRecord, Participant, SessionShell, ShellInfo } from "./bridgeTypes";
-import type { JsonValue } from "./bridgeValue";
+import { FORBIDDEN_KEYS, type JsonValue } from "./bridgeValue";
 import type { PluginSettingSpec } from "../manifest/manifestTypes";
 
 /** What a handler gets besides its parameters. */
@@ -79,13 +79,13 @@ function stateBytes(entries: Iterable<[string, JsonValue]>): number {
 /** Declared settings with their defaults, overlaid with stored values; then undeclared state. */
 function allSettings(services: BridgeServices, caller: BridgeCaller): JsonRecord {
   const stored = services.storedSettings(caller.plugin.id);
-  const settings: { [key: string]: JsonValue } = {};
+  const settings = new Map<string, JsonValue>();
   for (const spec of caller.plugin.settings) {
     const value = Object.hasOwn(stored, spec.key) ? stored[spec.key] : undefined;
-    settings[spec.key] = value !== undefined && settingProblem(spec, value) === undefined ? value : spec.default;
+    settings.set(spec.key, value !== undefined && settingProblem(spec, value) === undefined ? value : spec.default);
   }
-  for (const [key, value] of Object.entries(stored)) if (!Object.hasOwn(settings, key)) settings[key] = value;
-  return settings;
+  for (const [key, value] of Object.entries(stored)) if (!settings.has(key) && !FORBIDDEN_KEYS.has(key)) settings.set(key, value);
+  return Object.fromEntries(settings);
 }
 
 /** The last `count` items. */
@@ -128,6 +128,7 @@ export const BRIDGE_HANDLERS: BridgeHandlerTable = {
   getSetting: ({ key }, { services, caller }) => allSettings(services, caller)[key] ?? null,
   getSettings: (_params, { services, caller }) => allSettings(services, caller),
   setSetting: ({ key, value }, { services, caller }) => {
+    if (FORBIDDEN_KEYS.has(key)) throw new TaikuError(ErrorCode.InvalidParams, `setSetting: ${JSON.stringify(key)} is not a usable key`);
     const spec = caller.plugin.settings.find((candidate) => candidate.key === key);
     if (spec !== undefined) {
       const problem = settingProblem(spec, value);
