@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_RETENTION, checkRetentionWindow, type RetentionWindow } from "@taiku/engine";
+import { DEFAULT_PLUGIN_FILE_LIMITS, DEFAULT_RETENTION, checkRetentionWindow, type RetentionWindow } from "@taiku/engine";
 import { parseOrigin } from "./http/publicOrigins";
 
 /** The server package's folder: `server/` in the repository, the installed `@taiku/server` otherwise (this module is in its `src/` or `dist/`). */
@@ -127,9 +127,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The default limits. */
 export const DEFAULT_LIMITS: TaikuLimits = {
-  pluginFileBytes: 10 * MIB,
-  pluginTotalBytes: 50 * MIB,
-  pluginFileCount: 1000,
+  pluginFileBytes: DEFAULT_PLUGIN_FILE_LIMITS.maxFileBytes,
+  pluginTotalBytes: DEFAULT_PLUGIN_FILE_LIMITS.maxTotalBytes,
+  pluginFileCount: DEFAULT_PLUGIN_FILE_LIMITS.maxFiles,
   userKvValueBytes: 1 * MIB,
   jsonBodyBytes: 64 * 1024,
   rateBurst: 120,

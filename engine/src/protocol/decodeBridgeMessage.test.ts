@@ -155,7 +155,9 @@ describe("decodeBridgeMessage", () => {
     const manySmall = createResponse("1", Array.from({ length: 400_000 }, () => 0));
     expect(decodeBridgeMessage(manySmall).error).toMatch(/larger than/);
     const bigBinary = createResponse("1", new Uint8Array(3 * 1024 * 1024));
-    expect(decodeBridgeMessage(bigBinary).error).toMatch(/larger than/);
+    expect(decodeBridgeMessage(bigBinary).error).toBeUndefined();
+    expect(decodeBridgeMessage(bigBinary, { maxBytes: 2 * 1024 * 1024, maxDepth: 8, maxBinaryBytes: 1024 * 1024 }).error).toMatch(/binary payload larger than/);
+    expect(decodeBridgeMessage(bigBinary, { maxBytes: 2 * 1024 * 1024, maxDepth: 8 }).error).toMatch(/larger than/);
     expect(decodeBridgeMessage(createResponse("1", "x".repeat(100)), { maxBytes: 64, maxDepth: 8 }).error).toMatch(/larger than/);
   });
 
