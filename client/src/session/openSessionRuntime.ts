@@ -23,6 +23,7 @@ import { showToast } from "../ui/toastStore";
 import { attachChatEvents, createSessionEvents, type SessionEvents } from "./sessionEvents";
 import { attachEventChannel, type SessionEventChannel } from "./sessionEventChannel";
 import { createSessionModel, type SessionModel } from "./sessionModel";
+import { createWorkspaceModel, type WorkspaceModel } from "./workspaceModel";
 import { trackPresence } from "./presence";
 
 /** One open session. */
@@ -32,6 +33,8 @@ export interface SessionRuntime {
   readonly info: Accessor<SessionInfo | undefined>;
   readonly synced: SyncedDoc;
   readonly model: SessionModel;
+  /** The folders host CLIs share into the session, and which one is selected. */
+  readonly workspaces: WorkspaceModel;
   readonly events: SessionEvents;
   /** Event frames to and from the relay (shell input, file requests, plugin events). */
   readonly channel: SessionEventChannel;
@@ -58,6 +61,7 @@ export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor
   const awareness = synced.provider.awareness;
   const stopPresence = trackPresence(synced.provider, auth);
   const model = createSessionModel(synced.doc, awareness);
+  const workspaces = createWorkspaceModel(synced.doc);
   const events = createSessionEvents();
   const stopChat = attachChatEvents(events, synced.doc, (origin, local) => local || (origin === synced.provider && synced.provider.synced));
   const channel = attachEventChannel(synced.provider, events);
@@ -167,6 +171,7 @@ export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor
     info,
     synced,
     model,
+    workspaces,
     events,
     channel,
     ui,
@@ -192,6 +197,7 @@ export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor
       channel.dispose();
       stopPresence();
       model.dispose();
+      workspaces.dispose();
       for (const kv of kvs.values()) kv.destroy();
       synced.destroy();
     },
