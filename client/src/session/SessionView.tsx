@@ -19,6 +19,15 @@ import { openSessionRuntime } from "./openSessionRuntime";
 import { ParticipantsPanel } from "./ParticipantsPanel";
 import { cachedSessionInfo, loadSessionInfo } from "./sessionInfoCache";
 import { ShellsPanel } from "./ShellsPanel";
+import { FilesTool } from "../workspace/FilesTool";
+import { GitTool } from "../workspace/GitTool";
+
+/** The workspace tools taiku has itself, before any plugin's panels: the shells (Terminal), Files and Git. */
+const BUILT_IN_TOOLS = [
+  { key: "shells", title: "Shells" },
+  { key: "files", title: "Files" },
+  { key: "git", title: "Git" },
+] as const;
 import { StatusBar, type PluginLabels } from "./StatusBar";
 
 /** The view of one session for a signed-in user. */
@@ -60,7 +69,7 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
   /** The open tab; a remembered plugin tab whose plugin is not (yet) running shows Shells meanwhile. */
   const shownPanel = (): string => {
     const key = runtime.ui.openPanel();
-    return key === "shells" || panels().some((panel) => panel.key === key) ? key : "shells";
+    return BUILT_IN_TOOLS.some((tool) => tool.key === key) || panels().some((panel) => panel.key === key) ? key : "shells";
   };
   const openPluginId = () => shownPanel().split("/")[0];
   /** Frames are keyed by plugin id, so a refreshed catalog does not restart running plugins. */
@@ -150,9 +159,13 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
         </aside>
         <main class="workspace">
           <nav class="tabs" role="tablist">
-            <button role="tab" classList={{ active: shownPanel() === "shells" }} onClick={() => runtime.ui.setOpenPanel("shells")}>
-              Shells
-            </button>
+            <For each={BUILT_IN_TOOLS}>
+              {(tool) => (
+                <button role="tab" data-tool={tool.key} classList={{ active: shownPanel() === tool.key }} onClick={() => runtime.ui.setOpenPanel(tool.key)}>
+                  {tool.title}
+                </button>
+              )}
+            </For>
             <For each={panels()}>
               {(panel) => (
                 <button role="tab" class="plugin-tab" data-panel={panel.key} classList={{ active: shownPanel() === panel.key }} onClick={() => runtime.ui.setOpenPanel(panel.key)}>
@@ -167,6 +180,12 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
           <div class="workspace-body">
             <Show when={shownPanel() === "shells"}>
               <ShellsPanel sessionId={props.sessionId} me={props.auth.userId} ownerId={info()?.ownerId} shells={runtime.model.shells()} events={runtime.events} channel={runtime.channel} />
+            </Show>
+            <Show when={shownPanel() === "files"}>
+              <FilesTool workspace={runtime.workspaces.selected} version={runtime.tools.filesVersion} onRefresh={runtime.tools.refreshFiles} />
+            </Show>
+            <Show when={shownPanel() === "git"}>
+              <GitTool workspace={runtime.workspaces.selected} version={runtime.tools.gitVersion} onRefresh={runtime.tools.refreshGit} />
             </Show>
             <For each={pluginIds()}>
               {(pluginId) => (

@@ -24,6 +24,7 @@ import { attachChatEvents, createSessionEvents, type SessionEvents } from "./ses
 import { attachEventChannel, type SessionEventChannel } from "./sessionEventChannel";
 import { createSessionModel, type SessionModel } from "./sessionModel";
 import { createWorkspaceModel, type WorkspaceModel } from "./workspaceModel";
+import { createWorkspaceTools, type WorkspaceTools } from "../workspace/workspaceTools";
 import { trackPresence } from "./presence";
 
 /** One open session. */
@@ -35,6 +36,8 @@ export interface SessionRuntime {
   readonly model: SessionModel;
   /** The folders host CLIs share into the session, and which one is selected. */
   readonly workspaces: WorkspaceModel;
+  /** The Files and Git tools' refresh counters (`refreshFiles()`, `refreshGit()`). */
+  readonly tools: WorkspaceTools;
   readonly events: SessionEvents;
   /** Event frames to and from the relay (shell input, file requests, plugin events). */
   readonly channel: SessionEventChannel;
@@ -62,6 +65,7 @@ export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor
   const stopPresence = trackPresence(synced.provider, auth);
   const model = createSessionModel(synced.doc, awareness);
   const workspaces = createWorkspaceModel(synced.doc);
+  const tools = createWorkspaceTools();
   const events = createSessionEvents();
   const stopChat = attachChatEvents(events, synced.doc, (origin, local) => local || (origin === synced.provider && synced.provider.synced));
   const channel = attachEventChannel(synced.provider, events);
@@ -172,6 +176,7 @@ export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor
     synced,
     model,
     workspaces,
+    tools,
     events,
     channel,
     ui,
