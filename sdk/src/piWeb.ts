@@ -11,30 +11,9 @@
  * storage methods bound to this plugin, with the same semantics a sandboxed
  * plugin gets through the bridge.
  */
-import type { JsonRecord, JsonValue, PluginFileInfo, QuotaUsage, StorageUsage } from "@taiku/engine";
+import type { JsonRecord, JsonValue, PluginFileInfo, QuotaUsage, StorageUsage, Workspace } from "@taiku/engine";
 
-/**
- * A folder shared into the session by `taiku share`, as the CLI reports it.
- * `projectId` is the repository's identity (shared by its worktrees).
- */
-export interface Workspace {
-  /** Stable id of this workspace within its session. */
-  readonly id: string;
-  /** The repository's identity, shared by all its worktrees. */
-  readonly projectId: string;
-  /** The absolute folder path on the sharing machine. */
-  readonly path: string;
-  /** A short human name (the folder name unless the CLI was told otherwise). */
-  readonly label: string;
-  /** The checked-out branch, when the folder is a git repository on a branch. */
-  readonly branch?: string;
-  /** True for a repository's main checkout (not a linked worktree). */
-  readonly isMain: boolean;
-  /** True when the folder is inside a git repository. */
-  readonly isGitRepo: boolean;
-  /** True when the folder is a linked git worktree. */
-  readonly isGitWorktree: boolean;
-}
+export type { Workspace };
 
 /** A contribution id as taiku uses it everywhere: `<plugin-id>:<local-id>`, e.g. `info:workspace.info`. */
 export type QualifiedContributionId = string;
@@ -202,11 +181,11 @@ export interface PluginRuntimeContext {
   configureAuth(): Promise<void>;
   /** Signs out. */
   logoutAuth(): Promise<void>;
-  /** Opens a workspace tool by qualified id (`terminal` for the built-in one). */
+  /** Opens a workspace tool: `terminal` (taiku's Shells), `files`, `git`, or a qualified panel id. */
   selectWorkspaceTool(tool: QualifiedContributionId): void;
-  /** Resolves without doing anything until taiku has a Files tool. */
+  /** Reloads the Files tool. */
   refreshFiles(): Promise<void>;
-  /** Resolves without doing anything until taiku has a Git tool. */
+  /** Reloads the Git tool. */
   refreshGit(): Promise<void>;
   /** Creates a new session owned by the user and opens it. */
   startSession(): Promise<void>;

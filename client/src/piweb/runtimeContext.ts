@@ -7,11 +7,11 @@
  * |---|---|
  * | `openActionPalette` | opens the action palette |
  * | `focusPrompt` | focuses the chat input |
- * | `selectWorkspaceTool(id)` | opens a workspace tool (`terminal`, or a qualified panel id) |
+ * | `selectWorkspaceTool(id)` | opens a workspace tool (`terminal`/`shells`, `files`, `git`, or a qualified panel id; an unknown id throws `not_found`) |
  * | `startSession` | creates a session and opens it |
  * | `archiveSession` | ends the open session (owner only; others get `permission_denied`) |
  * | `logoutAuth` / `configureAuth` | sign out / sign out and show the sign-in screen |
- * | `refreshFiles` / `refreshGit` | resolve and do nothing until taiku has Files and Git tools |
+ * | `refreshFiles` / `refreshGit` | reload the Files / Git tool |
  * | `addProject` / `stopActiveWork` | reject `unavailable`: no taiku meaning |
  *
  * `state` is a snapshot taken when the context is built.
@@ -41,6 +41,8 @@ export interface PiWebHost {
   archiveSession(): Promise<void>;
   logoutAuth(): Promise<void>;
   configureAuth(): Promise<void>;
+  refreshFiles(): void;
+  refreshGit(): void;
   /** The open session's KV of `pluginId`. */
   kv(pluginId: string): HostKv;
 }
@@ -80,8 +82,8 @@ export function createRuntimeContext(current: PiWebHost | undefined): PluginRunt
     archiveSession: async () => need().archiveSession(),
     logoutAuth: async () => need().logoutAuth(),
     configureAuth: async () => need().configureAuth(),
-    refreshFiles: () => Promise.resolve(),
-    refreshGit: () => Promise.resolve(),
+    refreshFiles: async () => need().refreshFiles(),
+    refreshGit: async () => need().refreshGit(),
     addProject: unavailable("addProject", "projects are folders shared with `taiku share`"),
     stopActiveWork: unavailable("stopActiveWork", "taiku runs no agent work this page could stop"),
   };
