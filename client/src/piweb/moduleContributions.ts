@@ -51,12 +51,14 @@ function isValidShortcut(shortcut: unknown): shortcut is string {
 }
 
 /**
- * The palette entries of module actions, built now: `enabled` is asked here
- * (in the plugin's error boundary; a throw disables the entry) with a fresh
- * runtime context. `taken` holds the normalized shortcuts already bound.
+ * The palette entries of module actions. Shortcuts are resolved here (build
+ * this once per change of modules, not per key press); `disabled` asks the
+ * action's `enabled` (in its error boundary, with a fresh runtime context; a
+ * throw disables the entry) each time it is read, i.e. each time the palette
+ * lists the action or a key press matches its shortcut. `taken` holds the
+ * normalized shortcuts already bound.
  */
-export function moduleActions(modules: readonly LoadedModule[], host: PiWebHost | undefined, taken: ReadonlySet<string>): PaletteAction[] {
-  const context = createRuntimeContext(host);
+export function moduleActions(modules: readonly LoadedModule[], host: () => PiWebHost | undefined, taken: ReadonlySet<string>): PaletteAction[] {
   const bound = new Set(taken);
   const entries: PaletteAction[] = [];
   for (const action of modules.flatMap((m) => m.actions)) {
@@ -72,15 +74,16 @@ export function moduleActions(modules: readonly LoadedModule[], host: PiWebHost 
       }
     }
     const enabled = spec.enabled;
-    const disabled = enabled === undefined ? false : !guard(action.pluginId, `${action.qualifiedId} enabled`, () => enabled(context) !== false, false);
     entries.push({
       key: action.qualifiedId,
       title: String(spec.title),
       ...(typeof spec.description === "string" ? { description: spec.description } : {}),
       ...(shortcut === undefined ? {} : { shortcut }),
       group: typeof spec.group === "string" && spec.group !== "" ? spec.group : action.pluginName,
-      disabled,
-      run: () => runModuleAction(action, host),
+      get disabled() {
+        return enabled === undefined ? false : !guard(action.pluginId, `${action.qualifiedId} enabled`, () => enabled(createRuntimeContext(host())) !== false, false);
+      },
+      run: () => runModuleAction(action, host()),
     });
   }
   return entries;
