@@ -174,6 +174,10 @@ describe("Pi Web modules in the session view", () => {
     expect(consoleErrors.some((line) => line.startsWith("[taiku] plugin broken-activate: activate failed: boom in activate"))).toBe(true);
     expect(consoleErrors.some((line) => line.startsWith("[taiku] plugin broken-render: broken-render:panel render failed: boom in render"))).toBe(true);
     await ada.screenshot("pi-web-modules-manager");
+    await page.click(".plugin-manager >> text=Close");
+    await page.click('.tabs [data-contribution="seed-info:workspace.info"]');
+    await ada.screenshot("pi-web-modules-panel");
+    await page.click(".session-header >> text=Plugins");
   });
 
   it("turning a module off hides its contributions at once and it stays off after a reload", async () => {
