@@ -100,11 +100,11 @@ function checkContributions<T extends { id: string; order?: number }>(pluginId: 
   }
   const seen = new Set<string>();
   const valid: Qualified<T>[] = [];
-  for (const item of raw as unknown[]) {
+  for (const [index, item] of (raw as unknown[]).entries()) {
     const spec = (typeof item === "object" && item !== null ? item : undefined) as Record<string, unknown> | undefined;
     const id = spec?.id;
     if (spec === undefined || !isLocalId(id)) {
-      reportFailure(pluginId, "activate", new Error(`skipped ${kind} entry with invalid contribution id ${JSON.stringify(id) ?? "(none)"}: ids must match ${LOCAL_ID.source}`));
+      reportFailure(pluginId, "activate", new Error(`skipped ${kind}[${index}] with invalid contribution id ${JSON.stringify(id) ?? "(none)"}: ids must match ${LOCAL_ID.source}`));
       continue;
     }
     const qualifiedId = qualify(pluginId, id);
