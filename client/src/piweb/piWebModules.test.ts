@@ -41,7 +41,7 @@ function loader(modules: Record<string, unknown>) {
 /** Lets deferred failure records land. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-let errors: ReturnType<typeof vi.spyOn>;
+let errors: { mock: { calls: unknown[][] }; mockRestore(): void };
 beforeEach(() => {
   clearPluginFailures();
   errors = vi.spyOn(console, "error").mockImplementation(() => {});
@@ -68,7 +68,7 @@ describe("qualified ids and the shared order", () => {
 
 describe("loading a module", () => {
   it("activates a valid module once with apiVersion, pluginId, html and taiku, and qualifies its contributions", async () => {
-    const activate = vi.fn(() => ({
+    const activate = vi.fn((_context: unknown) => ({
       contributions: {
         actions: [{ id: "go", title: "Go", run: () => {} }],
         workspacePanels: [{ id: "panel", title: "Panel", order: 5, render: () => html }],
@@ -105,7 +105,7 @@ describe("loading a module", () => {
     expect(failuresOf("no-activate")[0]?.message).toContain("no activate function");
     expect(failuresOf("throws-activate")[0]).toMatchObject({ contribution: "activate", message: "boom in activate" });
     expect(failuresOf("async-activate")[0]?.message).toContain("synchronously");
-    expect(errors.mock.calls.map((call) => call[0])).toContain("[taiku] plugin throws-activate: activate failed: boom in activate");
+    expect(errors.mock.calls.map((call: unknown[]) => call[0])).toContain("[taiku] plugin throws-activate: activate failed: boom in activate");
   });
 
   it("skips and reports contributions with invalid or duplicate ids or missing callbacks, keeping the valid ones", async () => {
