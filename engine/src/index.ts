@@ -31,7 +31,7 @@ export { API_VERSION } from "./protocol/apiVersion";
 export type { Permission } from "./protocol/permission";
 export { PERMISSIONS, isPermission } from "./protocol/permission";
 export type { JsonValue, JsonObject, BridgeValue, BridgeLimits } from "./protocol/bridgeValue";
-export { DEFAULT_BRIDGE_LIMITS, FORBIDDEN_KEYS, checkBridgeValue, isPlainObject, isBytes } from "./protocol/bridgeValue";
+export { DEFAULT_BRIDGE_LIMITS, MAX_BRIDGE_BINARY_BYTES, FORBIDDEN_KEYS, checkBridgeValue, isPlainObject, isBytes } from "./protocol/bridgeValue";
 export type {
   Theme,
   InitMessage,
@@ -66,11 +66,13 @@ export type {
   SessionInfo,
   Participant,
   ShellInfo,
+  SessionShell,
   ChatMessage,
   AgentActivity,
   QuotaUsage,
   PluginFileInfo,
   StorageUsage,
+  PluginFileLimits,
   FileEntry,
   StatusLabel,
   ToastKind,
@@ -85,6 +87,22 @@ export {
   MAX_ERROR_MESSAGE,
   MAX_ERROR_STACK,
 } from "./protocol/bridgeMethods";
+export type { BridgeCaller, BridgeKv, BridgeUserKv, BridgeFiles, BridgeServices } from "./protocol/bridgeServices";
+export type { BridgeHandler, BridgeHandlerTable, HandlerContext } from "./protocol/bridgeHandlers";
+export { BRIDGE_HANDLERS } from "./protocol/bridgeHandlers";
+export type { BridgeOutcome, BridgeServer, BridgeServerOptions } from "./protocol/bridgeServer";
+export { createBridgeServer, errorBodyOf } from "./protocol/bridgeServer";
+export type { FileRefusal } from "./protocol/bridgeLimits";
+export {
+  BridgeDetailedError,
+  DEFAULT_LIST_LENGTH,
+  DEFAULT_PLUGIN_FILE_LIMITS,
+  MAX_PLUGIN_STATE_BYTES,
+  fileRefusalDetails,
+  fileRefusalError,
+  fileRefusalMessage,
+  judgeFileWrite,
+} from "./protocol/bridgeLimits";
 export type { AdmittedCall } from "./protocol/admitRequest";
 export { admitRequest } from "./protocol/admitRequest";
 export type { Workspace, SessionWorkspace, WorkspaceReport } from "./protocol/workspace";

@@ -41,7 +41,7 @@ describe("TaikuPlugin", () => {
       plugin.getSession(),
       plugin.getUsers(),
       plugin.getChat(),
-      plugin.getShellOutput("shell-1", 1),
+      plugin.getShellOutput(1, 1),
     ]);
     expect(session.plugins).toEqual([{ id: "test-plugin", name: "test-plugin", serverManaged: false }]);
     expect(users.map((user) => user.name)).toEqual(["Owner", "Guest"]);
@@ -51,11 +51,11 @@ describe("TaikuPlugin", () => {
 
   it("a method the plugin has no permission for rejects with PermissionDeniedError and does nothing", async () => {
     const { host, plugin } = start({ permissions: ["session.read"] });
-    const error = await plugin.writeToShell("shell-1", "rm -rf /\n").catch((e: unknown) => e);
+    const error = await plugin.writeToShell(1, "rm -rf /\n").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermissionDeniedError);
     expect((error as PermissionDeniedError).code).toBe("permission_denied");
     expect(host.state.shellInput.size).toBe(0);
-    expect(host.calls).toEqual([{ method: "writeToShell", params: { shellId: "shell-1", data: "rm -rf /\n" }, error: "permission_denied" }]);
+    expect(host.calls).toEqual([{ method: "writeToShell", params: { shellId: 1, data: "rm -rf /\n" }, error: "permission_denied" }]);
   });
 
   it("a call the host does not answer in time rejects with TimeoutError", async () => {
@@ -82,7 +82,7 @@ describe("TaikuPlugin", () => {
 
   it("missing shells and files are NotFoundError, missing keys are null", async () => {
     const { plugin } = start();
-    await expect(plugin.getShellOutput("nope")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(plugin.getShellOutput(99)).rejects.toBeInstanceOf(NotFoundError);
     await expect(plugin.readPluginFile("nope.txt")).rejects.toBeInstanceOf(NotFoundError);
     await expect(plugin.getPluginData("nope")).resolves.toBeNull();
     await expect(plugin.getSecret("token")).resolves.toBeNull();

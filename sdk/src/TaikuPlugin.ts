@@ -132,17 +132,21 @@ export class TaikuPlugin {
     return this.#client.request("getShells", {});
   }
 
-  /** The last `lines` lines (all buffered output when omitted) of a shell. Needs `terminal.read`. */
-  getShellOutput(shellId: string, lines?: number): Promise<string> {
+  /**
+   * The last `lines` lines of a shell's buffered output (the last 100 when
+   * omitted); `shellId` is the shell's number (`ShellInfo.id`). Rejects with
+   * `NotFoundError` for a number no shell has. Needs `terminal.read`.
+   */
+  getShellOutput(shellId: number, lines?: number): Promise<string> {
     return this.#client.request("getShellOutput", lines === undefined ? { shellId } : { shellId, lines });
   }
 
-  /** Types `data` into a shell. Needs `terminal.write`. */
-  async writeToShell(shellId: string, data: string): Promise<void> {
+  /** Types `data` into the shell numbered `shellId` (`ShellInfo.id`). Needs `terminal.write`. */
+  async writeToShell(shellId: number, data: string): Promise<void> {
     await this.#client.request("writeToShell", { shellId, data });
   }
 
-  /** Chat messages, oldest first; the last `limit` when given. Needs `session.read`. */
+  /** Chat messages, oldest first: the last `limit` (the last 100 when omitted). Needs `session.read`. */
   getChat(limit?: number): Promise<ChatMessage[]> {
     return this.#client.request("getChat", limit === undefined ? {} : { limit });
   }
@@ -152,7 +156,7 @@ export class TaikuPlugin {
     await this.#client.request("sendChat", { text });
   }
 
-  /** Agent activity, oldest first; the last `limit` when given. Needs `session.read`. */
+  /** Agent activity, oldest first: the last `limit` (the last 100 when omitted). Needs `session.read`. */
   getAgentActivity(limit?: number): Promise<AgentActivity[]> {
     return this.#client.request("getAgentActivity", limit === undefined ? {} : { limit });
   }
@@ -167,17 +171,27 @@ export class TaikuPlugin {
     return this.#client.request("getSecret", { name });
   }
 
-  /** One local setting (manifest default when unset), or `null`. */
+  /**
+   * One local setting: a declared setting's value (its manifest default
+   * until the user or `setSetting` changes it), a value stored under an
+   * undeclared key, or `null`.
+   */
   getSetting(key: string): Promise<JsonValue | null> {
     return this.#client.request("getSetting", { key });
   }
 
-  /** Every local setting, defaults included. */
+  /** Every declared setting (defaults included), then every value stored under an undeclared key. */
   getSettings(): Promise<JsonRecord> {
     return this.#client.request("getSettings", {});
   }
 
-  /** Changes a local setting on this client. */
+  /**
+   * Stores a local setting on this client. A key the manifest declares must
+   * get a value of its type (`InvalidParams` otherwise) and shows in the
+   * settings UI; any other key is plugin state: any JSON, kept on this client
+   * only, never shown in the settings UI, at most 32 KiB for all such keys
+   * of the plugin together (`QuotaExceededError` past it, nothing stored).
+   */
   async setSetting(key: string, value: JsonValue): Promise<void> {
     await this.#client.request("setSetting", { key, value });
   }
@@ -227,8 +241,8 @@ export class TaikuPlugin {
     return this.#client.request("getUserData", { key });
   }
 
-  /** The keys stored for the current user. */
-  listUserData(): Promise<string[]> {
+  /** Every key and value stored for the current user, as one object. */
+  listUserData(): Promise<JsonRecord> {
     return this.#client.request("listUserData", {});
   }
 
@@ -237,16 +251,27 @@ export class TaikuPlugin {
     await this.#client.request("deleteUserData", { key });
   }
 
-  /** Stores a file for the current user (text is stored as UTF-8). */
+  /**
+   * Stores a file for the current user (text is stored as UTF-8), up to the
+   * server's limits (`getStorageUsage().limits`); past one it rejects with
+   * `QuotaExceededError`-coded `BridgeError` naming the limit, and nothing is
+   * written. Binary data is handed to the host without a copy: an
+   * `ArrayBuffer` (or a `Uint8Array` spanning its whole buffer) is
+   * transferred and is detached (length 0) once the call is made; pass
+   * `data.slice(0)` to keep using it.
+   */
   async writePluginFile(name: string, data: string | ArrayBuffer | Uint8Array): Promise<void> {
-    const payload = typeof data === "string" ? data : data instanceof Uint8Array ? new Uint8Array(data) : new Uint8Array(data.slice(0));
-    await this.#client.request("writePluginFile", { name, data: payload });
+    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data instanceof Uint8Array ? data : new Uint8Array(data);
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+    const payload = whole ? bytes : bytes.slice();
+    await this.#client.request("writePluginFile", { name, data: payload }, [payload.buffer as ArrayBuffer]);
   }
 
-  /** A stored file's bytes. Rejects with `NotFoundError` when there is none. */
+  /** A stored file's bytes (transferred from the host, not copied). Rejects with `NotFoundError` when there is none. */
   async readPluginFile(name: string): Promise<ArrayBuffer> {
     const bytes = await this.#client.request("readPluginFile", { name });
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+    return whole ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);
   }
 
   /** The stored files. */
@@ -259,7 +284,7 @@ export class TaikuPlugin {
     await this.#client.request("deletePluginFile", { name });
   }
 
-  /** Bytes and count of the stored files. */
+  /** Bytes and count of the stored files, each file, and the server's limits on them (`limits`). */
   getStorageUsage(): Promise<StorageUsage> {
     return this.#client.request("getStorageUsage", {});
   }

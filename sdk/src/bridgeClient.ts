@@ -10,6 +10,7 @@
  * replaces, so none of them ran.
  */
 import {
+  ErrorCode,
   createRequest,
   type RequestMessage,
   decodeBridgeMessage,
@@ -21,7 +22,7 @@ import {
   type InitMessage,
   type TaikuEvent,
 } from "@taiku/engine";
-import { errorFromBody, TimeoutError } from "./errors";
+import { BridgeError, errorFromBody, TimeoutError } from "./errors";
 import { awaitHostLink, trafficOf, watchHostLinks, type HostLink } from "./hostLink";
 
 /** A handler of session events. */
@@ -33,6 +34,8 @@ interface Pending {
   readonly timer: ReturnType<typeof setTimeout>;
   /** The request as sent, so it can be sent again on a replacing port. */
   message?: RequestMessage;
+  /** True when the request moved buffers to the old port: it cannot be sent again (they are detached). */
+  transferred?: boolean;
 }
 
 let clientCount = 0;
@@ -81,8 +84,14 @@ export class BridgeClient {
     this.link = link;
     link.port.addEventListener("message", this.onPortMessage);
     link.port.start();
-    for (const pending of this.pending.values()) {
+    for (const [id, pending] of this.pending) {
       if (pending.message === undefined) continue;
+      if (pending.transferred === true) {
+        this.pending.delete(id);
+        clearTimeout(pending.timer);
+        pending.reject(new BridgeError(ErrorCode.Unavailable, `${pending.message.method}: the host reconnected before reading its data; call it again`));
+        continue;
+      }
       trafficOf(link.port).sent++;
       link.port.postMessage(pending.message);
     }
@@ -103,8 +112,12 @@ export class BridgeClient {
     return this.link?.init ?? null;
   }
 
-  /** Calls a bridge method; rejects with the error class matching the host's error code, or `TimeoutError`. */
-  request<M extends BridgeMethod>(method: M, params: BridgeMethodParams[M]): Promise<BridgeMethodResults[M]> {
+  /**
+   * Calls a bridge method; rejects with the error class matching the host's
+   * error code, or `TimeoutError`. `transfer` buffers are moved to the host,
+   * not copied (they are detached here afterwards).
+   */
+  request<M extends BridgeMethod>(method: M, params: BridgeMethodParams[M], transfer: ArrayBuffer[] = []): Promise<BridgeMethodResults[M]> {
     const id = `${this.prefix}-${++this.nextId}`;
     return new Promise<BridgeMethodResults[M]>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -118,8 +131,9 @@ export class BridgeClient {
         const link = this.link;
         if (pending === undefined || link === null) return;
         pending.message = createRequest(id, method, params as { [key: string]: BridgeValue });
+        pending.transferred = transfer.length > 0;
         trafficOf(link.port).sent++;
-        link.port.postMessage(pending.message);
+        link.port.postMessage(pending.message, transfer);
       });
     });
   }

@@ -5,8 +5,11 @@
  * - a `ts` or `js` sample that imports from `vitest` is a test file of its
  *   own; its tests run here, each sample in its own `describe`;
  * - any other `ts` or `js` sample is plugin code: it runs as a module with a
- *   fresh MockHost (unless it makes its own), with the body of the nearest
- *   `html` sample above it as the page, and must finish without an error;
+ *   fresh MockHost (unless it makes its own) given the plugin of the nearest
+ *   `json` package sample above it as its manifest, with the body of the
+ *   nearest `html` sample above it as the page, must finish without an error, and
+ *   the host must have refused none of its calls but those listed in
+ *   {@link EXPECTED_REFUSALS};
  * - a `json` sample with a `"taiku"` field must be a valid plugin package.
  *
  * Every `ts` sample must also type-check under the repository's strict
@@ -35,19 +38,23 @@ interface Sample {
   readonly code: string;
   /** Body of the nearest `html` sample above this one in the same document. */
   readonly page: string;
+  /** The first plugin of the nearest `json` package sample above this one, if any: the sample's manifest. */
+  readonly manifest: Record<string, unknown> | undefined;
 }
 
 function samplesOf(doc: string): Sample[] {
   const text = readFileSync(join(docsDir, doc), "utf8");
   const samples: Sample[] = [];
   let page = "";
+  let manifest: Record<string, unknown> | undefined;
   let index = 0;
   for (const match of text.matchAll(/^```(\w+)\n([\s\S]*?)^```$/gm)) {
     const lang = match[1] ?? "";
     const code = match[2] ?? "";
     index++;
     if (lang === "html") page = (/<body>([\s\S]*)<\/body>/.exec(code)?.[1] ?? "").replace(/<script[\s\S]*?<\/script>/g, "");
-    samples.push({ doc, index, lang, code, page });
+    if (lang === "json" && code.includes('"taiku"')) manifest = (JSON.parse(code) as { taiku: { plugins: Record<string, unknown>[] } }).taiku.plugins[0];
+    samples.push({ doc, index, lang, code, page, manifest });
   }
   return samples;
 }
@@ -57,6 +64,9 @@ function writeSample(sample: Sample): string {
   writeFileSync(file, sample.code.replaceAll('"/sdk/plugin-sdk.js"', JSON.stringify(bundleSource)));
   return pathToFileURL(file).href;
 }
+
+/** Calls a plugin-code sample makes on purpose to show a refusal, by sample name (`doc-index`). */
+const EXPECTED_REFUSALS: Readonly<Record<string, readonly string[]>> = {};
 
 const docs = readdirSync(docsDir).filter((name) => name.endsWith(".md")).sort();
 const all = docs.flatMap(samplesOf);
@@ -85,10 +95,14 @@ for (const sample of all) {
     const url = writeSample(sample);
     it(`${name} runs against MockHost`, async () => {
       document.body.innerHTML = sample.page;
-      const host = sample.code.includes("@taiku/plugin-sdk/testing") ? null : new MockHost();
+      const host = sample.code.includes("@taiku/plugin-sdk/testing") ? null : new MockHost(sample.manifest === undefined ? {} : { manifest: sample.manifest });
       try {
         await import(/* @vite-ignore */ url);
         await host?.settle();
+        if (host !== null) {
+          const refused = host.calls.filter((call) => call.error !== undefined).map((call) => `${call.method}: ${call.error}`);
+          expect(refused).toEqual(EXPECTED_REFUSALS[`${sample.doc}-${sample.index}`] ?? []);
+        }
       } finally {
         host?.dispose();
         document.body.innerHTML = "";

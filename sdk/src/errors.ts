@@ -54,9 +54,14 @@ export function errorFromBody(body: BridgeErrorBody): TaikuError {
     case ErrorCode.Timeout:
       return new TimeoutError(body.message);
     case ErrorCode.QuotaExceeded: {
+      // Session KV and plugin state send { used, limit, attempted }; files { limit: <its name>, value, attempted }.
+      // The host's message names the limit either way, so it is kept.
       const details = body.details ?? {};
       const figure = (name: string): number => (typeof details[name] === "number" ? (details[name] as number) : 0);
-      return new QuotaExceededError({ used: figure("used"), limit: figure("limit"), attempted: figure("attempted") });
+      const limit = typeof details.limit === "number" ? details.limit : figure("value");
+      const error = new QuotaExceededError({ used: figure("used"), limit, attempted: figure("attempted") });
+      error.message = body.message;
+      return error;
     }
     default:
       return new BridgeError(body.code, body.message, body.details);

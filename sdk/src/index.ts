@@ -18,6 +18,7 @@ export type {
   Participant,
   Permission,
   PluginFileInfo,
+  PluginFileLimits,
   PluginId,
   PluginSummary,
   QuotaUsage,

@@ -216,8 +216,8 @@ export interface PiWebTaiku {
   setUserData(key: string, value: JsonValue): Promise<void>;
   /** A value stored for the current user, or `null`. */
   getUserData(key: string): Promise<JsonValue | null>;
-  /** The keys stored for the current user. */
-  listUserData(): Promise<string[]>;
+  /** Every value stored for the current user, by key. */
+  listUserData(): Promise<JsonRecord>;
   /** Deletes a value stored for the current user. */
   deleteUserData(key: string): Promise<void>;
   /** Stores a file for the current user (text as UTF-8). */

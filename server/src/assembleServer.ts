@@ -100,10 +100,11 @@ export function assembleServer(parts: ServerParts): TaikuServer {
     app.callback(),
   );
   bound = httpServer;
-  capConnectionsPerAddress(httpServer, limits.maxConnectionsPerAddress, logger);
+  // Behind a trusted proxy every connection comes from the proxy: a cap per address would cap the whole server.
+  if (!config.trustProxy) capConnectionsPerAddress(httpServer, limits.maxConnectionsPerAddress, logger);
   httpServer.on(
     "upgrade",
-    createSyncUpgrade({ tokens, hostTokens, users, sessions, relay, logger, allowedOrigins: config.allowedOrigins, publicOrigins, gate }),
+    createSyncUpgrade({ tokens, hostTokens, users, sessions, relay, logger, allowedOrigins: config.allowedOrigins, publicOrigins, gate, trustProxy: config.trustProxy }),
   );
   httpServer.on("clientError", (error: NodeJS.ErrnoException, socket) => {
     logger.debug({ err: error }, "malformed HTTP request");

@@ -1,13 +1,16 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import * as pty from "@lydell/node-pty";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
+import { UserStore } from "./auth/userStore";
 import { runCli } from "./cli";
+import { openLevel } from "./store";
 import { pluginPackage, writePackage } from "./plugins/pluginFixtures";
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../bin/taiku.mjs");
@@ -39,9 +42,9 @@ async function taikuInProcess(args: string[]): Promise<{ code: number; stdout: s
 }
 
 /** Runs `taiku …` to completion. */
-function taiku(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function taiku(args: string[], input?: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...env, ...extraEnv }, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -89,6 +92,97 @@ describe("the taiku command", () => {
     expect(removed.code, removed.stderr).toBe(0);
     expect((await taikuInProcess(["plugin", "list"])).stdout).not.toMatch(/cli-plugin/);
     await rm(folder, { recursive: true, force: true });
+  });
+
+  it("reads the password from --password-file or TAIKU_PASSWORD, and warns when it is on the command line", async () => {
+    const file = path.join(dataDir, "..", `pw-${path.basename(dataDir)}`);
+    await writeFile(file, "file password\nignored second line\n");
+    const fromFile = await taikuInProcess(["user", "add", "fay", "--password-file", file]);
+    expect(fromFile.code, fromFile.stderr).toBe(0);
+    expect(fromFile.stderr).toBe("");
+    const fromEnv = await taiku(["user", "add", "eve"], "", { TAIKU_PASSWORD: "env password" });
+    expect(fromEnv.code, fromEnv.stderr).toBe(0);
+    expect(fromEnv.stdout).not.toMatch(/password:/);
+    const onArgv = await taikuInProcess(["user", "add", "arg", "--password", "argv password"]);
+    expect(onArgv.code).toBe(0);
+    expect(onArgv.stderr).toMatch(/warning: --password is visible/);
+    await rm(file, { force: true });
+    const db = await openLevel(path.join(dataDir, "db"));
+    try {
+      const users = new UserStore(db);
+      expect(await users.verify("fay", "file password")).toBeDefined();
+      expect(await users.verify("eve", "env password")).toBeDefined();
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("asks for the password on a terminal without echoing it", async () => {
+    const terminal = pty.spawn(process.execPath, [BIN, "user", "add", "pat"], { env: env as Record<string, string>, cols: 80, rows: 24 });
+    let screen = "";
+    const waitFor = (pattern: RegExp): Promise<void> =>
+      new Promise((resolve) => {
+        const check = (): void => {
+          if (pattern.test(screen)) resolve();
+          else setTimeout(check, 20);
+        };
+        check();
+      });
+    terminal.onData((data) => (screen += data));
+    const exited = new Promise<number>((resolve) => terminal.onExit(({ exitCode }) => resolve(exitCode)));
+    await waitFor(/password \(empty to generate one\): $/);
+    terminal.write("typed secret words\r");
+    await waitFor(/the same password again: $/);
+    terminal.write("typed secret words\r");
+    expect(await exited).toBe(0);
+    expect(screen).toMatch(/added user pat/);
+    expect(screen).not.toContain("typed secret words");
+    const db = await openLevel(path.join(dataDir, "db"));
+    try {
+      expect(await new UserStore(db).verify("pat", "typed secret words")).toBeDefined();
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("refuses bad flags and arguments with exit 2, a message naming the problem, and no change", async () => {
+    const file = path.join(dataDir, "..", `pw2-${path.basename(dataDir)}`);
+    await writeFile(file, "some password\n");
+    const cases: Array<[string[], RegExp]> = [
+      [["user", "add", "zed", "--bogus"], /Unknown option '--bogus'[\s\S]*usage: taiku user add/],
+      [["user", "add", "zed", "--password"], /--password <value>' argument missing/],
+      [["user", "add", "zed", "extra", "--password-file", file], /unexpected argument extra/],
+      [["user", "add", "zed", "--password", "a long one", "--password-file", file], /not both/],
+      [["user", "add", "zed", "--password-file", path.join(dataDir, "no-such-file")], /cannot read --password-file/],
+      [["user", "add", "--password-file", file], /a user name is required/],
+      [["user", "remove", "zed"], /unknown command: user remove/],
+      [["serve", "--port", "80"], /Unknown option '--port'[\s\S]*usage: taiku serve/],
+      [["plugin", "add"], /usage: taiku plugin/],
+      [["plugin", "list", "extra"], /usage: taiku plugin/],
+      [["plugin", "remove", "hello", "--force"], /Unknown option '--force'/],
+      [["share", "s1", "--bogus"], /Unknown option '--bogus'[\s\S]*usage: taiku share/],
+      [["share", "s1", "--fs=yes"], /'--fs' does not take an argument/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await taikuInProcess(args);
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.stderr, args.join(" ")).toMatch(message);
+    }
+    // None of them registered zed or touched the plugins: zed is free, and the list is the bundled one.
+    expect((await taikuInProcess(["user", "add", "zed", "--password-file", file])).code).toBe(0);
+    expect((await taikuInProcess(["plugin", "list"])).stdout).not.toMatch(/\tlocal\t/);
+    await rm(file, { force: true });
+  });
+
+  it("prints its version and each command's usage", async () => {
+    const version = await taikuInProcess(["--version"]);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe(JSON.parse(await readFile(path.join(path.dirname(BIN), "..", "package.json"), "utf8")).version);
+    for (const command of ["serve", "user", "plugin", "share"]) {
+      const help = await taikuInProcess([command, "--help"]);
+      expect(help.code, command).toBe(0);
+      expect(help.stdout, command).toMatch(new RegExp(`usage: taiku ${command}`));
+    }
   });
 
   it("prints usage for unknown commands", async () => {

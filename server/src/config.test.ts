@@ -20,3 +20,12 @@ describe("retention configuration", () => {
     expect(() => createConfig({ retention: { keepEvents: 1.5 } })).toThrow(expect.objectContaining({ code: ErrorCode.InvalidParams }));
   });
 });
+
+describe("TAIKU_TRUST_PROXY", () => {
+  it("is off unless set to a yes, and a value that is neither yes nor no stops start-up", () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    for (const yes of ["1", "true", "YES"]) expect(loadConfig({ TAIKU_TRUST_PROXY: yes }).trustProxy).toBe(true);
+    for (const no of ["0", "false", "no", ""]) expect(loadConfig({ TAIKU_TRUST_PROXY: no }).trustProxy).toBe(false);
+    expect(() => loadConfig({ TAIKU_TRUST_PROXY: "nginx" })).toThrow(/TAIKU_TRUST_PROXY must be 1, true, yes, 0, false or no/);
+  });
+});

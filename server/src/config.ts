@@ -3,13 +3,32 @@
  * and the limits it enforces. Read once from the environment at start-up
  * ({@link loadConfig}); tests build one directly with overrides.
  */
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_RETENTION, checkRetentionWindow, type RetentionWindow } from "@taiku/engine";
+import { DEFAULT_PLUGIN_FILE_LIMITS, DEFAULT_RETENTION, checkRetentionWindow, type RetentionWindow } from "@taiku/engine";
 import { parseOrigin } from "./http/publicOrigins";
 
-/** The repository root (the folder holding `client/`, `sdk/`, `plugins/`). */
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+/** The server package's folder: `server/` in the repository, the installed `@taiku/server` otherwise (this module is in its `src/` or `dist/`). */
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/**
+ * Where the built client, the plugin SDK bundle and the bundled plugins
+ * are: in a package built by `scripts/pack.mjs` they ship in its
+ * `assets/`; in the repository they are built beside the server.
+ */
+function assetPaths(): Pick<TaikuConfig, "clientDir" | "sdkBundlePath" | "bundledPluginsDir"> {
+  const assets = path.join(PACKAGE_ROOT, "assets");
+  if (existsSync(assets)) {
+    return { clientDir: path.join(assets, "client"), sdkBundlePath: path.join(assets, "sdk", "plugin-sdk.js"), bundledPluginsDir: path.join(assets, "plugins") };
+  }
+  const repoRoot = path.dirname(PACKAGE_ROOT);
+  return {
+    clientDir: path.join(repoRoot, "client", "dist"),
+    sdkBundlePath: path.join(repoRoot, "sdk", "dist", "plugin-sdk.js"),
+    bundledPluginsDir: path.join(repoRoot, "plugins"),
+  };
+}
 
 /** Limits the HTTP side enforces. */
 export interface TaikuLimits {
@@ -84,6 +103,14 @@ export interface TaikuConfig {
   readonly logLevel: string;
   /** Limits enforced on requests. */
   readonly limits: TaikuLimits;
+  /**
+   * Whether a reverse proxy in front of the server is trusted
+   * (`TAIKU_TRUST_PROXY`): requests are then charged to the address the
+   * proxy puts last in `X-Forwarded-For` (Koa's `proxy`), and the
+   * per-address connection cap, which would count only the proxy, is not
+   * applied. Only for a server that nothing but the proxy can reach.
+   */
+  readonly trustProxy: boolean;
   /** The token an operator's scraper sends for `/metrics` (`null`: only requests made on this machine). */
   readonly metricsToken: string | null;
   /**
@@ -100,9 +127,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The default limits. */
 export const DEFAULT_LIMITS: TaikuLimits = {
-  pluginFileBytes: 10 * MIB,
-  pluginTotalBytes: 50 * MIB,
-  pluginFileCount: 1000,
+  pluginFileBytes: DEFAULT_PLUGIN_FILE_LIMITS.maxFileBytes,
+  pluginTotalBytes: DEFAULT_PLUGIN_FILE_LIMITS.maxTotalBytes,
+  pluginFileCount: DEFAULT_PLUGIN_FILE_LIMITS.maxFiles,
   userKvValueBytes: 1 * MIB,
   jsonBodyBytes: 64 * 1024,
   rateBurst: 120,
@@ -138,13 +165,12 @@ export function createConfig(overrides: TaikuConfigOverrides = {}): TaikuConfig 
     host: "127.0.0.1",
     port: 7300,
     dataDir: path.resolve(".taiku"),
-    clientDir: path.join(REPO_ROOT, "client", "dist"),
-    sdkBundlePath: path.join(REPO_ROOT, "sdk", "dist", "plugin-sdk.js"),
-    bundledPluginsDir: path.join(REPO_ROOT, "plugins"),
+    ...assetPaths(),
     allowedOrigins: [],
     publicOrigins: [],
     logLevel: "info",
     metricsToken: null,
+    trustProxy: false,
     ...rest,
     limits: checkLimits({ ...DEFAULT_LIMITS, ...limits }),
     retention,
@@ -183,6 +209,14 @@ function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
   return value;
 }
 
+/** Reads a yes/no setting from the environment (`1`/`true`/`yes`, `0`/`false`/`no`; unset: `false`). */
+function envFlag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = (env[name] ?? "").trim().toLowerCase();
+  if (raw === "" || raw === "0" || raw === "false" || raw === "no") return false;
+  if (raw === "1" || raw === "true" || raw === "yes") return true;
+  throw new Error(`${name} must be 1, true, yes, 0, false or no, got ${JSON.stringify(env[name])}`);
+}
+
 /**
  * Reads the configuration from environment variables: `HOST`, `PORT`,
  * `TAIKU_DATA_DIR`, `LOG_LEVEL`, `TAIKU_ALLOWED_ORIGINS` (comma-separated),
@@ -191,7 +225,8 @@ function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
  * `TAIKU_AUTH_PER_SECOND`, `TAIKU_LOGIN_BURST`, `TAIKU_LOGIN_REFILL_SECONDS`,
  * `TAIKU_MAX_KV_DOCS_PER_SESSION`,
  * `TAIKU_SESSION_DOC_BYTES`, `TAIKU_MAX_SESSION_FRAME_BYTES`,
- * `TAIKU_PUBLIC_ORIGIN` (comma-separated origins), `TAIKU_HEADERS_TIMEOUT_MS`,
+ * `TAIKU_PUBLIC_ORIGIN` (comma-separated origins), `TAIKU_TRUST_PROXY` (`1`
+ * behind a reverse proxy), `TAIKU_HEADERS_TIMEOUT_MS`,
  * `TAIKU_REQUEST_TIMEOUT_MS`, `TAIKU_MAX_CONNECTIONS_PER_ADDRESS`,
  * `TAIKU_IDLE_UNLOAD_SECONDS` (default 30), `TAIKU_IDLE_UNBUILD_SECONDS`
  * (default 10), `TAIKU_METRICS_TOKEN` (what a scraper of `/metrics` sends;
@@ -235,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TaikuConfig {
     logLevel: env.LOG_LEVEL || "info",
     allowedOrigins: (env.TAIKU_ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter((o) => o !== ""),
     metricsToken: env.TAIKU_METRICS_TOKEN ? env.TAIKU_METRICS_TOKEN : null,
+    trustProxy: envFlag(env, "TAIKU_TRUST_PROXY"),
     publicOrigins: originList("TAIKU_PUBLIC_ORIGIN", env.TAIKU_PUBLIC_ORIGIN),
     limits,
     retention: {

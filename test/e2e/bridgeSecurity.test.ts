@@ -20,7 +20,7 @@ const TAP = path.join(FIXTURES, "tap");
 declare global {
   interface Window {
     probe: {
-      writeToShell(shellId: string, data: string): Promise<void>;
+      writeToShell(shellId: number, data: string): Promise<void>;
       getPluginData(key: string): Promise<unknown>;
       setPluginData(key: string, value: unknown): Promise<void>;
       setLabels(labels: { id: string; text: string; href?: string }[]): Promise<void>;
@@ -51,7 +51,7 @@ describe("the bridge in a real browser", () => {
 
   it("a plugin without terminal.write calling writeToShell gets permission_denied", async () => {
     const outcome = await probe.evaluate(() =>
-      window.probe.writeToShell("any-shell", "rm -rf ~\n").then(
+      window.probe.writeToShell(1, "rm -rf ~\n").then(
         () => "written",
         (error: { code?: string }) => error.code,
       ),

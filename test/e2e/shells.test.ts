@@ -18,8 +18,8 @@ import { startE2eServer, type E2eServer } from "./support/startE2eServer";
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures");
 
 interface PluginWindow {
-  events: { type: string; data: { shellId?: string; data?: string } }[];
-  probe: { writeToShell(shellId: string, data: string): Promise<void>; getShells(): Promise<{ id: string }[]> };
+  events: { type: string; data: { shellId?: number; data?: string } }[];
+  probe: { writeToShell(shellId: number, data: string): Promise<void>; getShells(): Promise<{ id: number }[]> };
 }
 
 /** Text of every `shell:data` event a plugin frame received. */
@@ -87,8 +87,8 @@ describe("shared shells in the session view", () => {
     const probe = await ada.openPanel("probe", "probe");
     const tap = await ada.openPanel("tap", "tap");
     const [shell] = await tap.evaluate(() => (window as unknown as PluginWindow).probe.getShells());
-    const shellId = shell?.id ?? "";
-    expect(shellId).not.toBe("");
+    const shellId = shell?.id ?? 0;
+    expect(shellId).toBe(1);
 
     const denied = await probe.evaluate(
       ({ id }) => (window as unknown as PluginWindow).probe.writeToShell(id, "echo from-$((1+1))-probe\n").then(() => "written", (error: { code?: string }) => error.code),

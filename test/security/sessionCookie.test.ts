@@ -104,6 +104,26 @@ describe("the session cookie", () => {
     expect((await request("GET", "/api/sessions", { cookie: `taiku_session=${token}` })).status).toBe(401);
   });
 
+  it("is Secure and __Host- prefixed behind an https public origin, and a request signed in by it is charged to nobody else", async () => {
+    const tls = await startTestServer({ publicOrigins: ["https://taiku.example"] });
+    try {
+      await tls.signUp("ada", "long password");
+      const login = await fetch(tls.url + "/api/login", {
+        method: "POST",
+        headers: { origin: "https://taiku.example", "content-type": "application/json" },
+        body: JSON.stringify({ name: "ada", password: "long password" }),
+      });
+      const [setCookie] = login.headers.getSetCookie();
+      expect(setCookie).toMatch(/^__Host-taiku_session=[A-Za-z0-9_-]+; HttpOnly; SameSite=Strict; Path=\/; Max-Age=\d+; Secure$/);
+      const cookie = setCookie!.split(";")[0]!;
+      const listed = await fetch(tls.url + "/api/sessions", { headers: { cookie, origin: "https://taiku.example" } });
+      expect(listed.status).toBe(200);
+      expect((await fetch(tls.url + "/api/sessions", { headers: { cookie, origin: t.url } })).status).toBe(403);
+    } finally {
+      await tls.stop();
+    }
+  });
+
   it("ignores a malformed cookie and never lets it override a bearer token", async () => {
     const { token } = await browserLogin("ada");
     expect((await request("GET", "/api/sessions", { cookie: "taiku_session=not a token; other=1" })).status).toBe(401);

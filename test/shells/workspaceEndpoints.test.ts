@@ -7,7 +7,7 @@
  * workspace shared without `--fs`, or by nobody, says so.
  */
 import { execFileSync } from "node:child_process";
-import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, realpath, rm, stat, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -104,18 +104,19 @@ describe("workspace endpoints", () => {
   it("page a large folder, folders first, without walking the tree", async () => {
     const top = await get(at(main, "tree"), bob.token);
     expect(top.status).toBe(200);
-    expect(top.json.entries.slice(0, 2)).toEqual([
-      { name: ".git", kind: "dir", size: 0 },
-      { name: "many", kind: "dir", size: 0 },
-    ]);
+    expect(top.json.entries[0]).toEqual({ name: "many", kind: "dir", size: 0 });
+    expect(top.json.entries.map((entry: { name: string }) => entry.name)).not.toContain(".git");
     expect(top.json.entries.map((entry: { name: string }) => entry.name)).toEqual(expect.arrayContaining(["README.md", "app.js", ".env", "leak.txt"]));
     expect(top.json.entries.find((entry: { name: string }) => entry.name === "leak.txt").kind).toBe("symlink");
     const first = await get(at(main, "tree?path=many"), bob.token);
-    expect(first.json).toMatchObject({ path: "many", total: MAX_TREE_PAGE + 20, offset: 0, nextOffset: MAX_TREE_PAGE });
+    expect(first.json).toMatchObject({ path: "many", total: MAX_TREE_PAGE + 20 });
     expect(first.json.entries).toHaveLength(MAX_TREE_PAGE);
-    const second = await get(at(main, `tree?path=many&offset=${first.json.nextOffset}`), bob.token);
+    expect(typeof first.json.next).toBe("string");
+    // An entry that sorts before the cursor, added between two pages, neither repeats nor hides one.
+    await writeFile(path.join(repo, "many", "a-new.txt"), "");
+    const second = await get(at(main, `tree?path=many&after=${encodeURIComponent(first.json.next)}`), bob.token);
     expect(second.json.entries.map((entry: { name: string }) => entry.name)).toEqual(Array.from({ length: 20 }, (_, i) => `f${String(MAX_TREE_PAGE + i).padStart(4, "0")}.txt`));
-    expect(second.json.nextOffset).toBeNull();
+    expect(second.json.next).toBeNull();
   });
 
   it("serve text, say binary and truncated files so, and read .env like any file", async () => {
@@ -140,6 +141,25 @@ describe("workspace endpoints", () => {
     expect(staged.json.diff).toContain("-console.log(1);");
     expect(staged.json.diff).toContain("+console.log(2);");
     expect((await get(at(main, "git/diff?path=app.js&staged=false"), bob.token)).json.diff).toBe("");
+  });
+
+  it("never serve the repository's .git folder, and never run a filter driver its configuration names", async () => {
+    for (const route of ["file?path=.git/config", "file?path=.GIT/config", "tree?path=.git", "git/diff?path=.git/config"]) {
+      const answer = await get(at(main, route), bob.token);
+      expect(answer.status, route).toBe(403);
+      expect(JSON.stringify(answer.json)).not.toContain("[core]");
+    }
+    // What a member who could write .git/config would plant: a clean filter that leaves a mark when git runs it.
+    const marker = path.join(root, "filter-ran");
+    git(repo, "config", "filter.mark.clean", `sh -c 'touch ${marker}; cat'`);
+    await writeFile(path.join(repo, ".gitattributes"), "*.md filter=mark\n");
+    await writeFile(path.join(repo, "README.md"), "# shop\nnow with docs\nand more\n");
+    expect((await get(at(main, "git/status"), bob.token)).status).toBe(200);
+    expect((await get(at(main, "git/diff?path=README.md"), bob.token)).status).toBe(200);
+    await expect(stat(marker)).rejects.toThrow(/ENOENT/);
+    git(repo, "config", "--unset", "filter.mark.clean");
+    await rm(path.join(repo, ".gitattributes"));
+    await writeFile(path.join(repo, "README.md"), "# shop\nnow with docs\n");
   });
 
   it("refuse path attacks and serve nothing from outside the folder", async () => {

@@ -116,6 +116,21 @@ describe("workspaces in the session document", () => {
     await feature.close();
   });
 
+  it("keeps one entry per host however many folders it reports, so a host cannot grow the document", async () => {
+    const sessionId = await sessionWithBob();
+    const seen = member(sessionId, bob.token);
+    const hostSocket = openViewer(server.base, sessionId, await server.hostToken(sessionId, ada.token));
+    await hostSocket.opened;
+    const report = (i: number) => ({ path: `/srv/spam-${i}`, projectPath: `/srv/spam-${i}`, label: `spam-${i}`, isMain: true, isGitRepo: false, isGitWorktree: false });
+    hostSocket.send({ type: "host:hello", data: { fs: false, host: "ada@spam", workspace: report(0) }, ts: Date.now() });
+    await hostSocket.waitFor((event) => event.type === "host:welcome");
+    for (let i = 1; i <= 100; i++) hostSocket.send({ type: "host:workspace", data: { workspace: report(i) }, ts: Date.now() });
+    await until(() => workspaces(seen).some((workspace) => workspace.label === "spam-100"), 8000, "the last report");
+    expect(workspaces(seen).map((workspace) => workspace.label)).toEqual(["spam-100"]);
+    hostSocket.close();
+    await until(() => workspaces(seen)[0]?.status === "offline", 8000, "offline after the host left");
+  });
+
   it("refuses a member's forged workspace and a member's host:workspace, changing nothing", async () => {
     const sessionId = await sessionWithBob();
     const host = await share(sessionId, repo);

@@ -43,7 +43,7 @@ function fakeServices() {
     sessionInfo: () => ({ title: "Test", ownerId: "u1" }),
     registeredPlugins: () => [],
     participants: () => [],
-    shells: () => [{ id: "sh1", title: "bash", cwd: "/", host: "h", status: "running" }],
+    shells: () => [{ id: "sh1", number: 1, title: "bash", cwd: "/", host: "h", status: "running" as const }],
     chat: () => [],
     activity: () => [],
     events,
@@ -255,6 +255,7 @@ describe("host bridge", () => {
     services.events.emit("chat:message", { id: "m", userId: "u1", name: "Ada", text: "hi", ts: 1 });
     await tick();
     expect(terminal.events.map((e) => e.type)).toEqual(["shell:data"]);
+    expect(terminal.events[0]?.data).toEqual({ shellId: 1, data: "secret output" });
     expect(sessionOnly.events.map((e) => e.type)).toEqual(["chat:message"]);
     expect(noSubscribe.events).toEqual([]);
   });
@@ -323,11 +324,13 @@ describe("host bridge", () => {
     expect(services.kv("notes").kv.get("pwned")).toBeUndefined();
   });
 
-  it("keeps settings to declared keys", async () => {
+  it("a declared setting reads its manifest default and refuses a value of the wrong type; an undeclared key is stored as plugin state", async () => {
     const { connect, services } = start();
     const plugin = connect("notes", []);
     expect(await plugin.call("getSetting", { key: "mode" })).toMatchObject({ result: "fast" });
-    expect(await plugin.call("setSetting", { key: "other", value: 1 })).toMatchObject({ error: { code: "invalid_params" } });
+    expect(await plugin.call("setSetting", { key: "mode", value: 1 })).toMatchObject({ error: { code: "invalid_params" } });
     expect(services.setSetting).not.toHaveBeenCalled();
+    expect(await plugin.call("setSetting", { key: "last_used_shell", value: 3 })).toMatchObject({ result: null });
+    expect(services.setSetting).toHaveBeenCalledWith("notes", "last_used_shell", 3);
   });
 });

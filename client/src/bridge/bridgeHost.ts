@@ -10,10 +10,12 @@
  * {@link MAX_INIT_RESENDS} times per instance; every other `taiku:connect`
  * is ignored like any window message. The instance's first message on its
  * port tells the watcher it started (`onStarted`). Each inbound
- * message is decoded with the engine's `decodeBridgeMessage`, admitted with
- * `admitRequest` (method table lookup, permission check, then parameters),
- * rate-limited per instance, and dispatched through a `Map` of handlers.
- * Events reach an instance only when `mayReceiveEvent` allows it. Window
+ * message is rate-limited per instance, then answered by the engine's
+ * request server (`createBridgeServer`: decode, method lookup, permission,
+ * parameters, the one handler table, encode) over
+ * `createHostBridgeServices(services)`; file bytes in answers are
+ * transferred, not copied. Events reach an instance only when
+ * `mayReceiveEvent` allows it, shaped by the same server (shell numbers). Window
  * messages are never trusted: the host's window listener ignores any whose
  * `source` is not a live plugin frame, and live frames speak only on their
  * port. A plugin that floods or keeps sending garbage is stopped and its
@@ -24,28 +26,25 @@
  * given to `connect`.
  */
 import {
-  admitRequest,
+  createBridgeServer,
   createErrorResponse,
   createEvent,
   createInit,
-  createResponse,
   decodeBridgeMessage,
   ErrorCode,
   isConnectMessage,
   mayReceiveEvent,
-  TaikuError,
-  QuotaExceededError,
+  type BridgeCaller,
   type BridgeValue,
   type Permission,
   type PluginId,
   type PluginManifest,
-  type RequestMessage,
   type SessionId,
   type TaikuEvent,
 } from "@taiku/engine";
 import type { HostServices } from "./hostServices";
+import { createHostBridgeServices } from "./hostBridgeServices";
 import { createRateLimiter, DEFAULT_RATE_LIMIT, type RateLimit } from "./rateLimiter";
-import { createMethodHandlers, type MethodHandler } from "./methodHandlers";
 import { configuredLiveness, createLivenessMonitor, type LivenessTiming } from "./livenessMonitor";
 
 /** One running plugin frame. */
@@ -124,11 +123,11 @@ export interface BridgeHost {
   dispose(): void;
 }
 
-interface LiveInstance extends PluginInstance {
+interface LiveInstance extends PluginInstance, BridgeCaller {
   /** The current port; replaced when init is sent again. */
   port: MessagePort;
   /** The plugin's window. */
-  readonly frame: Window;
+  readonly window: Window;
   /** Answers `taiku:connect`: a fresh init and port, if this instance may still ask. */
   resendInit(): boolean;
   stop(reason?: string): void;
@@ -136,7 +135,7 @@ interface LiveInstance extends PluginInstance {
 
 /** Creates the bridge host over `services`. */
 export function createBridgeHost(services: HostServices, options: BridgeHostOptions = {}): BridgeHost {
-  const handlers: ReadonlyMap<string, MethodHandler> = createMethodHandlers();
+  const server = createBridgeServer(createHostBridgeServices(services));
   const instances = new Map<string, LiveInstance>();
   const kvSubscriptions = new Map<LiveInstance, () => void>();
   const maxStrikes = options.maxStrikes ?? 20;
@@ -147,8 +146,12 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
 
   const stopListening = services.events.listen((event: TaikuEvent, meta) => {
     if (meta.backlog) return;
+    let data: BridgeValue | undefined | null = null;
     for (const instance of instances.values()) {
-      if (mayReceiveEvent(event.type, instance.granted)) post(instance.port, createEvent(event.type, event.data, event.ts));
+      if (!mayReceiveEvent(event.type, instance.granted)) continue;
+      if (data === null) data = server.pluginEvent(event.type, event.data);
+      if (data === undefined) return;
+      post(instance.port, createEvent(event.type, data, event.ts));
     }
   });
 
@@ -192,7 +195,7 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
     const instance: LiveInstance = {
       instanceId,
       plugin,
-      frame,
+      window: frame,
       granted: new Set(plugin.permissions),
       port: undefined as unknown as MessagePort,
       sendEvent(type, data) {
@@ -203,6 +206,19 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
       },
       pong(n) {
         monitor.pong(n);
+      },
+      /** The instance itself is the origin of its session KV updates. */
+      get frame() {
+        return instance;
+      },
+      startKvForwarding() {
+        if (kvSubscriptions.has(instance)) return;
+        kvSubscriptions.set(
+          instance,
+          services.kv(instance.plugin.id).onUpdate((update, origin) => {
+            if (origin !== instance) instance.sendEvent("kv:update", { update });
+          }),
+        );
       },
       resendInit() {
         if (stopped || spoken || resends >= MAX_INIT_RESENDS) return false;
@@ -241,18 +257,7 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
         if (id !== undefined) post(instance.port, createErrorResponse(id, ErrorCode.Unavailable, "rate limit exceeded; slow down"));
         return;
       }
-      const decoded = decodeBridgeMessage(event.data);
-      if (decoded.error !== undefined) {
-        const id = requestIdOf(event.data);
-        if (id !== undefined) post(instance.port, createErrorResponse(id, ErrorCode.InvalidParams, decoded.error));
-        strike(decoded.error);
-        return;
-      }
-      if (decoded.message.type !== "taiku:request") {
-        strike(`unexpected ${decoded.message.type} from a plugin`);
-        return;
-      }
-      void dispatch(instance, decoded.message, () => stopped);
+      void answer(instance, event.data, () => stopped, strike);
     };
     const monitor = createLivenessMonitor({
       timing: liveness,
@@ -279,40 +284,20 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
     return () => instance.stop();
   }
 
-  async function dispatch(instance: LiveInstance, request: RequestMessage, isStopped: () => boolean): Promise<void> {
-    const admitted = admitRequest(request, instance.granted);
-    if (admitted.error !== undefined) {
-      post(instance.port, createErrorResponse(request.id, admitted.error.code, admitted.error.message));
+  async function answer(instance: LiveInstance, raw: unknown, isStopped: () => boolean, strike: (why: string) => void): Promise<void> {
+    const outcome = await server.handle(raw, instance);
+    if (isStopped()) return;
+    if (outcome.kind === "malformed") {
+      if (outcome.response !== undefined) post(instance.port, outcome.response);
+      strike(outcome.reason);
       return;
     }
-    const handler = handlers.get(admitted.call.method);
-    if (handler === undefined) {
-      post(instance.port, createErrorResponse(request.id, ErrorCode.MethodNotFound, `${request.method} is not available in this host`));
-      return;
+    instance.port.postMessage(outcome.response, outcome.transfer);
+    const sessionKvWrite = outcome.method === "setPluginData" || outcome.method === "kv.update";
+    const details = sessionKvWrite && outcome.error?.code === ErrorCode.QuotaExceeded ? outcome.error.details : undefined;
+    if (details !== undefined && typeof details.attempted === "number" && typeof details.limit === "number") {
+      services.toast(instance.plugin.id, `Not saved: its session data would use ${details.attempted} of ${details.limit} bytes.`, "warning");
     }
-    let response;
-    try {
-      const result = await handler(admitted.call.params as never, {
-        services,
-        instance,
-        subscribeKv: () => {
-          if (kvSubscriptions.has(instance)) return;
-          kvSubscriptions.set(
-            instance,
-            services.kv(instance.plugin.id).onUpdate((update, origin) => {
-              if (origin !== instance) instance.sendEvent("kv:update", { update });
-            }),
-          );
-        },
-      });
-      response = createResponse(request.id, result);
-    } catch (cause) {
-      response = errorResponseFor(request.id, cause);
-      if (cause instanceof QuotaExceededError) {
-        services.toast(instance.plugin.id, `Not saved: its session data would use ${cause.attempted} of ${cause.limit} bytes.`, "warning");
-      }
-    }
-    if (!isStopped()) post(instance.port, response);
   }
 
   return {
@@ -321,7 +306,7 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
       const decoded = decodeBridgeMessage(event.data);
       if (decoded.error === undefined && isConnectMessage(decoded.message) && event.source !== null) {
         for (const instance of instances.values()) {
-          if (instance.frame !== event.source) continue;
+          if (instance.window !== event.source) continue;
           if (instance.resendInit()) {
             resent++;
             return;
@@ -346,14 +331,6 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
       for (const instance of [...instances.values()]) instance.stop();
     },
   };
-}
-
-function errorResponseFor(id: string, cause: unknown) {
-  if (cause instanceof QuotaExceededError) {
-    return createErrorResponse(id, cause.code, cause.message, { used: cause.used, limit: cause.limit, attempted: cause.attempted });
-  }
-  if (cause instanceof TaikuError) return createErrorResponse(id, cause.code, cause.message);
-  return createErrorResponse(id, ErrorCode.Internal, cause instanceof Error ? cause.message : String(cause));
 }
 
 /** The `id` of something shaped like a request, so even a rejected one can be answered. */

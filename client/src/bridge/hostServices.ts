@@ -1,11 +1,13 @@
 /**
- * What the bridge needs from the host, as one interface: the in-memory
- * session state, the event stream, each plugin's session KV, HTTP for user
- * KV and files, the UI (toasts, badges, labels, actions, panels) and the
- * local settings and secrets. The session view provides the real one; unit
- * tests provide a small fake.
+ * What the client's bridge host needs from the session runtime, as one
+ * interface: the in-memory session state, the event stream, each plugin's
+ * session KV, HTTP for user KV and files, the UI (toasts, badges, labels,
+ * actions, panels) and the local settings and secrets. The session runtime
+ * provides the real one; unit tests provide a small fake.
+ * `createHostBridgeServices` turns it into the engine's `BridgeServices`,
+ * which the shared request server answers from.
  */
-import type { BridgeValue, JsonValue, PluginFrame, PluginManifest, QuotaUsage, SessionKv, StatusLabel, ToastKind } from "@taiku/engine";
+import type { BridgeValue, JsonValue, PluginFrame, QuotaUsage, SessionKv, StatusLabel, ToastKind } from "@taiku/engine";
 import type { ApiRequestOptions, ApiResult } from "../api/apiRequest";
 import type { ActivityEntry, ChatMessage, Participant, ShellInfo } from "../session/sessionModel";
 import type { SessionEvents } from "../session/sessionEvents";
@@ -57,7 +59,8 @@ export interface HostServices {
   setLabels(pluginId: string, labels: readonly StatusLabel[]): void;
   setActionEnabled(pluginId: string, actionId: string, enabled: boolean): void;
   openPanel(pluginId: string, panelId: string): void;
-  settings(plugin: PluginManifest): Record<string, JsonValue>;
+  /** Every setting value stored for a plugin on this client, declared in its manifest or not. */
+  settings(pluginId: string): Record<string, JsonValue>;
   setSetting(pluginId: string, key: string, value: JsonValue): void;
   secret(pluginId: string, key: string): string | null;
 }

@@ -1,113 +1,124 @@
 /**
  * `context.taiku` of a Pi Web module: the SDK's storage methods bound to
- * the plugin, answered by the same handlers the bridge uses for sandboxed
- * plugins (`storageMethods`), so the semantics are the same: session KV of
- * the open session (quota-checked, `quota_exceeded`, merged by Yjs), user KV
- * and plugin files over HTTP with the user's token. Session KV calls reject
- * `unavailable` while no session is open; bad arguments reject
+ * the plugin, answered by the engine's bridge handler table
+ * (`BRIDGE_HANDLERS`, after `admitRequest` checked the parameters) over the
+ * client's real bridge services (`createHostBridgeServices`), exactly as
+ * for a sandboxed plugin: session KV of the open session (quota-checked,
+ * `quota_exceeded`, merged by Yjs), user KV and plugin files over HTTP
+ * with the user's credentials, file limits judged before a write. Session KV
+ * calls reject `unavailable` while no session is open; bad arguments reject
  * `invalid_params` and change nothing.
  */
-import { ErrorCode, TaikuError, type BridgeValue, type JsonValue } from "@taiku/engine";
+import {
+  admitRequest,
+  BRIDGE_HANDLERS,
+  ErrorCode,
+  TaikuError,
+  type BridgeCaller,
+  type BridgeMethod,
+  type BridgeValue,
+  type JsonRecord,
+  type JsonValue,
+  type PluginFileInfo,
+  type QuotaUsage,
+  type StorageUsage,
+} from "@taiku/engine";
 import type { PiWebTaiku } from "@taiku/plugin-sdk";
 import { apiRequest } from "../api/apiRequest";
-import type { CallContext } from "../bridge/methodHandlers";
+import { createHostBridgeServices } from "../bridge/hostBridgeServices";
 import type { HostServices } from "../bridge/hostServices";
-import { storageMethods } from "../bridge/storageMethods";
 import { piWebHost } from "./runtimeContext";
 
-type StorageMethod = keyof typeof storageMethods;
+type StorageMethod = Extract<
+  BridgeMethod,
+  | "setPluginData"
+  | "getPluginData"
+  | "getAllPluginData"
+  | "deletePluginData"
+  | "getPluginDataUsage"
+  | "setUserData"
+  | "getUserData"
+  | "listUserData"
+  | "deleteUserData"
+  | "writePluginFile"
+  | "readPluginFile"
+  | "listPluginFiles"
+  | "deletePluginFile"
+  | "getStorageUsage"
+>;
 
-function isJson(value: unknown, depth = 0): value is JsonValue {
-  if (depth > 64) return false;
-  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
-  if (typeof value === "number") return Number.isFinite(value);
-  if (Array.isArray(value)) return value.every((item) => isJson(item, depth + 1));
-  if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) return Object.values(value).every((item) => isJson(item, depth + 1));
-  return false;
+const NEEDS_SESSION: ReadonlySet<StorageMethod> = new Set(["setPluginData", "getPluginData", "getAllPluginData", "deletePluginData", "getPluginDataUsage"]);
+
+/** The storage services a module's calls reach: the open session's KV, and HTTP. */
+function storageServices(): ReturnType<typeof createHostBridgeServices> {
+  const host = {
+    sessionId: "",
+    kv: (pluginId: string) => {
+      const current = piWebHost();
+      if (current === undefined) throw new TaikuError(ErrorCode.Unavailable, "session KV needs an open session");
+      return current.kv(pluginId);
+    },
+    http: apiRequest,
+  } as Partial<HostServices> as HostServices;
+  return createHostBridgeServices(host);
 }
 
-function checkKey(key: unknown, what = "key"): void {
-  if (typeof key !== "string" || key === "") throw new TaikuError(ErrorCode.InvalidParams, `${what} must be a non-empty string`);
-}
-
-function checkValue(value: unknown): void {
-  if (!isJson(value)) throw new TaikuError(ErrorCode.InvalidParams, "value must be JSON (null, boolean, finite number, string, array or plain object)");
-}
+let sequence = 0;
 
 /** The storage of `pluginId` for a trusted module. */
 export function createModuleStorage(pluginId: string): PiWebTaiku {
-  async function call(method: StorageMethod, params: Record<string, unknown>, needsSession: boolean): Promise<BridgeValue> {
-    const current = piWebHost();
-    if (needsSession && current === undefined) throw new TaikuError(ErrorCode.Unavailable, "session KV needs an open session");
-    const services = {
-      kv: (id: string) => {
-        if (current === undefined) throw new TaikuError(ErrorCode.Unavailable, "session KV needs an open session");
-        return current.kv(id);
-      },
-      http: apiRequest,
-    } as unknown as HostServices;
-    const context = { services, instance: { plugin: { id: pluginId } }, subscribeKv: () => {} } as unknown as CallContext;
-    const handler = storageMethods[method] as (params: unknown, context: CallContext) => BridgeValue | Promise<BridgeValue>;
-    return handler(params, context);
+  const caller = { plugin: { id: pluginId } } as unknown as BridgeCaller;
+  async function call(method: StorageMethod, params: Record<string, unknown>): Promise<BridgeValue> {
+    if (NEEDS_SESSION.has(method) && piWebHost() === undefined) throw new TaikuError(ErrorCode.Unavailable, "session KV needs an open session");
+    const admitted = admitRequest({ type: "taiku:request", id: `module-${++sequence}`, method, params: params as Record<string, BridgeValue> }, new Set());
+    if (admitted.error !== undefined) throw new TaikuError(admitted.error.code, admitted.error.message);
+    const handler = BRIDGE_HANDLERS[method] as (params: unknown, context: { services: ReturnType<typeof createHostBridgeServices>; caller: BridgeCaller }) => unknown;
+    return (await handler(admitted.call.params, { services: storageServices(), caller })) as BridgeValue;
   }
   return {
     async setPluginData(key, value) {
-      checkKey(key);
-      checkValue(value);
-      await call("setPluginData", { key, value }, true);
+      await call("setPluginData", { key, value });
     },
     async getPluginData(key) {
-      checkKey(key);
-      return (await call("getPluginData", { key }, true)) as JsonValue | null;
+      return (await call("getPluginData", { key })) as JsonValue | null;
     },
     async getAllPluginData() {
-      return (await call("getAllPluginData", {}, true)) as Record<string, JsonValue>;
+      return (await call("getAllPluginData", {})) as JsonRecord;
     },
     async deletePluginData(key) {
-      checkKey(key);
-      await call("deletePluginData", { key }, true);
+      await call("deletePluginData", { key });
     },
     async getPluginDataUsage() {
-      return (await call("getPluginDataUsage", {}, true)) as never;
+      return (await call("getPluginDataUsage", {})) as unknown as QuotaUsage;
     },
     async setUserData(key, value) {
-      checkKey(key);
-      checkValue(value);
-      await call("setUserData", { key, value }, false);
+      await call("setUserData", { key, value });
     },
     async getUserData(key) {
-      checkKey(key);
-      return (await call("getUserData", { key }, false)) as JsonValue | null;
+      return (await call("getUserData", { key })) as JsonValue | null;
     },
     async listUserData() {
-      return (await call("listUserData", {}, false)) as string[];
+      return (await call("listUserData", {})) as JsonRecord;
     },
     async deleteUserData(key) {
-      checkKey(key);
-      await call("deleteUserData", { key }, false);
+      await call("deleteUserData", { key });
     },
     async writePluginFile(name, data) {
-      checkKey(name, "name");
-      if (typeof data !== "string" && !(data instanceof ArrayBuffer) && !(data instanceof Uint8Array)) {
-        throw new TaikuError(ErrorCode.InvalidParams, "data must be a string, an ArrayBuffer or a Uint8Array");
-      }
-      const payload = typeof data === "string" ? data : data instanceof Uint8Array ? new Uint8Array(data) : new Uint8Array(data.slice(0));
-      await call("writePluginFile", { name, data: payload }, false);
+      const payload = typeof data === "string" ? data : data instanceof Uint8Array ? new Uint8Array(data) : data instanceof ArrayBuffer ? new Uint8Array(data.slice(0)) : data;
+      await call("writePluginFile", { name, data: payload });
     },
     async readPluginFile(name) {
-      checkKey(name, "name");
-      const bytes = (await call("readPluginFile", { name }, false)) as Uint8Array;
+      const bytes = (await call("readPluginFile", { name })) as Uint8Array;
       return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     },
     async listPluginFiles() {
-      return (await call("listPluginFiles", {}, false)) as never;
+      return (await call("listPluginFiles", {})) as unknown as PluginFileInfo[];
     },
     async deletePluginFile(name) {
-      checkKey(name, "name");
-      await call("deletePluginFile", { name }, false);
+      await call("deletePluginFile", { name });
     },
     async getStorageUsage() {
-      return (await call("getStorageUsage", {}, false)) as never;
+      return (await call("getStorageUsage", {})) as unknown as StorageUsage;
     },
   };
 }

@@ -42,6 +42,14 @@ export function readSettings(plugin: PluginManifest): Record<string, JsonValue> 
   return settings;
 }
 
+/**
+ * Every value stored for a plugin with `setSetting`, declared settings and
+ * undeclared plugin state alike (the settings UI shows only the declared).
+ */
+export function readStoredSettings(pluginId: string): Record<string, JsonValue> {
+  return { ...(readJson<Nested>(SETTINGS_KEY, {})[pluginId] ?? {}) };
+}
+
 /** Stores one setting of a plugin. */
 export function writeSetting(pluginId: string, key: string, value: JsonValue): void {
   const all = readJson<Nested>(SETTINGS_KEY, {});

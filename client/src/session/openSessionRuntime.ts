@@ -15,7 +15,7 @@ import type { HostServices } from "../bridge/hostServices";
 import { configuredRateLimit } from "../bridge/rateLimiter";
 import { openPluginKv, type PluginKv } from "../kv/openPluginKv";
 import { catalog, findPlugin, type CatalogPlugin } from "../plugins/pluginCatalog";
-import { readSecret, readSettings, userEnabledPlugins, writeSetting } from "../plugins/pluginPreferences";
+import { readSecret, readStoredSettings, userEnabledPlugins, writeSetting } from "../plugins/pluginPreferences";
 import { createPluginUiState, type PluginUiState } from "../plugins/pluginUiState";
 import { rememberedPanel, rememberPanel } from "./openPanelMemory";
 import { openSyncedDoc, setDocsOnline, type SyncedDoc } from "../sync/syncedDoc";
@@ -135,7 +135,7 @@ export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor
     setLabels: (pluginId, labels: readonly StatusLabel[]) => ui.setLabels(pluginId, labels),
     setActionEnabled: ui.setActionEnabled,
     openPanel: (pluginId, panelId) => ui.setOpenPanel(`${pluginId}/${panelId}`),
-    settings: readSettings,
+    settings: readStoredSettings,
     setSetting: writeSetting,
     secret: readSecret,
   };

@@ -11,12 +11,12 @@
  * `activity` Y.Array of {@link ActivityEntry}; `shells` Y.Map shellId →
  * {@link ShellInfo}.
  */
-import type { AgentActivity, ChatMessage, ShellInfo } from "@taiku/engine";
+import type { AgentActivity, ChatMessage, SessionShell as ShellInfo } from "@taiku/engine";
 import * as Y from "yjs";
 import type { Awareness } from "y-protocols/awareness";
 import { createSignal, type Accessor } from "solid-js";
 
-/** Chat messages and shells have the shapes the bridge hands to plugins. */
+/** Chat messages have the shape the bridge hands to plugins; shells carry internal ids (the bridge maps them to numbers). */
 export type { ChatMessage, ShellInfo };
 
 /** One entry of the agent activity feed (the bridge's `AgentActivity`). */
@@ -96,7 +96,8 @@ function shellStatus(value: unknown): ShellInfo["status"] {
 function readShells(map: Y.Map<unknown>): ShellInfo[] {
   return [...map.entries()].map(([id, raw]) => {
     const r = record(raw);
-    return { id, title: text(r.title, id), cwd: text(r.cwd), host: text(r.host), status: shellStatus(r.status) };
+    const shell = { id, title: text(r.title, id), cwd: text(r.cwd), host: text(r.host), status: shellStatus(r.status) };
+    return Number.isSafeInteger(r.number) && (r.number as number) > 0 ? { ...shell, number: r.number as number } : shell;
   });
 }
 

@@ -13,7 +13,7 @@ import { childPath, formatSize, readFile, readTree, type FileView, type TreeEntr
 
 interface FolderState {
   readonly entries: readonly TreeEntry[];
-  readonly nextOffset: number | null;
+  readonly next: string | null;
   readonly total: number;
 }
 
@@ -44,10 +44,10 @@ export function FilesTool(props: FilesToolProps): JSX.Element {
     const previous = folders().get(path);
     const kept = more && previous !== undefined && "value" in previous ? previous.value : undefined;
     if (kept === undefined) setFolder(path, { loading: true });
-    const page = await readTree(workspace, path, kept?.nextOffset ?? 0);
+    const page = await readTree(workspace, path, kept?.next ?? undefined);
     if (props.workspace()?.id !== workspace.id) return;
     if (page.error) return setFolder(path, { error: page.error.message });
-    setFolder(path, { value: { entries: [...(kept?.entries ?? []), ...page.value.entries], nextOffset: page.value.nextOffset, total: page.value.total } });
+    setFolder(path, { value: { entries: [...(kept?.entries ?? []), ...page.value.entries], next: page.value.next, total: page.value.total } });
   }
 
   async function showFile(path: string): Promise<void> {
@@ -123,10 +123,10 @@ export function FilesTool(props: FilesToolProps): JSX.Element {
                     );
                   }}
                 </For>
-                <Show when={folder().nextOffset !== null}>
+                <Show when={folder().next !== null}>
                   <li>
                     <button class="link show-more" onClick={() => void loadFolder(folderProps.path, true)}>
-                      Show more ({folder().total - folder().entries.length} more)
+                      Show more ({Math.max(0, folder().total - folder().entries.length)} more)
                     </button>
                   </li>
                 </Show>

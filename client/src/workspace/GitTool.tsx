@@ -114,6 +114,9 @@ export function GitTool(props: GitToolProps): JSX.Element {
                         </span>
                       </Show>
                     </p>
+                    <Show when={git().truncated}>
+                      <p class="muted">Only part of the status is shown: it was too long.</p>
+                    </Show>
                     <Show
                       when={git().staged.length + git().unstaged.length + git().untracked.length + git().conflicted.length > 0}
                       fallback={<p class="empty">Nothing to commit: the working tree is clean.</p>}

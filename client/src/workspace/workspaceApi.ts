@@ -20,9 +20,8 @@ export interface TreePage {
   readonly path: string;
   readonly entries: readonly TreeEntry[];
   readonly total: number;
-  readonly offset: number;
-  /** Where the next page starts; `null` on the last page. */
-  readonly nextOffset: number | null;
+  /** The cursor of the next page (`after`); `null` on the last page. */
+  readonly next: string | null;
 }
 
 /** A file for viewing. */
@@ -51,6 +50,8 @@ export interface GitStatus {
   readonly unstaged: readonly ChangedFile[];
   readonly untracked: readonly string[];
   readonly conflicted: readonly string[];
+  /** True when the status was cut short. */
+  readonly truncated: boolean;
 }
 
 /** One file's diff. */
@@ -68,9 +69,9 @@ function base(workspace: Target): string {
   return `/api/projects/${encodeURIComponent(workspace.projectId)}/workspaces/${encodeURIComponent(workspace.id)}`;
 }
 
-/** One page of folder `path` ("" for the top), from `offset`. */
-export function readTree(workspace: Target, path: string, offset = 0): Promise<ApiResult<TreePage>> {
-  return apiRequest(`${base(workspace)}/tree?path=${encodeURIComponent(path)}&offset=${offset}`);
+/** One page of folder `path` ("" for the top), after cursor `after` (a previous page's `next`). */
+export function readTree(workspace: Target, path: string, after?: string): Promise<ApiResult<TreePage>> {
+  return apiRequest(`${base(workspace)}/tree?path=${encodeURIComponent(path)}${after === undefined ? "" : `&after=${encodeURIComponent(after)}`}`);
 }
 
 /** File `path` for viewing. */

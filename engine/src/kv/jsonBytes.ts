@@ -15,6 +15,7 @@
 import * as Y from "yjs";
 
 /** Any shared type. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- every shared type, whatever its event type (yjs's own default)
 export type AnyType = Y.AbstractType<any>;
 
 const NON_ASCII = /[^\x00-\x7f]/;

@@ -18,12 +18,12 @@ import { isPluginEventType, type SessionEventMap } from "./sessionEvents";
 
 /** The data of each built-in event type. Custom `plugin:<id>:<name>` events carry any JSON. */
 export interface TaikuEventMap {
-  /** Output from a shell; `backlog` marks the relay's replay of recent output to a participant who just joined. */
-  "shell:data": SessionEventMap["shell:data"];
+  /** Output from a shell (`shellId` is its number, `ShellInfo.id`). Plugins get new output only, never the relay's replay. */
+  "shell:data": { shellId: number; data: string };
   /** A shell was shared into the session. */
   "shell:open": ShellInfo;
   /** A shell ended; `code` is its exit code when known. */
-  "shell:exit": { shellId: string; code: number | null };
+  "shell:exit": { shellId: number; code: number | null };
   /** A participant connected. */
   "user:join": Participant;
   /** A participant left (closed their last connection to the session). */

@@ -46,8 +46,8 @@ describe("the method → permission table", () => {
 
 describe("admitRequest", () => {
   it("admits a permitted call with valid parameters", () => {
-    const admitted = admitRequest(createRequest("1", "getShellOutput", { shellId: "sh1", lines: 50 }), ALL);
-    expect(admitted).toEqual({ call: { method: "getShellOutput", params: { shellId: "sh1", lines: 50 } } });
+    const admitted = admitRequest(createRequest("1", "getShellOutput", { shellId: 1, lines: 50 }), ALL);
+    expect(admitted).toEqual({ call: { method: "getShellOutput", params: { shellId: 1, lines: 50 } } });
   });
 
   it("answers an unknown method with method_not_found", () => {
@@ -61,9 +61,11 @@ describe("admitRequest", () => {
 
   it("rejects missing, extra and mistyped parameters with invalid_params and the path", () => {
     const cases = [
-      createRequest("1", "writeToShell", { shellId: "a" }),
-      createRequest("1", "writeToShell", { shellId: "a", data: "ls\n", sudo: true }),
-      createRequest("1", "getShellOutput", { shellId: "a", lines: -1 }),
+      createRequest("1", "writeToShell", { shellId: 1 }),
+      createRequest("1", "writeToShell", { shellId: "sh1", data: "ls\n" }),
+      createRequest("1", "writeToShell", { shellId: 0, data: "ls\n" }),
+      createRequest("1", "writeToShell", { shellId: 1, data: "ls\n", sudo: true }),
+      createRequest("1", "getShellOutput", { shellId: 1, lines: -1 }),
       createRequest("1", "showToast", { message: "hi", kind: "blink" }),
       createRequest("1", "setPluginData", { key: "", value: 1 }),
       createRequest("1", "setPluginData", { key: "a", value: new Uint8Array(1) }),

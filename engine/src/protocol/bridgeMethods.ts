@@ -27,7 +27,7 @@
  * `host:ping { n }` event (an instance that stops answering is shown as not
  * responding). Neither needs a permission; both answer `null`.
  */
-import type { BridgeValue, JsonValue } from "./bridgeValue";
+import { MAX_BRIDGE_BINARY_BYTES, type BridgeValue, type JsonValue } from "./bridgeValue";
 import type {
   AgentActivity,
   ChatMessage,
@@ -59,6 +59,8 @@ import {
 } from "./paramSchema";
 
 const id = string({ min: 1, max: 128 });
+/** A shell's number in the session (see `ShellInfo.id`). */
+const shellNumber = integer({ min: 1, max: Number.MAX_SAFE_INTEGER });
 const key = string({ min: 1, max: 256 });
 const pluginId = string({ min: 1, max: 64, pattern: /^[a-z][a-z0-9.-]*$/ });
 /** A plugin file name: no slashes, backslashes, control characters, `.` or `..`. */
@@ -81,8 +83,8 @@ const METHOD_SPECS = {
   getSession: spec("session.read", object({})),
   getUsers: spec("session.read", object({})),
   getShells: spec("session.read", object({})),
-  getShellOutput: spec("terminal.read", object({ shellId: id, lines: optional(integer({ min: 1, max: 100_000 })) })),
-  writeToShell: spec("terminal.write", object({ shellId: id, data: string({ min: 1, max: MAX_SHELL_INPUT }) })),
+  getShellOutput: spec("terminal.read", object({ shellId: shellNumber, lines: optional(integer({ min: 1, max: 100_000 })) })),
+  writeToShell: spec("terminal.write", object({ shellId: shellNumber, data: string({ min: 1, max: MAX_SHELL_INPUT }) })),
   getChat: spec("session.read", object({ limit: optional(integer({ min: 1, max: 1000 })) })),
   sendChat: spec("session.write", object({ text: string({ min: 1, max: 8000 }) })),
   getAgentActivity: spec("session.read", object({ limit: optional(integer({ min: 1, max: 1000 })) })),
@@ -109,7 +111,7 @@ const METHOD_SPECS = {
   deleteUserData: spec(null, object({ key })),
   writePluginFile: spec(
     null,
-    object({ name: fileName, data: either(string({ max: MAX_FILE_BYTES }), bytes({ max: MAX_FILE_BYTES })) }),
+    object({ name: fileName, data: either(string({ max: MAX_FILE_BYTES }), bytes({ max: MAX_BRIDGE_BINARY_BYTES })) }),
   ),
   readPluginFile: spec(null, object({ name: fileName })),
   listPluginFiles: spec(null, object({})),
@@ -174,7 +176,7 @@ export interface BridgeMethodResults {
   getPluginDataUsage: QuotaUsage;
   setUserData: null;
   getUserData: JsonValue | null;
-  listUserData: string[];
+  listUserData: JsonRecord;
   deleteUserData: null;
   writePluginFile: null;
   readPluginFile: Uint8Array;
@@ -202,6 +204,9 @@ export interface MethodSpec {
   /** Validates its parameters object. */
   readonly params: Schema<unknown>;
 }
+
+/** The result type of one method (for handler tables typed per method). */
+export type BridgeMethodResult<M extends BridgeMethod> = BridgeMethodResults[M];
 
 /** The method table: name → permission and parameter schema. Own entries only. */
 export const BRIDGE_METHODS: ReadonlyMap<string, MethodSpec> = new Map<string, MethodSpec>(

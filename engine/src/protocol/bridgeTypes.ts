@@ -37,10 +37,36 @@ export interface Participant {
   readonly color: string;
 }
 
-/** A shared shell, as `getShells()` lists it and `shell:open` carries. */
+/**
+ * A shared shell, as `getShells()` lists it and `shell:open` carries. Its
+ * `id` is the shell's number in the session: assigned by the server when
+ * the shell is first shared (1, 2, 3, … in order), the same for every
+ * participant and kept for the session's lifetime, restarts included.
+ */
 export interface ShellInfo {
-  /** The shell's id. */
+  /** The shell's number in the session. */
+  readonly id: number;
+  /** Its title. */
+  readonly title: string;
+  /** Working directory where the shell started. */
+  readonly cwd: string;
+  /** The machine the shell runs on. */
+  readonly host: string;
+  /** Whether the shell runs, exited on its own, or was closed because its host left. */
+  readonly status: "running" | "exited" | "closed";
+}
+
+/**
+ * A shell as the session document's `shells` map holds it, inside taiku:
+ * `id` is the internal string id the CLI and relay use, `number` the
+ * plugin-facing {@link ShellInfo.id} (absent only on entries written before
+ * shells were numbered). Plugins never see this shape.
+ */
+export interface SessionShell {
+  /** The internal shell id (`<tokenId>.<…>`). */
   readonly id: string;
+  /** The shell's number in the session, once the server assigned one. */
+  readonly number?: number;
   /** Its title. */
   readonly title: string;
   /** Working directory where the shell started. */
@@ -102,6 +128,21 @@ export interface PluginFileInfo {
   readonly size: number;
 }
 
+/**
+ * The server's limits on plugin files, one configuration for every plugin
+ * (`TAIKU_MAX_FILE_BYTES`, `TAIKU_MAX_PLUGIN_BYTES`, `TAIKU_MAX_PLUGIN_FILES`).
+ * A write past any of them fails with `quota_exceeded` naming the limit, and
+ * nothing is written.
+ */
+export interface PluginFileLimits {
+  /** Largest single file, in bytes (10 MiB by default). */
+  readonly maxFileBytes: number;
+  /** Largest total of one user's files of one plugin, in bytes (50 MiB by default). */
+  readonly maxTotalBytes: number;
+  /** Most files one user may keep for one plugin (1000 by default). */
+  readonly maxFiles: number;
+}
+
 /** What `getStorageUsage()` returns. */
 export interface StorageUsage {
   /** Bytes of all the plugin's files. */
@@ -110,6 +151,8 @@ export interface StorageUsage {
   readonly fileCount: number;
   /** Each file. */
   readonly files: readonly PluginFileInfo[];
+  /** The limits the server enforces on them. */
+  readonly limits: PluginFileLimits;
 }
 
 /** An entry of the session's working directory, as `listFiles()` returns it. */

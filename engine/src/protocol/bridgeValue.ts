@@ -34,13 +34,26 @@ export interface BridgeLimits {
   readonly maxBytes: number;
   /** Deepest accepted nesting of arrays and objects; the message itself is depth 1. */
   readonly maxDepth: number;
+  /**
+   * Largest accepted total of binary (`Uint8Array`) bytes, counted apart
+   * from {@link maxBytes}; when absent, binary counts against `maxBytes`.
+   */
+  readonly maxBinaryBytes?: number;
 }
 
 /**
- * Default limits: 2 MiB, so a 1 MiB user-KV value or plugin file chunk plus
- * its envelope fits, and 32 levels of nesting.
+ * The most binary bytes one bridge message may carry: 256 MiB, the
+ * transport's ceiling for a plugin file (transferred, not copied). The
+ * server's own file limits are far lower by default and are the ones a
+ * plugin meets (`getStorageUsage().limits`).
  */
-export const DEFAULT_BRIDGE_LIMITS: BridgeLimits = { maxBytes: 2 * 1024 * 1024, maxDepth: 32 };
+export const MAX_BRIDGE_BINARY_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Default limits: 2 MiB of JSON, so a 1 MiB user-KV value plus its envelope
+ * fits, 32 levels of nesting, and {@link MAX_BRIDGE_BINARY_BYTES} of binary.
+ */
+export const DEFAULT_BRIDGE_LIMITS: BridgeLimits = { maxBytes: 2 * 1024 * 1024, maxDepth: 32, maxBinaryBytes: MAX_BRIDGE_BINARY_BYTES };
 
 /** Keys that could reach an object's prototype when copied; rejected anywhere. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
@@ -74,7 +87,7 @@ export function checkBridgeValue(
   value: unknown,
   limits: BridgeLimits = DEFAULT_BRIDGE_LIMITS,
 ): string | undefined {
-  const budget = { bytes: 0 };
+  const budget = { bytes: 0, binary: 0 };
   try {
     return walk(value, "$", 1, limits, budget);
   } catch (cause) {
@@ -87,7 +100,7 @@ function walk(
   path: string,
   depth: number,
   limits: BridgeLimits,
-  budget: { bytes: number },
+  budget: { bytes: number; binary: number },
 ): string | undefined {
   budget.bytes += NODE_COST;
   if (budget.bytes > limits.maxBytes) return `payload larger than ${limits.maxBytes} bytes`;
@@ -99,8 +112,12 @@ function walk(
   }
   if (typeof value !== "object") return `${path} has unsupported type ${typeof value}`;
   if (isBytes(value)) {
-    budget.bytes += value.byteLength;
-    return budget.bytes > limits.maxBytes ? `payload larger than ${limits.maxBytes} bytes` : undefined;
+    if (limits.maxBinaryBytes === undefined) {
+      budget.bytes += value.byteLength;
+      return budget.bytes > limits.maxBytes ? `payload larger than ${limits.maxBytes} bytes` : undefined;
+    }
+    budget.binary += value.byteLength;
+    return budget.binary > limits.maxBinaryBytes ? `binary payload larger than ${limits.maxBinaryBytes} bytes` : undefined;
   }
   if (depth >= limits.maxDepth) return `${path} is nested deeper than ${limits.maxDepth} levels`;
   if (Array.isArray(value)) {

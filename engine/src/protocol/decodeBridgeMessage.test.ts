@@ -136,6 +136,7 @@ describe("decodeBridgeMessage", () => {
     ["a connect without an apiVersion", { type: "taiku:connect" }],
     ["a connect with a negative apiVersion", { type: "taiku:connect", apiVersion: -1 }],
     ["an init with a bad theme", { type: "taiku:init", pluginId: "a", sessionId: "s", instanceId: "i", apiVersion: 1, theme: "pink" }],
+    // eslint-disable-next-line no-sparse-arrays -- the hole is the input under test
     ["a sparse array", { type: "taiku:response", id: "1", result: [1, , 3] }],
     ["a typed array other than Uint8Array", { type: "taiku:response", id: "1", result: new Uint16Array(2) }],
     ["a symbol key", { type: "taiku:response", id: "1", result: { [Symbol("x")]: 1 } }],
@@ -154,7 +155,9 @@ describe("decodeBridgeMessage", () => {
     const manySmall = createResponse("1", Array.from({ length: 400_000 }, () => 0));
     expect(decodeBridgeMessage(manySmall).error).toMatch(/larger than/);
     const bigBinary = createResponse("1", new Uint8Array(3 * 1024 * 1024));
-    expect(decodeBridgeMessage(bigBinary).error).toMatch(/larger than/);
+    expect(decodeBridgeMessage(bigBinary).error).toBeUndefined();
+    expect(decodeBridgeMessage(bigBinary, { maxBytes: 2 * 1024 * 1024, maxDepth: 8, maxBinaryBytes: 1024 * 1024 }).error).toMatch(/binary payload larger than/);
+    expect(decodeBridgeMessage(bigBinary, { maxBytes: 2 * 1024 * 1024, maxDepth: 8 }).error).toMatch(/larger than/);
     expect(decodeBridgeMessage(createResponse("1", "x".repeat(100)), { maxBytes: 64, maxDepth: 8 }).error).toMatch(/larger than/);
   });
 

@@ -68,7 +68,7 @@ const DATA_SCHEMAS = {
   "shell:close-request": object({ shellId }),
   /**
    * Viewer → host: list, read or write a file in the host's working directory; or, for the workspace tools
-   * and endpoints, a page of a folder (`tree`, from `offset`), a file for viewing (`file`: capped, binary
+   * and endpoints, a page of a folder (`tree`, after the cursor `after` a previous page returned), a file for viewing (`file`: capped, binary
    * and truncated files said so), the git status (`git-status`) or one file's diff (`git-diff`, `staged`).
    * With `workspaceId`, the host sharing that workspace answers; without, the session's first `--fs` host.
    */
@@ -78,7 +78,7 @@ const DATA_SCHEMAS = {
     path: fsPath,
     data: optional(string({ max: MAX_FS_FILE_BYTES })),
     workspaceId: optional(string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ })),
-    offset: optional(integer({ min: 0, max: 1_000_000 })),
+    after: optional(string({ max: 1024 })),
     staged: optional(boolean()),
   }),
   /** Host → viewer: the answer to one `fs:request` (exactly one of `result` and `error`). */

@@ -74,7 +74,7 @@ describe("MockHost", () => {
     ]);
     expect(await plugin.readFile("src/app.ts")).toBe("export {};\n");
     await plugin.writeFile("notes.txt", "done");
-    expect(host.state.workspace.get("notes.txt")).toBe("done");
+    expect(host.state.workspace?.get("notes.txt")).toBe("done");
     expect(host.calls.map((call) => call.method)).toEqual([
       "getSecret",
       "getSettings",

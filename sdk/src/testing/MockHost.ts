@@ -1,10 +1,11 @@
 /**
  * `MockHost`: a stand-in for the taiku host so plugin logic runs in Vitest
  * (with a DOM environment) without a session. It hands the plugin a
- * `MessagePort` the way the real host does, decodes and admits every request
- * with the engine's protocol module and permission table, answers from
- * {@link MockState}, and keeps the plugin's session KV the way the real host
- * does: a host replica built on the engine's `createPluginKvHost` (the same
+ * `MessagePort` the way the real host does and answers every message with
+ * the real host's request server (the engine's `createBridgeServer`: decode,
+ * permission, parameters, the one handler table) over in-memory services
+ * (`mockServices.ts`) holding {@link MockState}, so its answers are the real
+ * host's. It keeps the plugin's session KV the way the real host does: a host replica built on the engine's `createPluginKvHost` (the same
  * judge for `sharedDoc()` updates, the same compensation sent back to the
  * plugin's replica, the same `kv:rejected` event and `quota_exceeded`
  * answer), synced with an in-memory relay running the real quota arbiter.
@@ -13,19 +14,19 @@
  * the test ends.
  */
 import {
-  admitRequest,
-  createErrorResponse,
+  createBridgeServer,
   createEvent,
   createInit,
-  createResponse,
   createPluginKvHost,
   decodeBridgeMessage,
   ErrorCode,
   isPermission,
   mayReceiveEvent,
   PERMISSIONS,
-  QuotaExceededError,
-  TaikuError,
+  validatePluginPackage,
+  type BridgeCaller,
+  type BridgeErrorBody,
+  type BridgeServer,
   type BridgeValue,
   type ErrorCode as ErrorCodeValue,
   type JsonValue,
@@ -34,7 +35,7 @@ import {
   type PluginFrame,
   type PluginId,
   type PluginKvHost,
-  type RequestMessage,
+  type PluginManifest,
   type ResponseMessage,
   type SessionId,
   type SessionKv,
@@ -43,7 +44,7 @@ import {
 import * as Y from "yjs";
 import { forgetHostLink, offerHostLink, trafficOf, type HostLink } from "../hostLink";
 import { createMockState, type MockData, type MockState } from "./mockData";
-import { MOCK_HANDLERS, type HandlerContext } from "./mockHandlers";
+import { createMockServices } from "./mockServices";
 import { MockRelay, type RelayConnection } from "./mockRelay";
 import { SimulatedParticipant } from "./SimulatedParticipant";
 
@@ -53,8 +54,17 @@ export interface MockHostOptions {
   readonly pluginId?: string;
   /** The session's id; `test-session` by default. */
   readonly sessionId?: string;
-  /** Granted permissions; every permission when omitted. */
+  /** Granted permissions; the manifest's when it is given, else every permission. */
   readonly permissions?: readonly Permission[];
+  /**
+   * The plugin's entry of `taiku.plugins` in its `package.json` (validated
+   * like the real manifest): its declared settings (their defaults are what
+   * `getSetting` reads until changed), panels and actions (`setBadge`,
+   * `openPanel` and `setActionEnabled` on an undeclared id are `not_found`,
+   * as in taiku) and permissions. Fields left out default to none; `id` to
+   * {@link pluginId}, `name` to the id, `entry` to `index.html`.
+   */
+  readonly manifest?: { readonly [field: string]: unknown };
   /** What the host answers with (see {@link MockData}). */
   readonly data?: MockData;
   /** The theme sent in `taiku:init`; `dark` by default. */
@@ -79,6 +89,8 @@ export class MockHost {
   readonly sessionId: SessionId;
   /** Granted permissions. */
   readonly permissions: ReadonlySet<Permission>;
+  /** The plugin's manifest, as the host knows it. */
+  readonly manifest: PluginManifest;
   /** Everything the host answers from; tests may read and change it. */
   readonly state: MockState;
   /** Every request the plugin made, oldest first. */
@@ -98,7 +110,8 @@ export class MockHost {
   /** The plugin's frame, as the host's replica knows it: the origin of its updates, and who hears verdicts. */
   readonly #frame: PluginFrame = { sendEvent: (type, data) => this.#send(type, data) };
   readonly #connection: RelayConnection;
-  readonly #rejects = new Map<string, { code: ErrorCodeValue; message: string }>();
+  readonly #rejects = new Map<string, BridgeErrorBody>();
+  readonly #server: BridgeServer;
   readonly #delays = new Map<string, number>();
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #participants = new Set<SimulatedParticipant>();
@@ -110,7 +123,7 @@ export class MockHost {
   #disposed = false;
 
   constructor(options: MockHostOptions = {}) {
-    const pluginId = options.pluginId ?? "test-plugin";
+    const pluginId = options.pluginId ?? (typeof options.manifest?.id === "string" ? options.manifest.id : "test-plugin");
     const sessionId = options.sessionId ?? "test-session";
     const init = createInit({
       pluginId: pluginId as PluginId,
@@ -124,8 +137,13 @@ export class MockHost {
     if (unknown.length > 0) throw new TypeError(`MockHost: unknown permission ${JSON.stringify(unknown[0])}`);
     this.pluginId = init.pluginId;
     this.sessionId = init.sessionId;
-    this.permissions = new Set(options.permissions ?? PERMISSIONS);
+    this.manifest = mockManifest(pluginId, options.manifest);
+    this.permissions = new Set(options.permissions ?? (options.manifest?.permissions === undefined ? PERMISSIONS : this.manifest.permissions));
     this.state = createMockState(this.sessionId, this.pluginId, options.data);
+    this.#server = createBridgeServer(
+      createMockServices({ state: this.state, kvHost: this.#kvHost, deliver: (type, data) => void this.emit(type, data) }),
+      { intercept: (call) => this.#rejects.get(call.method) },
+    );
     this.kv = this.#kvHost.kv;
     for (const [key, value] of Object.entries(options.data?.pluginData ?? {})) this.kv.set(key, value);
     this.#connection = this.relay.connect(this.#clientDoc, (rejection) => {
@@ -145,6 +163,7 @@ export class MockHost {
 
   /** Answers every later call of `method` with this error (until {@link restore}). */
   reject(method: string, code: ErrorCodeValue = ErrorCode.Internal, message = `${method} failed (MockHost.reject)`): void {
+    // Permission and parameter checks still come first, as they would in taiku.
     this.#rejects.set(method, { code, message });
   }
 
@@ -170,7 +189,9 @@ export class MockHost {
    */
   emit(type: string, data: JsonValue): boolean {
     if (!mayReceiveEvent(type, this.permissions)) return false;
-    this.#send(type, data);
+    const shaped = this.#server.pluginEvent(type, data);
+    if (shaped === undefined) return false;
+    this.#send(type, shaped);
     return true;
   }
 
@@ -257,49 +278,30 @@ export class MockHost {
 
   readonly #onRequest = (event: MessageEvent): void => {
     this.#received++;
-    const decoded = decodeBridgeMessage(event.data);
-    if (decoded.error !== undefined || decoded.message.type !== "taiku:request") return;
-    const request = decoded.message;
-    const admitted = admitRequest(request, this.permissions);
-    if (admitted.error !== undefined) return this.#refuse(request, admitted.error);
-    const rejected = this.#rejects.get(request.method);
-    if (rejected !== undefined) return this.#refuse(request, rejected);
-    const call = admitted.call;
-    const handler = MOCK_HANDLERS.get(call.method);
-    if (handler === undefined) throw new Error(`MockHost has no handler for ${call.method}`);
-    const recorded: { method: string; params: RecordedCall["params"]; error?: ErrorCodeValue } = {
-      method: request.method,
-      params: request.params,
-    };
-    this.calls.push(recorded);
+    const raw: unknown = event.data;
     this.#inFlight++;
-    void (async () => {
-      try {
-        const result = await handler(call.params as never, this.#context);
-        this.#answer(request.method, createResponse(request.id, result as BridgeValue));
-      } catch (cause) {
-        const error = cause instanceof TaikuError ? cause : new TaikuError(ErrorCode.Internal, String(cause));
-        recorded.error = error.code;
-        const details = error instanceof QuotaExceededError ? { used: error.used, limit: error.limit, attempted: error.attempted } : undefined;
-        this.#answer(request.method, createErrorResponse(request.id, error.code, error.message, details));
-      } finally {
+    void this.#server
+      .handle(raw, this.#caller)
+      .then((outcome) => {
+        if (outcome.kind === "malformed") {
+          if (outcome.response !== undefined) this.#answer("", outcome.response, []);
+          return;
+        }
+        const request = raw as { method: string; params: RecordedCall["params"] };
+        this.calls.push(outcome.error === undefined ? { method: outcome.method, params: request.params } : { method: outcome.method, params: request.params, error: outcome.error.code });
+        this.#answer(outcome.method, outcome.response, outcome.transfer);
+      })
+      .finally(() => {
         this.#inFlight--;
-      }
-    })();
+      });
   };
 
-  /** Records `request` as failed with `code` and answers it with that error. */
-  #refuse(request: RequestMessage, { code, message }: { code: ErrorCodeValue; message: string }): void {
-    this.calls.push({ method: request.method, params: request.params, error: code });
-    this.#answer(request.method, createErrorResponse(request.id, code, message));
-  }
-
-  #answer(method: string, response: ResponseMessage): void {
+  #answer(method: string, response: ResponseMessage, transfer: ArrayBuffer[]): void {
     const ms = this.#delays.get(method);
     const post = (): void => {
       if (this.#disposed) return;
       this.#sent++;
-      this.#port.postMessage(response);
+      this.#port.postMessage(response, transfer);
     };
     if (ms === undefined) return post();
     const timer = setTimeout(() => {
@@ -309,16 +311,29 @@ export class MockHost {
     this.#timers.add(timer);
   }
 
-  get #context(): HandlerContext {
+  /** The plugin frame, as the request server sees it. */
+  get #caller(): BridgeCaller {
     return {
-      state: this.state,
-      kv: this.kv,
+      plugin: this.manifest,
+      granted: this.permissions,
+      frame: this.#frame,
+      sendEvent: (type, data) => this.#send(type, data),
+      reportError: () => {},
+      pong: () => {},
       startKvForwarding: () => {
         this.#forwardingKv = true;
       },
-      usage: () => this.#kvHost.usage(),
-      applyPluginUpdate: (update) => this.#kvHost.applyPluginUpdate(update, this.#frame),
-      deliver: (type, data) => void this.emit(type, data),
     };
   }
+}
+
+/** Validates a manifest entry the way discovery does, filling in what a test leaves out. */
+function mockManifest(pluginId: string, entry: MockHostOptions["manifest"] = {}): PluginManifest {
+  const full = { id: pluginId, name: pluginId, entry: "index.html", permissions: [], ...entry };
+  const { plugins, problems } = validatePluginPackage({ name: "mock-plugin", taiku: { plugins: [full] } });
+  const manifest = plugins[0];
+  if (problems.length > 0 || manifest === undefined) {
+    throw new TypeError(`MockHost: invalid manifest: ${problems.map((problem) => `${problem.path}: ${problem.message}`).join("; ")}`);
+  }
+  return manifest;
 }

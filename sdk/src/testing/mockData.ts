@@ -4,12 +4,14 @@
  * mutable, so a test sees the effect of a plugin's writes (`sendChat`
  * appends to `chat`, `setUserData` writes `userData`, …).
  */
+import { DEFAULT_PLUGIN_FILE_LIMITS } from "@taiku/engine";
 import type {
   AgentActivity,
   ChatMessage,
   JsonRecord,
   JsonValue,
   Participant,
+  PluginFileLimits,
   PluginId,
   SessionId,
   SessionInfo,
@@ -23,17 +25,21 @@ export interface MockData {
   readonly session?: { readonly title?: string; readonly ownerId?: string; readonly plugins?: SessionInfo["plugins"] };
   /** The participants; the first one is the current user. */
   readonly users?: readonly Participant[];
-  /** The shared shells. */
+  /** The shared shells; `id` is the shell's number, as plugins see it. */
   readonly shells?: readonly ShellInfo[];
-  /** Buffered output of each shell, by shell id. */
-  readonly shellOutput?: Readonly<Record<string, string>>;
+  /** Buffered output of each shell, by shell number. */
+  readonly shellOutput?: Readonly<Record<number, string>>;
   /** Chat messages, oldest first. */
   readonly chat?: readonly ChatMessage[];
   /** Agent activity, oldest first. */
   readonly agentActivity?: readonly AgentActivity[];
   /** This plugin's local secrets. */
   readonly secrets?: Readonly<Record<string, string>>;
-  /** This plugin's local settings (as if defaults from the manifest). */
+  /**
+   * Values stored for this plugin's local settings, as if the user or
+   * `setSetting` had stored them; declared settings without one read as
+   * their manifest default (see `MockHostOptions.manifest`).
+   */
   readonly settings?: JsonRecord;
   /** Initial entries of this plugin's session KV. */
   readonly pluginData?: JsonRecord;
@@ -43,8 +49,14 @@ export interface MockData {
   readonly userData?: JsonRecord;
   /** The current user's files for this plugin. */
   readonly files?: Readonly<Record<string, string | Uint8Array>>;
-  /** Text files of the session's working directory, by relative path. */
-  readonly workspace?: Readonly<Record<string, string>>;
+  /** The server's limits on this plugin's files; {@link DEFAULT_PLUGIN_FILE_LIMITS} when omitted. */
+  readonly fileLimits?: Partial<PluginFileLimits>;
+  /**
+   * Text files of the session's working directory, by relative path; `null`
+   * for a session where no host shares its files (`fs` calls are then
+   * `unavailable`, as in a session without `taiku share --fs`).
+   */
+  readonly workspace?: Readonly<Record<string, string>> | null;
 }
 
 /** The mutable state behind a `MockHost`; tests may read and change it. */
@@ -59,17 +71,17 @@ export interface MockState {
   users: Participant[];
   /** The shared shells. */
   shells: ShellInfo[];
-  /** Buffered output by shell id. */
-  shellOutput: Map<string, string>;
-  /** Everything written to each shell with `writeToShell`. */
-  shellInput: Map<string, string>;
+  /** Buffered output by shell number. */
+  shellOutput: Map<number, string>;
+  /** Everything written to each shell with `writeToShell`, by shell number. */
+  shellInput: Map<number, string>;
   /** Chat messages, oldest first; `sendChat` appends. */
   chat: ChatMessage[];
   /** Agent activity, oldest first. */
   agentActivity: AgentActivity[];
   /** Local secrets by name. */
   secrets: Map<string, string>;
-  /** Local settings by key; `setSetting` writes. */
+  /** Stored local setting values by key (declared or not; defaults are not stored); `setSetting` writes. */
   settings: Map<string, JsonValue>;
   /** Other plugins' session KV, by plugin id then key. */
   otherPluginData: Map<string, Map<string, JsonValue>>;
@@ -77,8 +89,10 @@ export interface MockState {
   userData: Map<string, JsonValue>;
   /** The current user's files; `writePluginFile` writes. */
   files: Map<string, Uint8Array>;
-  /** Files of the session's working directory by relative path; `writeFile` writes. */
-  workspace: Map<string, string>;
+  /** The limits file writes are judged against. */
+  fileLimits: PluginFileLimits;
+  /** Files of the session's working directory by relative path (`writeFile` writes); `null` when no host shares them. */
+  workspace: Map<string, string> | null;
   /** Toasts shown, oldest first. */
   toasts: { message: string; kind: string }[];
   /** Badges by panel id. */
@@ -111,8 +125,8 @@ export function createMockState(sessionId: SessionId, pluginId: PluginId, data: 
       plugins: [...(data.session?.plugins ?? [{ id: pluginId, name: pluginId, serverManaged: false }])],
     },
     users,
-    shells: [...(data.shells ?? [{ id: "shell-1", title: "bash", cwd: "/work", host: "localhost", status: "running" }])],
-    shellOutput: new Map(Object.entries(data.shellOutput ?? { "shell-1": "$ echo ready\nready\n" })),
+    shells: [...(data.shells ?? [{ id: 1, title: "bash", cwd: "/work", host: "localhost", status: "running" }])],
+    shellOutput: new Map(Object.entries(data.shellOutput ?? { 1: "$ echo ready\nready\n" }).map(([number, text]) => [Number(number), text])),
     shellInput: new Map(),
     chat: [...(data.chat ?? [])],
     agentActivity: [...(data.agentActivity ?? [])],
@@ -128,7 +142,8 @@ export function createMockState(sessionId: SessionId, pluginId: PluginId, data: 
         typeof content === "string" ? encoder.encode(content) : new Uint8Array(content),
       ]),
     ),
-    workspace: new Map(Object.entries(data.workspace ?? { "README.md": "# Test workspace\n" })),
+    fileLimits: { ...DEFAULT_PLUGIN_FILE_LIMITS, ...data.fileLimits },
+    workspace: data.workspace === null ? null : new Map(Object.entries(data.workspace ?? { "README.md": "# Test workspace\n" })),
     toasts: [],
     badges: new Map(),
     labels: [],

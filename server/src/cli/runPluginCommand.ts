@@ -5,13 +5,23 @@
  */
 import { loadConfig } from "../config";
 import { installPlugin, listPlugins, removePlugin } from "../plugins";
+import { parseCommandArgs } from "./parseCommandArgs";
 
-const USAGE = "usage: taiku plugin add <folder> | taiku plugin list | taiku plugin remove <id>\n";
+/** `taiku plugin --help`. */
+export const PLUGIN_USAGE = "usage: taiku plugin add <folder> | taiku plugin list | taiku plugin remove <id>";
 
-/** Runs a plugin subcommand; resolves with the exit code. */
+/** How many arguments each subcommand takes after its name. */
+const ARGUMENTS: Readonly<Record<string, number>> = { add: 1, list: 0, remove: 1 };
+
+/** Runs a plugin subcommand; resolves with the exit code (2 for a usage error). */
 export async function runPluginCommand(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const parsed = parseCommandArgs(args, {}, PLUGIN_USAGE, 2);
+  const [subcommand, argument] = "error" in parsed ? [] : parsed.positionals;
+  if ("error" in parsed || subcommand === undefined || ARGUMENTS[subcommand] !== parsed.positionals.length - 1) {
+    process.stderr.write(`taiku: ${"error" in parsed ? parsed.error : PLUGIN_USAGE}\n`);
+    return 2;
+  }
   const config = loadConfig(env);
-  const [subcommand, argument] = args;
   switch (subcommand) {
     case "add": {
       if (argument === undefined) break;
@@ -49,6 +59,6 @@ export async function runPluginCommand(args: readonly string[], env: NodeJS.Proc
     default:
       break;
   }
-  process.stderr.write(USAGE);
+  process.stderr.write(`taiku: ${PLUGIN_USAGE}\n`);
   return 2;
 }

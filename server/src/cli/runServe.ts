@@ -9,6 +9,14 @@ import { loadConfig } from "../config";
 import { createTaikuServer } from "../createTaikuServer";
 import { createLogger } from "../logger";
 
+/** `taiku serve --help`. */
+export const SERVE_USAGE = `usage: taiku serve
+
+Runs the server until SIGTERM or SIGINT. Settings come from the environment:
+HOST (127.0.0.1), PORT (7300), TAIKU_DATA_DIR (./.taiku), LOG_LEVEL (info),
+TAIKU_PUBLIC_ORIGIN, TAIKU_TRUST_PROXY, TAIKU_METRICS_TOKEN and the limits
+in docs/operations.md; docs/deploy.md for running behind a reverse proxy.`;
+
 /** Runs the server until a shutdown signal; resolves with the exit code. */
 export async function runServe(env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const config = loadConfig(env);

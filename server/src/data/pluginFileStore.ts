@@ -3,12 +3,15 @@
  * files under `<dataDir>/files/<userId>/<pluginId>/<name>`. Names are checked
  * by {@link checkFileName} before they touch the filesystem, so a name can
  * never leave its folder. Per-file, per-plugin-total and file-count limits
- * are enforced under a per-folder lock so concurrent writes cannot overshoot.
+ * (the server's configuration, which `getStorageUsage()` reports to plugins)
+ * are judged by the engine's `judgeFileWrite`, the same judge `MockHost`
+ * and the host bridge use, under a per-folder lock so concurrent writes
+ * cannot overshoot.
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { PluginId, UserId } from "@taiku/engine";
+import { judgeFileWrite, type FileRefusal, type PluginFileLimits as BridgeFileLimits, type PluginId, type UserId } from "@taiku/engine";
 import { KeyedLock } from "./keyedLock";
 
 /** Longest file name, in UTF-8 bytes. */
@@ -42,11 +45,8 @@ export function checkFileName(name: string): string | undefined {
   return undefined;
 }
 
-/** Why a write was refused. */
-export type PutFileRefusal =
-  | { readonly error: "file_too_large"; readonly limit: number }
-  | { readonly error: "plugin_total_exceeded"; readonly limit: number; readonly totalBytes: number }
-  | { readonly error: "too_many_files"; readonly limit: number };
+/** Why a write was refused: the engine's refusal, naming the limit. */
+export type PutFileRefusal = { readonly error: FileRefusal };
 
 /** Files per user and plugin. */
 export class PluginFileStore {
@@ -58,6 +58,11 @@ export class PluginFileStore {
     private readonly limits: PluginFileLimits,
   ) {
     this.root = path.join(dataDir, "files");
+  }
+
+  /** The limits, as plugins see them (`getStorageUsage().limits`). */
+  get bridgeLimits(): BridgeFileLimits {
+    return { maxFileBytes: this.limits.pluginFileBytes, maxTotalBytes: this.limits.pluginTotalBytes, maxFiles: this.limits.pluginFileCount };
   }
 
   private folder(userId: UserId, pluginId: PluginId): string {
@@ -95,15 +100,11 @@ export class PluginFileStore {
   /** Writes a file (replacing any old one) unless a limit refuses it. */
   async write(userId: UserId, pluginId: PluginId, name: string, bytes: Uint8Array): Promise<PluginFileInfo | PutFileRefusal> {
     const target = this.file(userId, pluginId, name);
-    if (bytes.length > this.limits.pluginFileBytes) return { error: "file_too_large", limit: this.limits.pluginFileBytes };
+    const tooLarge = judgeFileWrite([], name, bytes.length, this.bridgeLimits);
+    if (tooLarge !== undefined) return { error: tooLarge };
     return this.lock.run(`${userId}/${pluginId}`, async () => {
-      const files = await this.list(userId, pluginId);
-      const others = files.filter((f) => f.name !== name);
-      if (others.length + 1 > this.limits.pluginFileCount) return { error: "too_many_files", limit: this.limits.pluginFileCount };
-      const totalBytes = others.reduce((sum, f) => sum + f.size, 0) + bytes.length;
-      if (totalBytes > this.limits.pluginTotalBytes) {
-        return { error: "plugin_total_exceeded", limit: this.limits.pluginTotalBytes, totalBytes };
-      }
+      const refusal = judgeFileWrite(await this.list(userId, pluginId), name, bytes.length, this.bridgeLimits);
+      if (refusal !== undefined) return { error: refusal };
       const temp = path.join(this.root, ".tmp", `${randomBytes(8).toString("hex")}`);
       await mkdir(path.dirname(temp), { recursive: true });
       await mkdir(path.dirname(target), { recursive: true });

@@ -9,6 +9,7 @@ import type { Route } from "./defineRoute";
 import { errorMiddleware } from "./errorMiddleware";
 import { mountRoutes } from "./mountRoutes";
 import { CallerGate } from "./callerGate";
+import { TRUSTED_PROXY_HOPS } from "./clientAddress";
 import { RateLimiter } from "./rateLimiter";
 import { rateLimitMiddleware } from "./rateLimitMiddleware";
 import type { Services } from "./services";
@@ -27,12 +28,13 @@ export function callerGateFor(services: Pick<Services, "config" | "tokens" | "us
  * the sync endpoint uses, so both share the buckets.
  */
 export function createApp(services: Services, routes: readonly Route[], pluginRouter: Router | undefined, gate: CallerGate = callerGateFor(services)): Koa {
-  const app = new Koa({ proxy: false });
+  // Behind a trusted proxy, `ctx.request.ip` is the last X-Forwarded-For entry (see clientAddress.ts).
+  const app = new Koa({ proxy: services.config.trustProxy, maxIpsCount: TRUSTED_PROXY_HOPS });
   const { limits } = services.config;
   const api = mountRoutes(routes, services);
   app.use(securityHeaders());
   app.use(errorMiddleware(services.logger, services.metrics, (error) => services.health.recordIfCorruption(error)));
-  app.use(rateLimitMiddleware(gate, new RateLimiter({ burst: limits.authBurst, perSecond: limits.authPerSecond })));
+  app.use(rateLimitMiddleware(gate, new RateLimiter({ burst: limits.authBurst, perSecond: limits.authPerSecond }), services.browserOrigins));
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: true }));
   if (pluginRouter !== undefined) {

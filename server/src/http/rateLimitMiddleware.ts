@@ -8,7 +8,7 @@
  */
 import type { Middleware } from "koa";
 import { bearerToken } from "./authenticate";
-import { cookieToken } from "./sessionCookie";
+import { cookieRefusal, cookieToken } from "./sessionCookie";
 import { setVerifiedCaller, type CallerGate } from "./callerGate";
 import { tooManyRequests } from "./httpError";
 import type { RateLimiter } from "./rateLimiter";
@@ -17,11 +17,13 @@ import type { RateLimiter } from "./rateLimiter";
 const PASSWORD_PATHS: ReadonlySet<string> = new Set(["/api/users", "/api/login"]);
 
 /** Refuses API requests beyond the caller's rate. */
-export function rateLimitMiddleware(gate: CallerGate, passwordLimiter: RateLimiter): Middleware {
+export function rateLimitMiddleware(gate: CallerGate, passwordLimiter: RateLimiter, browserOrigins: () => readonly string[]): Middleware {
   return async (ctx, next) => {
     if (!ctx.path.startsWith("/api/")) return next();
-    // A page's cookie-signed request is charged to its user like a bearer one (its origin is checked by the route).
-    const admission = await gate.admit(ctx.request.ip, bearerToken(ctx.req.headers) ?? cookieToken(ctx.req.headers));
+    // A cookie-signed request from this server's own pages is charged to its user like a bearer one; one the
+    // route will refuse (another site's, a sandboxed frame's) is charged to its address, never to the cookie's user.
+    const cookie = cookieRefusal(ctx.method, ctx.req.headers, browserOrigins()) === undefined ? cookieToken(ctx.req.headers) : undefined;
+    const admission = await gate.admit(ctx.request.ip, bearerToken(ctx.req.headers) ?? cookie);
     if ("waitSeconds" in admission) throw tooManyRequests(admission.waitSeconds, "requests");
     if (ctx.method === "POST" && PASSWORD_PATHS.has(ctx.path)) {
       const waitSeconds = passwordLimiter.take(`address:${ctx.request.ip}`);

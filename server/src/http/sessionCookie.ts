@@ -3,7 +3,8 @@
  * makes without an `Authorization` header (a trusted module plugin's plain
  * `fetch("/api/...")`). `HttpOnly` (no script reads it), `SameSite=Strict`
  * (no other site's page sends it), `Path=/`, `Secure` when the server is
- * reached over TLS, and expiring with its token.
+ * reached over TLS (then named `__Host-taiku_session`), and expiring with
+ * its token.
  *
  * A request authenticated by the cookie alone is accepted only from this
  * server's own pages: when the browser says where it comes from
@@ -16,20 +17,24 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 
-/** The cookie's name. */
+/** The cookie's name over plain HTTP. */
 export const SESSION_COOKIE = "taiku_session";
+/** Its name when `Secure`: the `__Host-` prefix makes browsers refuse one set by a sibling host or for a sub-path. */
+export const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
 
-/** The session cookie's token in a `Cookie` header, or `undefined`. */
+/** The session cookie's token in a `Cookie` header (the `__Host-` one first), or `undefined`. */
 export function cookieToken(headers: IncomingHttpHeaders): string | undefined {
   const header = headers.cookie;
   if (header === undefined) return undefined;
+  const values = new Map<string, string>();
   for (const part of header.split(";")) {
     const eq = part.indexOf("=");
-    if (eq < 0 || part.slice(0, eq).trim() !== SESSION_COOKIE) continue;
-    const value = part.slice(eq + 1).trim();
-    return /^[A-Za-z0-9_-]{1,256}$/.test(value) ? value : undefined;
+    if (eq < 0) continue;
+    const name = part.slice(0, eq).trim();
+    if ((name === SECURE_SESSION_COOKIE || name === SESSION_COOKIE) && !values.has(name)) values.set(name, part.slice(eq + 1).trim());
   }
-  return undefined;
+  const value = values.get(SECURE_SESSION_COOKIE) ?? values.get(SESSION_COOKIE);
+  return value !== undefined && /^[A-Za-z0-9_-]{1,256}$/.test(value) ? value : undefined;
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -52,7 +57,7 @@ export function mayIssueCookie(headers: IncomingHttpHeaders, origins: readonly s
 
 /** The `Set-Cookie` value setting the cookie to `token` for `maxAgeSeconds`. */
 export function sessionCookieHeader(token: string, maxAgeSeconds: number, secure: boolean): string {
-  return [`${SESSION_COOKIE}=${token}`, "HttpOnly", "SameSite=Strict", "Path=/", `Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`, ...(secure ? ["Secure"] : [])].join("; ");
+  return [`${secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE}=${token}`, "HttpOnly", "SameSite=Strict", "Path=/", `Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`, ...(secure ? ["Secure"] : [])].join("; ");
 }
 
 /** The `Set-Cookie` value removing the cookie. */

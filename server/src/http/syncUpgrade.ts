@@ -33,6 +33,7 @@ import { SyncRefusal } from "../sync/syncRefusal";
 import type { User } from "../auth/userStore";
 import { authenticate } from "./authenticate";
 import type { CallerGate } from "./callerGate";
+import { clientAddress } from "./clientAddress";
 
 /** What admission needs. */
 export interface SyncUpgradeDeps {
@@ -48,6 +49,8 @@ export interface SyncUpgradeDeps {
   readonly publicOrigins: () => readonly string[];
   /** Charges each upgrade to its address until its token verifies, then to its user (the API's gate); without it, tokens are verified unlimited. */
   readonly gate?: CallerGate;
+  /** Whether `X-Forwarded-For` names the client (`TAIKU_TRUST_PROXY`; see `clientAddress.ts`). */
+  readonly trustProxy?: boolean;
 }
 
 /** Answers a request outside `/sync/` with a plain 404 on the raw socket and destroys it. */
@@ -95,14 +98,14 @@ async function admit(req: IncomingMessage, socket: Duplex, head: Buffer, deps: S
   const token = url.searchParams.get("token") ?? undefined;
   if (token !== undefined && looksLikeHostToken(token)) {
     // Made-up host tokens run out their address like any other made-up token, before any store lookup.
-    const waitSeconds = deps.gate?.chargeAddress(req.socket.remoteAddress ?? "unknown") ?? 0;
+    const waitSeconds = deps.gate?.chargeAddress(clientAddress(req, deps.trustProxy === true)) ?? 0;
     if (waitSeconds > 0) return { close: CloseCode.Unavailable, message: `too many connection attempts: try again in ${waitSeconds} s` };
     return admitHost(req, socket, head, deps, parsed, token);
   }
   let user: User | undefined;
   if (deps.gate === undefined) user = await authenticate(token, deps.tokens, deps.users);
   else {
-    const admission = await deps.gate.admit(req.socket.remoteAddress ?? "unknown", token);
+    const admission = await deps.gate.admit(clientAddress(req, deps.trustProxy === true), token);
     if ("waitSeconds" in admission) return { close: CloseCode.Unavailable, message: `too many connection attempts: try again in ${admission.waitSeconds} s` };
     user = admission.user;
   }

@@ -10,6 +10,7 @@
  */
 import { isSessionId, type SessionId } from "@taiku/engine";
 import { looksLikeHostToken } from "../auth/hostTokenStore";
+import { parseCommandArgs } from "../cli/parseCommandArgs";
 import { createShareHost } from "./createShareHost";
 
 /** Parsed `taiku share` arguments, or a usage problem. */
@@ -17,25 +18,18 @@ export type ShareArgs =
   | { readonly sessionId: SessionId; readonly fs: boolean; readonly server: string; readonly token: string }
   | { readonly error: string };
 
-const USAGE = "usage: taiku share <sessionId> [--fs] [--server URL] [--token TOKEN]";
+/** `taiku share --help`. */
+export const SHARE_USAGE = "usage: taiku share <sessionId> [--fs] [--server URL] [--token TOKEN]";
+const USAGE = SHARE_USAGE;
 
 /** Reads `taiku share` arguments (after `share`) with the environment as fallback. */
 export function parseShareArgs(args: readonly string[], env: NodeJS.ProcessEnv = process.env): ShareArgs {
-  let sessionId: string | undefined;
-  let fs = false;
-  let server = env.TAIKU_SERVER ?? `http://${env.HOST ?? "127.0.0.1"}:${env.PORT ?? "7300"}`;
-  let token = env.TAIKU_HOST_TOKEN;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    const [flag, inline] = arg.startsWith("--") ? (arg.split("=", 2) as [string, string | undefined]) : [arg, undefined];
-    const value = (): string | undefined => inline ?? args[++i];
-    if (flag === "--fs") fs = true;
-    else if (flag === "--server") server = value() ?? "";
-    else if (flag === "--token") token = value();
-    else if (flag.startsWith("--")) return { error: `unknown option ${flag}\n${USAGE}` };
-    else if (sessionId === undefined) sessionId = arg;
-    else return { error: `unexpected argument ${arg}\n${USAGE}` };
-  }
+  const parsed = parseCommandArgs(args, { fs: { type: "boolean" }, server: { type: "string" }, token: { type: "string" } }, USAGE, 1);
+  if ("error" in parsed) return parsed;
+  const sessionId = parsed.positionals[0];
+  const fs = parsed.values.fs ?? false;
+  const server = parsed.values.server ?? env.TAIKU_SERVER ?? `http://${env.HOST ?? "127.0.0.1"}:${env.PORT ?? "7300"}`;
+  const token = parsed.values.token ?? env.TAIKU_HOST_TOKEN;
   if (sessionId === undefined || !isSessionId(sessionId)) return { error: `a session id is required\n${USAGE}` };
   if (!/^https?:\/\/[^\s]+$/.test(server)) return { error: `--server must be an http(s) URL\n${USAGE}` };
   if (token === undefined || token === "") return { error: `a host token is required: create one with "Share a shell" in the session's Shells pane, then set TAIKU_HOST_TOKEN (or pass --token)\n${USAGE}` };
@@ -67,8 +61,8 @@ async function checkAccess(server: string, sessionId: SessionId, token: string):
 }
 
 /** Runs `taiku share`; resolves with the exit code once interrupted. */
-export async function runShare(args: readonly string[]): Promise<number> {
-  const parsed = parseShareArgs(args);
+export async function runShare(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const parsed = parseShareArgs(args, env);
   if ("error" in parsed) {
     process.stderr.write(`${parsed.error}\n`);
     return 2;

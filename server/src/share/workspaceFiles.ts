@@ -3,7 +3,8 @@
  * and write files under one root folder (the CLI's working directory) and
  * nothing outside it. Refused: absolute paths, `..` segments, backslashes,
  * NUL, and any path whose real location (after following symlinks) is not
- * inside the root. Writes never follow a symlink at the final component and
+ * inside the root, and anything in a `.git` folder (never listed either).
+ * Writes never follow a symlink at the final component and
  * never create folders. Reads and writes are limited to
  * {@link MAX_FS_FILE_BYTES}. Every failure is returned as `{ error }`.
  *
@@ -14,7 +15,7 @@
  * NUL byte early, as git judges it), `git-status` and `git-diff`
  * (`workspaceGit.ts`).
  */
-import { constants } from "node:fs";
+import { constants, type Dirent } from "node:fs";
 import { lstat, open, readdir, realpath } from "node:fs/promises";
 import path from "node:path";
 import { ErrorCode, MAX_FS_FILE_BYTES, MAX_TREE_PAGE, MAX_VIEW_BYTES, type FileEntry, type JsonValue, type SessionEventMap } from "@taiku/engine";
@@ -41,6 +42,11 @@ export function checkRelativePath(requested: string): { segments: string[] } | {
   const segments = requested.split("/").filter((segment) => segment !== "" && segment !== ".");
   if (segments.includes("..")) return refuse(ErrorCode.PermissionDenied, "`..` leads outside the shared folder");
   return { segments };
+}
+
+/** Whether a path segment names a `.git` folder or file (any case: some file systems do not tell). */
+function isGitDir(segment: string): boolean {
+  return segment.toLowerCase() === ".git";
 }
 
 function inside(root: string, target: string): boolean {
@@ -81,6 +87,8 @@ export class WorkspaceFiles {
   async answer(request: FsRequest): Promise<FsOutcome> {
     const checked = checkRelativePath(request.path);
     if ("error" in checked) return checked;
+    // A repository's `.git` holds its configuration (remote URLs with tokens; filters and hooks that git would run): never shared.
+    if (checked.segments.some(isGitDir)) return refuse(ErrorCode.PermissionDenied, "the repository's .git folder is not shared");
     const shown = checked.segments.join("/") || ".";
     try {
       switch (request.op) {
@@ -91,7 +99,7 @@ export class WorkspaceFiles {
         case "write":
           return await this.write(checked.segments, shown, request.data ?? "");
         case "tree":
-          return await this.tree(checked.segments, shown, request.offset ?? 0);
+          return await this.tree(checked.segments, shown, request.after);
         case "file":
           return await this.view(checked.segments, shown);
         case "git-status":
@@ -114,7 +122,7 @@ export class WorkspaceFiles {
   private async list(segments: readonly string[], shown: string): Promise<FsOutcome> {
     const resolved = await this.resolveExisting(segments, shown);
     if ("error" in resolved) return resolved;
-    const dirents = await readdir(resolved.real, { withFileTypes: true });
+    const dirents = (await readdir(resolved.real, { withFileTypes: true })).filter((dirent) => !isGitDir(dirent.name));
     const entries: FileEntry[] = [];
     for (const dirent of dirents.slice(0, MAX_LIST_ENTRIES)) {
       const dir = dirent.isDirectory();
@@ -125,21 +133,25 @@ export class WorkspaceFiles {
     return { result: entries as unknown as JsonValue };
   }
 
-  private async tree(segments: readonly string[], shown: string, offset: number): Promise<FsOutcome> {
+  private async tree(segments: readonly string[], shown: string, after: string | undefined): Promise<FsOutcome> {
     const resolved = await this.resolveExisting(segments, shown);
     if ("error" in resolved) return resolved;
-    const dirents = await readdir(resolved.real, { withFileTypes: true });
-    dirents.sort((a, b) => Number(b.isDirectory()) - Number(a.isDirectory()) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const page = dirents.slice(offset, offset + MAX_TREE_PAGE);
+    const dirents = (await readdir(resolved.real, { withFileTypes: true })).filter((dirent) => !isGitDir(dirent.name));
+    // Folders first, then by name: a page starts after the cursor, so entries added or removed meanwhile never shift it.
+    const keyOf = (dirent: Dirent): string => `${dirent.isDirectory() ? "0" : "1"}/${dirent.name}`;
+    const keyed = dirents.map((dirent) => ({ dirent, key: keyOf(dirent) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const start = after === undefined ? 0 : keyed.findIndex(({ key }) => key > after);
+    const page = start < 0 ? [] : keyed.slice(start, start + MAX_TREE_PAGE);
     const entries = await Promise.all(
-      page.map(async (dirent) => {
+      page.map(async ({ dirent }) => {
         const kind = dirent.isDirectory() ? "dir" : dirent.isSymbolicLink() ? "symlink" : dirent.isFile() ? "file" : "other";
         const size = kind === "file" ? Number((await lstat(path.join(resolved.real, dirent.name)).catch(() => ({ size: 0 }))).size) : 0;
         return { name: dirent.name, kind, size };
       }),
     );
-    const next = offset + page.length;
-    return { result: { path: segments.join("/"), entries, total: dirents.length, offset, nextOffset: next < dirents.length ? next : null } };
+    const last = page.at(-1);
+    const more = last !== undefined && keyed.at(-1) !== last;
+    return { result: { path: segments.join("/"), entries, total: keyed.length, next: more ? last.key : null } };
   }
 
   private async view(segments: readonly string[], shown: string): Promise<FsOutcome> {

@@ -7,8 +7,12 @@
  *
  * Members ask; the folder is the host's own, so git runs with nothing it
  * could be made to execute: no fsmonitor hook, no external diff or textconv
- * drivers, no pager, and no optional locks (a status never writes the index
- * under the user's feet).
+ * drivers, no filter drivers (each one the configuration names is emptied
+ * for the command, so a status hashes files as they are; an LFS-tracked
+ * file may then show as modified), no pager, submodules' work trees not
+ * entered, and no optional locks (a status never writes the index under the
+ * user's feet). Members cannot write the configuration those would come
+ * from: the `.git` folder is not shared (`workspaceFiles.ts`).
  */
 import { execFile } from "node:child_process";
 import { ErrorCode, MAX_VIEW_BYTES, type JsonValue } from "@taiku/engine";
@@ -24,15 +28,20 @@ export type GitOutcome = { readonly result: JsonValue } | { readonly error: GitE
 
 const SAFE_CONFIG = ["-c", "core.fsmonitor=false", "-c", "core.pager=cat", "-c", "diff.external=", "-c", "core.quotePath=false"];
 
-function run(root: string, args: readonly string[]): Promise<{ stdout: string; truncated: boolean } | { error: GitError }> {
+/** The git command line's options that keep it from running anything: {@link SAFE_CONFIG}. */
+export const SAFE_GIT_CONFIG: readonly string[] = SAFE_CONFIG;
+
+/** Runs git in `root`; `emptyOnExit1` takes an exit status of 1 with nothing on stderr as an empty answer (`git config` finding nothing). */
+function run(root: string, args: readonly string[], config: readonly string[] = [], emptyOnExit1 = false): Promise<{ stdout: string; truncated: boolean } | { error: GitError }> {
   return new Promise((resolve) => {
     execFile(
       "git",
-      [...SAFE_CONFIG, "-C", root, ...args],
+      [...SAFE_CONFIG, ...config, "-C", root, ...args],
       { timeout: GIT_TIMEOUT_MS, maxBuffer: MAX_VIEW_BYTES * 4, windowsHide: true, env: { ...process.env, GIT_OPTIONAL_LOCKS: "0", GIT_TERMINAL_PROMPT: "0" } },
       (error, stdout, stderr) => {
         if (error === null) return resolve({ stdout, truncated: false });
-        const code = (error as NodeJS.ErrnoException).code;
+        const code = (error as NodeJS.ErrnoException).code as unknown;
+        if (emptyOnExit1 && code === 1 && stderr.trim() === "") return resolve({ stdout: "", truncated: false });
         if (code === "ENOENT") return resolve({ error: { code: ErrorCode.Unavailable, message: "git is not installed on the sharing machine" } });
         if (code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER") return resolve({ stdout, truncated: true });
         if (error.killed) return resolve({ error: { code: ErrorCode.Timeout, message: `git did not answer within ${GIT_TIMEOUT_MS / 1000} s` } });
@@ -41,6 +50,23 @@ function run(root: string, args: readonly string[]): Promise<{ stdout: string; t
       },
     );
   });
+}
+
+/**
+ * `-c` options emptying every filter driver the repository's configuration (any level, includes followed)
+ * names, so that hashing a file for a status or diff runs none of them.
+ */
+async function noFilters(root: string): Promise<readonly string[] | { error: GitError }> {
+  // Nothing runs unless this listing succeeded: a failure refuses the status or diff rather than risk a filter.
+  const listed = await run(root, ["config", "--null", "--get-regexp", "^filter\\."], [], true);
+  if ("error" in listed) return listed;
+  const names = new Set<string>();
+  for (const entry of listed.stdout.split("\u0000")) {
+    const key = entry.split("\n", 1)[0] ?? "";
+    const last = key.lastIndexOf(".");
+    if (key.startsWith("filter.") && last > "filter.".length) names.add(key.slice("filter.".length, last));
+  }
+  return [...names].flatMap((name) => ["clean", "smudge", "process"].flatMap((part) => ["-c", `filter.${name}.${part}=`]).concat(["-c", `filter.${name}.required=false`]));
 }
 
 /** The folder's path inside its repository (`""` at the top), or an error. */
@@ -57,8 +83,12 @@ interface ChangedFile {
   from?: string;
 }
 
-/** Parses `git status --porcelain=v2 --branch -z` into the Git tool's answer. */
-export function parseStatus(output: string, prefix: string): JsonValue {
+/**
+ * Parses `git status --porcelain=v2 --branch -z` into the Git tool's answer; `truncated` when the output
+ * was cut (or a group held more than {@link MAX_STATUS_FILES} files).
+ */
+export function parseStatus(output: string, prefix: string, cut = false): JsonValue {
+  let truncated = cut;
   const records = output.split("\u0000");
   let branch: string | null = null;
   let upstream: string | null = null;
@@ -71,6 +101,7 @@ export function parseStatus(output: string, prefix: string): JsonValue {
   const local = (repoPath: string): string => (repoPath.startsWith(prefix) ? repoPath.slice(prefix.length) : repoPath);
   const push = <T>(list: T[], item: T): void => {
     if (list.length < MAX_STATUS_FILES) list.push(item);
+    else truncated = true;
   };
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!;
@@ -97,26 +128,28 @@ export function parseStatus(output: string, prefix: string): JsonValue {
       push(untracked, local(record.slice(2)));
     }
   }
-  return { branch, upstream, ahead, behind, staged, unstaged, untracked, conflicted } as unknown as JsonValue;
+  return { branch, upstream, ahead, behind, staged, unstaged, untracked, conflicted, truncated } as unknown as JsonValue;
 }
 
 /** `git-status` of the shared folder `root`. */
 export async function gitStatus(root: string): Promise<GitOutcome> {
   const prefix = await prefixOf(root);
   if (typeof prefix !== "string") return prefix;
-  const status = await run(root, ["status", "--porcelain=v2", "--branch", "-z", "--untracked-files=normal", "--", "."]);
+  const config = await noFilters(root);
+  if ("error" in config) return config;
+  const status = await run(root, ["status", "--porcelain=v2", "--branch", "-z", "--untracked-files=normal", "--ignore-submodules=dirty", "--", "."], config);
   if ("error" in status) return status;
-  return { result: parseStatus(status.stdout, prefix) };
+  return { result: parseStatus(status.stdout, prefix, status.truncated) };
 }
 
 /** `git-diff` of one file (`segments`, already checked to stay inside `root`), staged or not. */
 export async function gitDiff(root: string, segments: readonly string[], staged: boolean): Promise<GitOutcome> {
   const file = segments.join("/");
   if (file === "") return { error: { code: ErrorCode.InvalidParams, message: "git-diff needs a file path" } };
-  const prefix = await prefixOf(root);
-  if (typeof prefix !== "string") return prefix;
-  const args = ["diff", "--no-color", "--no-ext-diff", "--no-textconv", ...(staged ? ["--cached"] : []), "--", `:(literal)${file}`];
-  const diff = await run(root, args);
+  const config = await noFilters(root);
+  if ("error" in config) return config;
+  const args = ["diff", "--no-color", "--no-ext-diff", "--no-textconv", "--ignore-submodules=dirty", ...(staged ? ["--cached"] : []), "--", `:(literal)${file}`];
+  const diff = await run(root, args, config);
   if ("error" in diff) return diff;
   const bytes = Buffer.from(diff.stdout, "utf8");
   const truncated = diff.truncated || bytes.byteLength > MAX_VIEW_BYTES;

@@ -14,7 +14,12 @@
  * - writes the session document's `shells` map (clients may not): an entry
  *   `running` for each `shell:open` a host may send, `exited` on its
  *   `shell:exit`, and `closed` for a host's shells when its socket closes
- *   (then it also emits `shell:exit`);
+ *   (then it also emits `shell:exit`). Each entry carries the shell's
+ *   `number`, the id plugins know it by: given when the entry is first
+ *   written (the highest number in the map plus one) and kept from then on,
+ *   restarts included, since it lives in the document. A `shell:open` is
+ *   relayed once its entry (and number) is written, and the shell's output
+ *   waits for that too, so every client can name the shell by then;
  * - writes its `workspaces` map (clients may not): the folder each host
  *   reports in `host:hello` and `host:workspace`, named by the relay
  *   (`sessionWorkspaces.ts`), `online` while a host shares it and `offline`
@@ -58,6 +63,9 @@ import { hostGrantOf, shellIdPrefix } from "./hostGrant";
 import { MAX_SHELLS_PER_HOST, SessionChannel, type HostState } from "./sessionChannel";
 import { toSessionWorkspace, WORKSPACES_ROOT } from "./sessionWorkspaces";
 import { DEFAULT_SHELL_BUFFER_CHARS } from "./shellOutputBuffer";
+
+/** Workspaces one session document holds at most (offline ones make room for new ones). */
+export const MAX_WORKSPACES_PER_SESSION = 64;
 
 /** Entries the session document's `activity` array keeps (the oldest go first). */
 export const MAX_ACTIVITY_ENTRIES = 1000;
@@ -188,28 +196,71 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
    * `shells`, see `sessionAuthorship.ts`); `next` gets the entry there now and returns the new one, or
    * `undefined` to leave it.
    */
-  function writeShell(channel: SessionChannel, shellId: string, next: (entry: Record<string, unknown> | undefined) => Record<string, unknown> | undefined): void {
-    if (relay === undefined) return;
-    relay
+  function writeShell(
+    channel: SessionChannel,
+    shellId: string,
+    next: (entry: Record<string, unknown> | undefined, shells: Y.Map<unknown>) => Record<string, unknown> | undefined,
+  ): Promise<void> {
+    if (relay === undefined) return Promise.resolve();
+    return relay
       .transact(sessionDocName(channel.sessionId), (doc) => {
         const shells = doc.getMap<unknown>("shells");
-        const entry = next(shells.get(shellId) as Record<string, unknown> | undefined);
+        const entry = next(shells.get(shellId) as Record<string, unknown> | undefined, shells);
         if (entry !== undefined) shells.set(shellId, entry);
       })
       .catch((error: unknown) => logger.warn({ err: error, session: channel.sessionId, shellId }, "writing a shell into the session document failed"));
   }
 
-  /** Records the folder `host` shares, `online`, in the session document's `workspaces` map. */
+  /** The number a shell's entry keeps, or the next free one: the highest in the map plus one. */
+  function shellNumber(entry: Record<string, unknown> | undefined, shells: Y.Map<unknown>): number {
+    if (Number.isSafeInteger(entry?.number) && (entry?.number as number) > 0) return entry?.number as number;
+    let highest = 0;
+    for (const other of shells.values()) {
+      const number = (other as { number?: unknown } | null)?.number;
+      if (typeof number === "number" && Number.isSafeInteger(number) && number > highest) highest = number;
+    }
+    return highest + 1;
+  }
+
+  /** Shells whose `shell:open` entry is being written, by `<session> <shellId>`: their events wait for it. */
+  const opening = new Map<string, Promise<void>>();
+
+  /** Relays `frame` once the shell's entry is written (at once when it is not being written). */
+  function afterOpen(channel: SessionChannel, shellId: string, relayFrame: () => void): void {
+    const pending = opening.get(`${channel.sessionId} ${shellId}`);
+    if (pending === undefined) relayFrame();
+    else void pending.then(relayFrame);
+  }
+
+  /**
+   * Records the folder `host` shares, `online`, in the session document's `workspaces` map. The folder it
+   * shared before, if no other host shares it, goes; so do offline workspaces when the session already holds
+   * {@link MAX_WORKSPACES_PER_SESSION}, and with that many online the report is refused.
+   */
   function reportWorkspace(channel: SessionChannel, host: HostState, socket: RelaySocket, report: WorkspaceReport): void {
     const workspace = toSessionWorkspace(report, socket.peer.userId, host.host, "online");
     const previous = host.workspace?.id;
     host.workspace = workspace;
     if (relay === undefined) return;
+    let recorded = false;
     relay
       .transact(sessionDocName(channel.sessionId), (doc) => {
         const workspaces = doc.getMap<unknown>(WORKSPACES_ROOT);
+        if (previous !== undefined && previous !== workspace.id && !channel.sharesWorkspace(previous, host)) workspaces.delete(previous);
+        if (!workspaces.has(workspace.id)) {
+          for (const [id, entry] of [...workspaces.entries()]) {
+            if (workspaces.size < MAX_WORKSPACES_PER_SESSION) break;
+            if ((entry as { status?: unknown } | null)?.status === "offline") workspaces.delete(id);
+          }
+          if (workspaces.size >= MAX_WORKSPACES_PER_SESSION) return;
+        }
         if (JSON.stringify(workspaces.get(workspace.id)) !== JSON.stringify(workspace)) workspaces.set(workspace.id, workspace);
-        if (previous !== undefined && previous !== workspace.id && !channel.sharesWorkspace(previous, host)) setOffline(workspaces, previous);
+        recorded = true;
+      })
+      .then(() => {
+        if (recorded) return;
+        if (host.workspace === workspace) delete host.workspace;
+        refuse(channel, socket, "host:workspace", `a session holds at most ${MAX_WORKSPACES_PER_SESSION} workspaces shared at once`);
       })
       .catch((error: unknown) => logger.warn({ err: error, session: channel.sessionId }, "writing a workspace into the session document failed"));
   }
@@ -347,22 +398,38 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
         if (problem !== undefined) return refuse(channel, socket, builtin.type, problem.error);
         const { shellId, title, cwd, host: machine, cols, rows } = builtin.data;
         const workspace = host.workspace === undefined ? {} : { workspaceId: host.workspace.id };
-        writeShell(channel, shellId, () => ({ id: shellId, title, cwd, host: machine, status: "running", cols, rows, ...workspace }));
-        return broadcast(channel, frameOf(payload), socket);
+        const key = `${channel.sessionId} ${shellId}`;
+        const written = writeShell(channel, shellId, (entry, shells) => ({
+          id: shellId,
+          number: shellNumber(entry, shells),
+          title,
+          cwd,
+          host: machine,
+          status: "running",
+          cols,
+          rows,
+          ...workspace,
+        })).finally(() => {
+          if (opening.get(key) === written) opening.delete(key);
+        });
+        opening.set(key, written);
+        const frame = frameOf(payload);
+        return void written.then(() => broadcast(channel, frame, socket));
       }
       case "shell:data": {
         if (requireOwner(channel, socket, builtin.type, builtin.data.shellId) === undefined) return;
         if (builtin.data.backlog !== undefined) throw new Error("only the relay replays a backlog");
         channel.bufferOf(builtin.data.shellId)?.append(builtin.data.data);
-        return broadcast(channel, frameOf(payload), socket);
+        const frame = frameOf(payload);
+        return afterOpen(channel, builtin.data.shellId, () => broadcast(channel, frame, socket));
       }
       case "shell:exit": {
         const host = requireOwner(channel, socket, builtin.type, builtin.data.shellId);
         if (host === undefined) return;
         channel.releaseShell(host, builtin.data.shellId);
         channel.pruneBuffers(keepEnded);
-        writeShell(channel, builtin.data.shellId, (entry) => (entry === undefined ? undefined : { ...entry, status: "exited" }));
-        return broadcast(channel, builtin, socket);
+        void writeShell(channel, builtin.data.shellId, (entry) => (entry === undefined ? undefined : { ...entry, status: "exited" }));
+        return afterOpen(channel, builtin.data.shellId, () => broadcast(channel, builtin, socket));
       }
       case "fs:response": {
         if (requireHost(channel, socket, builtin.type) === undefined) return;

@@ -6,7 +6,7 @@
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { createConfig } from "../../../server/src/config";
+import { createConfig, type TaikuLimits } from "../../../server/src/config";
 import { createTaikuServer } from "../../../server/src/createTaikuServer";
 import { buildArtifacts } from "./buildArtifacts";
 
@@ -17,8 +17,12 @@ export interface E2eServer {
   stop(): Promise<void>;
 }
 
-/** Starts a server; `localPlugins` are folders copied into `$TAIKU_DATA_DIR/plugins/`. */
-export async function startE2eServer(localPlugins: readonly string[] = []): Promise<E2eServer> {
+/**
+ * Starts a server; `localPlugins` are folders copied into
+ * `$TAIKU_DATA_DIR/plugins/`; `limits` override the server's limits (e.g.
+ * plugin file limits).
+ */
+export async function startE2eServer(localPlugins: readonly string[] = [], limits: Partial<TaikuLimits> = {}): Promise<E2eServer> {
   const { clientDir, sdkBundlePath } = await buildArtifacts();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "taiku-e2e-"));
   for (const folder of localPlugins) {
@@ -32,7 +36,7 @@ export async function startE2eServer(localPlugins: readonly string[] = []): Prom
       logLevel: process.env.LOG_LEVEL ?? "silent",
       clientDir,
       sdkBundlePath,
-      limits: { rateBurst: 1000, ratePerSecond: 200 },
+      limits: { rateBurst: 1000, ratePerSecond: 200, ...limits },
     }),
   });
   const { port } = await server.listen();

@@ -42,7 +42,7 @@ describe("plugin files", () => {
     expect(put.json).toEqual({ name: "data.bin", size: 5 });
     await t.call("PUT", "/api/plugin-files/notes/readme.txt", { token: alice.token, raw: "hello" });
     const list = await t.call("GET", "/api/plugin-files/notes", { token: alice.token });
-    expect(list.json).toEqual({ files: [{ name: "data.bin", size: 5 }, { name: "readme.txt", size: 5 }], totalBytes: 10, fileCount: 2 });
+    expect(list.json).toEqual({ files: [{ name: "data.bin", size: 5 }, { name: "readme.txt", size: 5 }], totalBytes: 10, fileCount: 2, limits: { maxFileBytes: 1000, maxTotalBytes: 2500, maxFiles: 5 } });
     const got = await t.call("GET", "/api/plugin-files/notes/data.bin", { token: alice.token });
     expect(got.status).toBe(200);
     expect(got.headers.get("content-type")).toBe("application/octet-stream");
@@ -57,7 +57,7 @@ describe("plugin files", () => {
 
   it("keeps each user's files to themselves and refuses anonymous callers", async () => {
     await t.call("PUT", "/api/plugin-files/vault/key.pem", { token: alice.token, raw: "private" });
-    expect((await t.call("GET", "/api/plugin-files/vault", { token: bob.token })).json).toEqual({ files: [], totalBytes: 0, fileCount: 0 });
+    expect((await t.call("GET", "/api/plugin-files/vault", { token: bob.token })).json).toEqual({ files: [], totalBytes: 0, fileCount: 0, limits: { maxFileBytes: 1000, maxTotalBytes: 2500, maxFiles: 5 } });
     expect((await t.call("GET", "/api/plugin-files/vault/key.pem", { token: bob.token })).status).toBe(404);
     expect((await t.call("DELETE", "/api/plugin-files/vault/key.pem", { token: bob.token })).json).toEqual({ deleted: false });
     for (const [method, route] of [
@@ -81,18 +81,18 @@ describe("plugin files", () => {
     await t.call("PUT", "/api/plugin-files/limits/b", { token: alice.token, raw: Buffer.alloc(1000) });
     const pastTotal = await t.call("PUT", "/api/plugin-files/limits/c", { token: alice.token, raw: Buffer.alloc(501) });
     expect(pastTotal.status).toBe(413);
-    expect(pastTotal.json.error.message).toMatch(/2501 bytes; the limit is 2500/);
+    expect(pastTotal.json.error.message).toMatch(/would total 2501 bytes, over the per-plugin limit \(maxTotalBytes\) of 2500 bytes; nothing was written/);
     const replaceWithinTotal = await t.call("PUT", "/api/plugin-files/limits/b", { token: alice.token, raw: Buffer.alloc(900) });
     expect(replaceWithinTotal.status).toBe(200);
     const list = await t.call("GET", "/api/plugin-files/limits", { token: alice.token });
-    expect(list.json).toEqual({ files: [{ name: "a", size: 1000 }, { name: "b", size: 900 }], totalBytes: 1900, fileCount: 2 });
+    expect(list.json).toEqual({ files: [{ name: "a", size: 1000 }, { name: "b", size: 900 }], totalBytes: 1900, fileCount: 2, limits: { maxFileBytes: 1000, maxTotalBytes: 2500, maxFiles: 5 } });
   });
 
   it("refuses more files than the per-plugin count", async () => {
     for (let i = 0; i < 5; i++) expect((await t.call("PUT", `/api/plugin-files/many/f${i}`, { token: alice.token, raw: "x" })).status).toBe(200);
     const sixth = await t.call("PUT", "/api/plugin-files/many/f5", { token: alice.token, raw: "x" });
     expect(sixth.status).toBe(413);
-    expect(sixth.json.error.message).toMatch(/at most 5 files/);
+    expect(sixth.json.error.message).toMatch(/over the limit \(maxFiles\) of 5/);
   });
 
   it("refuses path-traversal and malformed names (.., %2e%2e, /, \\, NUL) with 400 and writes nothing outside", async () => {

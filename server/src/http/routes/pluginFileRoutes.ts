@@ -2,11 +2,13 @@
  * Plugin files: `GET /api/plugin-files/:pluginId` (listing) and `GET|PUT|DELETE
  * /api/plugin-files/:pluginId/:name` (raw bytes). Always the caller's own
  * files. Names are validated before they reach the disk; per-file,
- * per-plugin-total and file-count limits answer 413 with the figures.
+ * per-plugin-total and file-count limits (the server's configuration, listed
+ * with every listing as `limits`) answer 413 `quota_exceeded` with the
+ * engine's wording, which names the limit and its value.
  */
 import { z } from "zod";
 import type { PluginId } from "@taiku/engine";
-import { unexpectedCase } from "@taiku/engine";
+import { fileRefusalMessage } from "@taiku/engine";
 import type { PutFileRefusal } from "../../data/pluginFileStore";
 import { BYTES, defineRoute } from "../defineRoute";
 import { notFound, tooLarge, type HttpError } from "../httpError";
@@ -15,16 +17,7 @@ import { fileNameSchema, pluginIdSchema, pluginParams } from "../schemas";
 const fileParams = z.object({ pluginId: pluginIdSchema, name: fileNameSchema });
 
 function refusal(result: PutFileRefusal): HttpError {
-  switch (result.error) {
-    case "file_too_large":
-      return tooLarge(`file is larger than the per-file limit of ${result.limit} bytes`);
-    case "plugin_total_exceeded":
-      return tooLarge(`this plugin's files would total ${result.totalBytes} bytes; the limit is ${result.limit}`);
-    case "too_many_files":
-      return tooLarge(`this plugin may keep at most ${result.limit} files`);
-    default:
-      return unexpectedCase(result, "file refusal");
-  }
+  return tooLarge(fileRefusalMessage(result.error));
 }
 
 /** `GET /api/plugin-files/:pluginId`: the caller's files for a plugin. */
@@ -33,7 +26,7 @@ export const listPluginFilesRoute = defineRoute(
     method: "GET",
     path: "/api/plugin-files/:pluginId",
     auth: "user",
-    summary: "List the caller's files for a plugin with sizes and totals.",
+    summary: "List the caller's files for a plugin with sizes, totals and the server's limits on them.",
     request: { params: pluginParams },
     response: {
       status: 200,
@@ -41,12 +34,19 @@ export const listPluginFilesRoute = defineRoute(
         files: z.array(z.object({ name: z.string(), size: z.number().int() })),
         totalBytes: z.number().int(),
         fileCount: z.number().int(),
+        limits: z
+          .object({
+            maxFileBytes: z.number().int().describe("Largest single file in bytes (TAIKU_MAX_FILE_BYTES, default 10 MiB)"),
+            maxTotalBytes: z.number().int().describe("Largest total of the caller's files of this plugin in bytes (TAIKU_MAX_PLUGIN_BYTES, default 50 MiB)"),
+            maxFiles: z.number().int().describe("Most files the caller may keep for this plugin (TAIKU_MAX_PLUGIN_FILES, default 1000)"),
+          })
+          .describe("The server's limits; a write past any of them is 413 quota_exceeded and writes nothing"),
       }),
     },
   },
   async ({ params, user }, { files }) => {
     const list = await files.list(user.userId, params.pluginId as PluginId);
-    return { files: list, totalBytes: list.reduce((sum, f) => sum + f.size, 0), fileCount: list.length };
+    return { files: list, totalBytes: list.reduce((sum, f) => sum + f.size, 0), fileCount: list.length, limits: files.bridgeLimits };
   },
 );
 

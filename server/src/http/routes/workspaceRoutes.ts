@@ -153,7 +153,7 @@ export const workspaceTreeRoute = defineRoute(
       params: workspaceParams,
       query: z.object({
         path: pathSchema.default(""),
-        offset: z.coerce.number().int().min(0).max(1_000_000).default(0).meta({ description: "The first entry to list (a previous page's nextOffset)" }),
+        after: z.string().max(1024).optional().meta({ description: "Where the page starts: a previous page's `next`" }),
       }),
     },
     response: {
@@ -162,12 +162,11 @@ export const workspaceTreeRoute = defineRoute(
         path: z.string(),
         entries: z.array(z.object({ name: z.string(), kind: z.enum(["dir", "file", "symlink", "other"]), size: z.number().int() })),
         total: z.number().int().meta({ description: "Entries the folder holds" }),
-        offset: z.number().int(),
-        nextOffset: z.number().int().nullable().meta({ description: "Where the next page starts; null on the last page" }),
+        next: z.string().nullable().meta({ description: "Pass as `after` for the next page; null on the last page" }),
       }),
     },
   },
-  async ({ params, query, user }, services) => ask(services, user, params, { op: "tree", path: query.path, offset: query.offset }) as never,
+  async ({ params, query, user }, services) => ask(services, user, params, { op: "tree", path: query.path, ...(query.after === undefined ? {} : { after: query.after }) }) as never,
 );
 
 /** `GET /api/projects/:projectId/workspaces/:workspaceId/file?path=`. */
@@ -211,6 +210,7 @@ export const workspaceGitStatusRoute = defineRoute(
         unstaged: z.array(changedSchema),
         untracked: z.array(z.string()),
         conflicted: z.array(z.string()),
+        truncated: z.boolean().meta({ description: "True when git's answer was cut, or a group held more than 2,000 files" }),
       }),
     },
   },
