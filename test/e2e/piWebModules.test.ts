@@ -157,6 +157,18 @@ describe("Pi Web modules in the session view", () => {
     await page.waitForSelector(".toast:has-text('the early action gave up')");
   });
 
+  it("a module's context.taiku stores in its session KV with the bridge's rules: a non-JSON value is refused", async () => {
+    const page = ada.page;
+    await page.click(".session-header >> text=Actions");
+    const shown = page.waitForEvent("dialog");
+    const clicking = page.click('.palette-item[data-contribution="early:store"]');
+    const dialog = await shown;
+    const message = dialog.message();
+    await dialog.dismiss();
+    await clicking;
+    expect(JSON.parse(message)).toEqual({ all: { ran: { times: 1 } }, refused: "invalid_params", limit: 65536, used: true });
+  });
+
   it("the plugin manager lists modules with their trust, marks each failing one with what failed, and the rest run", async () => {
     const page = ada.page;
     await page.click(".session-header >> text=Plugins");

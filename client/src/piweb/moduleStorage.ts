@@ -12,6 +12,7 @@
 import {
   admitRequest,
   BRIDGE_HANDLERS,
+  checkBridgeValue,
   ErrorCode,
   TaikuError,
   type BridgeCaller,
@@ -70,6 +71,9 @@ export function createModuleStorage(pluginId: string): PiWebTaiku {
   const caller = { plugin: { id: pluginId } } as unknown as BridgeCaller;
   async function call(method: StorageMethod, params: Record<string, unknown>): Promise<BridgeValue> {
     if (NEEDS_SESSION.has(method) && piWebHost() === undefined) throw new TaikuError(ErrorCode.Unavailable, "session KV needs an open session");
+    // A frame's parameters arrive structured-cloned; a module's are live objects, so check them as the wire would: no functions, cycles, getters that throw.
+    const problem = checkBridgeValue(params);
+    if (problem !== undefined) throw new TaikuError(ErrorCode.InvalidParams, `${method}: ${problem}`);
     const admitted = admitRequest({ type: "taiku:request", id: `module-${++sequence}`, method, params: params as Record<string, BridgeValue> }, new Set());
     if (admitted.error !== undefined) throw new TaikuError(admitted.error.code, admitted.error.message);
     const handler = BRIDGE_HANDLERS[method] as (params: unknown, context: { services: ReturnType<typeof createHostBridgeServices>; caller: BridgeCaller }) => unknown;
