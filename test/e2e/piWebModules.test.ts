@@ -189,11 +189,28 @@ describe("Pi Web modules in the session view", () => {
     await page.click(".plugin-manager >> text=Close");
     await page.click('.tabs [data-contribution="seed-info:workspace.info"]');
     await ada.screenshot("pi-web-modules-panel");
-    await page.click(".session-header >> text=Plugins");
+  });
+
+  it("on a narrow screen the tools, module panels among them, stay tabs and a module panel still renders", async () => {
+    const page = ada.page;
+    await page.setViewportSize({ width: 600, height: 800 });
+    try {
+      const tab = page.locator('.tabs [data-contribution="info:workspace.info"]');
+      expect(await tab.isVisible()).toBe(true);
+      expect(await tab.getAttribute("role")).toBe("tab");
+      await tab.click();
+      const viewer = page.locator('.pi-web-panel[data-contribution="info:workspace.info"] .viewer');
+      await viewer.waitFor();
+      expect(await viewer.isVisible()).toBe(true);
+      await ada.screenshot("pi-web-modules-narrow");
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
   });
 
   it("turning a module off hides its contributions at once and it stays off after a reload", async () => {
     const page = ada.page;
+    await page.click(".session-header >> text=Plugins");
     await page.click('.module-card[data-plugin="seed-info"] .module-off');
     expect(await page.locator('.module-card[data-plugin="seed-info"] .plugin-state').textContent()).toContain("reload the page");
     await page.click(".plugin-manager >> text=Close");
