@@ -1,5 +1,6 @@
 /**
- * The plugins this server offers, from `GET /plugins/manifest.json`, cached
+ * The plugins this server offers (sandboxed plugins and trusted Pi Web
+ * modules), from `GET /plugins/manifest.json`, cached
  * in localStorage (`taiku:plugin-manifest`) so a session reopens offline
  * with the same plugins.
  */

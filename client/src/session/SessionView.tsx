@@ -1,7 +1,11 @@
 /**
- * The session view: participants, shells, plugin panels, chat, agent
- * activity, the status bar with the connection indicator and plugin labels,
- * the action palette, the plugin manager and the invite dialog.
+ * The session view: the workspaces and participants, the selected
+ * workspace's header, its tools (Shells, Files, Git, then every plugin's
+ * panels, sandboxed and Pi Web modules, in one order), chat, agent activity,
+ * the status bar with the connection indicator, the selected workspace and
+ * plugin labels, the action palette, the plugin manager and the invite
+ * dialog. It loads the Pi Web modules (see `client/src/piweb/`) and is their
+ * runtime host while mounted.
  */
 import { createMemo, createSignal, For, onCleanup, onMount, Show, type JSX } from "solid-js";
 import type { Auth } from "../api/authStore";
