@@ -72,7 +72,7 @@ const docs = readdirSync(docsDir).filter((name) => name.endsWith(".md")).sort();
 const all = docs.flatMap(samplesOf);
 
 it("the plugin docs are all there and carry runnable samples", () => {
-  expect(docs).toEqual(["building.md", "overview.md", "patterns.md", "testing.md", "troubleshooting.md", "with-an-agent.md"]);
+  expect(docs).toEqual(["building.md", "overview.md", "patterns.md", "pi-web-modules.md", "testing.md", "troubleshooting.md", "with-an-agent.md"]);
   const runnable = all.filter((sample) => sample.lang === "ts" || sample.lang === "js");
   expect(runnable.length).toBeGreaterThanOrEqual(10);
   expect(new Set(all.map((sample) => sample.lang))).toEqual(new Set(["json", "html", "js", "sh", "ts", "text", "css"]));

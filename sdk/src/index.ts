@@ -32,3 +32,23 @@ export type {
   Theme,
   ToastKind,
 } from "@taiku/engine";
+export type {
+  HtmlTag,
+  PiWebPlugin,
+  PiWebTaiku,
+  PluginAction,
+  PluginActivationContext,
+  PluginActivationResult,
+  PluginContributions,
+  PluginRuntimeContext,
+  QualifiedContributionId,
+  TemplateResult,
+  Workspace,
+  WorkspaceContext,
+  WorkspaceLabelContribution,
+  WorkspaceLabelItem,
+  WorkspaceLabelLinkItem,
+  WorkspaceLabelRenderItem,
+  WorkspaceLabelTextItem,
+  WorkspacePanelContribution,
+} from "./piWeb";

@@ -4,11 +4,12 @@
  * each of its permissions allows in plain words — shown before it can be
  * enabled for this user or, by the owner, for the whole session, and to
  * every member once it runs — and the settings and secrets forms generated
- * from the manifest. Secrets stay
+ * from the manifest, then the trusted Pi Web modules (see `ModuleCard`). Secrets stay
  * in this browser (`localStorage["taiku:plugin-secrets"]`).
  */
 import { createSignal, For, Show, type JSX } from "solid-js";
 import { setSessionPlugin } from "../api/taikuApi";
+import { ModuleCard } from "../piweb/ModuleCard";
 import { showToast } from "../ui/toastStore";
 import { catalog, type CatalogPlugin } from "./pluginCatalog";
 import { PERMISSION_TEXT } from "./permissionText";
@@ -216,6 +217,8 @@ function PluginCard(props: { plugin: CatalogPlugin; sessionId: string; isOwner: 
 /** The plugin manager dialog. */
 export function PluginManager(props: {
   sessionId: string;
+  /** The signed-in user (whose modules are turned off on this client). */
+  userId: string;
   isOwner: boolean;
   managed: readonly string[];
   sharedData: SharedDataView;
@@ -243,6 +246,13 @@ export function PluginManager(props: {
             )}
           </For>
         </ul>
+        <Show when={catalog().modules.length > 0}>
+          <h3>Pi Web modules</h3>
+          <p class="muted">Trusted modules run in this page with your full access. They are on unless you turn them off here.</p>
+          <ul class="plugin-list modules">
+            <For each={catalog().modules}>{(entry) => <ModuleCard entry={entry} userId={props.userId} />}</For>
+          </ul>
+        </Show>
         <Show when={catalog().errors.length > 0}>
           <h3>Problems found while discovering plugins</h3>
           <ul class="error">

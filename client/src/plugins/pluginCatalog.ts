@@ -1,10 +1,12 @@
 /**
- * The plugins this server offers, from `GET /plugins/manifest.json`, cached
+ * The plugins this server offers (sandboxed plugins and trusted Pi Web
+ * modules), from `GET /plugins/manifest.json`, cached
  * in localStorage (`taiku:plugin-manifest`) so a session reopens offline
  * with the same plugins.
  */
 import { createSignal } from "solid-js";
 import type { PluginManifest } from "@taiku/engine";
+import { parseModuleEntries, type ModuleEntry } from "../piweb/piWebModules";
 
 /** A discovered plugin as the host uses it. */
 export interface CatalogPlugin extends PluginManifest {
@@ -16,16 +18,18 @@ export interface CatalogPlugin extends PluginManifest {
   readonly description?: string;
 }
 
-/** The catalog: plugins plus the discovery errors the server reported. */
+/** The catalog: plugins, Pi Web modules, and the discovery errors the server reported. */
 export interface PluginCatalog {
   readonly plugins: readonly CatalogPlugin[];
+  /** Trusted Pi Web modules (`piWeb.plugins`), run in this page. */
+  readonly modules: readonly ModuleEntry[];
   readonly errors: readonly string[];
 }
 
 const CACHE_KEY = "taiku:plugin-manifest";
 
 function parseCatalog(raw: unknown): PluginCatalog {
-  const r = (typeof raw === "object" && raw !== null ? raw : {}) as { plugins?: unknown; errors?: unknown };
+  const r = (typeof raw === "object" && raw !== null ? raw : {}) as { plugins?: unknown; modules?: unknown; errors?: unknown };
   const plugins: CatalogPlugin[] = [];
   for (const item of Array.isArray(r.plugins) ? r.plugins : []) {
     const p = item as Record<string, unknown> & { manifest?: Record<string, unknown> };
@@ -51,14 +55,16 @@ function parseCatalog(raw: unknown): PluginCatalog {
     });
   }
   const errors = (Array.isArray(r.errors) ? r.errors : []).map((e: unknown) =>
-    typeof e === "string" ? e : typeof e === "object" && e !== null && "message" in e ? `${String((e as { plugin?: unknown; package?: unknown }).plugin ?? (e as { package?: unknown }).package ?? "")} ${String((e as { message: unknown }).message)}`.trim() : JSON.stringify(e),
+    typeof e === "string" ? e : typeof e === "object" && e !== null && "message" in e
+        ? `${String((e as { plugin?: unknown; package?: unknown }).plugin ?? (e as { package?: unknown }).package ?? "")} ${String((e as { message: unknown }).message)}${typeof (e as { rule?: unknown }).rule === "string" ? ` (${String((e as { rule?: unknown }).rule)})` : ""}`.trim()
+        : JSON.stringify(e),
   );
-  return { plugins, errors };
+  return { plugins, modules: parseModuleEntries(r.modules), errors };
 }
 
 function loadCached(): PluginCatalog {
   const raw = localStorage.getItem(CACHE_KEY);
-  return raw === null ? { plugins: [], errors: [] } : parseCatalog(JSON.parse(raw));
+  return raw === null ? { plugins: [], modules: [], errors: [] } : parseCatalog(JSON.parse(raw));
 }
 
 const [catalog, setCatalog] = createSignal<PluginCatalog>(loadCached());

@@ -27,7 +27,8 @@ export function usePaletteShortcuts(actions: () => readonly PaletteAction[], tog
       return;
     }
     for (const action of actions()) {
-      if (action.shortcut !== undefined && !action.disabled && matchesShortcut(event, action.shortcut)) {
+      // `disabled` may ask a plugin (a Pi Web module's `enabled`): only for the action the key matches.
+      if (action.shortcut !== undefined && matchesShortcut(event, action.shortcut) && !action.disabled) {
         event.preventDefault();
         action.run();
         return;
@@ -82,6 +83,8 @@ export function ActionPalette(props: { actions: readonly PaletteAction[]; onClos
                   {(action) => (
                     <li
                       class="palette-item"
+                      data-action={action.key}
+                      data-contribution={action.key.includes(":") ? action.key : undefined}
                       classList={{ selected: matching()[selected()] === action, disabled: action.disabled }}
                       onClick={() => run(action)}
                     >

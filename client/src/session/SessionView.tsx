@@ -1,15 +1,32 @@
 /**
- * The session view: participants, shells, plugin panels, chat, agent
- * activity, the status bar with the connection indicator and plugin labels,
- * the action palette, the plugin manager and the invite dialog.
+ * The session view: the workspaces and participants, the selected
+ * workspace's header, its tools (Shells, Files, Git, then every plugin's
+ * panels, sandboxed and Pi Web modules, in one order), chat, agent activity,
+ * the status bar with the connection indicator, the selected workspace and
+ * plugin labels, the action palette, the plugin manager and the invite
+ * dialog. It loads the Pi Web modules (see `client/src/piweb/`) and is their
+ * runtime host while mounted.
  */
 import { createMemo, createSignal, For, onCleanup, onMount, Show, type JSX } from "solid-js";
 import type { Auth } from "../api/authStore";
-import { createInvite, type SessionInfo } from "../api/taikuApi";
+import { html } from "lit";
+import { ErrorCode, TaikuError } from "@taiku/engine";
+import { apiRequest } from "../api/apiRequest";
+import { createInvite, createSession, signOut, type SessionInfo } from "../api/taikuApi";
+import { navigate } from "../app/route";
+import { LitArea } from "../piweb/LitArea";
+import { activeModules, moduleActions, moduleLabels, modulePanels, normalizeShortcut } from "../piweb/moduleContributions";
+import { modulesOff } from "../piweb/modulePreferences";
+import { createModuleStorage } from "../piweb/moduleStorage";
+import { loadPiWebModules, piWebModules } from "../piweb/piWebModules";
+import { guard } from "../piweb/pluginFailures";
+import { piWebHost, setPiWebHost, type PiWebHost } from "../piweb/runtimeContext";
+import { WorkspaceLabels } from "../piweb/WorkspaceLabels";
+import { compareOrdered } from "../piweb/contributionIds";
 import { PluginFrame } from "../plugins/PluginFrame";
 import { PluginManager } from "../plugins/PluginManager";
 import { SessionPluginNotice } from "../plugins/SessionPluginNotice";
-import { findPlugin, refreshCatalog } from "../plugins/pluginCatalog";
+import { catalog, findPlugin, refreshCatalog } from "../plugins/pluginCatalog";
 import { showToast } from "../ui/toastStore";
 import { ActionPalette, usePaletteShortcuts, type PaletteAction } from "./ActionPalette";
 import { ActivityFeed } from "./ActivityFeed";
@@ -29,6 +46,10 @@ const BUILT_IN_TOOLS = [
   { key: "git", title: "Git" },
 ] as const;
 import { StatusBar, type PluginLabels } from "./StatusBar";
+import { WorkspaceList } from "./WorkspaceList";
+
+/** What `selectWorkspaceTool` accepts for the built-in tools. */
+const TOOL_ALIASES: Readonly<Record<string, string>> = { terminal: "shells", shells: "shells", files: "files", git: "git" };
 
 /** The view of one session for a signed-in user. */
 export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Element {
@@ -46,7 +67,65 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
     const [loaded] = await Promise.all([loadSessionInfo(props.sessionId), refreshCatalog()]);
     if (loaded.info !== undefined) setInfo(loaded.info);
     if (loaded.error !== undefined) setAccessError(loaded.error);
+    // Pi Web modules: on unless this user turned them off; each loads once per page.
+    await loadPiWebModules(catalog().modules, (id) => modulesOff(props.auth.userId).includes(id), { html, taiku: createModuleStorage });
   });
+
+  const workspace = () => runtime.workspaces.selected();
+  const modules = createMemo(() => activeModules(piWebModules(), modulesOff(props.auth.userId)));
+  const wsLabels = createMemo(() => moduleLabels(modules()));
+  /** Module panels shown for the selected workspace (none without one). */
+  const shownModulePanels = createMemo(() => {
+    const current = workspace();
+    if (current === undefined) return [];
+    return modulePanels(modules()).filter((panel) => {
+      const visible = panel.spec.visible;
+      return visible === undefined || guard(panel.pluginId, `${panel.qualifiedId} visible`, () => visible({ workspace: current }) !== false, false);
+    });
+  });
+  let chatInput: HTMLInputElement | null = null;
+  const host: PiWebHost = {
+    selectedWorkspace: () => {
+      const current = workspace();
+      if (current === undefined) return undefined;
+      const { host: _host, status: _status, ...plain } = current;
+      return plain;
+    },
+    selectedSession: () => ({ id: props.sessionId, title: info()?.title ?? props.sessionId, ownerId: info()?.ownerId ?? "", isOwner: isOwner() }),
+    openActionPalette: () => setPaletteOpen(true),
+    focusPrompt: () => {
+      chatInput ??= document.querySelector<HTMLInputElement>(".chat input[name=chat]") ?? document.querySelector<HTMLInputElement>("input[name=chat]");
+      chatInput?.focus();
+    },
+    selectWorkspaceTool: (id) => {
+      const builtIn = TOOL_ALIASES[id];
+      if (builtIn !== undefined) return runtime.ui.setOpenPanel(builtIn);
+      const tab = panels().find((panel) => panel.qualifiedId === id);
+      if (tab === undefined) throw new TaikuError(ErrorCode.NotFound, `no workspace tool ${id} (use a qualified id such as my-plugin:workspace.info)`);
+      runtime.ui.setOpenPanel(tab.key);
+    },
+    startSession: async () => {
+      const created = await createSession("New session");
+      if (created.error !== undefined) throw new TaikuError(ErrorCode.Unavailable, `could not create a session: ${created.error.message}`);
+      navigate({ name: "session", sessionId: created.value.sessionId });
+    },
+    archiveSession: async () => {
+      if (!isOwner()) throw new TaikuError(ErrorCode.PermissionDenied, "only the session's owner can end it");
+      const ended = await apiRequest(`/api/sessions/${encodeURIComponent(props.sessionId)}/end`, { method: "POST", body: {} });
+      if (ended.error !== undefined) throw new TaikuError(ErrorCode.Unavailable, `could not end the session: ${ended.error.message}`);
+      const loaded = await loadSessionInfo(props.sessionId);
+      if (loaded.info !== undefined) setInfo(loaded.info);
+    },
+    logoutAuth: () => signOut(),
+    configureAuth: async () => {
+      await signOut();
+      navigate({ name: "signin" });
+    },
+    refreshFiles: () => runtime.tools.refreshFiles(),
+    refreshGit: () => runtime.tools.refreshGit(),
+    kv: (pluginId) => runtime.kv(pluginId),
+  };
+  onCleanup(setPiWebHost(host));
 
   const isOwner = () => info()?.ownerId === props.auth.userId;
 
@@ -59,13 +138,32 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
     setInviteLink(`${location.origin}/#/join/${encodeURIComponent(props.sessionId)}/${encodeURIComponent(result.value.code)}`);
   }
 
+  /** Every plugin's panels, both kinds, in one order (`order`, then qualified id); a module panel's key is its qualified id. */
   const panels = createMemo(() =>
-    runtime.plugins().flatMap((plugin) =>
-      [...plugin.contributions.panels]
-        .sort((a, b) => (a.order ?? 0) - (b.order ?? 0))
-        .map((panel) => ({ key: `${plugin.id}/${panel.id}`, pluginId: plugin.id, title: panel.title, initialBadge: panel.badge })),
-    ),
+    [
+      ...runtime.plugins().flatMap((plugin) =>
+        plugin.contributions.panels.map((panel) => ({
+          key: `${plugin.id}/${panel.id}`,
+          qualifiedId: `${plugin.id}:${panel.id}`,
+          order: panel.order,
+          pluginId: plugin.id,
+          title: panel.title,
+          initialBadge: panel.badge as unknown,
+          module: undefined,
+        })),
+      ),
+      ...shownModulePanels().map((panel) => ({
+        key: panel.qualifiedId,
+        qualifiedId: panel.qualifiedId,
+        order: panel.order,
+        pluginId: panel.pluginId,
+        title: String(panel.spec.title),
+        initialBadge: undefined as unknown,
+        module: panel,
+      })),
+    ].sort(compareOrdered),
   );
+  const shownModulePanel = () => panels().find((panel) => panel.key === shownPanel())?.module;
   /** The open tab; a remembered plugin tab whose plugin is not (yet) running shows Shells meanwhile. */
   const shownPanel = (): string => {
     const key = runtime.ui.openPanel();
@@ -77,7 +175,7 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
     equals: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]),
   });
 
-  const actions = createMemo<PaletteAction[]>(() => [
+  const frameActions = createMemo<PaletteAction[]>(() => [
     { key: "host/plugins", title: "Manage plugins", group: "Session", disabled: false, run: () => setManagerOpen(true) },
     ...(isOwner() ? [{ key: "host/invite", title: "Invite people", group: "Session", disabled: false, run: () => void invite() }] : []),
     ...runtime.plugins().flatMap((plugin) =>
@@ -92,6 +190,12 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
       })),
     ),
   ]);
+  /** Module actions after every other action; a shortcut already taken is reported, not stolen. */
+  const moduleEntries = createMemo(() => {
+    const taken = new Set(["mod+k", ...frameActions().flatMap((action) => (action.shortcut === undefined ? [] : [normalizeShortcut(action.shortcut)]))]);
+    return moduleActions(modules(), piWebHost, taken);
+  });
+  const actions = (): PaletteAction[] => [...frameActions(), ...moduleEntries()];
   usePaletteShortcuts(actions, () => setPaletteOpen((open) => !open));
 
   const labels = createMemo<PluginLabels[]>(() =>
@@ -155,9 +259,21 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
       </Show>
       <div class="session-body">
         <aside class="sidebar">
+          <WorkspaceList model={runtime.workspaces} labels={wsLabels()} />
           <ParticipantsPanel model={runtime.model} />
         </aside>
         <main class="workspace">
+          <Show when={workspace()}>
+            {(current) => (
+              <header class="workspace-header" data-workspace={current().id}>
+                <strong class="workspace-title">{current().label}</strong>
+                <Show when={current().branch}>{(branch) => <span class="muted">{branch()}</span>}</Show>
+                <span class="workspace-labels">
+                  <WorkspaceLabels workspace={current()} labels={wsLabels()} />
+                </span>
+              </header>
+            )}
+          </Show>
           <nav class="tabs" role="tablist">
             <For each={BUILT_IN_TOOLS}>
               {(tool) => (
@@ -168,10 +284,37 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
             </For>
             <For each={panels()}>
               {(panel) => (
-                <button role="tab" class="plugin-tab" data-panel={panel.key} classList={{ active: shownPanel() === panel.key }} onClick={() => runtime.ui.setOpenPanel(panel.key)}>
+                <button
+                  role="tab"
+                  class="plugin-tab"
+                  data-panel={panel.key}
+                  data-contribution={panel.qualifiedId}
+                  classList={{ active: shownPanel() === panel.key }}
+                  onClick={() => runtime.ui.setOpenPanel(panel.key)}
+                >
                   {panel.title}
-                  <Show when={runtime.ui.badges()[panel.key] ?? panel.initialBadge}>
-                    {(badge) => <span class="badge">{String(badge())}</span>}
+                  <Show
+                    when={panel.module}
+                    fallback={
+                      <Show when={runtime.ui.badges()[panel.key] ?? (panel.initialBadge as string | number | undefined)}>
+                        {(badge) => <span class="badge">{String(badge())}</span>}
+                      </Show>
+                    }
+                  >
+                    {(contribution) => {
+                      const badge = () => {
+                        const current = workspace();
+                        const read = contribution().spec.badge;
+                        return current === undefined || read === undefined ? undefined : guard(panel.pluginId, `${panel.qualifiedId} badge`, () => read({ workspace: current }), undefined);
+                      };
+                      return (
+                        <Show when={badge() !== undefined && badge() !== ""}>
+                          <Show when={typeof badge() === "object"} fallback={<span class="badge">{String(badge())}</span>}>
+                            <LitArea inline class="badge" pluginId={panel.pluginId} contribution={`${panel.qualifiedId} badge`} template={() => badge()} />
+                          </Show>
+                        </Show>
+                      );
+                    }}
                   </Show>
                 </button>
               )}
@@ -186,6 +329,17 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
             </Show>
             <Show when={shownPanel() === "git"}>
               <GitTool workspace={runtime.workspaces.selected} version={runtime.tools.gitVersion} onRefresh={runtime.tools.refreshGit} />
+            </Show>
+            <Show when={shownModulePanel()}>
+              {(panel) => (
+                <Show when={workspace()}>
+                  {(current) => (
+                    <section class="pi-web-panel" data-contribution={panel().qualifiedId}>
+                      <LitArea pluginId={panel().pluginId} contribution={`${panel().qualifiedId} render`} template={() => panel().spec.render({ workspace: current() })} class="pi-web-panel-body" />
+                    </section>
+                  )}
+                </Show>
+              )}
             </Show>
             <For each={pluginIds()}>
               {(pluginId) => (
@@ -211,13 +365,27 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
           <ActivityFeed entries={runtime.model.activity()} />
         </aside>
       </div>
-      <StatusBar indicator={<ConnectionIndicator sessionId={props.sessionId} docs={[runtime.synced, ...runtime.kvDocs()]} online={runtime.online()} />} plugins={labels()} />
+      <StatusBar
+        indicator={<ConnectionIndicator sessionId={props.sessionId} docs={[runtime.synced, ...runtime.kvDocs()]} online={runtime.online()} />}
+        plugins={labels()}
+        workspace={
+          <Show when={workspace()}>
+            {(current) => (
+              <span class="status-workspace" data-workspace={current().id}>
+                {current().label}
+                <WorkspaceLabels workspace={current()} labels={wsLabels()} />
+              </span>
+            )}
+          </Show>
+        }
+      />
       <Show when={paletteOpen()}>
         <ActionPalette actions={actions()} onClose={() => setPaletteOpen(false)} />
       </Show>
       <Show when={managerOpen()}>
         <PluginManager
           sessionId={props.sessionId}
+          userId={props.auth.userId}
           isOwner={isOwner()}
           managed={runtime.model.managedPlugins()}
           sharedData={runtime.sharedData}

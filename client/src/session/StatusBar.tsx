@@ -1,5 +1,6 @@
 /**
- * The status bar: the connection indicator, then each plugin's labels.
+ * The status bar: the connection indicator, the selected workspace with its
+ * Pi Web labels, then each sandboxed plugin's labels.
  * Label links render as links only for `http:`/`https:` URLs (opened in a
  * new tab with `rel="noopener noreferrer"`); `javascript:`, `data:` and
  * anything else render as plain text.
@@ -35,11 +36,12 @@ function Label(props: { label: StatusLabel; pluginId: string }): JSX.Element {
   );
 }
 
-/** The status bar. */
-export function StatusBar(props: { indicator: JSX.Element; plugins: readonly PluginLabels[] }): JSX.Element {
+/** The status bar; `workspace` is the selected workspace's label with its Pi Web labels. */
+export function StatusBar(props: { indicator: JSX.Element; plugins: readonly PluginLabels[]; workspace?: JSX.Element }): JSX.Element {
   return (
     <footer class="status-bar">
       {props.indicator}
+      {props.workspace}
       <For each={props.plugins}>
         {(entry) => <For each={entry.labels}>{(label) => <Label label={label} pluginId={entry.pluginId} />}</For>}
       </For>

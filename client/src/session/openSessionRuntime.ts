@@ -49,6 +49,8 @@ export interface SessionRuntime {
   readonly kvDocs: Accessor<readonly SyncedDoc[]>;
   /** A plugin's session KV as shown in the plugin manager: live bytes and entries. */
   sharedData(pluginId: string): { used: number; limit: number; entries: [string, unknown][] };
+  /** A plugin's session KV, opened on first use (Pi Web modules reach theirs through it). */
+  kv(pluginId: string): PluginKv;
   /** Whether the browser reports a network. */
   readonly online: Accessor<boolean>;
   sendChat(text: string): void;
@@ -184,6 +186,7 @@ export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor
     plugins,
     kvDocs,
     online,
+    kv: kvFor,
     sharedData(pluginId) {
       const { kv } = kvFor(pluginId);
       return { used: kv.liveBytes(), limit: kv.limit, entries: kv.entries() };
