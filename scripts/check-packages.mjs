@@ -128,7 +128,8 @@ async function shareInto(project, base) {
   try {
     const deadline = Date.now() + 30_000;
     let hosts = [];
-    while (hosts.length === 0) {
+    // Both what the person sharing sees (the "Ctrl-C to stop" line, printed as it starts listening for Ctrl-C) and what the session sees.
+    while (hosts.length === 0 || !/Ctrl-C to stop/.test(output)) {
       if (Date.now() > deadline) throw new Error(`taiku share never showed up as a host:\n${output}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
       const listed = await fetch(`${base}/api/sessions/${sessionId}/host-tokens`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });

@@ -22,7 +22,7 @@ import { UserStore } from "../auth/userStore";
 import { passwordSchema, userNameSchema } from "../http/schemas";
 import { loadConfig } from "../config";
 import { openLevel } from "../store";
-import { readHiddenLine } from "./readHiddenLine";
+import { openHiddenPrompt } from "./openHiddenPrompt";
 
 /** `taiku user add --help`. */
 export const USER_ADD_USAGE = `usage: taiku user add <name> [--password-file FILE]
@@ -63,10 +63,18 @@ async function passwordFrom(args: UserAddArgs, env: NodeJS.ProcessEnv): Promise<
     return args.password;
   }
   if (!process.stdin.isTTY) return readStdinLine();
-  const first = await readHiddenLine("password (empty to generate one): ");
-  if (first === "") return "";
-  const again = await readHiddenLine("the same password again: ");
-  return again === first ? first : { error: "the passwords differ" };
+  const prompt = openHiddenPrompt();
+  try {
+    const first = await prompt.ask("password (empty to generate one): ");
+    if (first === "") return "";
+    const again = await prompt.ask("the same password again: ");
+    return again === first ? first : { error: "the passwords differ" };
+  } catch (error) {
+    if (error instanceof Error && error.message === "interrupted") return { error: "no password given" };
+    throw error;
+  } finally {
+    prompt.close();
+  }
 }
 
 /** Registers a user; resolves with the exit code (2: bad arguments, nothing changed). */
