@@ -85,6 +85,45 @@ describe("the Files and Git tools", () => {
     await ada.screenshot("files-tool");
   }, 60_000);
 
+  it("follow the workspace of the shell the user types into", async () => {
+    const notes = path.join(root, "notes");
+    execFileSync("git", ["init", "--quiet", "--initial-branch=main", notes]);
+    const page = ada.page;
+    const token = await page.evaluate(() => (JSON.parse(localStorage.getItem("taiku:auth") ?? "{}") as { token: string }).token);
+    const created = await fetch(`${server.url}/api/sessions/${ada.sessionId}/host-tokens`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({}),
+    });
+    const second = createShareHost({
+      server: server.url,
+      token: ((await created.json()) as { token: string }).token,
+      sessionId: ada.sessionId as SessionId,
+      cwd: notes,
+      fs: true,
+      initialShells: 1,
+      shell: "/bin/sh",
+      hostName: "ada@desk",
+      workspacePollMs: 0,
+    });
+    try {
+      await second.ready;
+      const [shellId] = [...second.shells.keys()];
+      // Picked by hand first, so that only the shell can move the selection.
+      await page.click(".workspace-item:has-text('shop')");
+      await page.waitForSelector(".workspace-item.selected:has-text('shop')");
+      await page.click(".tabs [data-tool=shells]");
+      await page.click(`.shell-pane[data-shell="${shellId}"] .terminal-host`);
+      await page.waitForSelector(".workspace-item.selected:has-text('notes')");
+      await page.click(".tabs [data-tool=files]");
+      await page.waitForSelector(".files-tool .toolbar:has-text('notes')");
+      await page.click(".workspace-item:has-text('shop')");
+      await page.waitForSelector(".files-tool .toolbar:has-text('shop')");
+    } finally {
+      await second.close();
+    }
+  }, 60_000);
+
   it("show the branch, staged, changed and untracked files, and each file's diff", async () => {
     const page = ada.page;
     await page.click(".tabs [data-tool=git]");

@@ -322,7 +322,18 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
           </nav>
           <div class="workspace-body">
             <Show when={shownPanel() === "shells"}>
-              <ShellsPanel sessionId={props.sessionId} me={props.auth.userId} ownerId={info()?.ownerId} shells={runtime.model.shells()} events={runtime.events} channel={runtime.channel} />
+              <ShellsPanel
+                sessionId={props.sessionId}
+                me={props.auth.userId}
+                ownerId={info()?.ownerId}
+                shells={runtime.model.shells()}
+                events={runtime.events}
+                channel={runtime.channel}
+                onFocusShell={(shellId) => {
+                  const workspace = runtime.workspaces.workspaceOfShell(shellId);
+                  if (workspace !== undefined) runtime.workspaces.select(workspace.id);
+                }}
+              />
             </Show>
             <Show when={shownPanel() === "files"}>
               <FilesTool workspace={runtime.workspaces.selected} version={runtime.tools.filesVersion} onRefresh={runtime.tools.refreshFiles} />

@@ -22,7 +22,7 @@ import { ShareShellBox } from "./ShareShellBox";
 const FONT_FAMILY = "ui-monospace, monospace";
 const FONT_SIZE = 13;
 
-function ShellPane(props: { shell: ShellInfo; owner: string | undefined; events: SessionEvents; channel: SessionEventChannel }): JSX.Element {
+function ShellPane(props: { shell: ShellInfo; owner: string | undefined; events: SessionEvents; channel: SessionEventChannel; onFocus?: (shellId: string) => void }): JSX.Element {
   let host!: HTMLDivElement;
   const running = () => props.shell.status === "running";
   onMount(() => {
@@ -72,7 +72,7 @@ function ShellPane(props: { shell: ShellInfo; owner: string | undefined; events:
     });
   });
   return (
-    <figure class="shell-pane" classList={{ ended: !running() }} data-shell={props.shell.id} data-status={props.shell.status}>
+    <figure class="shell-pane" classList={{ ended: !running() }} data-shell={props.shell.id} data-status={props.shell.status} onFocusIn={() => props.onFocus?.(props.shell.id)}>
       <figcaption class="row spread">
         <span>
           {props.shell.title}{" "}
@@ -100,6 +100,8 @@ export function ShellsPanel(props: {
   shells: readonly ShellInfo[];
   events: SessionEvents;
   channel: SessionEventChannel;
+  /** A shell's pane took the focus (the selected workspace follows it). */
+  onFocusShell?: (shellId: string) => void;
 }): JSX.Element {
   const hasHost = () => props.shells.some((shell) => shell.status === "running");
   const [tokens, setTokens] = createSignal<readonly HostTokenInfo[]>([]);
@@ -131,7 +133,7 @@ export function ShellsPanel(props: {
             </button>
           </div>
         </Show>
-        <For each={props.shells}>{(shell) => <ShellPane shell={shell} owner={ownerOf(shell)} events={props.events} channel={props.channel} />}</For>
+        <For each={props.shells}>{(shell) => <ShellPane shell={shell} owner={ownerOf(shell)} events={props.events} channel={props.channel} onFocus={props.onFocusShell} />}</For>
       </Show>
     </section>
   );
