@@ -63,6 +63,8 @@ export type { DecodeResult } from "./protocol/decodeBridgeMessage";
 export { decodeBridgeMessage, isEventType } from "./protocol/decodeBridgeMessage";
 export type {
   PluginSummary,
+  RegisteredPlugin,
+  WorkspaceLayout,
   SessionInfo,
   Participant,
   ShellInfo,

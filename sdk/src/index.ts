@@ -20,6 +20,7 @@ export type {
   PluginFileInfo,
   PluginId,
   PluginSummary,
+  RegisteredPlugin,
   QuotaUsage,
   SessionId,
   SessionInfo,
@@ -30,4 +31,5 @@ export type {
   TaikuEventMap,
   Theme,
   ToastKind,
+  WorkspaceLayout,
 } from "@taiku/engine";

@@ -26,6 +26,11 @@
  * shows it, the plugin keeps running), and `pong { n }` answers the host's
  * `host:ping { n }` event (an instance that stops answering is shown as not
  * responding). Neither needs a permission; both answer `null`.
+ *
+ * `getPlugin {}` answers the calling plugin's own {@link RegisteredPlugin}
+ * (no permission: it is the plugin's own registration). `getLayout {}`
+ * answers the {@link WorkspaceLayout} on this participant's screen
+ * (`session.read`); the host sends `layout:change` whenever it changes.
  */
 import type { BridgeValue, JsonValue } from "./bridgeValue";
 import type {
@@ -36,9 +41,11 @@ import type {
   Participant,
   PluginFileInfo,
   QuotaUsage,
+  RegisteredPlugin,
   SessionInfo,
   ShellInfo,
   StorageUsage,
+  WorkspaceLayout,
 } from "./bridgeTypes";
 import type { Permission } from "./permission";
 import {
@@ -79,6 +86,8 @@ function spec<P extends Schema<unknown>>(permission: Permission | null, params: 
 /** The source of {@link BRIDGE_METHODS}, kept as an object literal so parameter types can be inferred. */
 const METHOD_SPECS = {
   getSession: spec("session.read", object({})),
+  getPlugin: spec(null, object({})),
+  getLayout: spec("session.read", object({})),
   getUsers: spec("session.read", object({})),
   getShells: spec("session.read", object({})),
   getShellOutput: spec("terminal.read", object({ shellId: id, lines: optional(integer({ min: 1, max: 100_000 })) })),
@@ -154,6 +163,8 @@ export type BridgeMethodParams = { [M in BridgeMethod]: Infer<(typeof METHOD_SPE
 /** What each method's successful response carries as `result`. */
 export interface BridgeMethodResults {
   getSession: SessionInfo;
+  getPlugin: RegisteredPlugin;
+  getLayout: WorkspaceLayout;
   getUsers: Participant[];
   getShells: ShellInfo[];
   getShellOutput: string;

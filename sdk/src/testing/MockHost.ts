@@ -125,7 +125,7 @@ export class MockHost {
     this.pluginId = init.pluginId;
     this.sessionId = init.sessionId;
     this.permissions = new Set(options.permissions ?? PERMISSIONS);
-    this.state = createMockState(this.sessionId, this.pluginId, options.data);
+    this.state = createMockState(this.sessionId, this.pluginId, options.data, [...this.permissions], init.theme);
     this.kv = this.#kvHost.kv;
     for (const [key, value] of Object.entries(options.data?.pluginData ?? {})) this.kv.set(key, value);
     this.#connection = this.relay.connect(this.#clientDoc, (rejection) => {

@@ -10,11 +10,15 @@ import type {
   JsonRecord,
   JsonValue,
   Participant,
+  Permission,
   PluginId,
+  RegisteredPlugin,
   SessionId,
   SessionInfo,
   ShellInfo,
   StatusLabel,
+  Theme,
+  WorkspaceLayout,
 } from "@taiku/engine";
 
 /** Data a `MockHost` starts with; every field is optional. */
@@ -45,6 +49,8 @@ export interface MockData {
   readonly files?: Readonly<Record<string, string | Uint8Array>>;
   /** Text files of the session's working directory, by relative path. */
   readonly workspace?: Readonly<Record<string, string>>;
+  /** What `getLayout()` answers; the Shells tab and one panel of the plugin, side bars shown, by default. */
+  readonly layout?: WorkspaceLayout;
 }
 
 /** The mutable state behind a `MockHost`; tests may read and change it. */
@@ -53,8 +59,10 @@ export interface MockState {
   readonly sessionId: SessionId;
   /** The plugin's id. */
   readonly pluginId: PluginId;
-  /** What `getSession()` answers. */
+  /** What `getSession()` answers; `getPlugin()` answers the plugin's own entry of its `plugins`. */
   session: SessionInfo;
+  /** What `getLayout()` answers. */
+  layout: WorkspaceLayout;
   /** The participants; the first is the current user (author of `sendChat`). */
   users: Participant[];
   /** The shared shells. */
@@ -95,8 +103,15 @@ export interface MockState {
 
 const encoder = new TextEncoder();
 
-/** Builds the state for a host from its options. */
-export function createMockState(sessionId: SessionId, pluginId: PluginId, data: MockData = {}): MockState {
+/** Builds the state for a host from its options (`permissions` and `theme` describe the plugin's own registration and screen). */
+export function createMockState(
+  sessionId: SessionId,
+  pluginId: PluginId,
+  data: MockData = {},
+  permissions: readonly Permission[] = [],
+  theme: Theme = "dark",
+): MockState {
+  const self: RegisteredPlugin = { id: pluginId, name: pluginId, version: "0.0.0", permissions: [...permissions], source: "local", serverManaged: false };
   const users = [...(data.users ?? [
     { userId: "user-1", name: "Owner", color: "#4f9dff" },
     { userId: "user-2", name: "Guest", color: "#f5a524" },
@@ -108,8 +123,9 @@ export function createMockState(sessionId: SessionId, pluginId: PluginId, data: 
       sessionId,
       title: data.session?.title ?? "Test session",
       ownerId: data.session?.ownerId ?? users[0]?.userId ?? "user-1",
-      plugins: [...(data.session?.plugins ?? [{ id: pluginId, name: pluginId, serverManaged: false }])],
+      plugins: [...(data.session?.plugins ?? [self])],
     },
+    layout: data.layout ?? { panels: ["shells", `${pluginId}/main`], openPanel: "shells", sidebars: true, theme },
     users,
     shells: [...(data.shells ?? [{ id: "shell-1", title: "bash", cwd: "/work", host: "localhost", status: "running" }])],
     shellOutput: new Map(Object.entries(data.shellOutput ?? { "shell-1": "$ echo ready\nready\n" })),

@@ -59,6 +59,12 @@ function fileInfos(state: MockState): PluginFileInfo[] {
 
 const HANDLERS: { [M in BridgeMethod]: Handler<M> } = {
   getSession: (_p, { state }) => structuredClone(state.session),
+  getPlugin: (_p, { state }) => {
+    const self = state.session.plugins.find((plugin) => plugin.id === state.pluginId);
+    if (self === undefined) throw new TaikuError(ErrorCode.NotFound, `plugin ${state.pluginId} is not registered in this host`);
+    return structuredClone(self);
+  },
+  getLayout: (_p, { state }) => structuredClone(state.layout),
   getUsers: (_p, { state }) => structuredClone(state.users),
   getShells: (_p, { state }) => structuredClone(state.shells),
   getShellOutput: ({ shellId, lines }, { state }) => {
