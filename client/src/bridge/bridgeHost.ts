@@ -69,13 +69,22 @@ export interface PluginErrorReport {
 
 /** Who hears about one instance's health (its panel). */
 export interface InstanceWatcher {
-  /** The instance reported an uncaught error; it keeps running. */
-  onError?(report: PluginErrorReport): void;
+  /**
+   * The instance reported an uncaught error; it keeps running. `starting` is
+   * true while it has made no call other than health reports (it failed
+   * while starting, e.g. threw before `ready()`), so its panel is likely blank.
+   */
+  onError?(report: PluginErrorReport, starting: boolean): void;
+  /** The instance made its first call other than a health report: it runs. */
+  onFirstCall?(): void;
   /** The instance stopped (`false`) or resumed (`true`) answering pings. */
   onResponsiveChange?(responsive: boolean): void;
   /** The instance sent its first message on its port: its SDK is connected. */
   onStarted?(): void;
 }
+
+/** Methods the SDK calls by itself to report health; they do not show that the plugin's own code runs. */
+const HEALTH_METHODS: ReadonlySet<string> = new Set(["reportError", "pong"]);
 
 /** How many times one instance may ask for `taiku:init` again (`taiku:connect`). */
 export const MAX_INIT_RESENDS = 3;
@@ -163,13 +172,14 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
     let strikes = 0;
     let stopped = false;
     let spoken = false;
+    let called = false;
     let resends = 0;
 
     const init = createInit({
       pluginId: plugin.id as PluginId,
       sessionId: services.sessionId as SessionId,
       instanceId,
-      theme: "dark",
+      theme: services.theme(),
     });
 
     const closePort = (port: MessagePort): void => {
@@ -199,7 +209,7 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
         if (!stopped) post(instance.port, createEvent(type, data));
       },
       reportError(report) {
-        if (!stopped) watcher.onError?.(report);
+        if (!stopped) watcher.onError?.(report, !called);
       },
       pong(n) {
         monitor.pong(n);
@@ -251,6 +261,10 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
       if (decoded.message.type !== "taiku:request") {
         strike(`unexpected ${decoded.message.type} from a plugin`);
         return;
+      }
+      if (!called && !HEALTH_METHODS.has(decoded.message.method)) {
+        called = true;
+        watcher.onFirstCall?.();
       }
       void dispatch(instance, decoded.message, () => stopped);
     };

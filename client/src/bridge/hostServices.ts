@@ -5,7 +5,19 @@
  * local settings and secrets. The session view provides the real one; unit
  * tests provide a small fake.
  */
-import type { BridgeValue, JsonValue, PluginFrame, PluginManifest, QuotaUsage, SessionKv, StatusLabel, ToastKind } from "@taiku/engine";
+import type {
+  BridgeValue,
+  JsonValue,
+  PluginFrame,
+  PluginManifest,
+  QuotaUsage,
+  RegisteredPlugin,
+  SessionKv,
+  StatusLabel,
+  Theme,
+  ToastKind,
+  WorkspaceLayout,
+} from "@taiku/engine";
 import type { ApiRequestOptions, ApiResult } from "../api/apiRequest";
 import type { ActivityEntry, ChatMessage, Participant, ShellInfo } from "../session/sessionModel";
 import type { SessionEvents } from "../session/sessionEvents";
@@ -25,6 +37,8 @@ export interface HostKv {
   applyPluginUpdate(update: Uint8Array, frame: PluginFrame): void;
   /** Calls `listener` with every update of the document and its origin; returns an unsubscribe function. */
   onUpdate(listener: (update: Uint8Array, origin: unknown) => void): () => void;
+  /** Resolves `true` once the document has synced with the relay, `false` after `timeoutMs` or a refusal (absent: always in sync). */
+  whenSynced?(timeoutMs: number): Promise<boolean>;
 }
 
 /** The host as the bridge sees it. */
@@ -34,7 +48,11 @@ export interface HostServices {
   /** Session title and owner. */
   sessionInfo(): { title: string; ownerId: string };
   /** Plugins registered in this client, and whether the session manages each. */
-  registeredPlugins(): { id: string; name: string; serverManaged: boolean }[];
+  registeredPlugins(): RegisteredPlugin[];
+  /** The workspace layout on this participant's screen. */
+  layout(): WorkspaceLayout;
+  /** The app's colour scheme now (sent in `taiku:init`). */
+  theme(): Theme;
   participants(): readonly Participant[];
   shells(): readonly ShellInfo[];
   chat(): readonly ChatMessage[];

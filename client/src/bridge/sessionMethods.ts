@@ -11,8 +11,17 @@ export const sessionMethods: MethodGroup = {
   getSession: (_params, { services }) => ({
     sessionId: services.sessionId,
     ...services.sessionInfo(),
-    plugins: services.registeredPlugins(),
+    plugins: services.registeredPlugins().map((plugin) => ({ ...plugin, permissions: [...plugin.permissions] })),
   }),
+  getPlugin: (_params, { services, instance }) => {
+    const self = services.registeredPlugins().find((plugin) => plugin.id === instance.plugin.id);
+    if (self === undefined) throw new TaikuError(ErrorCode.NotFound, `plugin ${instance.plugin.id} is no longer registered in this client`);
+    return { ...self, permissions: [...self.permissions] };
+  },
+  getLayout: (_params, { services }) => {
+    const layout = services.layout();
+    return { ...layout, panels: [...layout.panels] };
+  },
   getUsers: (_params, { services }) => {
     const seen = new Map<string, { userId: string; name: string; color: string }>();
     for (const p of services.participants()) if (!seen.has(p.userId)) seen.set(p.userId, { userId: p.userId, name: p.name, color: p.colour });

@@ -12,6 +12,13 @@ import { ErrorCode, TaikuError, type JsonValue } from "@taiku/engine";
 import type { ApiResult } from "../api/apiRequest";
 import type { MethodGroup } from "./methodHandlers";
 
+/**
+ * How long `getOtherPluginData` waits for the other plugin's session KV to
+ * sync with the relay on its first read (it is opened then) before it
+ * answers `unavailable` instead of a `null` that only means "not loaded yet".
+ */
+export const OTHER_KV_SYNC_WAIT_MS = 5_000;
+
 function unwrap<T>(result: ApiResult<T>): T {
   if (result.error !== undefined) {
     const code = Object.values(ErrorCode).includes(result.error.code as ErrorCode) ? (result.error.code as ErrorCode) : ErrorCode.Unavailable;
@@ -52,7 +59,13 @@ export const storageMethods: MethodGroup = {
     return null;
   },
   getPluginDataUsage: (_params, { services, instance }) => ({ ...services.kv(instance.plugin.id).usage() }),
-  getOtherPluginData: ({ pluginId, key }, { services }) => services.kv(pluginId).kv.get(key) ?? null,
+  getOtherPluginData: async ({ pluginId, key }, { services }) => {
+    const other = services.kv(pluginId);
+    if (other.whenSynced !== undefined && !(await other.whenSynced(OTHER_KV_SYNC_WAIT_MS))) {
+      throw new TaikuError(ErrorCode.Unavailable, `the session data of ${pluginId} has not synced within ${OTHER_KV_SYNC_WAIT_MS / 1000} s; try again`);
+    }
+    return other.kv.get(key) ?? null;
+  },
   "kv.sync": ({ stateVector }, context) => {
     const { kv } = context.services.kv(context.instance.plugin.id);
     context.subscribeKv();

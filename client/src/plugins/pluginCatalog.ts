@@ -14,6 +14,8 @@ export interface CatalogPlugin extends PluginManifest {
   readonly source: string;
   /** What the plugin is for, in its author's words (its package's `description`). */
   readonly description?: string;
+  /** Its package's `version`; `""` when the package has none. */
+  readonly version: string;
 }
 
 /** The catalog: plugins plus the discovery errors the server reported. */
@@ -47,6 +49,7 @@ function parseCatalog(raw: unknown): PluginCatalog {
       entry: typeof manifest.entry === "string" ? manifest.entry : "",
       entryUrl: typeof manifest.entryUrl === "string" ? manifest.entryUrl : `/plugins/${manifest.id}/${String(manifest.entry)}`,
       source: typeof manifest.source === "string" ? manifest.source : "bundled",
+      version: typeof manifest.version === "string" ? manifest.version : "",
       ...(typeof manifest.description === "string" && manifest.description !== "" ? { description: manifest.description } : {}),
     });
   }

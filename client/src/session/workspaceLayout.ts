@@ -33,8 +33,8 @@ export function createWorkspaceLayout(plugins: Accessor<readonly CatalogPlugin[]
       [...plugin.contributions.panels].sort((a, b) => (a.order ?? 0) - (b.order ?? 0)).map((panel) => `${plugin.id}/${panel.id}`),
     ),
   );
-  return createMemo<WorkspaceLayout>(
-    () => {
+  return createMemo(
+    (): WorkspaceLayout => {
       const key = openPanel();
       return {
         panels: ["shells", ...panels()],
@@ -44,6 +44,6 @@ export function createWorkspaceLayout(plugins: Accessor<readonly CatalogPlugin[]
       };
     },
     undefined,
-    { equals: (a, b) => JSON.stringify(a) === JSON.stringify(b) },
+    { equals: (a: WorkspaceLayout, b: WorkspaceLayout) => JSON.stringify(a) === JSON.stringify(b) },
   );
 }

@@ -98,6 +98,12 @@ describe("GET /plugins/manifest.json", () => {
     expect(plugins.find((p) => p.id === "real")).not.toHaveProperty("description");
   });
 
+  it("carries each package's version, which plugins read as their RegisteredPlugin version", async () => {
+    const { plugins } = await manifest();
+    expect(plugins.find((p) => p.id === "hello")?.version).toBe("0.1.0");
+    expect(plugins.find((p) => p.id === "real")?.version).toBe("1.0.0");
+  });
+
   it("reports every broken package by name instead of failing", async () => {
     const { errors } = await manifest();
     const byPackage = (name: string) => errors.filter((e) => e.package === name).map((e) => e.message);

@@ -75,6 +75,7 @@ export async function discoverPlugins(folders: PluginFolders, cache: DiscoveryCa
           source,
           packageName: read.packageName,
           ...(read.description === undefined ? {} : { description: read.description }),
+          ...(read.version === undefined ? {} : { version: read.version }),
           folder,
           root: read.root,
           entryMtimeMs,

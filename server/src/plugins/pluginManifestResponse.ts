@@ -21,6 +21,7 @@ export const manifestPluginSchema = z.object({
   id: z.string().describe("plugin id, ^[a-z][a-z0-9.-]*$"),
   name: z.string(),
   description: z.string().optional().describe("what the plugin is for: its package.json description, at most 500 characters"),
+  version: z.string().optional().describe("its package.json version, when it has one"),
   source: z.enum(["bundled", "local"]).describe("bundled with taiku, or installed under TAIKU_DATA_DIR/plugins"),
   scope: z.literal("user").describe("who the plugin is enabled for"),
   entryUrl: z.string().describe("/plugins/<id>/<entry>?v=<entry mtime>"),
@@ -65,10 +66,11 @@ export function entryUrl(id: string, entry: string, mtimeMs: number): string {
 /** Builds the manifest document from a discovery. */
 export function toManifestResponse(discovery: PluginDiscovery): PluginManifestResponse {
   return {
-    plugins: discovery.plugins.map(({ manifest, source, entryMtimeMs, description }) => ({
+    plugins: discovery.plugins.map(({ manifest, source, entryMtimeMs, description, version }) => ({
       id: manifest.id,
       name: manifest.name,
       ...(description === undefined ? {} : { description }),
+      ...(version === undefined ? {} : { version }),
       source,
       scope: "user" as const,
       entryUrl: entryUrl(manifest.id, manifest.entry, entryMtimeMs),

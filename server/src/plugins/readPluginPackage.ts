@@ -25,6 +25,8 @@ export interface ReadPackage {
   readonly packageName: string;
   /** The package's `description` (what its plugins are for), when it has one. */
   readonly description?: string;
+  /** The package's `version`, when it has one. */
+  readonly version?: string;
   /** Real path of the package folder; `undefined` when it could not be resolved. */
   readonly root: string | undefined;
   readonly plugins: readonly ReadPlugin[];
@@ -37,6 +39,7 @@ export interface PackageCacheEntry {
   readonly signature: string;
   readonly packageName: string;
   readonly description?: string;
+  readonly version?: string;
   readonly manifests: readonly PluginManifest[];
   readonly problems: readonly string[];
 }
@@ -75,7 +78,14 @@ export async function readPluginPackage(folder: string, cache: PackageCache): Pr
       problems.push(`plugin "${manifest.id}": entry file "${manifest.entry}" cannot be read: ${errorText(cause)}`);
     }
   }
-  return { packageName: parsed.packageName, ...(parsed.description === undefined ? {} : { description: parsed.description }), root, plugins, problems };
+  return {
+    packageName: parsed.packageName,
+    ...(parsed.description === undefined ? {} : { description: parsed.description }),
+    ...(parsed.version === undefined ? {} : { version: parsed.version }),
+    root,
+    plugins,
+    problems,
+  };
 }
 
 async function readMetadata(root: string, folderName: string, cached: PackageCacheEntry | undefined): Promise<PackageCacheEntry> {
@@ -106,7 +116,12 @@ async function readMetadata(root: string, folderName: string, cached: PackageCac
   }
   const { plugins, problems } = validatePluginPackage(json);
   const description = readDescription(json);
-  return { ...entry(readName(json) ?? folderName, plugins, problems.map(formatManifestProblem)), ...(description === undefined ? {} : { description }) };
+  const version = readVersion(json);
+  return {
+    ...entry(readName(json) ?? folderName, plugins, problems.map(formatManifestProblem)),
+    ...(description === undefined ? {} : { description }),
+    ...(version === undefined ? {} : { version }),
+  };
 }
 
 /** Longest package description passed on to the plugin manager, in UTF-16 code units. */
@@ -117,6 +132,13 @@ function readDescription(json: unknown): string | undefined {
   const description: unknown = (json as { description: unknown }).description;
   if (typeof description !== "string" || description.trim() === "") return undefined;
   return description.trim().slice(0, MAX_DESCRIPTION_LENGTH);
+}
+
+/** The package's `version` when it is a short string (npm allows 256 characters); anything else is ignored. */
+function readVersion(json: unknown): string | undefined {
+  if (typeof json !== "object" || json === null || !Object.prototype.hasOwnProperty.call(json, "version")) return undefined;
+  const version: unknown = (json as { version: unknown }).version;
+  return typeof version === "string" && version.trim() !== "" && version.length <= 256 ? version.trim() : undefined;
 }
 
 function readName(json: unknown): string | undefined {
