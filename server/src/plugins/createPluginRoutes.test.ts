@@ -181,6 +181,8 @@ describe("GET /plugins/:id/*", () => {
     // No 'self': that would admit every other plugin's scripts.
     expect(directive("script-src")).toBe(`script-src ${origin}/plugins/assets/ ${origin}/sdk/plugin-sdk.js`);
     expect(directive("frame-ancestors")).toBe(`frame-ancestors ${origin}`);
+    // The shared theme stylesheet, and no other file of the server.
+    expect(directive("style-src")).toBe(`style-src ${origin}/plugins/assets/ ${origin}/plugin.css 'unsafe-inline'`);
     expect(directive("sandbox")).toBe("sandbox allow-scripts allow-forms allow-popups allow-modals");
     expect(csp).not.toContain("allow-same-origin");
     const hello = (await get("/plugins/hello/index.html")).headers["content-security-policy"] ?? "";
