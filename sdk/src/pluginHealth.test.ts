@@ -57,7 +57,7 @@ describe("plugin health", () => {
     cleanups.push(() => plugin.close(), () => host.dispose());
     await plugin.ready();
     await host.settle();
-    expect(host.callsTo("reportError").map((call) => call.params.message)).toEqual(["Error: config missing"]);
+    expect(host.callsTo("reportError").map((call) => [call.params.message, call.params.starting])).toEqual([["Error: config missing", true]]);
   });
 
   it("reports unhandled promise rejections, including ones that are not Errors", async () => {

@@ -97,11 +97,11 @@ export function watchPluginHealth(client: BridgeClient, target: Window | undefin
   });
   if (target === undefined || typeof target.addEventListener !== "function") return stopPongs;
 
-  const send = (event: Event, cause: unknown, fallback: string): void => {
+  const send = (event: Event, cause: unknown, fallback: string, starting = false): void => {
     if (client.isClosed || reported.has(event)) return;
     reported.add(event);
     if (!takeReport(init, Date.now())) return;
-    client.request("reportError", describeError(cause, fallback)).catch((error: unknown) => {
+    client.request("reportError", { ...describeError(cause, fallback), ...(starting ? { starting } : {}) }).catch((error: unknown) => {
       console.warn("taiku plugin: could not report an error to the host", error);
     });
   };
@@ -111,7 +111,7 @@ export function watchPluginHealth(client: BridgeClient, target: Window | undefin
   const onRejection = (event: PromiseRejectionEvent): void => {
     send(event, event.reason, "Unhandled promise rejection");
   };
-  for (const entry of early) send(entry.event, entry.cause, entry.fallback);
+  for (const entry of early) send(entry.event, entry.cause, entry.fallback, true);
   target.addEventListener("error", onError);
   target.addEventListener("unhandledrejection", onRejection);
   return () => {

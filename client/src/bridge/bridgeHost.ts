@@ -55,8 +55,8 @@ export interface PluginInstance {
   readonly granted: ReadonlySet<Permission>;
   /** Sends an event to this instance, unconditionally (own-plugin events). */
   sendEvent(type: string, data: BridgeValue): void;
-  /** Hands the instance's uncaught error (a `reportError` call) to its panel. */
-  reportError(report: PluginErrorReport): void;
+  /** Hands the instance's uncaught error (a `reportError` call; `starting` when thrown before `ready()`) to its panel. */
+  reportError(report: PluginErrorReport, starting?: boolean): void;
   /** Records the instance's answer to `host:ping { n }`. */
   pong(n: number): void;
 }
@@ -71,8 +71,9 @@ export interface PluginErrorReport {
 export interface InstanceWatcher {
   /**
    * The instance reported an uncaught error; it keeps running. `starting` is
-   * true while it has made no call other than health reports (it failed
-   * while starting, e.g. threw before `ready()`), so its panel is likely blank.
+   * true when the error was thrown before the host started the plugin (before
+   * `ready()`) and the plugin has made no call other than health reports
+   * since, so its panel is likely blank.
    */
   onError?(report: PluginErrorReport, starting: boolean): void;
   /** The instance made its first call other than a health report: it runs. */
@@ -208,8 +209,8 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
       sendEvent(type, data) {
         if (!stopped) post(instance.port, createEvent(type, data));
       },
-      reportError(report) {
-        if (!stopped) watcher.onError?.(report, !called);
+      reportError(report, starting = false) {
+        if (!stopped) watcher.onError?.(report, starting && !called);
       },
       pong(n) {
         monitor.pong(n);

@@ -8,8 +8,8 @@ import type { MethodGroup } from "./methodHandlers";
 
 /** Handlers for `reportError` and `pong`. */
 export const healthMethods: MethodGroup = {
-  reportError: ({ message, stack }, { instance }) => {
-    instance.reportError(stack === undefined ? { message } : { message, stack });
+  reportError: ({ message, stack, starting }, { instance }) => {
+    instance.reportError(stack === undefined ? { message } : { message, stack }, starting === true);
     return null;
   },
   pong: ({ n }, { instance }) => {

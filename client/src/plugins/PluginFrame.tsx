@@ -12,7 +12,7 @@
  * A panel is never blank: a plugin whose page fails to load (its entry
  * answers an HTTP error or cannot be fetched: checked with a `HEAD` request
  * when the frame loads), or that fails while starting (it reports an error
- * before making any call, e.g. it threw before `ready()`), shows an error
+ * it threw before `ready()`, and has made no call since), shows an error
  * card with the reason and a Retry in place of its frame; a plugin that
  * fails while starting but then makes a call is running after all, and the
  * card becomes the error banner.

@@ -22,8 +22,10 @@
  *
  * Two methods carry the plugin's health, so the host can show a panel's error
  * state although it cannot see inside the sandboxed frame: `reportError
- * { message, stack? }` reports an uncaught error of the plugin (the panel
- * shows it, the plugin keeps running), and `pong { n }` answers the host's
+ * { message, stack?, starting? }` reports an uncaught error of the plugin
+ * (the panel shows it, the plugin keeps running; `starting: true` marks one
+ * thrown before the host had started the plugin, i.e. before `ready()`, and
+ * the panel shows it as an error card in place of the frame), and `pong { n }` answers the host's
  * `host:ping { n }` event (an instance that stops answering is shown as not
  * responding). Neither needs a permission; both answer `null`.
  *
@@ -149,7 +151,11 @@ const METHOD_SPECS = {
   "kv.update": spec(null, object({ update: bytes({ max: 1024 * 1024 }) })),
   reportError: spec(
     null,
-    object({ message: string({ max: MAX_ERROR_MESSAGE }), stack: optional(string({ max: MAX_ERROR_STACK })) }),
+    object({
+      message: string({ max: MAX_ERROR_MESSAGE }),
+      stack: optional(string({ max: MAX_ERROR_STACK })),
+      starting: optional(boolean()),
+    }),
   ),
   pong: spec(null, object({ n: integer({ min: 0, max: Number.MAX_SAFE_INTEGER }) })),
 } as const;
