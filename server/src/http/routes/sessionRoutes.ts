@@ -136,7 +136,7 @@ export const endSessionRoute = defineRoute(
     method: "POST",
     path: "/api/sessions/:sid/end",
     auth: "user",
-    summary: "End the session (owner only); its KV documents are deleted, user KV and files stay.",
+    summary: "End the session (owner only): every member sees it ended, its KV documents are deleted and its shell hosts disconnected; chat, user KV and files stay.",
     request: { params: sessionParams },
     response: { status: 200, body: summarySchema },
   },
