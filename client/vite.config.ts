@@ -15,6 +15,7 @@ export default defineConfig({
     proxy: {
       "/api": devServer,
       "/plugins": devServer,
+      "/pi-web-plugins": devServer,
       "/sdk": devServer,
       "/sync": { target: devServer.replace(/^http/, "ws"), ws: true },
     },

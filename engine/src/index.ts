@@ -89,6 +89,8 @@ export {
 } from "./protocol/bridgeMethods";
 export type { AdmittedCall } from "./protocol/admitRequest";
 export { admitRequest } from "./protocol/admitRequest";
+export type { Workspace, SessionWorkspace, WorkspaceReport } from "./protocol/workspace";
+export { workspaceReportSchema } from "./protocol/workspace";
 export type { TaikuEventMap } from "./protocol/bridgeEvents";
 export { eventPermissions, mayReceiveEvent, customEventType } from "./protocol/bridgeEvents";
 export type { Schema, Infer } from "./protocol/paramSchema";
@@ -100,6 +102,7 @@ export type {
   PluginSessionEvent,
   SessionEvent,
   SessionEventDecodeResult,
+  WorkspaceOp,
 } from "./protocol/sessionEvents";
 export {
   MESSAGE_TAIKU_EVENT,
@@ -108,6 +111,9 @@ export {
   MAX_SHELL_INPUT,
   MAX_FS_FILE_BYTES,
   MAX_PLUGIN_EVENT_BYTES,
+  MAX_TREE_PAGE,
+  MAX_VIEW_BYTES,
+  WORKSPACE_OPS,
   isSessionEventType,
   isPluginEventType,
   sessionEvent,

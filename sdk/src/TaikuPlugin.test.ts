@@ -40,7 +40,7 @@ describe("TaikuPlugin", () => {
       source: "local",
       serverManaged: false,
     });
-    expect(await plugin.getLayout()).toEqual({ panels: ["shells", "build.status/main"], openPanel: "shells", sidebars: true, theme: "dark" });
+    expect(await plugin.getLayout()).toEqual({ panels: ["shells", "files", "git", "build.status/main"], openPanel: "shells", sidebars: true, theme: "dark" });
   });
 
   it("getLayout() needs session.read; getPlugin() needs no permission", async () => {

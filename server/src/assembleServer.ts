@@ -63,6 +63,13 @@ export function assembleServer(parts: ServerParts): TaikuServer {
   const tokens = new TokenStore(db, config.limits.tokenTtlMs);
   const sessions = new SessionStore(db, config.limits.inviteTtlMs);
   const hostTokens = new HostTokenStore(db);
+  let bound: http.Server | undefined;
+  // Browser origins are judged against the configured public origins, or the address actually bound; never the request's Host.
+  const publicOrigins = (): readonly string[] => {
+    if (config.publicOrigins.length > 0) return config.publicOrigins;
+    const address = bound?.address();
+    return address === undefined || address === null || typeof address === "string" ? [] : listeningOrigins(config.host, address.port);
+  };
   const services: Services = {
     config,
     logger,
@@ -77,6 +84,7 @@ export function assembleServer(parts: ServerParts): TaikuServer {
     metrics: parts.metrics ?? new ServerMetrics(),
     logins: new LoginThrottle({ burst: config.limits.loginBurst, refillSeconds: config.limits.loginRefillSeconds }),
     health: new StoreHealth("db", () => db.keys({ limit: 1 }).all(), parts.tableDamage),
+    browserOrigins: () => [...publicOrigins(), ...config.allowedOrigins],
   };
   // One gate for the API and the sync endpoint: both charge the same address and user buckets.
   const gate = callerGateFor(services);
@@ -91,13 +99,8 @@ export function assembleServer(parts: ServerParts): TaikuServer {
     },
     app.callback(),
   );
+  bound = httpServer;
   capConnectionsPerAddress(httpServer, limits.maxConnectionsPerAddress, logger);
-  // Browser origins are judged against the configured public origins, or the address actually bound; never the request's Host.
-  const publicOrigins = (): readonly string[] => {
-    if (config.publicOrigins.length > 0) return config.publicOrigins;
-    const address = httpServer.address();
-    return address === null || typeof address === "string" ? [] : listeningOrigins(config.host, address.port);
-  };
   httpServer.on(
     "upgrade",
     createSyncUpgrade({ tokens, hostTokens, users, sessions, relay, logger, allowedOrigins: config.allowedOrigins, publicOrigins, gate }),

@@ -36,7 +36,7 @@ const eventsOf = (frame: Frame, type: string) =>
 const lastLayoutEvent = async (frame: Frame) => (await eventsOf(frame, "layout:change")).at(-1);
 const background = (frame: Frame) => frame.evaluate(() => getComputedStyle(document.body).backgroundColor);
 
-const PANELS = ["shells", "probe/probe", "screen/main", "screen/side"];
+const PANELS = ["shells", "files", "git", "probe/probe", "screen/main", "screen/side"];
 
 describe("layout and theme as a plugin sees them", () => {
   let server: E2eServer;

@@ -3,6 +3,7 @@
  * the screens. Plugin-facing HTTP (user KV, files) lives in the bridge.
  */
 import { apiRequest, type ApiResult } from "./apiRequest";
+import { setAuth } from "./authStore";
 
 /** A session as the list and the session view show it. */
 export interface SessionInfo {
@@ -24,6 +25,22 @@ export function signUp(name: string, password: string): Promise<ApiResult<{ user
 /** Signs in and returns a token. */
 export function signIn(name: string, password: string): Promise<ApiResult<{ token: string; userId: string }>> {
   return apiRequest("/api/login", { method: "POST", body: { name, password } });
+}
+
+/**
+ * Gives this browser the session cookie for the token it holds, so that plain same-origin `fetch()` calls
+ * (a trusted module plugin's) are signed in too. Called once per page load while signed in.
+ */
+export function ensureSessionCookie(): Promise<ApiResult<{ expiresAt: number }>> {
+  return apiRequest("/api/login/cookie", { method: "POST", body: {} });
+}
+
+/** Signs out on the server (the token stops working and the cookie goes), then on this client. */
+export async function signOut(): Promise<void> {
+  const result = await apiRequest<{ loggedOut: true }>("/api/logout", { method: "POST", body: {} });
+  // Offline, the server-side token expires on its own; this client forgets it either way.
+  if (result.error) console.warn(`taiku: signing out on the server failed: ${result.error.message}`);
+  setAuth(undefined);
 }
 
 /** Creates a session owned by the caller. */

@@ -2,8 +2,8 @@
  * The sessions the user belongs to, a form to create one, and sign-out.
  */
 import { createResource, createSignal, For, Show, type JSX } from "solid-js";
-import { auth, setAuth } from "../api/authStore";
-import { createSession, listSessions } from "../api/taikuApi";
+import { auth } from "../api/authStore";
+import { createSession, listSessions, signOut } from "../api/taikuApi";
 import { navigate } from "../app/route";
 
 /** The session list screen. */
@@ -32,7 +32,7 @@ export function SessionListScreen(): JSX.Element {
           <h1>Sessions</h1>
           <span class="muted">
             {auth()?.name}{" "}
-            <button class="link" onClick={() => setAuth(undefined)}>
+            <button class="link" onClick={() => void signOut()}>
               Sign out
             </button>
           </span>

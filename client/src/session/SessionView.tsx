@@ -22,7 +22,10 @@ import { openSessionRuntime } from "./openSessionRuntime";
 import { ParticipantsPanel } from "./ParticipantsPanel";
 import { cachedSessionInfo, loadSessionInfo } from "./sessionInfoCache";
 import { ShellsPanel } from "./ShellsPanel";
+import { FilesTool } from "../workspace/FilesTool";
+import { GitTool } from "../workspace/GitTool";
 import { StatusBar, type PluginLabels } from "./StatusBar";
+import { BUILT_IN_TOOLS } from "./workspaceLayout";
 
 /** The view of one session for a signed-in user. */
 export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Element {
@@ -168,9 +171,13 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
         </Show>
         <main class="workspace" classList={{ hidden: ended() }}>
           <nav class="tabs" role="tablist">
-            <button role="tab" classList={{ active: shownPanel() === "shells" }} onClick={() => runtime.ui.setOpenPanel("shells")}>
-              Shells
-            </button>
+            <For each={BUILT_IN_TOOLS}>
+              {(tool) => (
+                <button role="tab" data-tool={tool.key} classList={{ active: shownPanel() === tool.key }} onClick={() => runtime.ui.setOpenPanel(tool.key)}>
+                  {tool.title}
+                </button>
+              )}
+            </For>
             <For each={panels()}>
               {(panel) => (
                 <button role="tab" class="plugin-tab" data-panel={panel.key} classList={{ active: shownPanel() === panel.key }} onClick={() => runtime.ui.setOpenPanel(panel.key)}>
@@ -185,6 +192,12 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
           <div class="workspace-body">
             <Show when={shownPanel() === "shells"}>
               <ShellsPanel sessionId={props.sessionId} me={props.auth.userId} ownerId={info()?.ownerId} shells={runtime.model.shells()} events={runtime.events} channel={runtime.channel} />
+            </Show>
+            <Show when={shownPanel() === "files"}>
+              <FilesTool workspace={runtime.workspaces.selected} version={runtime.tools.filesVersion} onRefresh={runtime.tools.refreshFiles} />
+            </Show>
+            <Show when={shownPanel() === "git"}>
+              <GitTool workspace={runtime.workspaces.selected} version={runtime.tools.gitVersion} onRefresh={runtime.tools.refreshGit} />
             </Show>
             <For each={pluginIds()}>
               {(pluginId) => (

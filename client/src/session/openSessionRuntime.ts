@@ -24,6 +24,8 @@ import { showToast } from "../ui/toastStore";
 import { attachChatEvents, createSessionEvents, type SessionEvents } from "./sessionEvents";
 import { attachEventChannel, type SessionEventChannel } from "./sessionEventChannel";
 import { createSessionModel, type SessionModel } from "./sessionModel";
+import { createWorkspaceModel, type WorkspaceModel } from "./workspaceModel";
+import { createWorkspaceTools, type WorkspaceTools } from "../workspace/workspaceTools";
 import { trackPresence } from "./presence";
 import { createWorkspaceLayout } from "./workspaceLayout";
 
@@ -34,6 +36,10 @@ export interface SessionRuntime {
   readonly info: Accessor<SessionInfo | undefined>;
   readonly synced: SyncedDoc;
   readonly model: SessionModel;
+  /** The folders host CLIs share into the session, and which one is selected. */
+  readonly workspaces: WorkspaceModel;
+  /** The Files and Git tools' refresh counters (`refreshFiles()`, `refreshGit()`). */
+  readonly tools: WorkspaceTools;
   readonly events: SessionEvents;
   /** Event frames to and from the relay (shell input, file requests, plugin events). */
   readonly channel: SessionEventChannel;
@@ -62,6 +68,8 @@ export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor
   const awareness = synced.provider.awareness;
   const stopPresence = trackPresence(synced.provider, auth);
   const model = createSessionModel(synced.doc, awareness);
+  const workspaces = createWorkspaceModel(synced.doc);
+  const tools = createWorkspaceTools();
   const events = createSessionEvents();
   const stopChat = attachChatEvents(events, synced.doc, (origin, local) => local || (origin === synced.provider && synced.provider.synced));
   const channel = attachEventChannel(synced.provider, events);
@@ -199,6 +207,8 @@ export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor
     info,
     synced,
     model,
+    workspaces,
+    tools,
     events,
     channel,
     ui,
@@ -225,6 +235,7 @@ export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor
       channel.dispose();
       stopPresence();
       model.dispose();
+      workspaces.dispose();
       for (const kv of kvs.values()) kv.destroy();
       synced.destroy();
     },

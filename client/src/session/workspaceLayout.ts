@@ -1,15 +1,24 @@
 /**
  * The workspace layout as this participant's screen shows it, which is what
  * a plugin's `getLayout()` answers and `layout:change` carries: the tabs in
- * their order (`shells`, then each running plugin's panels by plugin and
- * `order`), the tab shown (a remembered plugin tab whose plugin is not
- * running shows Shells meanwhile), whether the side bars stand beside the
+ * their order (the built-in tools `shells`, `files` and `git`, then each
+ * running plugin's panels by plugin and `order`), the tab shown (a
+ * remembered plugin tab whose plugin is not running shows Shells meanwhile), whether the side bars stand beside the
  * tabs (below {@link NARROW_SCREEN_PX} wide they stack under them) and the
  * theme. It changes exactly when the screen does.
  */
 import { createMemo, createSignal, type Accessor } from "solid-js";
 import type { Theme, WorkspaceLayout } from "@taiku/engine";
 import type { CatalogPlugin } from "../plugins/pluginCatalog";
+
+/** The workspace tools taiku has itself, before any plugin's panels: the shells (Terminal), Files and Git. */
+export const BUILT_IN_TOOLS = [
+  { key: "shells", title: "Shells" },
+  { key: "files", title: "Files" },
+  { key: "git", title: "Git" },
+] as const;
+
+const BUILT_IN_KEYS: readonly string[] = BUILT_IN_TOOLS.map((tool) => tool.key);
 
 /** Below this viewport width (CSS pixels) the side bars stack under the workspace (see styles.css). */
 export const NARROW_SCREEN_PX = 900;
@@ -37,8 +46,8 @@ export function createWorkspaceLayout(plugins: Accessor<readonly CatalogPlugin[]
     (): WorkspaceLayout => {
       const key = openPanel();
       return {
-        panels: ["shells", ...panels()],
-        openPanel: key === "shells" || panels().includes(key) ? key : "shells",
+        panels: [...BUILT_IN_KEYS, ...panels()],
+        openPanel: BUILT_IN_KEYS.includes(key) || panels().includes(key) ? key : "shells",
         sidebars: !narrow(),
         theme: theme(),
       };

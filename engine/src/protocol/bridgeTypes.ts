@@ -39,8 +39,8 @@ export type PluginSummary = RegisteredPlugin;
  * The workspace as this participant's screen shows it, as `getLayout()`
  * answers and `layout:change` carries: the tabs in their order, the open one,
  * whether the side bars (participants, chat and activity) are shown, and the
- * colour scheme. Panels are named `shells` (the host's Shells tab) or
- * `<pluginId>/<panelId>`.
+ * colour scheme. Panels are named `shells`, `files` and `git` (the host's
+ * own tools, always first) or `<pluginId>/<panelId>`.
  */
 export interface WorkspaceLayout {
   /** Every tab, in the order shown. */

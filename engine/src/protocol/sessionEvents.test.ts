@@ -18,6 +18,19 @@ function randomEvent(gen: prng.PRNG): SessionEvent {
   const ts = prng.uint32(gen, 0, 2 ** 31);
   const text = (n: number) => prng.utf16String(gen, n);
   const size = () => prng.int32(gen, 1, 1000);
+  const workspace = () => {
+    const folder = `/home/${prng.word(gen, 1, 8)}/${prng.word(gen, 1, 12)}`;
+    const git = prng.bool(gen);
+    return {
+      path: folder,
+      projectPath: git && prng.bool(gen) ? `${folder}-main` : folder,
+      label: folder.slice(folder.lastIndexOf("/") + 1),
+      ...(git && prng.bool(gen) ? { branch: prng.word(gen, 1, 12) } : {}),
+      isMain: prng.bool(gen),
+      isGitRepo: git,
+      isGitWorktree: git && prng.bool(gen),
+    };
+  };
   const choices: (() => SessionEvent)[] = [
     () => ({ type: "shell:input", data: { shellId, data: text(40) || "x" }, ts }),
     () => ({ type: "shell:resize", data: { shellId, cols: size(), rows: size() }, ts }),
@@ -25,7 +38,8 @@ function randomEvent(gen: prng.PRNG): SessionEvent {
     () => ({ type: "shell:close-request", data: { shellId }, ts }),
     () => ({ type: "fs:request", data: { id: `r${ts}`, op: prng.oneOf(gen, ["list", "read", "write"] as const), path: text(20).replaceAll("\u0000", ""), ...(prng.bool(gen) ? { data: text(100) } : {}) }, ts }),
     () => ({ type: "fs:response", data: prng.bool(gen) ? { id: "r1", result: { content: text(50) } } : { id: "r1", error: { code: "not_found", message: text(30) } }, ts }),
-    () => ({ type: "host:hello", data: { fs: prng.bool(gen), host: `user@${prng.word(gen, 1, 10)}` }, ts }),
+    () => ({ type: "host:hello", data: { fs: prng.bool(gen), host: `user@${prng.word(gen, 1, 10)}`, ...(prng.bool(gen) ? { workspace: workspace() } : {}) }, ts }),
+    () => ({ type: "host:workspace", data: { workspace: workspace() }, ts }),
     () => ({ type: "host:welcome", data: { userId: "u1", name: text(10) }, ts }),
     () => ({ type: "host:refused", data: { type: "shell:open", message: text(40) }, ts }),
     () => ({ type: "shell:open", data: { shellId, title: text(10), cwd: text(30), host: text(10), cols: size(), rows: size() }, ts }),

@@ -13,7 +13,7 @@
  * shapes and sizes):
  * - a viewer sends `shell:input`, `shell:resize`, `shell:open-request`,
  *   `shell:close-request`, `fs:request` and `plugin:<pluginId>:<name>`;
- * - the host CLI sends `host:hello`, `shell:open`, `shell:data`, `shell:exit`
+ * - the host CLI sends `host:hello`, `host:workspace`, `shell:open`, `shell:data`, `shell:exit`
  *   and `fs:response`;
  * - the relay sends `host:welcome`, `host:refused`, `user:join`,
  *   `user:leave`, `agent:activity`, and forwards the rest to whom they
@@ -26,6 +26,7 @@ import { ErrorCode } from "../errors";
 import { checkBridgeValue, extraKeys, isPlainObject, type JsonValue } from "./bridgeValue";
 import { MESSAGE_TAIKU_EVENT } from "./syncWire";
 import { boolean, integer, json, literal, nullable, number, object, optional, string, type Infer, type Schema } from "./paramSchema";
+import { workspaceReportSchema } from "./workspace";
 
 export { MESSAGE_TAIKU_EVENT };
 
@@ -37,6 +38,14 @@ export const MAX_SHELL_DATA = 1024 * 1024;
 export const MAX_SHELL_INPUT = 64 * 1024;
 /** Largest file content read or written through `fs:request`, in bytes. */
 export const MAX_FS_FILE_BYTES = 1024 * 1024;
+/** The read-only `fs:request` operations of the workspace tools and endpoints. */
+export const WORKSPACE_OPS = ["tree", "file", "git-status", "git-diff"] as const;
+/** A workspace operation. */
+export type WorkspaceOp = (typeof WORKSPACE_OPS)[number];
+/** Entries one `tree` page holds at most. */
+export const MAX_TREE_PAGE = 500;
+/** Largest part of a file `file` returns, and of a diff `git-diff` returns, in bytes. */
+export const MAX_VIEW_BYTES = 512 * 1024;
 /** Largest custom plugin event data, in bytes of JSON. */
 export const MAX_PLUGIN_EVENT_BYTES = 64 * 1024;
 
@@ -57,12 +66,20 @@ const DATA_SCHEMAS = {
   "shell:open-request": object({ cols: optional(size), rows: optional(size) }),
   /** Viewer → host: close a shell. */
   "shell:close-request": object({ shellId }),
-  /** Viewer → host: list, read or write a file in the host's working directory. */
+  /**
+   * Viewer → host: list, read or write a file in the host's working directory; or, for the workspace tools
+   * and endpoints, a page of a folder (`tree`, from `offset`), a file for viewing (`file`: capped, binary
+   * and truncated files said so), the git status (`git-status`) or one file's diff (`git-diff`, `staged`).
+   * With `workspaceId`, the host sharing that workspace answers; without, the session's first `--fs` host.
+   */
   "fs:request": object({
     id: requestId,
-    op: literal("list", "read", "write"),
+    op: literal("list", "read", "write", ...WORKSPACE_OPS),
     path: fsPath,
     data: optional(string({ max: MAX_FS_FILE_BYTES })),
+    workspaceId: optional(string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ })),
+    offset: optional(integer({ min: 0, max: 1_000_000 })),
+    staged: optional(boolean()),
   }),
   /** Host → viewer: the answer to one `fs:request` (exactly one of `result` and `error`). */
   "fs:response": object({
@@ -70,8 +87,10 @@ const DATA_SCHEMAS = {
     result: optional(json()),
     error: optional(object({ code: errorCode, message: string({ max: 4096 }) })),
   }),
-  /** Host → relay: this socket is a host CLI; `fs` says whether it answers file requests. */
-  "host:hello": object({ fs: boolean(), host: string({ min: 1, max: 256 }) }),
+  /** Host → relay: this socket is a host CLI; `fs` says whether it answers file requests; `workspace` is the folder it shares. */
+  "host:hello": object({ fs: boolean(), host: string({ min: 1, max: 256 }), workspace: optional(workspaceReportSchema) }),
+  /** Host → relay: what the host sees of its folder changed (a branch switch, say). */
+  "host:workspace": object({ workspace: workspaceReportSchema }),
   /** Relay → host: who the relay knows the host as. */
   "host:welcome": object({ userId: string({ min: 1, max: 64 }), name: string({ max: 256 }) }),
   /** Relay → a socket: a host message it sent was refused (it holds no host token for this session, or the shell is another host's); nothing changed. */

@@ -49,7 +49,7 @@ export interface MockData {
   readonly files?: Readonly<Record<string, string | Uint8Array>>;
   /** Text files of the session's working directory, by relative path. */
   readonly workspace?: Readonly<Record<string, string>>;
-  /** What `getLayout()` answers; the Shells tab and one panel of the plugin, side bars shown, by default. */
+  /** What `getLayout()` answers; the built-in tools and one panel of the plugin, side bars shown, by default. */
   readonly layout?: WorkspaceLayout;
 }
 
@@ -125,7 +125,7 @@ export function createMockState(
       ownerId: data.session?.ownerId ?? users[0]?.userId ?? "user-1",
       plugins: [...(data.session?.plugins ?? [self])],
     },
-    layout: data.layout ?? { panels: ["shells", `${pluginId}/main`], openPanel: "shells", sidebars: true, theme },
+    layout: data.layout ?? { panels: ["shells", "files", "git", `${pluginId}/main`], openPanel: "shells", sidebars: true, theme },
     users,
     shells: [...(data.shells ?? [{ id: "shell-1", title: "bash", cwd: "/work", host: "localhost", status: "running" }])],
     shellOutput: new Map(Object.entries(data.shellOutput ?? { "shell-1": "$ echo ready\nready\n" })),

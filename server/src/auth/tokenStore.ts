@@ -36,6 +36,19 @@ export class TokenStore {
     return token;
   }
 
+  /** When `token` expires (ms since the Unix epoch), or `undefined` when it is unknown or expired. */
+  async expiryOf(token: string): Promise<number | undefined> {
+    if (token.length === 0 || token.length > 256) return undefined;
+    const record = await this.tokens.get(hashToken(token));
+    return record === undefined || record.expiresAt <= this.now() ? undefined : record.expiresAt;
+  }
+
+  /** Revokes `token` (a logout); unknown tokens are ignored. */
+  async revoke(token: string): Promise<void> {
+    if (token.length === 0 || token.length > 256) return;
+    await this.tokens.del(hashToken(token));
+  }
+
   /** The user a token belongs to, or `undefined` when unknown or expired (expired ones are removed). */
   async resolve(token: string): Promise<UserId | undefined> {
     if (token.length === 0 || token.length > 256) return undefined;

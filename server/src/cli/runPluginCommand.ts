@@ -29,7 +29,10 @@ export async function runPluginCommand(args: readonly string[], env: NodeJS.Proc
       for (const plugin of discovery.plugins) {
         process.stdout.write(`${plugin.manifest.id}\t${plugin.source}\t${plugin.manifest.name}\t${plugin.folder}\n`);
       }
-      if (discovery.plugins.length === 0) process.stdout.write("no plugins\n");
+      for (const module of discovery.modules) {
+        process.stdout.write(`${module.spec.id}\t${module.source}\tPi Web module ${module.spec.module} (trusted: runs with the user's full access)\t${module.folder}\n`);
+      }
+      if (discovery.plugins.length === 0 && discovery.modules.length === 0) process.stdout.write("no plugins\n");
       for (const error of discovery.errors) process.stderr.write(`error (${error.source} ${error.package}): ${error.message}\n`);
       return 0;
     }

@@ -31,7 +31,8 @@ export interface RouteShape {
   /** Path in router syntax, e.g. `/api/sessions/:sid`. */
   readonly path: string;
   /**
-   * `"user"`: needs `Authorization: Bearer <token>`; `"public"`: open to
+   * `"user"`: needs `Authorization: Bearer <token>`, or from this server's
+   * own pages the session cookie (`sessionCookie.ts`); `"public"`: open to
    * anyone; `"operator"`: the operator's scraper — `Authorization: Bearer
    * $TAIKU_METRICS_TOKEN` when that is set, else only a request made on this
    * machine (from a loopback address, not forwarded by a proxy).
@@ -68,12 +69,27 @@ export interface RouteShape {
 
 type Infer<T> = T extends z.ZodType ? z.output<T> : T extends Bytes ? Buffer : undefined;
 
-/** What a handler receives: validated params, query and body, and the caller. */
+/** How the caller signed in, and the browser's session cookie (`sessionCookie.ts`) for routes that set it. */
+export interface CallerSession {
+  /** The token the caller authenticated with; `undefined` on a route that needs none. */
+  readonly token: string | undefined;
+  /** Where it came from: the `Authorization` header or the session cookie. */
+  readonly via: "bearer" | "cookie" | undefined;
+  /** Whether a page of this server made the request, so that it may be given the cookie. */
+  readonly browser: boolean;
+  /** Sets the session cookie to `token`, expiring at `expiresAt` (ms since the Unix epoch). */
+  setCookie(token: string, expiresAt: number): void;
+  /** Removes the session cookie. */
+  clearCookie(): void;
+}
+
+/** What a handler receives: validated params, query and body, the caller, and how the caller signed in. */
 export interface RouteInput<S extends RouteShape> {
   readonly params: Infer<S["request"]["params"]>;
   readonly query: Infer<S["request"]["query"]>;
   readonly body: Infer<S["request"]["body"]>;
   readonly user: S["auth"] extends "user" ? User : User | undefined;
+  readonly session: CallerSession;
 }
 
 /** What a handler returns: the response body (validated against the response schema before sending). */

@@ -12,11 +12,12 @@ import type { Context } from "koa";
 import { z } from "zod";
 import { authenticate, bearerToken } from "./authenticate";
 import { verifiedCaller } from "./callerGate";
-import type { Route } from "./defineRoute";
+import type { CallerSession, Route } from "./defineRoute";
 import { isBytes } from "./defineRoute";
 import { HttpError, invalidParams, unauthenticated } from "./httpError";
 import { parseJsonBody, readBody } from "./readBody";
 import type { Services } from "./services";
+import { clearedCookieHeader, cookieRefusal, cookieToken, mayIssueCookie, sessionCookieHeader } from "./sessionCookie";
 import { ErrorCode } from "@taiku/engine";
 
 /** Checks `value` against `schema`; a 400 naming every problem when it does not match. */
@@ -33,13 +34,37 @@ function queryObject(ctx: Context): Record<string, string> {
   return { ...out };
 }
 
+/** The caller's session as a handler sees it (see `CallerSession`). */
+function callerSession(ctx: Context, services: Services, token: string | undefined, via: CallerSession["via"]): CallerSession {
+  const secure = ctx.protocol === "https" || services.browserOrigins().some((origin) => origin.startsWith("https:"));
+  return {
+    token,
+    via,
+    browser: mayIssueCookie(ctx.req.headers, services.browserOrigins()),
+    setCookie(value, expiresAt) {
+      ctx.append("Set-Cookie", sessionCookieHeader(value, (expiresAt - Date.now()) / 1000, secure));
+    },
+    clearCookie() {
+      ctx.append("Set-Cookie", clearedCookieHeader(secure));
+    },
+  };
+}
+
 async function answer(route: Route, ctx: Context, services: Services): Promise<void> {
   let user;
+  let token = bearerToken(ctx.req.headers);
+  let via: CallerSession["via"] = token === undefined ? undefined : "bearer";
   if (route.auth === "operator") checkOperator(ctx, services.config.metricsToken);
   if (route.auth === "user") {
     // The rate-limit middleware verified the token already (see `callerGate.ts`).
     const verified = verifiedCaller(ctx.state as Record<PropertyKey, unknown>);
-    user = verified !== undefined ? verified.user : await authenticate(bearerToken(ctx.req.headers), services.tokens, services.users);
+    if (token === undefined && cookieToken(ctx.req.headers) !== undefined) {
+      const refusal = cookieRefusal(ctx.method, ctx.req.headers, services.browserOrigins());
+      if (refusal !== undefined) throw new HttpError(ErrorCode.PermissionDenied, refusal);
+      token = cookieToken(ctx.req.headers);
+      via = "cookie";
+    }
+    user = verified !== undefined && via === "bearer" ? verified.user : await authenticate(token, services.tokens, services.users);
     if (user === undefined) throw unauthenticated();
   }
   const params = route.request.params ? validate(route.request.params, { ...ctx.params }, "path") : undefined;
@@ -52,7 +77,7 @@ async function answer(route: Route, ctx: Context, services: Services): Promise<v
     body = isBytes(bodySpec) ? raw : validate(bodySpec, parseJsonBody(raw), "body");
   }
 
-  const output = await route.handle({ params, query, body, user } as never, services);
+  const output = await route.handle({ params, query, body, user, session: callerSession(ctx, services, token, via) } as never, services);
 
   ctx.status = route.response.statusOf?.(output) ?? route.response.status;
   for (const [name, value] of Object.entries(route.response.headers ?? {})) ctx.set(name, value);

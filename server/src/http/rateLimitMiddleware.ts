@@ -1,6 +1,6 @@
 /**
  * Applies the request-rate rule to API requests: each request is charged to
- * its address until its bearer token is verified and to its user after
+ * its address until its bearer token (or session cookie) is verified and to its user after
  * ({@link CallerGate}); sign-up and login also take from a stricter
  * per-address bucket, since their scrypt hashing is deliberately expensive.
  * An empty bucket is a 429 with `Retry-After`. The caller the gate verified
@@ -8,6 +8,7 @@
  */
 import type { Middleware } from "koa";
 import { bearerToken } from "./authenticate";
+import { cookieToken } from "./sessionCookie";
 import { setVerifiedCaller, type CallerGate } from "./callerGate";
 import { tooManyRequests } from "./httpError";
 import type { RateLimiter } from "./rateLimiter";
@@ -19,7 +20,8 @@ const PASSWORD_PATHS: ReadonlySet<string> = new Set(["/api/users", "/api/login"]
 export function rateLimitMiddleware(gate: CallerGate, passwordLimiter: RateLimiter): Middleware {
   return async (ctx, next) => {
     if (!ctx.path.startsWith("/api/")) return next();
-    const admission = await gate.admit(ctx.request.ip, bearerToken(ctx.req.headers));
+    // A page's cookie-signed request is charged to its user like a bearer one (its origin is checked by the route).
+    const admission = await gate.admit(ctx.request.ip, bearerToken(ctx.req.headers) ?? cookieToken(ctx.req.headers));
     if ("waitSeconds" in admission) throw tooManyRequests(admission.waitSeconds, "requests");
     if (ctx.method === "POST" && PASSWORD_PATHS.has(ctx.path)) {
       const waitSeconds = passwordLimiter.take(`address:${ctx.request.ip}`);

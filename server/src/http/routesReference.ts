@@ -14,7 +14,7 @@ import {
   MESSAGE_TAIKU_NOTICE,
   isPermanentClose,
 } from "@taiku/engine";
-import { pluginManifestResponseSchema } from "../plugins";
+import { piWebManifestResponseSchema, pluginManifestResponseSchema } from "../plugins";
 import { isBytes, type Bytes, type Route } from "./defineRoute";
 import { allRoutes } from "./routes/allRoutes";
 import { errorBodySchema } from "./schemas";
@@ -75,10 +75,12 @@ export function routesReference(routes: readonly Route[] = allRoutes): {
   routes: RouteReference[];
   errorBody: JsonSchema;
   pluginManifest: JsonSchema;
+  piWebManifest: JsonSchema;
 } {
   const errorBody = schemaOf(errorBodySchema, "output") as JsonSchema;
   const pluginManifest = schemaOf(pluginManifestResponseSchema, "output") as JsonSchema;
-  return { routes: routes.map(describe), errorBody, pluginManifest };
+  const piWebManifest = schemaOf(piWebManifestResponseSchema, "output") as JsonSchema;
+  return { routes: routes.map(describe), errorBody, pluginManifest, piWebManifest };
 }
 
 function block(schema: JsonSchema | "bytes"): string {
@@ -116,8 +118,10 @@ export function routesMarkdown(reference = routesReference()): string {
     "| method | path | auth | summary |",
     "|---|---|---|---|",
     ...reference.routes.map((r) => `| ${r.method} | \`${r.path}\` | ${r.auth} | ${r.summary.replace(/\|/g, "\\|")} |`),
-    "| GET | `/plugins/manifest.json` | public | Every discovered plugin and every package error (schema below). |",
+    "| GET | `/plugins/manifest.json` | public | Every discovered plugin and Pi Web module, and every package error (schema below). |",
     "| GET | `/plugins/:id/*` | public | A plugin's assets, never from outside its package root. |",
+    "| GET | `/pi-web-plugins/manifest.json` | public | The Pi Web modules in the Pi Web plugin API's shape, and the same errors (schema below). |",
+    "| GET | `/pi-web-plugins/:id/*` | public | A Pi Web module's files and assets, never from outside its package root. |",
     "| WS | `/sync/<docName>?token=[&taiku=1]` | user | The y-websocket protocol for `sessions/<sid>` and `sessions/<sid>/kv/<pluginId>` (members only). |",
     "",
   ];
@@ -135,6 +139,14 @@ export function routesMarkdown(reference = routesReference()): string {
     "",
     "Public. Served by plugin discovery; answers this shape:",
     block(reference.pluginManifest),
+    "### GET `/pi-web-plugins/manifest.json`",
+    "",
+    "Public. The Pi Web plugin API's manifest: the trusted modules (`piWeb.plugins`) only, each with its module URL, and the same errors as `/plugins/manifest.json`. A module runs with the user's full access in the host page, so modules are only discovered in the operator's folders (bundled `plugins/` and `$TAIKU_DATA_DIR/plugins/`).",
+    block(reference.piWebManifest),
+    "### GET `/pi-web-plugins/:id/*`",
+    "",
+    "Public, same-origin (`Cross-Origin-Resource-Policy: same-origin`). A module's files, by the same path rules as `/plugins/:id/*` (no `..`, encoded separators, NUL, absolute paths, dot-files, or symlinks out of the package: `400` or `404`, nothing served). `.js` and `.mjs` are `text/javascript`, `.json` JSON, `.css` CSS, `.html` HTML; anything else is `application/octet-stream`.",
+    "",
     "### WS `/sync/<docName>?token=<token>[&taiku=1]`",
     "",
     "The standard y-websocket protocol (sync and awareness), for members of the document's session; the stock `y-websocket` client works unchanged.",

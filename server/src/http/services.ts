@@ -34,4 +34,6 @@ export interface Services {
   readonly logins: LoginThrottle;
   /** Whether the database can be read (`/healthz`, `/readyz`). */
   readonly health: StoreHealth;
+  /** The origins this server's own pages have (`publicOrigins.ts`) plus `TAIKU_ALLOWED_ORIGINS`: where the session cookie is accepted from. */
+  browserOrigins(): readonly string[];
 }

@@ -18,7 +18,7 @@ const NOT_BUILT_PAGE = `<!doctype html>
 `;
 
 /** Paths other parts of the server own; the client never answers them. */
-const RESERVED = /^\/(api|sync|plugins|sdk)(\/|$)|^\/(healthz|readyz|metrics)$/;
+const RESERVED = /^\/(api|sync|plugins|pi-web-plugins|sdk)(\/|$)|^\/(healthz|readyz|metrics)$/;
 
 async function isFile(file: string): Promise<boolean> {
   return stat(file).then(

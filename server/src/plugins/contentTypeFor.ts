@@ -40,6 +40,25 @@ export function contentTypeFor(fileName: string): string {
   return TYPES[path.extname(fileName).toLowerCase()] ?? "application/octet-stream";
 }
 
+const MODULE_ASSET_TYPES: Readonly<Record<string, string>> = {
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".html": "text/html; charset=utf-8",
+  ".htm": "text/html; charset=utf-8",
+};
+
+/**
+ * The `Content-Type` for a Pi Web module's file, as the Pi Web plugin API
+ * says: JavaScript, JSON, CSS and HTML typed, everything else
+ * `application/octet-stream` (with `nosniff`, so an SVG or anything else
+ * never renders as an active document on the host page's origin).
+ */
+export function moduleAssetContentType(fileName: string): string {
+  return MODULE_ASSET_TYPES[path.extname(fileName).toLowerCase()] ?? "application/octet-stream";
+}
+
 /** True for files a browser renders as a page (they get the plugin page's CSP). */
 export function isHtml(fileName: string): boolean {
   return /\.html?$/i.test(fileName);

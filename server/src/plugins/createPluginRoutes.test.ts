@@ -85,7 +85,8 @@ describe("GET /plugins/manifest.json", () => {
       ["real", "local"],
     ]);
     const hello = plugins.find((p) => p.id === "hello");
-    expect(hello).toMatchObject({ name: "Hello", scope: "user", permissions: ["ui.panel"], network: [] });
+    expect(hello).toMatchObject({ name: "Hello", source: "bundled", scope: "bundled", permissions: ["ui.panel"], network: [] });
+    expect(plugins.find((p) => p.id === "linked")).toMatchObject({ source: "local", scope: "local" });
     expect(hello?.entryUrl).toMatch(/^\/plugins\/hello\/index\.html\?v=\d+$/);
     expect(hello?.settings).toEqual([{ key: "greeting", type: "string", label: "Greeting", default: "Hello" }]);
     expect(hello?.contributions.actions).toEqual([{ id: "wave", title: "Wave hello", group: "Hello" }]);
@@ -110,7 +111,7 @@ describe("GET /plugins/manifest.json", () => {
     expect(byPackage("bad-json")).toEqual([expect.stringContaining("package.json is not valid JSON")]);
     expect(byPackage("@test/bad-entry")).toEqual([expect.stringContaining('plugins[0].entry: must be a relative path inside the package, got "../x.html"')]);
     expect(byPackage("@test/no-entry")).toEqual([expect.stringContaining('entry file "missing.html" not found')]);
-    expect(byPackage("@test/dupe")).toEqual([expect.stringContaining('duplicate plugin id "hello": already provided by @taiku/plugin-hello (bundled)')]);
+    expect(byPackage("@test/dupe")).toEqual([expect.stringContaining('duplicate plugin id "hello": already provided by @taiku/plugin-hello (bundled, taiku plugin); this taiku plugin of @test/dupe (local) is skipped')]);
     expect(byPackage("empty")).toEqual([expect.stringContaining("has no package.json")]);
     expect(byPackage("dangling")).toEqual([expect.stringContaining("does not exist")]);
     expect(byPackage("@test/escape")).toEqual([expect.stringContaining('entry file "index.html" not found inside the package')]);

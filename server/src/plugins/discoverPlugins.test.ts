@@ -14,7 +14,7 @@ afterEach(async () => {
 
 describe("discoverPlugins", () => {
   it("finds nothing, without errors, when neither folder has plugins or the data folder is missing", async () => {
-    expect(await discoverPlugins({ bundledDir: sandbox.bundledDir, dataDir: path.join(sandbox.base, "nowhere") })).toEqual({ plugins: [], errors: [] });
+    expect(await discoverPlugins({ bundledDir: sandbox.bundledDir, dataDir: path.join(sandbox.base, "nowhere") })).toEqual({ plugins: [], modules: [], errors: [] });
   });
 
   it("orders bundled before local and lets the first claim of an id win", async () => {
@@ -22,7 +22,9 @@ describe("discoverPlugins", () => {
     await writePackage(path.join(sandbox.dataDir, "plugins", "a"), pluginPackage("@t/a", "shared"));
     const { plugins, errors } = await discoverPlugins(sandbox);
     expect(plugins.map((p) => [p.packageName, p.source])).toEqual([["@t/b", "bundled"]]);
-    expect(errors).toEqual([{ source: "local", package: "@t/a", message: expect.stringContaining('duplicate plugin id "shared"') }]);
+    expect(errors).toEqual([
+      { source: "local", package: "@t/a", rule: "duplicate-id", plugin: "shared", message: expect.stringContaining('duplicate plugin id "shared"') },
+    ]);
   });
 
   it("keeps the valid plugins of a package and reports the broken one by id", async () => {
@@ -56,7 +58,7 @@ describe("discoverPlugins", () => {
     expect(plugins).toEqual([]);
     expect(errors).toEqual([
       { source: "bundled", package: notAFolder, message: expect.stringContaining("is not a folder") },
-      { source: "local", package: "loop", message: expect.stringContaining("symlink loop") },
+      { source: "local", package: "loop", rule: "unreadable-package", message: expect.stringContaining("symlink loop") },
     ]);
   });
 

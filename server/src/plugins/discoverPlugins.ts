@@ -1,10 +1,19 @@
 /**
  * Plugin discovery: every package folder in the bundled `plugins/` folder
  * and in `$TAIKU_DATA_DIR/plugins/` (real folders or symlinks to folders),
- * validated with the engine's manifest rules. Bundled packages come first,
- * then local ones, each in folder-name order; the first package to claim an
- * id keeps it and later claims are reported. Broken packages are reported by
- * name and never stop discovery.
+ * with its sandboxed taiku plugins (`taiku.plugins`) and its trusted Pi Web
+ * modules (`piWeb.plugins`). Bundled packages come first, then local ones,
+ * each in folder-name order, and within a package taiku plugins before
+ * modules; the two kinds share one id namespace, so the first package to
+ * claim an id keeps it and every later claim (of either kind) is skipped
+ * and reported naming both packages. Broken packages are reported by name
+ * and rule and never stop discovery.
+ *
+ * These two folders are the only places modules come from: both are the
+ * operator's (the server's install and its data folder), and nothing a
+ * session member uploads is ever stored under either (plugin files live in
+ * `$TAIKU_DATA_DIR/files/`). `taiku plugin add` installs by linking into the
+ * local folder, so an installed package is a local one.
  *
  * Discovery runs on every request and stays cheap through a
  * {@link DiscoveryCache}: folder listings are re-read only when the folder's
@@ -15,7 +24,7 @@
 import { readdir, stat } from "node:fs/promises";
 import type { Dirent } from "node:fs";
 import path from "node:path";
-import type { DiscoveredPlugin, PluginDiscovery, PluginFolders, PluginLoadError, PluginSource } from "./pluginTypes";
+import type { DiscoveredModule, DiscoveredPlugin, PluginDiscovery, PluginFolders, PluginLoadError, PluginSource } from "./pluginTypes";
 import { errorText, readPluginPackage, type PackageCache } from "./readPluginPackage";
 import { isMissing } from "./resolveAssetPath";
 
@@ -43,8 +52,10 @@ export function localPluginsDir(dataDir: string): string {
  */
 export async function discoverPlugins(folders: PluginFolders, cache: DiscoveryCache = createDiscoveryCache()): Promise<PluginDiscovery> {
   const plugins: DiscoveredPlugin[] = [];
+  const modules: DiscoveredModule[] = [];
   const errors: PluginLoadError[] = [];
-  const owners = new Map<string, DiscoveredPlugin>();
+  /** Who holds each id: the package and the kind of plugin, for the duplicate report. */
+  const owners = new Map<string, { readonly packageName: string; readonly source: PluginSource; readonly kind: string }>();
   const sources: ReadonlyArray<readonly [PluginSource, string]> = [
     ["bundled", folders.bundledDir],
     ["local", localPluginsDir(folders.dataDir)],
@@ -58,34 +69,38 @@ export async function discoverPlugins(folders: PluginFolders, cache: DiscoveryCa
     for (const name of listing.names) {
       const folder = path.join(dir, name);
       const read = await readPluginPackage(folder, cache.packages);
-      for (const message of read.problems) errors.push({ source, package: read.packageName, message });
+      for (const problem of read.problems) errors.push({ source, package: read.packageName, ...problem });
       if (read.root === undefined) continue;
-      for (const { manifest, entryMtimeMs } of read.plugins) {
-        const owner = owners.get(manifest.id);
-        if (owner !== undefined) {
-          errors.push({
-            source,
-            package: read.packageName,
-            message: `duplicate plugin id "${manifest.id}": already provided by ${owner.packageName} (${owner.source}); this one is skipped`,
-          });
-          continue;
+      const { packageName, root } = read;
+      const description = read.description === undefined ? {} : { description: read.description };
+      const version = read.version === undefined ? {} : { version: read.version };
+      /** Claims `id` for this package, or reports the duplicate and returns false. */
+      const claim = (id: string, kind: string): boolean => {
+        const owner = owners.get(id);
+        if (owner === undefined) {
+          owners.set(id, { packageName, source, kind });
+          return true;
         }
-        const plugin = {
-          manifest,
+        errors.push({
           source,
-          packageName: read.packageName,
-          ...(read.description === undefined ? {} : { description: read.description }),
-          ...(read.version === undefined ? {} : { version: read.version }),
-          folder,
-          root: read.root,
-          entryMtimeMs,
-        };
-        owners.set(manifest.id, plugin);
-        plugins.push(plugin);
+          package: packageName,
+          rule: "duplicate-id",
+          plugin: id,
+          message: `duplicate plugin id "${id}": already provided by ${owner.packageName} (${owner.source}, ${owner.kind}); this ${kind} of ${packageName} (${source}) is skipped`,
+        });
+        return false;
+      };
+      for (const { manifest, entryMtimeMs } of read.plugins) {
+        if (!claim(manifest.id, "taiku plugin")) continue;
+        plugins.push({ manifest, source, packageName, ...description, ...version, folder, root, entryMtimeMs });
+      }
+      for (const { spec, moduleMtimeMs } of read.modules) {
+        if (!claim(spec.id, "Pi Web module")) continue;
+        modules.push({ spec, source, scope: source, packageName, ...description, folder, root, moduleMtimeMs });
       }
     }
   }
-  return { plugins, errors };
+  return { plugins, modules, errors };
 }
 
 /**

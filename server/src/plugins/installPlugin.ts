@@ -4,13 +4,18 @@
  * the running server lists it on its next manifest request. Nothing is
  * linked when the package has any problem or claims an id another package
  * already provides. Installing the same folder twice is a no-op.
+ *
+ * This is taiku's only notion of an installed package: it becomes a local
+ * package (source and scope `local`) like one linked in by hand. The link's
+ * name is a valid package folder name (`^[a-z][a-z0-9.-]*$`), so a package
+ * with Pi Web modules installs as well as one with taiku plugins.
  */
 import { lstat, mkdir, realpath, symlink } from "node:fs/promises";
 import path from "node:path";
 import type { PluginId } from "@taiku/engine";
 import { discoverPlugins, localPluginsDir } from "./discoverPlugins";
 import { DEFAULT_BUNDLED_DIR } from "./listPlugins";
-import { errorText, readPluginPackage } from "./readPluginPackage";
+import { errorText, isPackageFolderName, readPluginPackage } from "./readPluginPackage";
 import { isMissing } from "./resolveAssetPath";
 
 /** What {@link installPlugin} did, or why it refused. */
@@ -38,13 +43,17 @@ export async function installPlugin(folder: string, dataDir: string, bundledDir:
   }
   const read = await readPluginPackage(root, new Map());
   if (read.problems.length > 0) {
-    return { error: `${read.packageName} cannot be installed:\n${read.problems.map((p) => `  ${p}`).join("\n")}` };
+    return { error: `${read.packageName} cannot be installed:\n${read.problems.map((p) => `  ${p.message}`).join("\n")}` };
   }
-  const ids = read.plugins.map((plugin) => plugin.manifest.id);
+  const ids = [...read.plugins.map((plugin) => plugin.manifest.id), ...read.modules.map((module) => module.spec.id)];
   const existing = await discoverPlugins({ bundledDir, dataDir });
-  for (const plugin of existing.plugins) {
-    if (ids.includes(plugin.manifest.id) && plugin.root !== root) {
-      return { error: `plugin id "${plugin.manifest.id}" is already provided by ${plugin.packageName} (${plugin.source}, ${plugin.folder})` };
+  const claimed = [
+    ...existing.plugins.map((plugin) => ({ id: plugin.manifest.id, owner: plugin })),
+    ...existing.modules.map((module) => ({ id: module.spec.id, owner: module })),
+  ];
+  for (const { id, owner } of claimed) {
+    if (ids.includes(id) && owner.root !== root) {
+      return { error: `plugin id "${id}" is already provided by ${owner.packageName} (${owner.source}, ${owner.folder})` };
     }
   }
   const dir = localPluginsDir(dataDir);
@@ -75,8 +84,12 @@ async function ifPresent<T>(read: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
-/** A folder name from a package name (`@acme/plugin-x` → `acme-plugin-x`), or the plugin id. */
+/**
+ * A folder name from a package name (`@acme/plugin-x` → `acme-plugin-x`), or
+ * the first plugin id (ids are valid folder names) when the name does not
+ * make a valid package folder name.
+ */
 function linkName(packageName: string, fallback: string): string {
   const name = packageName.replace(/^@/, "").replace(/\//g, "-").toLowerCase();
-  return /^[a-z0-9][a-z0-9._-]{0,127}$/.test(name) ? name : fallback;
+  return name.length <= 128 && isPackageFolderName(name) ? name : fallback;
 }

@@ -43,6 +43,14 @@ export function pluginPackage(packageName: string, id: string, overrides: Record
   return { name: packageName, version: "1.0.0", private: true, taiku: { plugins: [{ id, name: `Plugin ${id}`, entry: "index.html", ...overrides }] } };
 }
 
+/** A `package.json` object declaring Pi Web modules (`piWeb.plugins`), entries as given. */
+export function piWebPackage(packageName: string, entries: readonly unknown[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { name: packageName, private: true, ...extra, piWeb: { plugins: entries } };
+}
+
+/** A minimal Pi Web module source: the seed's plugin shape with no contributions. */
+export const PI_WEB_MODULE_SOURCE = 'export default { apiVersion: 1, name: "Test", activate: () => ({ contributions: {} }) };\n';
+
 /** Writes a package folder: `package.json` (an object, or raw text) plus `files`. */
 export async function writePackage(
   folder: string,

@@ -1,6 +1,6 @@
 /**
  * `taiku plugin remove <id>`: unlinks the local package that provides a
- * plugin id (or, for a package too broken to provide any, the folder of that
+ * plugin id (of a taiku plugin or a Pi Web module) (or, for a package too broken to provide any, the folder of that
  * name) from `$TAIKU_DATA_DIR/plugins/`. Only links are removed; a real
  * folder someone copied there is left alone and named in the refusal, and
  * bundled plugins cannot be removed.
@@ -26,7 +26,11 @@ export type RemoveResult =
 /** Removes the local plugin package providing `id`. Never throws: refusals are `{ error }`. */
 export async function removePlugin(id: string, dataDir: string, bundledDir: string = DEFAULT_BUNDLED_DIR): Promise<RemoveResult> {
   const discovery = await discoverPlugins({ bundledDir, dataDir });
-  const owner = discovery.plugins.find((plugin) => plugin.manifest.id === id);
+  const provided = [
+    ...discovery.plugins.map((plugin) => ({ id: plugin.manifest.id, source: plugin.source, folder: plugin.folder })),
+    ...discovery.modules.map((module) => ({ id: module.spec.id, source: module.source, folder: module.folder })),
+  ];
+  const owner = provided.find((plugin) => plugin.id === id);
   if (owner?.source === "bundled") return { error: `"${id}" is a bundled plugin (${owner.folder}); bundled plugins cannot be removed` };
   const dir = localPluginsDir(dataDir);
   const byFolderName = /^[^/\\.][^/\\]*$/.test(id) ? path.join(dir, id) : undefined;
@@ -41,6 +45,6 @@ export async function removePlugin(id: string, dataDir: string, bundledDir: stri
   } catch (cause) {
     return { error: isMissing(cause) ? `no local plugin "${id}"` : `cannot remove ${folder}: ${errorText(cause)}` };
   }
-  const plugins = discovery.plugins.filter((plugin) => plugin.folder === folder).map((plugin) => plugin.manifest.id);
+  const plugins = provided.filter((plugin) => plugin.folder === folder).map((plugin) => plugin.id as PluginId);
   return { removed: folder, plugins };
 }

@@ -46,6 +46,34 @@ export interface ResolvedAsset {
   readonly stats: Stats;
 }
 
+/** Where a path under a package root leads: a file inside it, nothing, something that is not a file, or out of the root. */
+export type LocatedAsset =
+  | ({ readonly found: "file" } & ResolvedAsset)
+  | { readonly found: "missing" }
+  | { readonly found: "not-a-file" }
+  | { readonly found: "outside" };
+
+/**
+ * Looks `segments` up under `root` (itself a real path) and says what is
+ * there, following every symlink: a real path outside `root` is `outside`
+ * and nothing about it is returned. Filesystem failures other than a
+ * missing file are thrown.
+ */
+export async function locateInsideRoot(root: string, segments: readonly string[]): Promise<LocatedAsset> {
+  const candidate = path.join(root, ...segments);
+  if (!candidate.startsWith(root + path.sep)) return { found: "outside" };
+  let file: string;
+  try {
+    file = await realpath(candidate);
+  } catch (cause) {
+    if (isMissing(cause)) return { found: "missing" };
+    throw cause;
+  }
+  if (!file.startsWith(root + path.sep)) return { found: "outside" };
+  const stats = await stat(file);
+  return stats.isFile() ? { found: "file", file, stats } : { found: "not-a-file" };
+}
+
 /**
  * Resolves `segments` under `root` (itself a real path). `undefined` when the
  * file does not exist, is not a regular file, or resolves (through symlinks)
@@ -53,18 +81,8 @@ export interface ResolvedAsset {
  * are thrown.
  */
 export async function resolveInsideRoot(root: string, segments: readonly string[]): Promise<ResolvedAsset | undefined> {
-  const candidate = path.join(root, ...segments);
-  if (!candidate.startsWith(root + path.sep)) return undefined;
-  let file: string;
-  try {
-    file = await realpath(candidate);
-  } catch (cause) {
-    if (isMissing(cause)) return undefined;
-    throw cause;
-  }
-  if (!file.startsWith(root + path.sep)) return undefined;
-  const stats = await stat(file);
-  return stats.isFile() ? { file, stats } : undefined;
+  const located = await locateInsideRoot(root, segments);
+  return located.found === "file" ? { file: located.file, stats: located.stats } : undefined;
 }
 
 /** True for the errors that mean "nothing there" (missing file, or a path through a file). */

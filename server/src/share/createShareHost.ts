@@ -2,7 +2,8 @@
  * The host side of `taiku share`: joins a session document with a host
  * token (a y-websocket provider over `ws`, with `?token=`; see
  * `hostTokenStore.ts`), as the member who created the token, announces itself with
- * `host:hello`, runs shared shells as real pseudo-terminals, announces each
+ * `host:hello` (with the folder it shares, `readWorkspace.ts`, and
+ * `host:workspace` when that changes, a branch switch say), runs shared shells as real pseudo-terminals, announces each
  * one with `shell:open` (the relay writes it into the session document's
  * `shells` map; no client may), streams their output as batched
  * `shell:data`, and acts on what the relay routes to it: input, resizes,
@@ -29,6 +30,7 @@ import {
   sessionEvent,
   type SessionEvent,
   type SessionId,
+  type WorkspaceReport,
 } from "@taiku/engine";
 import { hostTokenIdOf } from "../auth/hostTokenStore";
 import { shellIdPrefix } from "../shells/hostGrant";
@@ -36,6 +38,7 @@ import { MAX_SHELLS_PER_HOST } from "../shells/sessionChannel";
 import { FrameBudget } from "./frameBudget";
 import { SharedShell } from "./sharedShell";
 import { WorkspaceFiles } from "./workspaceFiles";
+import { readWorkspace, sameWorkspace } from "./readWorkspace";
 
 /** Options of {@link createShareHost}. */
 export interface ShareHostOptions {
@@ -54,6 +57,8 @@ export interface ShareHostOptions {
   readonly shell?: string;
   /** Its arguments. */
   readonly shellArgs?: readonly string[];
+  /** How often the shared folder's git state is read again, in ms (default 5 s; 0 = only at start). */
+  readonly workspacePollMs?: number;
   /** How this machine is named to others (default `<user>@<hostname>`). */
   readonly hostName?: string;
   /** Progress and problems, one line each. */
@@ -216,10 +221,29 @@ export function createShareHost(options: ShareHostOptions): ShareHost {
     receive(decoded.event);
   };
 
+  let workspace: WorkspaceReport | undefined;
+  let connected = false;
+  const refreshWorkspace = async (): Promise<void> => {
+    let next: WorkspaceReport;
+    try {
+      next = await readWorkspace(cwd);
+    } catch (cause) {
+      return log(`cannot read the shared folder ${cwd}: ${String(cause)}`);
+    }
+    if (closed || sameWorkspace(next, workspace)) return;
+    workspace = next;
+    if (connected) sendEvent(sessionEvent("host:workspace", { workspace }));
+  };
+  const workspaceRead = refreshWorkspace();
+  const pollMs = options.workspacePollMs ?? 5_000;
+  const workspacePoll = pollMs > 0 ? setInterval(() => void refreshWorkspace(), pollMs) : undefined;
+  workspacePoll?.unref();
+
   provider.on("status", ({ status }) => {
     log(`relay ${status}`);
+    connected = status === "connected";
     if (status !== "connected") return;
-    sendEvent(sessionEvent("host:hello", { fs: files !== undefined, host }));
+    sendEvent(sessionEvent("host:hello", { fs: files !== undefined, host, ...(workspace === undefined ? {} : { workspace }) }));
     for (const shell of shells.values()) announce(shell);
   });
   provider.on("closed", ({ reason }) => refused(new Error(reason)));
@@ -227,6 +251,7 @@ export function createShareHost(options: ShareHostOptions): ShareHost {
 
   const ready = (async () => {
     await welcome;
+    await workspaceRead;
     const count = options.initialShells ?? 1;
     for (let i = shells.size; i < count; i++) openShell();
   })();
@@ -242,6 +267,7 @@ export function createShareHost(options: ShareHostOptions): ShareHost {
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(workspacePoll);
       for (const shell of [...shells.values()]) shell.kill();
       await new Promise((resolve) => setTimeout(resolve, 50));
       provider.destroy();

@@ -6,11 +6,19 @@
  * inside the root. Writes never follow a symlink at the final component and
  * never create folders. Reads and writes are limited to
  * {@link MAX_FS_FILE_BYTES}. Every failure is returned as `{ error }`.
+ *
+ * For the workspace tools and endpoints it also answers, read-only: `tree`
+ * (one page of a folder, folders first, so a huge folder stays cheap and no
+ * request walks the tree), `file` (a file for viewing: at most
+ * {@link MAX_VIEW_BYTES}, said `truncated` beyond; `binary` when it holds a
+ * NUL byte early, as git judges it), `git-status` and `git-diff`
+ * (`workspaceGit.ts`).
  */
 import { constants } from "node:fs";
 import { lstat, open, readdir, realpath } from "node:fs/promises";
 import path from "node:path";
-import { ErrorCode, MAX_FS_FILE_BYTES, type FileEntry, type JsonValue, type SessionEventMap } from "@taiku/engine";
+import { ErrorCode, MAX_FS_FILE_BYTES, MAX_TREE_PAGE, MAX_VIEW_BYTES, type FileEntry, type JsonValue, type SessionEventMap } from "@taiku/engine";
+import { gitDiff, gitStatus } from "./workspaceGit";
 
 type FsRequest = SessionEventMap["fs:request"];
 type FsError = { readonly code: ErrorCode; readonly message: string };
@@ -82,6 +90,14 @@ export class WorkspaceFiles {
           return await this.read(checked.segments, shown);
         case "write":
           return await this.write(checked.segments, shown, request.data ?? "");
+        case "tree":
+          return await this.tree(checked.segments, shown, request.offset ?? 0);
+        case "file":
+          return await this.view(checked.segments, shown);
+        case "git-status":
+          return await gitStatus(this.root);
+        case "git-diff":
+          return await gitDiff(this.root, checked.segments, request.staged === true);
       }
     } catch (cause) {
       return fromErrno(cause, shown);
@@ -107,6 +123,44 @@ export class WorkspaceFiles {
     }
     entries.sort((a, b) => a.name.localeCompare(b.name));
     return { result: entries as unknown as JsonValue };
+  }
+
+  private async tree(segments: readonly string[], shown: string, offset: number): Promise<FsOutcome> {
+    const resolved = await this.resolveExisting(segments, shown);
+    if ("error" in resolved) return resolved;
+    const dirents = await readdir(resolved.real, { withFileTypes: true });
+    dirents.sort((a, b) => Number(b.isDirectory()) - Number(a.isDirectory()) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const page = dirents.slice(offset, offset + MAX_TREE_PAGE);
+    const entries = await Promise.all(
+      page.map(async (dirent) => {
+        const kind = dirent.isDirectory() ? "dir" : dirent.isSymbolicLink() ? "symlink" : dirent.isFile() ? "file" : "other";
+        const size = kind === "file" ? Number((await lstat(path.join(resolved.real, dirent.name)).catch(() => ({ size: 0 }))).size) : 0;
+        return { name: dirent.name, kind, size };
+      }),
+    );
+    const next = offset + page.length;
+    return { result: { path: segments.join("/"), entries, total: dirents.length, offset, nextOffset: next < dirents.length ? next : null } };
+  }
+
+  private async view(segments: readonly string[], shown: string): Promise<FsOutcome> {
+    const resolved = await this.resolveExisting(segments, shown);
+    if ("error" in resolved) return resolved;
+    const handle = await open(resolved.real, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      const stats = await handle.stat();
+      if (stats.isDirectory()) return refuse(ErrorCode.InvalidParams, `${shown} is a folder`);
+      if (!stats.isFile()) return refuse(ErrorCode.InvalidParams, `${shown} is not a regular file`);
+      const buffer = Buffer.alloc(Math.min(stats.size, MAX_VIEW_BYTES) + 1);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, 0);
+      const truncated = bytesRead > MAX_VIEW_BYTES || stats.size > MAX_VIEW_BYTES;
+      const bytes = buffer.subarray(0, Math.min(bytesRead, MAX_VIEW_BYTES));
+      const binary = bytes.subarray(0, 8000).includes(0);
+      // A cut may split a character: drop the partial one rather than show a replacement character.
+      const content = binary ? "" : truncated ? bytes.toString("utf8").replace(/\uFFFD$/, "") : bytes.toString("utf8");
+      return { result: { path: segments.join("/"), size: Number(stats.size), content, truncated, binary } };
+    } finally {
+      await handle.close();
+    }
   }
 
   private async read(segments: readonly string[], shown: string): Promise<FsOutcome> {

@@ -14,7 +14,11 @@
  * - writes the session document's `shells` map (clients may not): an entry
  *   `running` for each `shell:open` a host may send, `exited` on its
  *   `shell:exit`, and `closed` for a host's shells when its socket closes
- *   (then it also emits `shell:exit`).
+ *   (then it also emits `shell:exit`);
+ * - writes its `workspaces` map (clients may not): the folder each host
+ *   reports in `host:hello` and `host:workspace`, named by the relay
+ *   (`sessionWorkspaces.ts`), `online` while a host shares it and `offline`
+ *   once none does; a host's shells carry its `workspaceId`.
  *
  * Every socket reaching an extension is a member's (the HTTP side authorised
  * the upgrade). Only a socket admitted with a host token for this session
@@ -29,8 +33,10 @@
  * socket only.
  */
 import type { Logger } from "pino";
+import type * as Y from "yjs";
 import {
   MESSAGE_TAIKU_EVENT,
+  checkSessionEvent,
   decodeSessionEventPayload,
   encodeSessionEvent,
   isPluginEventType,
@@ -43,11 +49,14 @@ import {
   type SessionEvent,
   type SessionEventMap,
   type SessionId,
+  type SessionWorkspace,
+  type WorkspaceReport,
 } from "@taiku/engine";
 import type { Relay, RelayExtension, RelaySocket } from "../sync/relayTypes";
 import { FsRequestRouter } from "./fsRequestRouter";
 import { hostGrantOf, shellIdPrefix } from "./hostGrant";
-import { MAX_SHELLS_PER_HOST, SessionChannel } from "./sessionChannel";
+import { MAX_SHELLS_PER_HOST, SessionChannel, type HostState } from "./sessionChannel";
+import { toSessionWorkspace, WORKSPACES_ROOT } from "./sessionWorkspaces";
 import { DEFAULT_SHELL_BUFFER_CHARS } from "./shellOutputBuffer";
 
 /** Entries the session document's `activity` array keeps (the oldest go first). */
@@ -86,8 +95,36 @@ export interface SessionEvents {
   shellOutput(sessionId: SessionId, shellId: string): string;
   /** The hosts connected to a session, with the token each holds and the shells it runs. */
   connectedHosts(sessionId: SessionId): ConnectedHost[];
+  /** The workspaces connected hosts share now, in every session. */
+  sharedWorkspaces(): SharedWorkspace[];
+  /**
+   * Asks the host sharing `workspaceId` in `sessionId` a read-only workspace question for the member
+   * `userId` (the caller checked membership); resolves with the host's answer, or with `unavailable`
+   * when no host with `--fs` shares it, or `timeout`.
+   */
+  askWorkspace(sessionId: SessionId, workspaceId: string, userId: string, request: Omit<FsRequest, "id" | "workspaceId" | "data">): Promise<FsResponse>;
   /** Closes the sockets of the hosts holding token `tokenId` (revoked); returns how many were closed. */
   disconnectHosts(sessionId: SessionId, tokenId: string, reason: string): number;
+}
+
+type FsRequest = SessionEventMap["fs:request"];
+type FsResponse = SessionEventMap["fs:response"];
+
+/** An HTTP caller's file requests in flight, by request id. */
+interface HttpRequester {
+  readonly userId: string;
+  readonly waiting: Map<string, (response: FsResponse) => void>;
+}
+
+/** Who asked for a file: a viewer's socket, or an HTTP caller. */
+type Requester = RelaySocket | HttpRequester;
+
+/** A workspace a connected host shares now. */
+export interface SharedWorkspace {
+  readonly sessionId: SessionId;
+  readonly workspace: SessionWorkspace;
+  /** Whether its host serves files (`taiku share --fs`). */
+  readonly fs: boolean;
 }
 
 /** A connected host as the HTTP side lists it. */
@@ -106,7 +143,17 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
   const keepEnded = options.keepEndedShells ?? 16;
   const orphanGraceMs = options.orphanGraceMs ?? 8_000;
   const channels = new Map<SessionId, SessionChannel>();
-  const fs = new FsRequestRouter((requester, response) => requester.send(encodeSessionEvent(sessionEvent("fs:response", response))));
+  const httpRequesters = new Map<string, HttpRequester>();
+  const fs = new FsRequestRouter<Requester>((requester, response) => {
+    if ("waiting" in requester) {
+      const resolve = requester.waiting.get(response.id);
+      requester.waiting.delete(response.id);
+      if (requester.waiting.size === 0) httpRequesters.delete(requester.userId);
+      return resolve?.(response);
+    }
+    requester.send(encodeSessionEvent(sessionEvent("fs:response", response)));
+  });
+  let httpCounter = 0;
   let relay: Relay | undefined;
 
   function sessionOf(socket: RelaySocket): SessionId | undefined {
@@ -152,6 +199,37 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
       .catch((error: unknown) => logger.warn({ err: error, session: channel.sessionId, shellId }, "writing a shell into the session document failed"));
   }
 
+  /** Records the folder `host` shares, `online`, in the session document's `workspaces` map. */
+  function reportWorkspace(channel: SessionChannel, host: HostState, socket: RelaySocket, report: WorkspaceReport): void {
+    const workspace = toSessionWorkspace(report, socket.peer.userId, host.host, "online");
+    const previous = host.workspace?.id;
+    host.workspace = workspace;
+    if (relay === undefined) return;
+    relay
+      .transact(sessionDocName(channel.sessionId), (doc) => {
+        const workspaces = doc.getMap<unknown>(WORKSPACES_ROOT);
+        if (JSON.stringify(workspaces.get(workspace.id)) !== JSON.stringify(workspace)) workspaces.set(workspace.id, workspace);
+        if (previous !== undefined && previous !== workspace.id && !channel.sharesWorkspace(previous, host)) setOffline(workspaces, previous);
+      })
+      .catch((error: unknown) => logger.warn({ err: error, session: channel.sessionId }, "writing a workspace into the session document failed"));
+  }
+
+  function setOffline(workspaces: Y.Map<unknown>, workspaceId: string): void {
+    const entry = workspaces.get(workspaceId) as Record<string, unknown> | undefined;
+    if (entry !== undefined && entry.status !== "offline") workspaces.set(workspaceId, { ...entry, status: "offline" });
+  }
+
+  /** Marks `workspaceIds` `offline` unless a connected host shares them again by then. */
+  function markWorkspacesOffline(channel: SessionChannel, workspaceIds: readonly string[]): void {
+    if (relay === undefined || workspaceIds.length === 0) return;
+    relay
+      .transact(sessionDocName(channel.sessionId), (doc) => {
+        const workspaces = doc.getMap<unknown>(WORKSPACES_ROOT);
+        for (const workspaceId of workspaceIds) if (!channel.sharesWorkspace(workspaceId)) setOffline(workspaces, workspaceId);
+      })
+      .catch((error: unknown) => logger.debug({ err: error, session: channel.sessionId }, "marking a departed host's workspace offline failed"));
+  }
+
   /** Marks `running` shells `closed` in the session document unless a host runs them again by then. */
   function markClosed(channel: SessionChannel, shellIds: readonly string[]): void {
     if (relay === undefined || shellIds.length === 0) return;
@@ -182,7 +260,41 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
         ),
       )
       .then((orphans) => markClosed(channel, orphans))
+      .then(() => relay?.read(sessionDocName(channel.sessionId), (doc) => [...doc.getMap<unknown>(WORKSPACES_ROOT).keys()]))
+      .then((workspaceIds) => markWorkspacesOffline(channel, workspaceIds ?? []))
       .catch((error: unknown) => logger.warn({ err: error, session: channel.sessionId }, "looking for shells without a host failed"));
+  }
+
+  /**
+   * Forwards a file request to the host that answers it: the one sharing `request.workspaceId` with `--fs`,
+   * or without a workspace the session's first `--fs` host. Returns the answer to give at once when there
+   * is none (or the requester has too many requests in flight).
+   */
+  function forward(channel: SessionChannel, requester: Requester, request: FsRequest, ts?: number): FsResponse | undefined {
+    const unavailable = (message: string): FsResponse => ({ id: request.id, error: { code: ErrorCode.Unavailable, message } });
+    let host: HostState | undefined;
+    if (request.workspaceId === undefined) {
+      host = channel.fsHost();
+      if (host === undefined) return unavailable("no host in this session shares its files (taiku share --fs)");
+    } else {
+      host = channel.workspaceHost(request.workspaceId);
+      if (host === undefined) return unavailable("no taiku share is sharing this workspace now");
+      if (!host.fs) return unavailable("the taiku share sharing this workspace was started without --fs, so it does not serve its files");
+    }
+    const opened = fs.open(requester, host.socket, request.id);
+    if ("response" in opened) return opened.response;
+    send(host.socket, sessionEvent("fs:request", { ...request, id: opened.relayId }, ts));
+    return undefined;
+  }
+
+  /** The requester standing for HTTP calls of `userId`, so the in-flight cap holds per user. */
+  function httpRequester(userId: string): HttpRequester {
+    let requester = httpRequesters.get(userId);
+    if (requester === undefined) {
+      requester = { userId, waiting: new Map() };
+      httpRequesters.set(userId, requester);
+    }
+    return requester;
   }
 
   /** Answers a host message the sender may not send, and logs it; nothing changes. */
@@ -217,8 +329,14 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
         if (grant === undefined || grant.sessionId !== channel.sessionId) {
           return refuse(channel, socket, builtin.type, "only taiku share with a host token for this session may be a host; create one in the Shells pane");
         }
-        channel.addHost(socket, grant.tokenId, builtin.data.fs, builtin.data.host);
+        const host = channel.addHost(socket, grant.tokenId, builtin.data.fs, builtin.data.host);
+        if (builtin.data.workspace !== undefined) reportWorkspace(channel, host, socket, builtin.data.workspace);
         return send(socket, sessionEvent("host:welcome", { userId: socket.peer.userId, name: socket.peer.name }));
+      }
+      case "host:workspace": {
+        const host = requireHost(channel, socket, builtin.type);
+        if (host === undefined) return;
+        return reportWorkspace(channel, host, socket, builtin.data.workspace);
       }
       case "shell:open": {
         const host = requireHost(channel, socket, builtin.type);
@@ -228,7 +346,8 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
         const problem = channel.claimShell(host, builtin.data.shellId);
         if (problem !== undefined) return refuse(channel, socket, builtin.type, problem.error);
         const { shellId, title, cwd, host: machine, cols, rows } = builtin.data;
-        writeShell(channel, shellId, () => ({ id: shellId, title, cwd, host: machine, status: "running", cols, rows }));
+        const workspace = host.workspace === undefined ? {} : { workspaceId: host.workspace.id };
+        writeShell(channel, shellId, () => ({ id: shellId, title, cwd, host: machine, status: "running", cols, rows, ...workspace }));
         return broadcast(channel, frameOf(payload), socket);
       }
       case "shell:data": {
@@ -264,13 +383,9 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
         return;
       }
       case "fs:request": {
-        const host = channel.fsHost();
-        if (host === undefined) {
-          return send(socket, sessionEvent("fs:response", { id: builtin.data.id, error: { code: ErrorCode.Unavailable, message: "no host in this session shares its files (taiku share --fs)" } }));
-        }
-        const opened = fs.open(socket, host.socket, builtin.data.id);
-        if ("response" in opened) return send(socket, sessionEvent("fs:response", opened.response));
-        return send(host.socket, sessionEvent("fs:request", { ...builtin.data, id: opened.relayId }, builtin.ts));
+        const answered = forward(channel, socket, builtin.data, builtin.ts);
+        if (answered !== undefined) send(socket, sessionEvent("fs:response", answered));
+        return;
       }
       case "host:welcome":
       case "host:refused":
@@ -313,7 +428,9 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
       const channel = channelOf(socket);
       if (channel === undefined || !channel.sockets.delete(socket)) return;
       fs.dropSocket(socket);
+      const workspaceId = channel.hostOf(socket)?.workspace?.id;
       const shells = channel.removeHost(socket);
+      if (workspaceId !== undefined) markWorkspacesOffline(channel, [workspaceId]);
       for (const shellId of shells) broadcast(channel, sessionEvent("shell:exit", { shellId, code: null }));
       markClosed(channel, shells);
       channel.pruneBuffers(keepEnded);
@@ -349,6 +466,35 @@ export function createSessionEvents(options: SessionEventsOptions): SessionEvent
     },
     connectedHosts(sessionId) {
       return (channels.get(sessionId)?.allHosts() ?? []).map(({ tokenId, host, fs: files, shells }) => ({ tokenId, host, fs: files, shells: [...shells] }));
+    },
+    sharedWorkspaces() {
+      const shared = new Map<string, SharedWorkspace>();
+      for (const channel of channels.values()) {
+        for (const host of channel.allHosts()) {
+          if (host.workspace === undefined) continue;
+          const key = `${channel.sessionId}/${host.workspace.id}`;
+          if (!shared.get(key)?.fs) shared.set(key, { sessionId: channel.sessionId, workspace: host.workspace, fs: host.fs });
+        }
+      }
+      return [...shared.values()];
+    },
+    askWorkspace(sessionId, workspaceId, userId, request) {
+      const id = `http${++httpCounter}`;
+      const full: FsRequest = { ...request, id, workspaceId };
+      // What a host is sent must be what it accepts: a request its decoder refuses would only time out.
+      const checked = checkSessionEvent({ type: "fs:request", data: full, ts: Date.now() });
+      if (checked.error !== undefined) return Promise.resolve({ id, error: { code: ErrorCode.InvalidParams, message: checked.error } });
+      const channel = channels.get(sessionId);
+      if (channel === undefined) return Promise.resolve({ id, error: { code: ErrorCode.Unavailable, message: "no taiku share is sharing this workspace now" } });
+      const requester = httpRequester(userId);
+      return new Promise<FsResponse>((resolve) => {
+        requester.waiting.set(id, resolve);
+        const answered = forward(channel, requester, full);
+        if (answered === undefined) return;
+        requester.waiting.delete(id);
+        if (requester.waiting.size === 0) httpRequesters.delete(userId);
+        resolve(answered);
+      });
     },
     disconnectHosts(sessionId, tokenId, reason) {
       const held = [...(channels.get(sessionId)?.sockets ?? [])].filter((socket) => hostGrantOf(socket.peer)?.tokenId === tokenId);

@@ -4,7 +4,9 @@
  * forwarded request its own id, so a host cannot answer someone else's
  * request and two viewers' ids cannot collide. Every request is answered
  * exactly once: by the host, or with `unavailable` when the host goes away,
- * or with `timeout`.
+ * or with `timeout`. A requester is a viewer's socket, or (for the
+ * workspace endpoints) whatever stands for an HTTP caller; in-flight
+ * requests are capped per requester.
  */
 import { ErrorCode, type SessionEventMap } from "@taiku/engine";
 import type { RelaySocket } from "../sync/relayTypes";
@@ -16,20 +18,20 @@ export const FS_REQUEST_TIMEOUT_MS = 15_000;
 
 type FsResponse = SessionEventMap["fs:response"];
 
-interface Pending {
-  readonly requester: RelaySocket;
+interface Pending<R> {
+  readonly requester: R;
   readonly host: RelaySocket;
   readonly originalId: string;
   readonly timer: NodeJS.Timeout;
 }
 
 /** Keeps the requests in flight between viewers and hosts. */
-export class FsRequestRouter {
-  private readonly pending = new Map<string, Pending>();
+export class FsRequestRouter<R extends object = RelaySocket> {
+  private readonly pending = new Map<string, Pending<R>>();
   private counter = 0;
 
   constructor(
-    private readonly answer: (requester: RelaySocket, response: FsResponse) => void,
+    private readonly answer: (requester: R, response: FsResponse) => void,
     private readonly timeoutMs: number = FS_REQUEST_TIMEOUT_MS,
   ) {}
 
@@ -37,7 +39,7 @@ export class FsRequestRouter {
    * Registers a request from `requester` to `host`; returns the id to forward
    * it under, or an error response to send back at once.
    */
-  open(requester: RelaySocket, host: RelaySocket, originalId: string): { relayId: string } | { response: FsResponse } {
+  open(requester: R, host: RelaySocket, originalId: string): { relayId: string } | { response: FsResponse } {
     let inFlight = 0;
     for (const entry of this.pending.values()) if (entry.requester === requester) inFlight++;
     if (inFlight >= MAX_PENDING_FS_REQUESTS) {
@@ -61,7 +63,7 @@ export class FsRequestRouter {
   }
 
   /** A socket closed: its own requests are forgotten, requests waiting on it answer `unavailable`. */
-  dropSocket(socket: RelaySocket): void {
+  dropSocket(socket: RelaySocket | R): void {
     for (const [relayId, entry] of [...this.pending]) {
       if (entry.requester === socket) {
         clearTimeout(entry.timer);

@@ -4,7 +4,7 @@
  * shell, and each shell's recent output. Pure bookkeeping; deciding what a
  * frame means is `createSessionEvents`'s job.
  */
-import type { SessionId } from "@taiku/engine";
+import type { SessionId, SessionWorkspace } from "@taiku/engine";
 import type { RelaySocket } from "../sync/relayTypes";
 import { ShellOutputBuffer } from "./shellOutputBuffer";
 
@@ -22,6 +22,8 @@ export interface HostState {
   host: string;
   /** Ids of the shells it owns that are running. */
   readonly shells: Set<string>;
+  /** The workspace it shares (as the session document's `workspaces` holds it), once it reported one. */
+  workspace?: SessionWorkspace;
 }
 
 /** One session's sockets, hosts, shells and output buffers. */
@@ -113,6 +115,23 @@ export class SessionChannel {
   /** The hosts connected with token `tokenId`. */
   hostsOf(tokenId: string): HostState[] {
     return [...this.hosts.values()].filter((host) => host.tokenId === tokenId);
+  }
+
+  /** Whether a connected host other than `except` shares workspace `workspaceId`. */
+  sharesWorkspace(workspaceId: string, except?: HostState): boolean {
+    for (const host of this.hosts.values()) if (host !== except && host.workspace?.id === workspaceId) return true;
+    return false;
+  }
+
+  /** The host sharing workspace `workspaceId`, one that serves files first. */
+  workspaceHost(workspaceId: string): HostState | undefined {
+    let found: HostState | undefined;
+    for (const host of this.hosts.values()) {
+      if (host.workspace?.id !== workspaceId) continue;
+      if (host.fs) return host;
+      found ??= host;
+    }
+    return found;
   }
 
   /** Every connected host. */

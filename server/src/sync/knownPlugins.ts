@@ -1,7 +1,7 @@
 /**
  * Which plugins a session knows, the rule the relay admits KV documents by:
- * a plugin installed on this server (bundled or local, as plugin discovery
- * finds it now), or one the owner enabled for the session (session-managed).
+ * a plugin installed on this server (bundled or local, a taiku plugin or a
+ * Pi Web module, as plugin discovery finds it now), or one the owner enabled for the session (session-managed).
  *
  * A user's own "enabled" switch is not part of the rule: it lives in that
  * user's browser and the server never sees it, so any member may open the
@@ -20,7 +20,7 @@ export function createInstalledPlugins(folders: PluginFolders): () => Promise<Re
   let inflight: Promise<ReadonlySet<string>> | undefined;
   return () => {
     inflight ??= discoverPlugins(folders, cache)
-      .then((discovery) => new Set(discovery.plugins.map((plugin) => plugin.manifest.id)))
+      .then((discovery) => new Set([...discovery.plugins.map((plugin) => plugin.manifest.id), ...discovery.modules.map((module) => module.spec.id)]))
       .finally(() => {
         inflight = undefined;
       });

@@ -13,10 +13,11 @@
  *   deleting another member's entry is refused. Scripts post through
  *   `POST /api/sessions/:sid/chat`, and an author or the owner may delete
  *   through `DELETE …/chat/:messageId` (both written by the server).
- * - `activity` (Y.Array) and `shells` (Y.Map shellId → entry) are written by
- *   the server only: `activity` from `POST …/activity`, with the poster
- *   beside the actor the poster names; `shells` from the host's
- *   `shell:open` / `shell:exit` and its socket closing
+ * - `activity` (Y.Array), `shells` (Y.Map shellId → entry) and `workspaces`
+ *   (Y.Map workspaceId → entry) are written by the server only: `activity`
+ *   from `POST …/activity`, with the poster beside the actor the poster
+ *   names; `shells` from the host's `shell:open` / `shell:exit` and its
+ *   socket closing, `workspaces` from the folder a host reports
  *   (`createSessionEvents.ts`). They are protected roots, like `members`
  *   and `plugins`.
  *
@@ -31,7 +32,7 @@ import { parseDocName, sessionDocName, type ArbiterPolicy, type DocName, type Ev
 import type { Relay } from "./relayTypes";
 
 /** Roots of a session document only the server writes, besides `members` and `plugins`. */
-export const SERVER_WRITTEN_ROOTS = ["activity", "shells"] as const;
+export const SERVER_WRITTEN_ROOTS = ["activity", "shells", "workspaces"] as const;
 
 /** Chat entries the session document keeps (the oldest go first). */
 export const MAX_CHAT_ENTRIES = 1000;

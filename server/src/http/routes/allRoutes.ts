@@ -4,7 +4,7 @@
  */
 import type { Route } from "../defineRoute";
 import { postActivityRoute } from "./activityRoutes";
-import { loginRoute, registerRoute } from "./authRoutes";
+import { loginRoute, logoutRoute, registerRoute, sessionCookieRoute } from "./authRoutes";
 import { deleteChatRoute, postChatRoute } from "./chatRoutes";
 import { kvHistoryRoute } from "./kvHistoryRoute";
 import { deletePluginFileRoute, getPluginFileRoute, listPluginFilesRoute, putPluginFileRoute } from "./pluginFileRoutes";
@@ -20,11 +20,21 @@ import {
   sessionInfoRoute,
 } from "./sessionRoutes";
 import { deleteUserKvRoute, getUserKvRoute, listUserKvRoute, putUserKvRoute } from "./userKvRoutes";
+import {
+  listProjectsRoute,
+  listWorkspacesRoute,
+  workspaceFileRoute,
+  workspaceGitDiffRoute,
+  workspaceGitStatusRoute,
+  workspaceTreeRoute,
+} from "./workspaceRoutes";
 
 /** Every HTTP route the server answers (besides plugin discovery and the client app). */
 export const allRoutes: readonly Route[] = [
   registerRoute,
   loginRoute,
+  logoutRoute,
+  sessionCookieRoute,
   createSessionRoute,
   listSessionsRoute,
   sessionInfoRoute,
@@ -50,6 +60,12 @@ export const allRoutes: readonly Route[] = [
   getPluginFileRoute,
   putPluginFileRoute,
   deletePluginFileRoute,
+  listProjectsRoute,
+  listWorkspacesRoute,
+  workspaceTreeRoute,
+  workspaceFileRoute,
+  workspaceGitStatusRoute,
+  workspaceGitDiffRoute,
   healthRoute,
   readyRoute,
   metricsRoute,

@@ -1,0 +1,181 @@
+/**
+ * The Files tool: the selected workspace's folder as a tree, read lazily one
+ * folder page at a time (a huge folder shows its first 500 entries and a
+ * "Show more"; nothing walks the whole tree), and a viewer for one text
+ * file that says when a file is binary or cut short. Everything comes from
+ * the host CLI sharing the workspace, through the workspace endpoints; it
+ * reloads on Refresh, on `refreshFiles()`, and when the workspace changes.
+ * Read-only.
+ */
+import { createEffect, createSignal, For, on, Show, type Accessor, type JSX } from "solid-js";
+import type { SessionWorkspace } from "@taiku/engine";
+import { childPath, formatSize, readFile, readTree, type FileView, type TreeEntry } from "./workspaceApi";
+
+interface FolderState {
+  readonly entries: readonly TreeEntry[];
+  readonly nextOffset: number | null;
+  readonly total: number;
+}
+
+type Loaded<T> = { readonly value: T } | { readonly error: string } | { readonly loading: true };
+
+/** Props of {@link FilesTool}. */
+export interface FilesToolProps {
+  readonly workspace: Accessor<SessionWorkspace | undefined>;
+  /** Changes when the tool should reload (`refreshFiles()`). */
+  readonly version: Accessor<number>;
+  readonly onRefresh: () => void;
+}
+
+/** The Files tool. */
+export function FilesTool(props: FilesToolProps): JSX.Element {
+  const [folders, setFolders] = createSignal<ReadonlyMap<string, Loaded<FolderState>>>(new Map());
+  const [open, setOpen] = createSignal<ReadonlySet<string>>(new Set([""]));
+  const [selected, setSelected] = createSignal<string | undefined>(undefined);
+  const [view, setView] = createSignal<Loaded<FileView> | undefined>(undefined);
+
+  const setFolder = (path: string, state: Loaded<FolderState>): void => {
+    setFolders((current) => new Map(current).set(path, state));
+  };
+
+  async function loadFolder(path: string, more = false): Promise<void> {
+    const workspace = props.workspace();
+    if (workspace === undefined) return;
+    const previous = folders().get(path);
+    const kept = more && previous !== undefined && "value" in previous ? previous.value : undefined;
+    if (kept === undefined) setFolder(path, { loading: true });
+    const page = await readTree(workspace, path, kept?.nextOffset ?? 0);
+    if (props.workspace()?.id !== workspace.id) return;
+    if (page.error) return setFolder(path, { error: page.error.message });
+    setFolder(path, { value: { entries: [...(kept?.entries ?? []), ...page.value.entries], nextOffset: page.value.nextOffset, total: page.value.total } });
+  }
+
+  async function showFile(path: string): Promise<void> {
+    const workspace = props.workspace();
+    if (workspace === undefined) return;
+    setSelected(path);
+    setView({ loading: true });
+    const file = await readFile(workspace, path);
+    if (selected() !== path || props.workspace()?.id !== workspace.id) return;
+    setView(file.error ? { error: file.error.message } : { value: file.value });
+  }
+
+  // A new workspace, or a refresh: forget what was read, read the open folders and the shown file again.
+  createEffect(
+    on([() => props.workspace()?.id, props.version] as const, (_now, previous) => {
+      const sameWorkspace = previous !== undefined && previous[0] === props.workspace()?.id;
+      setFolders(new Map());
+      if (!sameWorkspace) {
+        setOpen(new Set([""]));
+        setSelected(undefined);
+        setView(undefined);
+      }
+      for (const path of open()) void loadFolder(path);
+      const file = selected();
+      if (file !== undefined) void showFile(file);
+    }),
+  );
+
+  function toggle(path: string): void {
+    const next = new Set(open());
+    if (next.has(path)) next.delete(path);
+    else {
+      next.add(path);
+      if (!folders().has(path)) void loadFolder(path);
+    }
+    setOpen(next);
+  }
+
+  function Folder(folderProps: { path: string }): JSX.Element {
+    const state = () => folders().get(folderProps.path);
+    return (
+      <Show when={state()} fallback={<p class="muted">Loading…</p>}>
+        {(loaded) => (
+          <Show when={"value" in loaded() ? (loaded() as { value: FolderState }).value : undefined} fallback={<p class={"error" in loaded() ? "tool-error" : "muted"}>{"error" in loaded() ? (loaded() as { error: string }).error : "Loading…"}</p>}>
+            {(folder) => (
+              <ul class="tree">
+                <Show when={folder().entries.length === 0}>
+                  <li class="muted">Empty folder</li>
+                </Show>
+                <For each={folder().entries}>
+                  {(entry) => {
+                    const path = childPath(folderProps.path, entry.name);
+                    return (
+                      <li data-path={path} data-kind={entry.kind}>
+                        <Show
+                          when={entry.kind === "dir"}
+                          fallback={
+                            <button class="tree-item" classList={{ selected: selected() === path }} onClick={() => void showFile(path)} disabled={entry.kind === "other"}>
+                              {entry.kind === "symlink" ? "↪ " : ""}
+                              {entry.name} <span class="muted">{entry.kind === "file" ? formatSize(entry.size) : ""}</span>
+                            </button>
+                          }
+                        >
+                          <button class="tree-item folder" aria-expanded={open().has(path)} onClick={() => toggle(path)}>
+                            {open().has(path) ? "▾ " : "▸ "}
+                            {entry.name}/
+                          </button>
+                          <Show when={open().has(path)}>
+                            <Folder path={path} />
+                          </Show>
+                        </Show>
+                      </li>
+                    );
+                  }}
+                </For>
+                <Show when={folder().nextOffset !== null}>
+                  <li>
+                    <button class="link show-more" onClick={() => void loadFolder(folderProps.path, true)}>
+                      Show more ({folder().total - folder().entries.length} more)
+                    </button>
+                  </li>
+                </Show>
+              </ul>
+            )}
+          </Show>
+        )}
+      </Show>
+    );
+  }
+
+  return (
+    <section class="workspace-tool files-tool" data-tool="files">
+      <div class="toolbar">
+        <strong>Files</strong>
+        <span class="muted">{props.workspace()?.label ?? ""}</span>
+        <button onClick={() => props.onRefresh()} disabled={props.workspace() === undefined}>
+          Refresh
+        </button>
+      </div>
+      <Show
+        when={props.workspace()}
+        fallback={<p class="empty">No folder is shared into this session yet. Share one with <code>taiku share --fs</code> (see the Terminal tab's "Share a shell").</p>}
+      >
+        <div class="files-body">
+          <nav class="files-tree" aria-label="Files">
+            <Folder path="" />
+          </nav>
+          <div class="viewer">
+            <Show when={view()} fallback={<p class="empty">Pick a file to view it.</p>}>
+              {(shown) => (
+                <Show when={"value" in shown() ? (shown() as { value: FileView }).value : undefined} fallback={<p class={"error" in shown() ? "tool-error" : "muted"}>{"error" in shown() ? (shown() as { error: string }).error : "Loading…"}</p>}>
+                  {(file) => (
+                    <>
+                      <p class="muted file-meta">
+                        {file().path} · {formatSize(file().size)}
+                        {file().truncated ? " · truncated: showing the first 512 KiB" : ""}
+                      </p>
+                      <Show when={!file().binary} fallback={<p class="empty">Binary file — not shown.</p>}>
+                        <pre class="file-content">{file().content}</pre>
+                      </Show>
+                    </>
+                  )}
+                </Show>
+              )}
+            </Show>
+          </div>
+        </div>
+      </Show>
+    </section>
+  );
+}
