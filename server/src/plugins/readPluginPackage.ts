@@ -195,10 +195,12 @@ async function readMetadata(root: string, folderName: string, cached: PackageCac
   }
   problems.push(...piWeb.problems);
   const description = readDescription(json);
+  const version = readVersion(json);
   return {
     signature,
     packageName: readName(json) ?? folderName,
     ...(description === undefined ? {} : { description }),
+    ...(version === undefined ? {} : { version }),
     manifests,
     modules: piWeb.modules,
     problems,
