@@ -106,8 +106,19 @@ describe("layout and theme as a plugin sees them", () => {
     expect(await background(restarted)).toBe("rgb(255, 255, 255)");
     await ada.screenshot("light-theme");
 
-    await ada.page.click(".theme-toggle");
-    await expect.poll(() => background(restarted)).toBe("rgb(24, 24, 27)");
+    await ada.page.click(".tabs >> text=Shells");
+    await ada.page.goto(`${server.url}/#/`);
+    await ada.page.waitForSelector("text=Sessions");
+    expect(await ada.page.getAttribute("html", "data-theme")).toBe("light");
+    await ada.page.click(".app-corner .theme-toggle");
+    expect(await ada.page.getAttribute("html", "data-theme")).toBe("dark");
+    await ada.page.click(".app-corner .theme-toggle");
+    await ada.page.goto(`${server.url}/#/s/${encodeURIComponent(ada.sessionId)}`);
+    await ada.page.waitForSelector(".connection[data-state=saved]");
+    expect(await ada.page.getAttribute("html", "data-theme")).toBe("light");
+    const again = await ada.openPanel("screen", "main");
+    await ada.page.click(".session-header .theme-toggle");
+    await expect.poll(() => background(again)).toBe("rgb(24, 24, 27)");
     expect(await ada.page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe("rgb(24, 24, 27)");
   }, 60_000);
 
