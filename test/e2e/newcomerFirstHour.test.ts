@@ -2,7 +2,8 @@
  * A newcomer's first hour as one journey, in real Chromium with two people
  * and a real `taiku share` process: Ada signs up, creates a session, copies
  * the share command the Shells pane shows and runs it exactly as copied (a
- * `taiku` on the PATH), sees her shell and types into it, opens Hello, and
+ * `taiku` on the PATH), sees her shell and types into it, opens Hello (in
+ * the dark theme's colours, not a white page), and
  * invites Bo, who joins from the link and sees the same shell (and can type
  * into it) and the same Hello. No page logs an error or gets an HTTP error
  * on the way (the favicon included). When Ada ends the session, the share
@@ -84,6 +85,8 @@ describe("a newcomer's first hour, from sign-up to a shared shell and a second p
     await ada.enableForSession("hello");
     const hello = await ada.openPanel("hello", "hello", "#status:text('Connected.')");
     expect(await hello.textContent("#greeting")).toBe(`Hello, session ${ada.sessionId}`);
+    // In the reference dark colours, like the page around it: no white panel.
+    expect(await hello.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe("rgb(24, 24, 27)");
   }, 30_000);
 
   it("Bo joins from Ada's invite and sees the same shell, types into it, and sees the same Hello", async () => {
