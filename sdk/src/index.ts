@@ -21,6 +21,7 @@ export type {
   PluginFileLimits,
   PluginId,
   PluginSummary,
+  RegisteredPlugin,
   QuotaUsage,
   SessionId,
   SessionInfo,
@@ -31,4 +32,5 @@ export type {
   TaikuEventMap,
   Theme,
   ToastKind,
+  WorkspaceLayout,
 } from "@taiku/engine";

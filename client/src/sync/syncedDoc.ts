@@ -32,8 +32,16 @@ export interface SyncedDoc {
   readonly whenLoaded: Promise<void>;
   /** Connection state, reactive. */
   readonly state: Accessor<SyncState>;
+  /**
+   * Resolves `true` once the document has synced with the relay (at once if
+   * it has), or `false` when it has not within `timeoutMs` or the relay
+   * refused it for good.
+   */
+  whenSynced(timeoutMs: number): Promise<boolean>;
   /** Disconnects and frees the document (the IndexedDB copy stays). */
   destroy(): void;
+  /** Disconnects and frees the document and deletes its IndexedDB copy (the session ended). */
+  erase(): Promise<void>;
 }
 
 /** Options of {@link openSyncedDoc}. */
@@ -94,21 +102,52 @@ export function openSyncedDoc(options: OpenSyncedDocOptions): SyncedDoc {
   provider.on("connection-close", onConnectionClose);
   doc.on("update", onUpdate);
 
+  let refused = false;
+  provider.on("closed", () => {
+    refused = true;
+  });
+  function destroy(): void {
+    provider.off("status", onStatus);
+    provider.off("sync", onSync);
+    provider.off("closed", onClosed);
+    provider.off("connection-close", onConnectionClose);
+    doc.off("update", onUpdate);
+    provider.destroy();
+    doc.destroy();
+  }
+
   return {
     name: options.name,
     doc,
     provider,
     whenLoaded: persistence.whenSynced.then(() => undefined),
     state,
+    whenSynced(timeoutMs) {
+      if (provider.synced && provider.wsconnected) return Promise.resolve(true);
+      if (refused) return Promise.resolve(false);
+      return new Promise<boolean>((resolve) => {
+        const finish = (synced: boolean): void => {
+          clearTimeout(timer);
+          provider.off("sync", onSynced);
+          provider.off("closed", onRefused);
+          resolve(synced);
+        };
+        const onSynced = (synced: boolean): void => {
+          if (synced) finish(true);
+        };
+        const onRefused = (): void => finish(false);
+        const timer = setTimeout(() => finish(false), timeoutMs);
+        provider.on("sync", onSynced);
+        provider.on("closed", onRefused);
+      });
+    },
+    async erase() {
+      destroy();
+      await persistence.clearData();
+    },
     destroy() {
-      provider.off("status", onStatus);
-      provider.off("sync", onSync);
-      provider.off("closed", onClosed);
-      provider.off("connection-close", onConnectionClose);
-      doc.off("update", onUpdate);
-      provider.destroy();
+      destroy();
       void persistence.destroy();
-      doc.destroy();
     },
   };
 }
