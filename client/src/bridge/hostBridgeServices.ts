@@ -58,9 +58,10 @@ export function createHostBridgeServices(host: HostServices): BridgeServices {
     activity: host.activity,
     publish: host.publish,
     kv: host.kv,
-    otherKvSynced(pluginId, timeoutMs) {
+    async otherKvSynced(pluginId, timeoutMs) {
       const other = host.kv(pluginId);
-      return other.whenSynced === undefined ? true : other.whenSynced(timeoutMs);
+      // A document the relay refuses (a plugin this server does not know) holds nothing: its keys read as unset, as in MockHost.
+      return other.whenSynced === undefined || (await other.whenSynced(timeoutMs)) !== "timeout";
     },
     otherPluginData: (pluginId, key) => host.kv(pluginId).kv.get(key),
     userKv: {

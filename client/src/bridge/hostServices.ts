@@ -22,6 +22,7 @@ import type {
 import type { ApiRequestOptions, ApiResult } from "../api/apiRequest";
 import type { ActivityEntry, ChatMessage, Participant, ShellInfo } from "../session/sessionModel";
 import type { SessionEvents } from "../session/sessionEvents";
+import type { SyncOutcome } from "../sync/syncedDoc";
 
 /** A plugin's session KV as the bridge uses it. */
 export interface HostKv {
@@ -38,8 +39,8 @@ export interface HostKv {
   applyPluginUpdate(update: Uint8Array, frame: PluginFrame): void;
   /** Calls `listener` with every update of the document and its origin; returns an unsubscribe function. */
   onUpdate(listener: (update: Uint8Array, origin: unknown) => void): () => void;
-  /** Resolves `true` once the document has synced with the relay, `false` after `timeoutMs` or a refusal (absent: always in sync). */
-  whenSynced?(timeoutMs: number): Promise<boolean>;
+  /** Resolves `synced` once the document has synced with the relay, `refused` when the relay refused it for good, `timeout` after `timeoutMs` (absent: always in sync). */
+  whenSynced?(timeoutMs: number): Promise<SyncOutcome>;
 }
 
 /** The host as the bridge sees it. */

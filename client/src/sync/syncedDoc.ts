@@ -33,11 +33,12 @@ export interface SyncedDoc {
   /** Connection state, reactive. */
   readonly state: Accessor<SyncState>;
   /**
-   * Resolves `true` once the document has synced with the relay (at once if
-   * it has), or `false` when it has not within `timeoutMs` or the relay
-   * refused it for good.
+   * Resolves `synced` once the document has synced with the relay (at once
+   * if it has), `refused` when the relay refused it for good (a plugin this
+   * server does not know, not a member, the session ended), or `timeout`
+   * when neither happened within `timeoutMs`.
    */
-  whenSynced(timeoutMs: number): Promise<boolean>;
+  whenSynced(timeoutMs: number): Promise<SyncOutcome>;
   /** Disconnects and frees the document (the IndexedDB copy stays). */
   destroy(): void;
   /** Disconnects and frees the document and deletes its IndexedDB copy (the session ended). */
@@ -59,6 +60,9 @@ export interface OpenSyncedDocOptions {
 export function syncBaseUrl(): string {
   return `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/sync`;
 }
+
+/** How waiting for a document's sync ended (see {@link SyncedDoc.whenSynced}). */
+export type SyncOutcome = "synced" | "refused" | "timeout";
 
 /** Opens a document from IndexedDB and connects it to the relay. */
 export function openSyncedDoc(options: OpenSyncedDocOptions): SyncedDoc {
@@ -123,20 +127,20 @@ export function openSyncedDoc(options: OpenSyncedDocOptions): SyncedDoc {
     whenLoaded: persistence.whenSynced.then(() => undefined),
     state,
     whenSynced(timeoutMs) {
-      if (provider.synced && provider.wsconnected) return Promise.resolve(true);
-      if (refused) return Promise.resolve(false);
-      return new Promise<boolean>((resolve) => {
-        const finish = (synced: boolean): void => {
+      if (provider.synced && provider.wsconnected) return Promise.resolve<SyncOutcome>("synced");
+      if (refused) return Promise.resolve<SyncOutcome>("refused");
+      return new Promise<SyncOutcome>((resolve) => {
+        const finish = (outcome: SyncOutcome): void => {
           clearTimeout(timer);
           provider.off("sync", onSynced);
           provider.off("closed", onRefused);
-          resolve(synced);
+          resolve(outcome);
         };
         const onSynced = (synced: boolean): void => {
-          if (synced) finish(true);
+          if (synced) finish("synced");
         };
-        const onRefused = (): void => finish(false);
-        const timer = setTimeout(() => finish(false), timeoutMs);
+        const onRefused = (): void => finish("refused");
+        const timer = setTimeout(() => finish("timeout"), timeoutMs);
         provider.on("sync", onSynced);
         provider.on("closed", onRefused);
       });
