@@ -43,6 +43,20 @@ describe("TaikuPlugin", () => {
     expect(await plugin.getLayout()).toEqual({ panels: ["shells", "files", "git", "build.status/main"], openPanel: "shells", sidebars: true, theme: "dark" });
   });
 
+  it("getPlugin() carries the manifest's name; openPanel() on MockHost shows that tab in getLayout() and sends layout:change", async () => {
+    const { host, plugin } = start({
+      pluginId: "board",
+      manifest: { name: "Board", permissions: ["session.read", "events.subscribe", "ui.panel"], contributions: { panels: [{ id: "main", title: "Board" }] } },
+    });
+    expect((await plugin.getPlugin()).name).toBe("Board");
+    const seen: string[] = [];
+    plugin.on("layout:change", (event) => void seen.push(event.data.openPanel));
+    await plugin.openPanel("main");
+    await host.settle();
+    expect((await plugin.getLayout()).openPanel).toBe("board/main");
+    expect(seen).toEqual(["board/main"]);
+  });
+
   it("getLayout() needs session.read; getPlugin() needs no permission", async () => {
     const { plugin } = start({ permissions: [] });
     await expect(plugin.getLayout()).rejects.toBeInstanceOf(PermissionDeniedError);
