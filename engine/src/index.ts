@@ -63,6 +63,8 @@ export type { DecodeResult } from "./protocol/decodeBridgeMessage";
 export { decodeBridgeMessage, isEventType } from "./protocol/decodeBridgeMessage";
 export type {
   PluginSummary,
+  RegisteredPlugin,
+  WorkspaceLayout,
   SessionInfo,
   Participant,
   ShellInfo,
@@ -98,6 +100,7 @@ export {
   DEFAULT_LIST_LENGTH,
   DEFAULT_PLUGIN_FILE_LIMITS,
   MAX_PLUGIN_STATE_BYTES,
+  OTHER_KV_SYNC_WAIT_MS,
   fileRefusalDetails,
   fileRefusalError,
   fileRefusalMessage,

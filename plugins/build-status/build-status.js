@@ -1,6 +1,10 @@
 /**
  * Build status: a build state shared by everyone in the session.
  *
+ * Permissions: `ui.panel` (its label and badge) and `session.write` (its
+ * `changed` event and the optional chat announcement); the events of its own
+ * session KV and palette action need none.
+ *
  * State lives in this plugin's session KV: `build` is
  * `{ status, ts }` and `log` is the shared build log text. Every
  * participant's instance writes there, and the session KV merges them. The

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { BridgeError, NotFoundError, PermissionDeniedError, QuotaExceededError, TaikuPlugin, TimeoutError } from "./index";
 import { MockHost } from "./testing/index";
+import { PERMISSIONS } from "@taiku/engine";
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -29,6 +30,52 @@ describe("TaikuPlugin", () => {
     expect(late.pluginId).toBe("build.status");
   });
 
+  it("getPlugin() answers the plugin's own registration, and getLayout() the screen, as the host holds them", async () => {
+    const { plugin } = start({ pluginId: "build.status", permissions: ["session.read", "ui.panel"] });
+    expect(await plugin.getPlugin()).toEqual({
+      id: "build.status",
+      name: "build.status",
+      version: "0.0.0",
+      permissions: ["session.read", "ui.panel"],
+      source: "local",
+      serverManaged: false,
+    });
+    expect(await plugin.getLayout()).toEqual({ panels: ["shells", "files", "git", "build.status/main"], openPanel: "shells", sidebars: true, theme: "dark" });
+  });
+
+  it("getPlugin() carries the manifest's name; openPanel() on MockHost shows that tab in getLayout() and sends layout:change", async () => {
+    const { host, plugin } = start({
+      pluginId: "board",
+      manifest: { name: "Board", permissions: ["session.read", "events.subscribe", "ui.panel"], contributions: { panels: [{ id: "main", title: "Board" }] } },
+    });
+    expect((await plugin.getPlugin()).name).toBe("Board");
+    const seen: string[] = [];
+    plugin.on("layout:change", (event) => void seen.push(event.data.openPanel));
+    await plugin.openPanel("main");
+    await host.settle();
+    expect((await plugin.getLayout()).openPanel).toBe("board/main");
+    expect(seen).toEqual(["board/main"]);
+  });
+
+  it("getLayout() needs session.read; getPlugin() needs no permission", async () => {
+    const { plugin } = start({ permissions: [] });
+    await expect(plugin.getLayout()).rejects.toBeInstanceOf(PermissionDeniedError);
+    expect((await plugin.getPlugin()).id).toBe("test-plugin");
+  });
+
+  it("theme follows theme:change and marks the page for /plugin.css", async () => {
+    const { host, plugin } = start({ theme: "light" });
+    await plugin.ready();
+    expect(plugin.theme).toBe("light");
+    expect(document.documentElement.dataset.taikuTheme).toBe("light");
+    host.emit("theme:change", { theme: "dark" });
+    await vi.waitFor(() => expect(plugin.theme).toBe("dark"));
+    expect(document.documentElement.dataset.taikuTheme).toBe("dark");
+    host.emit("theme:change", { theme: "sepia" });
+    await host.settle();
+    expect(plugin.theme).toBe("dark");
+  });
+
   it("reading the ids before ready() is an error that says to await ready()", () => {
     const plugin = new TaikuPlugin();
     cleanups.push(() => plugin.close());
@@ -43,7 +90,7 @@ describe("TaikuPlugin", () => {
       plugin.getChat(),
       plugin.getShellOutput(1, 1),
     ]);
-    expect(session.plugins).toEqual([{ id: "test-plugin", name: "test-plugin", serverManaged: false }]);
+    expect(session.plugins).toEqual([{ id: "test-plugin", name: "test-plugin", version: "0.0.0", permissions: [...PERMISSIONS], source: "local", serverManaged: false }]);
     expect(users.map((user) => user.name)).toEqual(["Owner", "Guest"]);
     expect(chat.map((message) => message.text)).toEqual(["hi"]);
     expect(output).toBe("ready\n");

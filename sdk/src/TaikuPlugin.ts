@@ -18,6 +18,7 @@ import {
   type PluginFileInfo,
   type PluginId,
   type QuotaUsage,
+  type RegisteredPlugin,
   type SessionId,
   type SessionInfo,
   type ShellInfo,
@@ -27,13 +28,14 @@ import {
   type TaikuEventMap,
   type Theme,
   type ToastKind,
+  type WorkspaceLayout,
 } from "@taiku/engine";
 import type * as Y from "yjs";
 import { BridgeClient, type EventHandler } from "./bridgeClient";
 import type { TypedEvent } from "./typedEvent";
 import { BridgeError } from "./errors";
 import { openSharedDoc, type SharedDocReplica } from "./sharedDoc";
-import { watchPluginHealth } from "./pluginHealth";
+import { bufferEarlyErrors, watchPluginHealth } from "./pluginHealth";
 
 /** Options of {@link TaikuPlugin}. */
 export interface TaikuPluginOptions {
@@ -49,6 +51,7 @@ export class TaikuPlugin {
   readonly #client: BridgeClient;
   #sharedDoc: Promise<SharedDocReplica> | null = null;
   #stopHealth: () => void = () => {};
+  #theme: Theme | null = null;
 
   /**
    * Starts listening for the host. Nothing is sent until the first call,
@@ -57,8 +60,19 @@ export class TaikuPlugin {
    */
   constructor(options: TaikuPluginOptions = {}) {
     this.#client = new BridgeClient(options.timeout ?? DEFAULT_TIMEOUT_MS);
-    void this.#client.ready().then(() => {
-      this.#stopHealth = watchPluginHealth(this.#client, typeof window === "undefined" ? undefined : window);
+    const target = typeof window === "undefined" ? undefined : window;
+    // Errors thrown before the host's init arrived (a plugin failing before ready()) are kept and reported then.
+    const early = bufferEarlyErrors(target);
+    void this.#client.ready().then((init) => {
+      this.#theme = init.theme;
+      markTheme(init.theme);
+      this.#client.on("theme:change", (event) => {
+        const theme = (event.data as { theme?: unknown } | null)?.theme;
+        if (theme !== "dark" && theme !== "light") return;
+        this.#theme = theme;
+        markTheme(theme);
+      });
+      this.#stopHealth = watchPluginHealth(this.#client, target, early.take());
     });
   }
 
@@ -89,9 +103,14 @@ export class TaikuPlugin {
     return this.#init().instanceId;
   }
 
-  /** The host's colour scheme when the plugin started. Available after `ready()`. */
+  /**
+   * The host's colour scheme: the one in `taiku:init`, then the latest
+   * `theme:change` (which needs no permission). The SDK also sets it as
+   * `<html data-taiku-theme="dark|light">`, which `/plugin.css` follows.
+   * Available after `ready()`.
+   */
   get theme(): Theme {
-    return this.#init().theme;
+    return this.#theme ?? this.#init().theme;
   }
 
   /** The host's bridge API version. Available after `ready()`. */
@@ -120,6 +139,16 @@ export class TaikuPlugin {
   /** Session info, including the plugins registered in this client. Needs `session.read`. */
   getSession(): Promise<SessionInfo> {
     return this.#client.request("getSession", {});
+  }
+
+  /** This plugin as the host registered it: id, name, version, permissions, whether the session manages it. No permission needed. */
+  getPlugin(): Promise<RegisteredPlugin> {
+    return this.#client.request("getPlugin", {});
+  }
+
+  /** The workspace on this participant's screen (tabs, the open one, side bars, theme); `layout:change` follows it. Needs `session.read`. */
+  getLayout(): Promise<WorkspaceLayout> {
+    return this.#client.request("getLayout", {});
   }
 
   /** The participants. Needs `session.read`. */
@@ -364,4 +393,10 @@ export class TaikuPlugin {
     this.#sharedDoc ??= openSharedDoc(this.#client);
     return this.#sharedDoc;
   }
+}
+
+/** Marks the page with the host's theme (`<html data-taiku-theme>`), which `/plugin.css` follows; nothing outside a page. */
+function markTheme(theme: Theme): void {
+  if (typeof document === "undefined" || document.documentElement === null) return;
+  document.documentElement.dataset.taikuTheme = theme;
 }

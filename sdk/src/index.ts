@@ -21,6 +21,7 @@ export type {
   PluginFileLimits,
   PluginId,
   PluginSummary,
+  RegisteredPlugin,
   QuotaUsage,
   SessionId,
   SessionInfo,
@@ -31,6 +32,7 @@ export type {
   TaikuEventMap,
   Theme,
   ToastKind,
+  WorkspaceLayout,
 } from "@taiku/engine";
 export type {
   HtmlTag,

@@ -50,6 +50,16 @@ describe("plugin health", () => {
     expect(await plugin.getPluginData("still")).toBe("working");
   });
 
+  it("reports an error thrown before ready(), once the host has connected, so the panel can say why it did not start", async () => {
+    const plugin = new TaikuPlugin();
+    throwUncaught(new Error("config missing"));
+    const host = new MockHost();
+    cleanups.push(() => plugin.close(), () => host.dispose());
+    await plugin.ready();
+    await host.settle();
+    expect(host.callsTo("reportError").map((call) => [call.params.message, call.params.starting])).toEqual([["Error: config missing", true]]);
+  });
+
   it("reports unhandled promise rejections, including ones that are not Errors", async () => {
     const { host } = await start();
     rejectUnhandled(new Error("fetch failed"));

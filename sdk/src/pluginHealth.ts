@@ -9,7 +9,10 @@
  * running). Reports are rate-limited to {@link MAX_ERROR_REPORTS} per
  * {@link ERROR_REPORT_WINDOW_MS}, shared by every `TaikuPlugin` on the same
  * host connection, and each error is reported once however many
- * `TaikuPlugin`s listen.
+ * `TaikuPlugin`s listen. Errors thrown after a `TaikuPlugin` was created but
+ * before the host's init arrived (a plugin failing before `ready()`) are
+ * kept by {@link bufferEarlyErrors} and reported as soon as it connects, so
+ * the panel shows why the plugin did not start instead of a blank page.
  */
 import { MAX_ERROR_MESSAGE, MAX_ERROR_STACK, type InitMessage } from "@taiku/engine";
 import type { BridgeClient } from "./bridgeClient";
@@ -41,12 +44,47 @@ function takeReport(init: InitMessage, now: number): boolean {
   return true;
 }
 
+/** An uncaught error or rejection seen before the host connected. */
+export interface EarlyError {
+  readonly event: Event;
+  readonly cause: unknown;
+  readonly fallback: string;
+}
+
+/** The most early errors kept until the host connects. */
+const MAX_EARLY_ERRORS = MAX_ERROR_REPORTS;
+
+/**
+ * Keeps the uncaught errors and unhandled rejections of `target` until
+ * `take()`, which stops listening and returns them (at most
+ * {@link MAX_EARLY_ERRORS}, oldest first).
+ */
+export function bufferEarlyErrors(target: Window | undefined): { take(): readonly EarlyError[] } {
+  if (target === undefined || typeof target.addEventListener !== "function") return { take: () => [] };
+  const kept: EarlyError[] = [];
+  const keep = (entry: EarlyError): void => {
+    if (kept.length < MAX_EARLY_ERRORS) kept.push(entry);
+  };
+  const onError = (event: ErrorEvent): void => keep({ event, cause: event.error ?? event.message, fallback: "Uncaught error" });
+  const onRejection = (event: PromiseRejectionEvent): void => keep({ event, cause: event.reason, fallback: "Unhandled promise rejection" });
+  target.addEventListener("error", onError);
+  target.addEventListener("unhandledrejection", onRejection);
+  return {
+    take() {
+      target.removeEventListener("error", onError);
+      target.removeEventListener("unhandledrejection", onRejection);
+      return kept.splice(0);
+    },
+  };
+}
+
 /**
  * Starts answering pings and reporting uncaught errors of `target` (the
  * plugin's window; none outside a browser) over `client`, which must be
- * linked. Returns a function that stops both.
+ * linked, beginning with `early` ones kept before it was. Returns a
+ * function that stops both.
  */
-export function watchPluginHealth(client: BridgeClient, target: Window | undefined): () => void {
+export function watchPluginHealth(client: BridgeClient, target: Window | undefined, early: readonly EarlyError[] = []): () => void {
   const init = client.init;
   if (init === null || client.isClosed) return () => {};
   const stopPongs = client.on("host:ping", (event) => {
@@ -59,11 +97,11 @@ export function watchPluginHealth(client: BridgeClient, target: Window | undefin
   });
   if (target === undefined || typeof target.addEventListener !== "function") return stopPongs;
 
-  const send = (event: Event, cause: unknown, fallback: string): void => {
+  const send = (event: Event, cause: unknown, fallback: string, starting = false): void => {
     if (client.isClosed || reported.has(event)) return;
     reported.add(event);
     if (!takeReport(init, Date.now())) return;
-    client.request("reportError", describeError(cause, fallback)).catch((error: unknown) => {
+    client.request("reportError", { ...describeError(cause, fallback), ...(starting ? { starting } : {}) }).catch((error: unknown) => {
       console.warn("taiku plugin: could not report an error to the host", error);
     });
   };
@@ -73,6 +111,7 @@ export function watchPluginHealth(client: BridgeClient, target: Window | undefin
   const onRejection = (event: PromiseRejectionEvent): void => {
     send(event, event.reason, "Unhandled promise rejection");
   };
+  for (const entry of early) send(entry.event, entry.cause, entry.fallback, true);
   target.addEventListener("error", onError);
   target.addEventListener("unhandledrejection", onRejection);
   return () => {

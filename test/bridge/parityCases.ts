@@ -14,7 +14,7 @@
  * made plain by the plugin the same way (`{ $bytes: n }`), then
  * {@link normaliseAnswer} replaces what naturally differs (ids, timestamps).
  */
-import { BRIDGE_METHODS, PERMISSIONS, type PluginFileLimits } from "@taiku/engine";
+import { BRIDGE_METHODS, PERMISSIONS, type PluginFileLimits, type RegisteredPlugin, type WorkspaceLayout } from "@taiku/engine";
 
 /** Which fixture plugin makes the call. */
 export type CallerName = "parity" | "parity-none";
@@ -61,6 +61,24 @@ export const PARITY_MANIFESTS = {
   },
 } as const;
 
+/** The plugins both hosts have registered, as `getSession()` lists them and `getPlugin()` answers each (the fixtures' packages are version 0.0.1). */
+export const PARITY_PLUGINS: readonly RegisteredPlugin[] = Object.values(PARITY_MANIFESTS).map((manifest) => ({
+  id: manifest.id,
+  name: manifest.name,
+  version: "0.0.1",
+  permissions: [...manifest.permissions],
+  source: "local",
+  serverManaged: false,
+}));
+
+/** The layout on the screen when the matrix starts: both plugins' panels open, `parity-none`'s last. */
+export const PARITY_LAYOUT: WorkspaceLayout = {
+  panels: ["shells", "files", "git", "parity/main", "parity-none/main"],
+  openPanel: "parity-none/main",
+  sidebars: true,
+  theme: "dark",
+};
+
 const c = (name: string, method: string, params: ParityCase["params"] = {}, caller: CallerName = "parity"): ParityCase => ({ name, caller, method, params });
 const denied = (method: string, params: ParityCase["params"] = {}): ParityCase => c(`${method} without its permission`, method, params, "parity-none");
 
@@ -72,6 +90,11 @@ export const PARITY_CASES: readonly ParityCase[] = [
   c("getSession", "getSession"),
   denied("getSession"),
   c("getSession with an unexpected key", "getSession", { extra: 1 }),
+  c("getPlugin: the caller's own registration", "getPlugin"),
+  c("getPlugin works without a permission", "getPlugin", {}, "parity-none"),
+  c("getPlugin with an unexpected key", "getPlugin", { extra: 1 }),
+  c("getLayout", "getLayout"),
+  denied("getLayout"),
   c("getUsers", "getUsers"),
   denied("getUsers"),
   c("getShells in a session without shells", "getShells"),
@@ -171,6 +194,7 @@ export const PARITY_CASES: readonly ParityCase[] = [
   denied("setActionEnabled", { actionId: "go", enabled: true }),
   c("openPanel of a declared panel", "openPanel", { panelId: "main" }),
   c("openPanel of an undeclared panel", "openPanel", { panelId: "nope" }),
+  c("getLayout after openPanel shows that panel", "getLayout"),
   denied("openPanel", { panelId: "main" }),
 
   c("listFiles where no host shares files", "listFiles"),

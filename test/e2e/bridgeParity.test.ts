@@ -15,7 +15,9 @@ import { awaitHostLink } from "../../sdk/src/hostLink";
 import {
   FILE_LIMITS,
   PARITY_CASES,
+  PARITY_LAYOUT,
   PARITY_MANIFESTS,
+  PARITY_PLUGINS,
   RAW_CALLER_SOURCE,
   SESSION_TITLE,
   normaliseAnswer,
@@ -37,11 +39,6 @@ declare global {
 /** The raw caller, compiled for Node from the same source the plugin page runs. */
 const nodeRaw = new Function(`${RAW_CALLER_SOURCE}; return rawCall;`)() as (port: MessagePort, method: string, params: unknown) => Promise<PlainAnswer>;
 
-const PLUGINS = [
-  { id: "parity", name: PARITY_MANIFESTS.parity.name, serverManaged: false },
-  { id: "parity-none", name: PARITY_MANIFESTS["parity-none"].name, serverManaged: false },
-];
-
 /** Runs every case against two MockHosts (one per fixture plugin) and returns the normalised answers and events. */
 async function runOnMockHost(): Promise<{ answers: unknown[]; events: Record<CallerName, string[]> }> {
   const ports = {} as Record<CallerName, MessagePort>;
@@ -51,7 +48,8 @@ async function runOnMockHost(): Promise<{ answers: unknown[]; events: Record<Cal
     const host = new MockHost({
       manifest: PARITY_MANIFESTS[id],
       data: {
-        session: { title: SESSION_TITLE, plugins: PLUGINS },
+        session: { title: SESSION_TITLE, plugins: PARITY_PLUGINS },
+        layout: PARITY_LAYOUT,
         users: [{ userId: "u-ada", name: "ada", color: "#000" }],
         shells: [],
         shellOutput: {},

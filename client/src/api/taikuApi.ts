@@ -75,6 +75,11 @@ export function joinSession(sessionId: string, code: string): Promise<ApiResult<
   return apiRequest(`/api/sessions/${encodeURIComponent(sessionId)}/join`, { method: "POST", body: { code } });
 }
 
+/** Ends a session (owner only): its plugins' shared data is deleted for everyone. */
+export function endSession(sessionId: string): Promise<ApiResult<unknown>> {
+  return apiRequest(`/api/sessions/${encodeURIComponent(sessionId)}/end`, { method: "POST", body: {} });
+}
+
 /** Adds (`enabled`) or removes a plugin from the session-managed set (owner only). */
 export function setSessionPlugin(sessionId: string, pluginId: string, enabled: boolean): Promise<ApiResult<unknown>> {
   const path = `/api/sessions/${encodeURIComponent(sessionId)}/plugins/${encodeURIComponent(pluginId)}`;

@@ -1,14 +1,16 @@
 /**
  * The app shell: picks the screen for the current route, sending signed-out
- * users to sign in (and back afterwards), and renders the toasts.
+ * users to sign in (and back afterwards), and renders the toasts and, outside
+ * a session (whose header has its own), the theme switch.
  */
-import { createMemo, Match, Switch, type JSX } from "solid-js";
+import { createMemo, Match, Show, Switch, type JSX } from "solid-js";
 import { auth } from "../api/authStore";
 import { JoinScreen } from "../screens/JoinScreen";
 import { SessionListScreen } from "../screens/SessionListScreen";
 import { SignInScreen } from "../screens/SignInScreen";
 import { SessionView } from "../session/SessionView";
 import { Toasts } from "../ui/Toasts";
+import { ThemeToggle } from "./ThemeToggle";
 import { navigate, route, routeHash } from "./route";
 
 const RETURN_KEY = "taiku:return-to";
@@ -51,6 +53,11 @@ export function App(): JSX.Element {
           <SessionListScreen />
         </Match>
       </Switch>
+      <Show when={!sessionRoute()}>
+        <div class="app-corner">
+          <ThemeToggle />
+        </div>
+      </Show>
       <Toasts />
     </>
   );

@@ -27,7 +27,7 @@ function manifest(id: string): PluginManifest {
 /** Only what `connect` and the health methods touch. */
 function services(): HostServices {
   const kv = createHostKv(new Y.Doc());
-  return { sessionId: "s1", events: createSessionEvents(), kv: () => kv } as unknown as HostServices;
+  return { sessionId: "s1", events: createSessionEvents(), kv: () => kv, theme: () => "dark" } as unknown as HostServices;
 }
 
 /** A plugin frame stand-in that answers pings like the SDK while `alive`. */
@@ -85,8 +85,13 @@ describe("plugin health in the host bridge", () => {
   it("hands a reported error to the panel with its message and stack, and the plugin keeps working", async () => {
     const { plugin, watcher } = connect("thrower", true);
     expect(await plugin.call("reportError", { message: "TypeError: x is undefined", stack: "at click" })).toMatchObject({ result: null });
-    expect(watcher.onError).toHaveBeenCalledWith({ message: "TypeError: x is undefined", stack: "at click" });
+    expect(watcher.onError).toHaveBeenCalledWith({ message: "TypeError: x is undefined", stack: "at click" }, false);
+    // Thrown before ready(): the panel shows it as a failed start, until the plugin makes a call after all.
+    expect(await plugin.call("reportError", { message: "early", starting: true })).toMatchObject({ result: null });
+    expect(watcher.onError).toHaveBeenLastCalledWith({ message: "early" }, true);
     expect(await plugin.call("setPluginData", { key: "k", value: 1 })).toMatchObject({ result: null });
+    expect(await plugin.call("reportError", { message: "late start", starting: true })).toMatchObject({ result: null });
+    expect(watcher.onError).toHaveBeenLastCalledWith({ message: "late start" }, false);
   });
 
   it("refuses an oversized or malformed error report and shows nothing", async () => {

@@ -70,6 +70,8 @@ function fakeServices() {
     settings: () => ({ mode: "fast" }),
     setSetting: vi.fn(),
     secret: () => null,
+    layout: () => ({ panels: ["shells"], openPanel: "shells", sidebars: true, theme: "dark" }),
+    theme: () => "dark",
   } satisfies HostServices;
   return services;
 }

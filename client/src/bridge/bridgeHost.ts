@@ -54,8 +54,8 @@ export interface PluginInstance {
   readonly granted: ReadonlySet<Permission>;
   /** Sends an event to this instance, unconditionally (own-plugin events). */
   sendEvent(type: string, data: BridgeValue): void;
-  /** Hands the instance's uncaught error (a `reportError` call) to its panel. */
-  reportError(report: PluginErrorReport): void;
+  /** Hands the instance's uncaught error (a `reportError` call; `starting` when thrown before `ready()`) to its panel. */
+  reportError(report: PluginErrorReport, starting: boolean): void;
   /** Records the instance's answer to `host:ping { n }`. */
   pong(n: number): void;
 }
@@ -68,13 +68,23 @@ export interface PluginErrorReport {
 
 /** Who hears about one instance's health (its panel). */
 export interface InstanceWatcher {
-  /** The instance reported an uncaught error; it keeps running. */
-  onError?(report: PluginErrorReport): void;
+  /**
+   * The instance reported an uncaught error; it keeps running. `starting` is
+   * true when the error was thrown before the host started the plugin (before
+   * `ready()`) and the plugin has made no call other than health reports
+   * since, so its panel is likely blank.
+   */
+  onError?(report: PluginErrorReport, starting: boolean): void;
+  /** The instance made its first call other than a health report: it runs. */
+  onFirstCall?(): void;
   /** The instance stopped (`false`) or resumed (`true`) answering pings. */
   onResponsiveChange?(responsive: boolean): void;
   /** The instance sent its first message on its port: its SDK is connected. */
   onStarted?(): void;
 }
+
+/** Methods the SDK calls by itself to report health; they do not show that the plugin's own code runs. */
+const HEALTH_METHODS: ReadonlySet<string> = new Set(["reportError", "pong"]);
 
 /** How many times one instance may ask for `taiku:init` again (`taiku:connect`). */
 export const MAX_INIT_RESENDS = 3;
@@ -166,13 +176,14 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
     let strikes = 0;
     let stopped = false;
     let spoken = false;
+    let called = false;
     let resends = 0;
 
     const init = createInit({
       pluginId: plugin.id as PluginId,
       sessionId: services.sessionId as SessionId,
       instanceId,
-      theme: "dark",
+      theme: services.theme(),
     });
 
     const closePort = (port: MessagePort): void => {
@@ -201,8 +212,8 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
       sendEvent(type, data) {
         if (!stopped) post(instance.port, createEvent(type, data));
       },
-      reportError(report) {
-        if (!stopped) watcher.onError?.(report);
+      reportError(report, starting) {
+        if (!stopped) watcher.onError?.(report, starting && !called);
       },
       pong(n) {
         monitor.pong(n);
@@ -256,6 +267,14 @@ export function createBridgeHost(services: HostServices, options: BridgeHostOpti
         const id = requestIdOf(event.data);
         if (id !== undefined) post(instance.port, createErrorResponse(id, ErrorCode.Unavailable, "rate limit exceeded; slow down"));
         return;
+      }
+      if (!called) {
+        // Until its first call, a decoded request other than a health report tells the watcher the plugin runs.
+        const decoded = decodeBridgeMessage(event.data);
+        if (decoded.error === undefined && decoded.message.type === "taiku:request" && !HEALTH_METHODS.has(decoded.message.method)) {
+          called = true;
+          watcher.onFirstCall?.();
+        }
       }
       void answer(instance, event.data, () => stopped, strike);
     };

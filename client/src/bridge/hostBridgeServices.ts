@@ -45,6 +45,7 @@ export function createHostBridgeServices(host: HostServices): BridgeServices {
   return {
     sessionId: host.sessionId,
     session: () => ({ ...host.sessionInfo(), plugins: host.registeredPlugins() }),
+    layout: host.layout,
     participants: () => host.participants().map((p) => ({ userId: p.userId, name: p.name, color: p.colour })),
     shells: host.shells,
     shellOutput: (shellId, lines) => host.events.shellOutput(shellId, lines),
@@ -57,6 +58,11 @@ export function createHostBridgeServices(host: HostServices): BridgeServices {
     activity: host.activity,
     publish: host.publish,
     kv: host.kv,
+    async otherKvSynced(pluginId, timeoutMs) {
+      const other = host.kv(pluginId);
+      // A document the relay refuses (a plugin this server does not know) holds nothing: its keys read as unset, as in MockHost.
+      return other.whenSynced === undefined || (await other.whenSynced(timeoutMs)) !== "timeout";
+    },
     otherPluginData: (pluginId, key) => host.kv(pluginId).kv.get(key),
     userKv: {
       async get(pluginId, key) {

@@ -7,10 +7,22 @@
  * `createHostBridgeServices` turns it into the engine's `BridgeServices`,
  * which the shared request server answers from.
  */
-import type { BridgeValue, JsonValue, PluginFrame, QuotaUsage, SessionKv, StatusLabel, ToastKind } from "@taiku/engine";
+import type {
+  BridgeValue,
+  JsonValue,
+  PluginFrame,
+  QuotaUsage,
+  RegisteredPlugin,
+  SessionKv,
+  StatusLabel,
+  Theme,
+  ToastKind,
+  WorkspaceLayout,
+} from "@taiku/engine";
 import type { ApiRequestOptions, ApiResult } from "../api/apiRequest";
 import type { ActivityEntry, ChatMessage, Participant, ShellInfo } from "../session/sessionModel";
 import type { SessionEvents } from "../session/sessionEvents";
+import type { SyncOutcome } from "../sync/syncedDoc";
 
 /** A plugin's session KV as the bridge uses it. */
 export interface HostKv {
@@ -27,6 +39,8 @@ export interface HostKv {
   applyPluginUpdate(update: Uint8Array, frame: PluginFrame): void;
   /** Calls `listener` with every update of the document and its origin; returns an unsubscribe function. */
   onUpdate(listener: (update: Uint8Array, origin: unknown) => void): () => void;
+  /** Resolves `synced` once the document has synced with the relay, `refused` when the relay refused it for good, `timeout` after `timeoutMs` (absent: always in sync). */
+  whenSynced?(timeoutMs: number): Promise<SyncOutcome>;
 }
 
 /** The host as the bridge sees it. */
@@ -36,7 +50,11 @@ export interface HostServices {
   /** Session title and owner. */
   sessionInfo(): { title: string; ownerId: string };
   /** Plugins registered in this client, and whether the session manages each. */
-  registeredPlugins(): { id: string; name: string; serverManaged: boolean }[];
+  registeredPlugins(): RegisteredPlugin[];
+  /** The workspace layout on this participant's screen. */
+  layout(): WorkspaceLayout;
+  /** The app's colour scheme now (sent in `taiku:init`). */
+  theme(): Theme;
   participants(): readonly Participant[];
   shells(): readonly ShellInfo[];
   chat(): readonly ChatMessage[];

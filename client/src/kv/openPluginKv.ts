@@ -34,6 +34,8 @@ export interface OpenPluginKvOptions {
 export interface PluginKv extends HostKv {
   readonly synced: SyncedDoc;
   destroy(): void;
+  /** Closes the document and deletes its copy on this device (its session ended). */
+  erase(): Promise<void>;
 }
 
 /** Opens a plugin's session KV document. */
@@ -55,9 +57,14 @@ export function openPluginKv(options: OpenPluginKvOptions): PluginKv {
   return {
     ...hostKv,
     synced,
+    whenSynced: (timeoutMs) => synced.whenSynced(timeoutMs),
     destroy() {
       hostKv.destroy();
       synced.destroy();
+    },
+    erase() {
+      hostKv.destroy();
+      return synced.erase();
     },
   };
 }

@@ -9,6 +9,14 @@
  * running), and one that stops answering the host's pings is shown as not
  * responding until it answers again; both offer a restart.
  *
+ * A panel is never blank: a plugin whose page fails to load (its entry
+ * answers an HTTP error or cannot be fetched: checked with a `HEAD` request
+ * when the frame loads), or that fails while starting (it reports an error
+ * it threw before `ready()`, and has made no call since), shows an error
+ * card with the reason and a Retry in place of its frame; a plugin that
+ * fails while starting but then makes a call is running after all, and the
+ * card becomes the error banner.
+ *
  * Plugin pages need the network to load: the browser never lets a service
  * worker serve a sandboxed frame without `allow-same-origin`. A frame loaded
  * while offline (or while the server cannot be reached) shows that it will
@@ -58,6 +66,8 @@ export function PluginFrame(props: {
   const [reported, setReported] = createSignal<{ report: PluginErrorReport; count: number }>();
   const [responsive, setResponsive] = createSignal(true);
   const [notStarted, setNotStarted] = createSignal(false);
+  /** Why the plugin's page failed to load or the plugin failed while starting; its frame is hidden meanwhile. */
+  const [startFailure, setStartFailure] = createSignal<{ kind: "load" | "start"; reason: string }>();
   /** Set once the plugin has connected since its frame last loaded. */
   const [started, setStarted] = createSignal(false);
   createEffect(
@@ -92,6 +102,14 @@ export function PluginFrame(props: {
       const target = frame.contentWindow;
       if (target === null) return;
       disconnect?.();
+      setStartFailure(undefined);
+      void checkEntry(props.plugin.entryUrl).then((reason) => {
+        if (reason !== undefined && frame.isConnected) {
+          clearTimeout(startTimer);
+          setNotStarted(false);
+          setStartFailure({ kind: "load", reason });
+        }
+      });
       const instanceId = `${props.plugin.id.replace(/[^A-Za-z0-9_-]/g, "_")}-${crypto.randomUUID().slice(0, 8)}`;
       setReported(undefined);
       setResponsive(true);
@@ -99,7 +117,13 @@ export function PluginFrame(props: {
       clearTimeout(startTimer);
       startTimer = setTimeout(() => setNotStarted(true), PLUGIN_START_TIMEOUT_MS);
       disconnect = props.bridge.connect(props.plugin, target, instanceId, {
-        onError: (report) => setReported((last) => ({ report, count: (last?.count ?? 0) + 1 })),
+        onError: (report, starting) => {
+          if (starting && startFailure() === undefined) setStartFailure({ kind: "start", reason: report.message });
+          setReported((last) => ({ report, count: (last?.count ?? 0) + 1 }));
+        },
+        onFirstCall: () => {
+          if (startFailure()?.kind === "start") setStartFailure(undefined);
+        },
         onResponsiveChange: setResponsive,
         onStarted: () => {
           clearTimeout(startTimer);
@@ -114,6 +138,7 @@ export function PluginFrame(props: {
     disconnect = undefined;
     clearTimeout(startTimer);
     setNotStarted(false);
+    setStartFailure(undefined);
     setReported(undefined);
     setResponsive(true);
     props.onRestart();
@@ -143,7 +168,18 @@ export function PluginFrame(props: {
             <strong>{props.plugin.name}</strong> starts when the network is back. Its shared data is kept on this device and syncs then.
           </div>
         </Show>
-        <Show when={notStarted()}>
+        <Show when={startFailure()}>
+          {(failure) => (
+            <div class="plugin-error plugin-start-failed" role="alert" data-kind={failure().kind}>
+              <p>
+                <strong>{props.plugin.name}</strong> {failure().kind === "load" ? "failed to load" : "failed to start"}:{" "}
+                <span class="plugin-error-message">{failure().reason}</span>
+              </p>
+              <button onClick={restart}>Retry</button>
+            </div>
+          )}
+        </Show>
+        <Show when={notStarted() && startFailure() === undefined}>
           <div class="plugin-error plugin-not-started" role="alert">
             <p>
               <strong>{props.plugin.name}</strong> did not start: it has not connected to taiku within {PLUGIN_START_TIMEOUT_MS / 1000} s.
@@ -159,7 +195,7 @@ export function PluginFrame(props: {
             <button onClick={restart}>Restart plugin</button>
           </div>
         </Show>
-        <Show when={responsive() && reported()}>
+        <Show when={responsive() && startFailure() === undefined && reported()}>
           {(shown) => (
             <div class="plugin-health plugin-error-banner" role="alert" style={BANNER_STYLE} title={shown().report.stack ?? ""}>
               <span style={{ flex: "1", "overflow-wrap": "anywhere" }}>
@@ -178,10 +214,21 @@ export function PluginFrame(props: {
             sandbox="allow-scripts"
             title={props.plugin.name}
             referrerpolicy="no-referrer"
-            classList={{ hidden: loadedOffline() || notStarted() }}
+            classList={{ hidden: loadedOffline() || notStarted() || startFailure() !== undefined }}
           />
         </Show>
       </Show>
     </div>
   );
+}
+
+/** Why the plugin's entry page cannot be loaded (`HEAD` answers an HTTP error, or no answer), or `undefined` when it can. */
+async function checkEntry(url: string): Promise<string | undefined> {
+  let response: Response;
+  try {
+    response = await fetch(url, { method: "HEAD", cache: "no-store" });
+  } catch (cause) {
+    return `its page could not be fetched (${cause instanceof Error ? cause.message : String(cause)})`;
+  }
+  return response.ok ? undefined : `its page answered HTTP ${response.status}${response.statusText === "" ? "" : ` ${response.statusText}`}`;
 }

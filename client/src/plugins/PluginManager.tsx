@@ -5,13 +5,16 @@
  * enabled for this user or, by the owner, for the whole session, and to
  * every member once it runs — and the settings and secrets forms generated
  * from the manifest, then the trusted Pi Web modules (see `ModuleCard`). Secrets stay
- * in this browser (`localStorage["taiku:plugin-secrets"]`).
+ * in this browser (`localStorage["taiku:plugin-secrets"]`). The manifest is
+ * fetched again when the manager opens and whenever the window regains
+ * focus while it is open, so newly installed plugins appear without a reload
+ * (the server answers from its mtime cache, so this is cheap).
  */
-import { createSignal, For, Show, type JSX } from "solid-js";
+import { createSignal, For, onCleanup, onMount, Show, type JSX } from "solid-js";
 import { setSessionPlugin } from "../api/taikuApi";
 import { ModuleCard } from "../piweb/ModuleCard";
 import { showToast } from "../ui/toastStore";
-import { catalog, type CatalogPlugin } from "./pluginCatalog";
+import { catalog, refreshCatalog, type CatalogPlugin } from "./pluginCatalog";
 import { PERMISSION_TEXT } from "./permissionText";
 import { readSecret, readSettings, setUserEnabled, userEnabledPlugins, writeSecret, writeSetting } from "./pluginPreferences";
 
@@ -149,7 +152,8 @@ function PluginCard(props: { plugin: CatalogPlugin; sessionId: string; isOwner: 
       <header class="row spread">
         <strong>{props.plugin.name}</strong>
         <span class="muted">
-          {props.plugin.id} · {props.plugin.source}
+          {props.plugin.id}
+          {props.plugin.version === "" ? "" : ` ${props.plugin.version}`} · {props.plugin.source}
         </span>
       </header>
       <Show when={props.plugin.description}>{(text) => <p class="plugin-description">{text()}</p>}</Show>
@@ -158,11 +162,7 @@ function PluginCard(props: { plugin: CatalogPlugin; sessionId: string; isOwner: 
       </p>
       <Show
         when={reviewing()}
-        fallback={
-          <Show when={state() !== "off"}>
-            <Permissions plugin={props.plugin} intro="It may:" />
-          </Show>
-        }
+        fallback={<Permissions plugin={props.plugin} intro={state() === "off" ? "If enabled, it may:" : "It may:"} />}
       >
         {(scope) => (
           <Permissions
@@ -224,6 +224,14 @@ export function PluginManager(props: {
   sharedData: SharedDataView;
   onClose: () => void;
 }): JSX.Element {
+  const refresh = (): void => {
+    void refreshCatalog().then((problem) => {
+      if (problem !== undefined) console.warn(`taiku: ${problem}; the plugin list shown is the last one fetched`);
+    });
+  };
+  onMount(refresh);
+  window.addEventListener("focus", refresh);
+  onCleanup(() => window.removeEventListener("focus", refresh));
   return (
     <div class="overlay" role="dialog" aria-label="Plugins" onClick={(e) => e.target === e.currentTarget && props.onClose()}>
       <section class="card dialog plugin-manager">

@@ -16,6 +16,8 @@ export interface CatalogPlugin extends PluginManifest {
   readonly source: string;
   /** What the plugin is for, in its author's words (its package's `description`). */
   readonly description?: string;
+  /** Its package's `version`; `""` when the package has none. */
+  readonly version: string;
 }
 
 /** The catalog: plugins, Pi Web modules, and the discovery errors the server reported. */
@@ -51,6 +53,7 @@ function parseCatalog(raw: unknown): PluginCatalog {
       entry: typeof manifest.entry === "string" ? manifest.entry : "",
       entryUrl: typeof manifest.entryUrl === "string" ? manifest.entryUrl : `/plugins/${manifest.id}/${String(manifest.entry)}`,
       source: typeof manifest.source === "string" ? manifest.source : "bundled",
+      version: typeof manifest.version === "string" ? manifest.version : "",
       ...(typeof manifest.description === "string" && manifest.description !== "" ? { description: manifest.description } : {}),
     });
   }
@@ -83,8 +86,30 @@ export async function refreshCatalog(): Promise<string | undefined> {
   if (!response.ok) return `plugin manifest: HTTP ${response.status}`;
   const raw: unknown = await response.json();
   localStorage.setItem(CACHE_KEY, JSON.stringify(raw));
-  setCatalog(parseCatalog(raw));
+  const next = reconcile(catalog(), parseCatalog(raw));
+  if (next !== catalog()) setCatalog(next);
   return undefined;
+}
+
+/**
+ * `next`, keeping `current`'s object for every plugin that did not change, and
+ * `current` itself when nothing did, so a refetch (the manager refetches on
+ * open and on focus) never re-creates what the page shows for a plugin, such
+ * as a card the user is reviewing.
+ */
+function reconcile(current: PluginCatalog, next: PluginCatalog): PluginCatalog {
+  const previous = new Map(current.plugins.map((plugin) => [plugin.id, plugin]));
+  const plugins = next.plugins.map((plugin) => {
+    const old = previous.get(plugin.id);
+    return old !== undefined && JSON.stringify(old) === JSON.stringify(plugin) ? old : plugin;
+  });
+  const modulesSame = JSON.stringify(next.modules) === JSON.stringify(current.modules);
+  const unchanged =
+    plugins.length === current.plugins.length &&
+    plugins.every((plugin, i) => plugin === current.plugins[i]) &&
+    modulesSame &&
+    JSON.stringify(next.errors) === JSON.stringify(current.errors);
+  return unchanged ? current : { plugins, modules: modulesSame ? current.modules : next.modules, errors: next.errors };
 }
 
 /** The catalog entry for `pluginId`, if discovered. */

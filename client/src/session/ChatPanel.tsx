@@ -1,11 +1,14 @@
 /**
- * The session chat: messages from the session document, and a box to send.
+ * The session chat: messages from the session document, and a box to send
+ * (none once the session ended: the chat is read-only then). Each message is
+ * its author, time and text in one tight block, consecutive ones separated by
+ * a small gap, and long words wrap instead of widening the side bar.
  */
-import { createSignal, For, type JSX } from "solid-js";
+import { createSignal, For, Show, type JSX } from "solid-js";
 import type { ChatMessage } from "./sessionModel";
 
 /** The chat panel. */
-export function ChatPanel(props: { messages: readonly ChatMessage[]; onSend: (text: string) => void }): JSX.Element {
+export function ChatPanel(props: { messages: readonly ChatMessage[]; onSend: (text: string) => void; readOnly?: boolean }): JSX.Element {
   const [draft, setDraft] = createSignal("");
   return (
     <section class="panel chat" aria-label="Chat">
@@ -14,14 +17,17 @@ export function ChatPanel(props: { messages: readonly ChatMessage[]; onSend: (te
         <For each={props.messages} fallback={<li class="muted">No messages yet.</li>}>
           {(m) => (
             <li class="chat-message">
-              <strong>{m.name}</strong> <time class="muted">{new Date(m.ts).toLocaleTimeString()}</time>
-              <div>{m.text}</div>
+              <div class="chat-meta">
+                <strong>{m.name}</strong> <time class="muted">{new Date(m.ts).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}</time>
+              </div>
+              <div class="chat-text">{m.text}</div>
             </li>
           )}
         </For>
       </ol>
+      <Show when={!props.readOnly}>
       <form
-        class="row"
+        class="row chat-form"
         onSubmit={(event) => {
           event.preventDefault();
           props.onSend(draft());
@@ -31,6 +37,7 @@ export function ChatPanel(props: { messages: readonly ChatMessage[]; onSend: (te
         <input name="chat" placeholder="Message" value={draft()} onInput={(e) => setDraft(e.currentTarget.value)} />
         <button type="submit">Send</button>
       </form>
+      </Show>
     </section>
   );
 }

@@ -32,21 +32,18 @@ import { ActionPalette, usePaletteShortcuts, type PaletteAction } from "./Action
 import { ActivityFeed } from "./ActivityFeed";
 import { ChatPanel } from "./ChatPanel";
 import { ConnectionIndicator } from "./ConnectionIndicator";
+import { EndSessionDialog } from "./EndSessionDialog";
+import { SessionEnded } from "./SessionEnded";
+import { ThemeToggle } from "../app/ThemeToggle";
 import { openSessionRuntime } from "./openSessionRuntime";
 import { ParticipantsPanel } from "./ParticipantsPanel";
 import { cachedSessionInfo, loadSessionInfo } from "./sessionInfoCache";
 import { ShellsPanel } from "./ShellsPanel";
 import { FilesTool } from "../workspace/FilesTool";
 import { GitTool } from "../workspace/GitTool";
-
-/** The workspace tools taiku has itself, before any plugin's panels: the shells (Terminal), Files and Git. */
-const BUILT_IN_TOOLS = [
-  { key: "shells", title: "Shells" },
-  { key: "files", title: "Files" },
-  { key: "git", title: "Git" },
-] as const;
 import { StatusBar, type PluginLabels } from "./StatusBar";
 import { WorkspaceList } from "./WorkspaceList";
+import { BUILT_IN_TOOLS } from "./workspaceLayout";
 
 /** What `selectWorkspaceTool` accepts for the built-in tools. */
 const TOOL_ALIASES: Readonly<Record<string, string>> = { terminal: "shells", shells: "shells", files: "files", git: "git" };
@@ -58,6 +55,7 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
   const [paletteOpen, setPaletteOpen] = createSignal(false);
   const [managerOpen, setManagerOpen] = createSignal(false);
   const [inviteLink, setInviteLink] = createSignal<string>();
+  const [endOpen, setEndOpen] = createSignal(false);
   const runtime = openSessionRuntime(props.sessionId, props.auth, info);
   onCleanup(() => runtime.dispose());
   /** The browser is online and the server answers (plugin pages load only then). */
@@ -128,6 +126,12 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
   onCleanup(setPiWebHost(host));
 
   const isOwner = () => info()?.ownerId === props.auth.userId;
+  /** The owner ended the session: the session document says so, or the server did when the page opened. */
+  const ended = () => runtime.model.ended() !== undefined || info()?.ended === true;
+  const endedBy = () => {
+    const by = runtime.model.ended()?.by;
+    return by === undefined ? undefined : runtime.model.members().find((member) => member.userId === by)?.name;
+  };
 
   async function invite(): Promise<void> {
     const result = await createInvite(props.sessionId);
@@ -164,10 +168,13 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
     ].sort(compareOrdered),
   );
   const shownModulePanel = () => panels().find((panel) => panel.key === shownPanel())?.module;
-  /** The open tab; a remembered plugin tab whose plugin is not (yet) running shows Shells meanwhile. */
+  /**
+   * The open tab: the layout plugins read (built-in tools and sandboxed panels), or a module panel it does not
+   * list; a remembered plugin tab whose plugin is not (yet) running shows Shells meanwhile.
+   */
   const shownPanel = (): string => {
     const key = runtime.ui.openPanel();
-    return BUILT_IN_TOOLS.some((tool) => tool.key === key) || panels().some((panel) => panel.key === key) ? key : "shells";
+    return panels().some((panel) => panel.key === key) && !BUILT_IN_TOOLS.some((tool) => tool.key === key) ? key : runtime.layout().openPanel;
   };
   const openPluginId = () => shownPanel().split("/")[0];
   /** Frames are keyed by plugin id, so a refreshed catalog does not restart running plugins. */
@@ -176,8 +183,13 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
   });
 
   const frameActions = createMemo<PaletteAction[]>(() => [
-    { key: "host/plugins", title: "Manage plugins", group: "Session", disabled: false, run: () => setManagerOpen(true) },
-    ...(isOwner() ? [{ key: "host/invite", title: "Invite people", group: "Session", disabled: false, run: () => void invite() }] : []),
+    ...(ended() ? [] : [{ key: "host/plugins", title: "Manage plugins", group: "Session", disabled: false, run: () => setManagerOpen(true) }]),
+    ...(isOwner() && !ended()
+      ? [
+          { key: "host/invite", title: "Invite people", group: "Session", disabled: false, run: () => void invite() },
+          { key: "host/end", title: "End session…", group: "Session", disabled: false, run: () => setEndOpen(true) },
+        ]
+      : []),
     ...runtime.plugins().flatMap((plugin) =>
       plugin.contributions.actions.map((action) => ({
         key: `${plugin.id}/${action.id}`,
@@ -217,15 +229,21 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
           </a>
           <h1>{info()?.title ?? props.sessionId}</h1>
         </div>
-        <div class="row">
-          <Show when={isOwner()}>
+        <div class="row header-actions">
+          <ThemeToggle />
+          <Show when={isOwner() && !ended()}>
             <button class="secondary" onClick={() => void invite()}>
               Invite
             </button>
+            <button class="secondary danger-text end-session" onClick={() => setEndOpen(true)}>
+              End session
+            </button>
           </Show>
-          <button class="secondary" onClick={() => setManagerOpen(true)}>
-            Plugins
-          </button>
+          <Show when={!ended()}>
+            <button class="secondary" onClick={() => setManagerOpen(true)}>
+              Plugins
+            </button>
+          </Show>
           <button class="secondary" title="Ctrl/Cmd+K" onClick={() => setPaletteOpen(true)}>
             Actions
           </button>
@@ -236,12 +254,7 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
           {accessError()}
         </p>
       </Show>
-      <Show when={info()?.ended}>
-        <p class="banner muted" role="status">
-          This session has ended: its plugins' shared data was deleted; chat and history stay readable.
-        </p>
-      </Show>
-      <Show when={info() !== undefined}>
+      <Show when={info() !== undefined && !ended()}>
         <SessionPluginNotice sessionId={props.sessionId} isOwner={isOwner()} managed={runtime.model.managedPlugins()} />
       </Show>
       <Show when={inviteLink()}>
@@ -262,7 +275,12 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
           <WorkspaceList model={runtime.workspaces} labels={wsLabels()} />
           <ParticipantsPanel model={runtime.model} />
         </aside>
-        <main class="workspace">
+        <Show when={ended()}>
+          <main class="workspace ended">
+            <SessionEnded end={runtime.model.ended()} endedBy={endedBy()} isOwner={isOwner()} />
+          </main>
+        </Show>
+        <main class="workspace" classList={{ hidden: ended() }}>
           <Show when={workspace()}>
             {(current) => (
               <header class="workspace-header" data-workspace={current().id}>
@@ -372,7 +390,7 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
           </div>
         </main>
         <aside class="sidebar right">
-          <ChatPanel messages={runtime.model.chat()} onSend={runtime.sendChat} />
+          <ChatPanel messages={runtime.model.chat()} onSend={runtime.sendChat} readOnly={ended()} />
           <ActivityFeed entries={runtime.model.activity()} />
         </aside>
       </div>
@@ -393,7 +411,19 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
       <Show when={paletteOpen()}>
         <ActionPalette actions={actions()} onClose={() => setPaletteOpen(false)} />
       </Show>
-      <Show when={managerOpen()}>
+      <Show when={endOpen()}>
+        <EndSessionDialog
+          sessionId={props.sessionId}
+          title={info()?.title ?? props.sessionId}
+          onClose={() => setEndOpen(false)}
+          onEnded={() => {
+            setEndOpen(false);
+            setInviteLink(undefined);
+            setInfo((current) => (current === undefined ? current : { ...current, ended: true }));
+          }}
+        />
+      </Show>
+      <Show when={managerOpen() && !ended()}>
         <PluginManager
           sessionId={props.sessionId}
           userId={props.auth.userId}

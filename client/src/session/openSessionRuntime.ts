@@ -5,8 +5,9 @@
  * services it answers from. The session view renders from it; tests and the
  * benchmark drive it through the UI.
  */
-import { createEffect, createMemo, createSignal, type Accessor } from "solid-js";
-import { isPluginEventType, sessionDocName, sessionEvent, type SessionId, type StatusLabel } from "@taiku/engine";
+import { createEffect, createMemo, createSignal, on, type Accessor } from "solid-js";
+import { isPluginEventType, sessionDocName, sessionEvent, type SessionId, type StatusLabel, type WorkspaceLayout } from "@taiku/engine";
+import { theme } from "../app/theme";
 import { apiRequest } from "../api/apiRequest";
 import type { Auth } from "../api/authStore";
 import type { SessionInfo } from "../api/taikuApi";
@@ -26,6 +27,7 @@ import { createSessionModel, type SessionModel } from "./sessionModel";
 import { createWorkspaceModel, type WorkspaceModel } from "./workspaceModel";
 import { createWorkspaceTools, type WorkspaceTools } from "../workspace/workspaceTools";
 import { trackPresence } from "./presence";
+import { createWorkspaceLayout } from "./workspaceLayout";
 
 /** One open session. */
 export interface SessionRuntime {
@@ -43,8 +45,10 @@ export interface SessionRuntime {
   readonly channel: SessionEventChannel;
   readonly ui: PluginUiState;
   readonly bridge: BridgeHost;
-  /** Plugins this client runs: enabled by the user or by the session, and discovered. */
+  /** Plugins this client runs: enabled by the user or by the session, and discovered; none once the session ended. */
   readonly plugins: Accessor<readonly CatalogPlugin[]>;
+  /** The workspace layout on screen (what plugins read with `getLayout()`). */
+  readonly layout: Accessor<WorkspaceLayout>;
   /** Open plugin KV documents, reactive. */
   readonly kvDocs: Accessor<readonly SyncedDoc[]>;
   /** A plugin's session KV as shown in the plugin manager: live bytes and entries. */
@@ -75,10 +79,14 @@ export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor
   const kvs = new Map<string, PluginKv>();
   const [kvDocs, setKvDocs] = createSignal<readonly SyncedDoc[]>([]);
 
+  /** The owner ended the session: the session document says so, or the server did when the view opened. */
+  const ended = (): boolean => model.ended() !== undefined || info()?.ended === true;
   const plugins = createMemo<readonly CatalogPlugin[]>(() => {
+    if (ended()) return [];
     const wanted = new Set([...userEnabledPlugins(), ...model.managedPlugins()]);
     return catalog().plugins.filter((plugin) => wanted.has(plugin.id));
   });
+  const layout = createWorkspaceLayout(plugins, ui.openPanel, theme);
 
   function kvFor(pluginId: string): PluginKv {
     const open = kvs.get(pluginId);
@@ -104,8 +112,22 @@ export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor
   // Every plugin this client runs keeps its session KV open, even while its frame
   // cannot load (offline), so its changes persist and sync on reconnect.
   createEffect(() => {
+    if (ended()) return;
     for (const plugin of plugins()) kvFor(plugin.id);
   });
+  // The session ended: the relay deleted its KV documents, so this device deletes its copies too.
+  createEffect(
+    on(ended, (isEnded) => {
+      if (!isEnded) return;
+      const open = [...kvs.values()];
+      kvs.clear();
+      setKvDocs([]);
+      for (const kv of open) void kv.erase();
+    }),
+  );
+  // Plugins hear when the screen changes: the layout (`session.read`) and the theme (their own).
+  createEffect(on(layout, (next) => events.emit("layout:change", { ...next, panels: [...next.panels] }), { defer: true }));
+  createEffect(on(theme, (next) => events.emit("theme:change", { theme: next }), { defer: true }));
 
   const services: HostServices = {
     sessionId,
@@ -113,8 +135,18 @@ export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor
     sessionInfo: () => ({ title: info()?.title ?? sessionId, ownerId: info()?.ownerId ?? "" }),
     registeredPlugins: () => {
       const managed = new Set(model.managedPlugins());
-      return plugins().map((plugin) => ({ id: plugin.id, name: plugin.name, serverManaged: managed.has(plugin.id) }));
+      return plugins().map((plugin) => ({
+        id: plugin.id,
+        name: plugin.name,
+        version: plugin.version,
+        ...(plugin.description === undefined ? {} : { description: plugin.description }),
+        permissions: [...plugin.permissions],
+        source: plugin.source,
+        serverManaged: managed.has(plugin.id),
+      }));
     },
+    layout,
+    theme,
     participants: model.participants,
     shells: model.shells,
     chat: model.chat,
@@ -184,6 +216,7 @@ export function openSessionRuntime(sessionId: string, auth: Auth, info: Accessor
     ui,
     bridge,
     plugins,
+    layout,
     kvDocs,
     online,
     kv: kvFor,

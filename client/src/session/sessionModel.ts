@@ -9,7 +9,8 @@
  * Document layout: `members` Y.Map userId → { name, … }; `plugins` Y.Map
  * pluginId → { … }; `chat` Y.Array of {@link ChatMessage}; `layout` Y.Map;
  * `activity` Y.Array of {@link ActivityEntry}; `shells` Y.Map shellId →
- * {@link ShellInfo}.
+ * {@link ShellInfo}; `lifecycle` Y.Map (server-written) with `ended`:
+ * {@link SessionEnd} once the owner ended the session.
  */
 import type { AgentActivity, ChatMessage, SessionShell as ShellInfo } from "@taiku/engine";
 import * as Y from "yjs";
@@ -39,8 +40,18 @@ export interface Member {
   readonly name: string;
 }
 
+/** When and by whom the session was ended. */
+export interface SessionEnd {
+  /** Milliseconds since the epoch. */
+  readonly at: number;
+  /** The owner's user id. */
+  readonly by: string;
+}
+
 /** The reactive session state. */
 export interface SessionModel {
+  /** Set once the owner has ended the session (the server writes it). */
+  readonly ended: Accessor<SessionEnd | undefined>;
   readonly members: Accessor<readonly Member[]>;
   /** Ids of the session-managed plugins. */
   readonly managedPlugins: Accessor<readonly string[]>;
@@ -63,6 +74,12 @@ function text(value: unknown, fallback = ""): string {
 
 function readMembers(map: Y.Map<unknown>): Member[] {
   return [...map.entries()].map(([userId, value]) => ({ userId, name: text(record(value).name, userId) }));
+}
+
+function readEnded(map: Y.Map<unknown>): SessionEnd | undefined {
+  if (!map.has("ended")) return undefined;
+  const r = record(map.get("ended"));
+  return { at: Number(r.at) || 0, by: text(r.by) };
 }
 
 function readChat(array: Y.Array<unknown>): ChatMessage[] {
@@ -126,6 +143,7 @@ export function createSessionModel(doc: Y.Doc, awareness: Awareness): SessionMod
   const activityArray = doc.getArray<unknown>("activity");
   const shellsMap = doc.getMap<unknown>("shells");
   const layoutMap = doc.getMap<unknown>("layout");
+  const lifecycleMap = doc.getMap<unknown>("lifecycle");
 
   const [members, setMembers] = createSignal(readMembers(membersMap));
   const [managedPlugins, setManagedPlugins] = createSignal<readonly string[]>([...pluginsMap.keys()]);
@@ -134,6 +152,7 @@ export function createSessionModel(doc: Y.Doc, awareness: Awareness): SessionMod
   const [shells, setShells] = createSignal(readShells(shellsMap));
   const [layout, setLayout] = createSignal<Readonly<Record<string, unknown>>>(layoutMap.toJSON());
   const [participants, setParticipants] = createSignal(readParticipants(awareness));
+  const [ended, setEnded] = createSignal(readEnded(lifecycleMap));
 
   const observers: [Y.Map<unknown> | Y.Array<unknown>, () => void][] = [
     [membersMap, () => setMembers(readMembers(membersMap))],
@@ -142,6 +161,7 @@ export function createSessionModel(doc: Y.Doc, awareness: Awareness): SessionMod
     [activityArray, () => setActivity(readActivity(activityArray))],
     [shellsMap, () => setShells(readShells(shellsMap))],
     [layoutMap, () => setLayout(layoutMap.toJSON())],
+    [lifecycleMap, () => setEnded(readEnded(lifecycleMap))],
   ];
   for (const [type, observer] of observers) type.observeDeep(observer);
   const onAwareness = (): void => {
@@ -150,6 +170,7 @@ export function createSessionModel(doc: Y.Doc, awareness: Awareness): SessionMod
   awareness.on("change", onAwareness);
 
   return {
+    ended,
     members,
     managedPlugins,
     chat,

@@ -32,8 +32,17 @@ export interface SyncedDoc {
   readonly whenLoaded: Promise<void>;
   /** Connection state, reactive. */
   readonly state: Accessor<SyncState>;
+  /**
+   * Resolves `synced` once the document has synced with the relay (at once
+   * if it has), `refused` when the relay refused it for good (a plugin this
+   * server does not know, not a member, the session ended), or `timeout`
+   * when neither happened within `timeoutMs`.
+   */
+  whenSynced(timeoutMs: number): Promise<SyncOutcome>;
   /** Disconnects and frees the document (the IndexedDB copy stays). */
   destroy(): void;
+  /** Disconnects and frees the document and deletes its IndexedDB copy (the session ended). */
+  erase(): Promise<void>;
 }
 
 /** Options of {@link openSyncedDoc}. */
@@ -51,6 +60,9 @@ export interface OpenSyncedDocOptions {
 export function syncBaseUrl(): string {
   return `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/sync`;
 }
+
+/** How waiting for a document's sync ended (see {@link SyncedDoc.whenSynced}). */
+export type SyncOutcome = "synced" | "refused" | "timeout";
 
 /** Opens a document from IndexedDB and connects it to the relay. */
 export function openSyncedDoc(options: OpenSyncedDocOptions): SyncedDoc {
@@ -94,21 +106,52 @@ export function openSyncedDoc(options: OpenSyncedDocOptions): SyncedDoc {
   provider.on("connection-close", onConnectionClose);
   doc.on("update", onUpdate);
 
+  let refused = false;
+  provider.on("closed", () => {
+    refused = true;
+  });
+  function destroy(): void {
+    provider.off("status", onStatus);
+    provider.off("sync", onSync);
+    provider.off("closed", onClosed);
+    provider.off("connection-close", onConnectionClose);
+    doc.off("update", onUpdate);
+    provider.destroy();
+    doc.destroy();
+  }
+
   return {
     name: options.name,
     doc,
     provider,
     whenLoaded: persistence.whenSynced.then(() => undefined),
     state,
+    whenSynced(timeoutMs) {
+      if (provider.synced && provider.wsconnected) return Promise.resolve<SyncOutcome>("synced");
+      if (refused) return Promise.resolve<SyncOutcome>("refused");
+      return new Promise<SyncOutcome>((resolve) => {
+        const finish = (outcome: SyncOutcome): void => {
+          clearTimeout(timer);
+          provider.off("sync", onSynced);
+          provider.off("closed", onRefused);
+          resolve(outcome);
+        };
+        const onSynced = (synced: boolean): void => {
+          if (synced) finish("synced");
+        };
+        const onRefused = (): void => finish("refused");
+        const timer = setTimeout(() => finish("timeout"), timeoutMs);
+        provider.on("sync", onSynced);
+        provider.on("closed", onRefused);
+      });
+    },
+    async erase() {
+      destroy();
+      await persistence.clearData();
+    },
     destroy() {
-      provider.off("status", onStatus);
-      provider.off("sync", onSync);
-      provider.off("closed", onClosed);
-      provider.off("connection-close", onConnectionClose);
-      doc.off("update", onUpdate);
-      provider.destroy();
+      destroy();
       void persistence.destroy();
-      doc.destroy();
     },
   };
 }

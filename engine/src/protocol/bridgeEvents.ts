@@ -3,15 +3,15 @@
  * each built-in event carries. Session events need `events.subscribe` plus
  * the permission of what they reveal: `shell:data` needs `terminal.read`;
  * `shell:open`, `shell:exit`, `user:join`, `user:leave`, `chat:message`,
- * `agent:activity` and custom `plugin:<pluginId>:<name>` events need
- * `session.read`. Events about the plugin itself (`kv:change`, `kv:rejected`
+ * `agent:activity`, `layout:change` and custom `plugin:<pluginId>:<name>`
+ * events need `session.read`. Events about the plugin itself (`kv:change`, `kv:rejected`
  * and `kv:update` of its own session KV, `action:run` for its own palette
  * actions, `theme:change`) need no permission, and neither does the host's
  * liveness probe `host:ping`, which the SDK answers with a `pong` request
  * carrying the same `n`. Any other type is never delivered.
  */
 import type { KvRejection } from "../arbiter/kvRejection";
-import type { AgentActivity, ChatMessage, Participant, ShellInfo } from "./bridgeTypes";
+import type { AgentActivity, ChatMessage, Participant, ShellInfo, WorkspaceLayout } from "./bridgeTypes";
 import type { Theme } from "./bridgeMessage";
 import type { Permission } from "./permission";
 import { isPluginEventType, type SessionEventMap } from "./sessionEvents";
@@ -44,6 +44,8 @@ export interface TaikuEventMap {
   "kv:update": { update: Uint8Array };
   /** The user ran one of the plugin's palette actions. */
   "action:run": { actionId: string };
+  /** The workspace on this participant's screen changed (a tab opened, the side bars shown or hidden, the theme). */
+  "layout:change": WorkspaceLayout;
   /** The host's colour scheme changed. */
   "theme:change": { theme: Theme };
   /** The host asks whether the plugin's thread is alive; the SDK answers `pong { n }` with the same `n`. */
@@ -61,6 +63,7 @@ const EVENT_PERMISSIONS: ReadonlyMap<string, readonly Permission[]> = new Map<st
   ["user:leave", SESSION],
   ["chat:message", SESSION],
   ["agent:activity", SESSION],
+  ["layout:change", SESSION],
   ["kv:change", SELF],
   ["kv:rejected", SELF],
   ["kv:update", SELF],

@@ -15,10 +15,17 @@ import * as Y from "yjs";
 import { ErrorCode, TaikuError } from "../errors";
 import { toJsonText, utf8Length } from "../kv/jsonBytes";
 import { customEventType } from "./bridgeEvents";
-import { BridgeDetailedError, DEFAULT_LIST_LENGTH, judgeFileWrite, fileRefusalError, MAX_PLUGIN_STATE_BYTES } from "./bridgeLimits";
+import {
+  BridgeDetailedError,
+  DEFAULT_LIST_LENGTH,
+  judgeFileWrite,
+  fileRefusalError,
+  MAX_PLUGIN_STATE_BYTES,
+  OTHER_KV_SYNC_WAIT_MS,
+} from "./bridgeLimits";
 import type { BridgeMethod, BridgeMethodParams, BridgeMethodResults } from "./bridgeMethods";
 import type { BridgeCaller, BridgeServices } from "./bridgeServices";
-import type { JsonRecord, Participant, SessionShell, ShellInfo } from "./bridgeTypes";
+import type { JsonRecord, Participant, RegisteredPlugin, SessionShell, ShellInfo } from "./bridgeTypes";
 import { FORBIDDEN_KEYS, type JsonValue } from "./bridgeValue";
 import type { PluginSettingSpec } from "../manifest/manifestTypes";
 
@@ -93,13 +100,27 @@ function last<T>(items: readonly T[], count: number | undefined): T[] {
   return items.slice(Math.max(0, items.length - (count ?? DEFAULT_LIST_LENGTH)));
 }
 
+/** A copy of a registration, safe to hand to a plugin. */
+function registration(plugin: RegisteredPlugin): RegisteredPlugin {
+  return { ...plugin, permissions: [...plugin.permissions] };
+}
+
 const encoder = new TextEncoder();
 
 /** The handler table. */
 export const BRIDGE_HANDLERS: BridgeHandlerTable = {
   getSession: (_params, { services }) => {
     const info = services.session();
-    return { sessionId: services.sessionId, title: info.title, ownerId: info.ownerId, plugins: info.plugins.map((plugin) => ({ ...plugin })) };
+    return { sessionId: services.sessionId, title: info.title, ownerId: info.ownerId, plugins: info.plugins.map(registration) };
+  },
+  getPlugin: (_params, { services, caller }) => {
+    const self = services.session().plugins.find((plugin) => plugin.id === caller.plugin.id);
+    if (self === undefined) throw new TaikuError(ErrorCode.NotFound, `plugin ${caller.plugin.id} is no longer registered in this client`);
+    return registration(self);
+  },
+  getLayout: (_params, { services }) => {
+    const layout = services.layout();
+    return { ...layout, panels: [...layout.panels] };
   },
   getUsers: (_params, { services }) => {
     const seen = new Map<string, Participant>();
@@ -159,7 +180,13 @@ export const BRIDGE_HANDLERS: BridgeHandlerTable = {
     services.kv(caller.plugin.id).kv.delete(key);
     return null;
   },
-  getOtherPluginData: async ({ pluginId, key }, { services }) => (await services.otherPluginData(pluginId, key)) ?? null,
+  getOtherPluginData: async ({ pluginId, key }, { services }) => {
+    // Its document is opened on the first read: `null` before its first sync would only mean "not loaded yet".
+    if (!(await services.otherKvSynced(pluginId, OTHER_KV_SYNC_WAIT_MS))) {
+      throw new TaikuError(ErrorCode.Unavailable, `the session data of ${pluginId} has not synced within ${OTHER_KV_SYNC_WAIT_MS / 1000} s; try again`);
+    }
+    return (await services.otherPluginData(pluginId, key)) ?? null;
+  },
   getPluginDataUsage: (_params, { services, caller }) => ({ ...services.kv(caller.plugin.id).usage() }),
   setUserData: async ({ key, value }, { services, caller }) => {
     await services.userKv.set(caller.plugin.id, key, value);
@@ -242,8 +269,8 @@ export const BRIDGE_HANDLERS: BridgeHandlerTable = {
     services.kv(caller.plugin.id).applyPluginUpdate(update, caller.frame);
     return null;
   },
-  reportError: ({ message, stack }, { caller }) => {
-    caller.reportError(stack === undefined ? { message } : { message, stack });
+  reportError: ({ message, stack, starting }, { caller }) => {
+    caller.reportError(stack === undefined ? { message } : { message, stack }, starting === true);
     return null;
   },
   pong: ({ n }, { caller }) => {

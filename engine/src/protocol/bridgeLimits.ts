@@ -8,7 +8,9 @@
  * - plugin state kept with `setSetting` under keys the manifest does not
  *   declare: {@link MAX_PLUGIN_STATE_BYTES} per plugin per client;
  * - lists: `getShellOutput`, `getChat` and `getAgentActivity` answer the last
- *   {@link DEFAULT_LIST_LENGTH} lines or entries unless asked for another count.
+ *   {@link DEFAULT_LIST_LENGTH} lines or entries unless asked for another count;
+ * - `getOtherPluginData` waits at most {@link OTHER_KV_SYNC_WAIT_MS} for the
+ *   other plugin's session KV to sync before it answers `unavailable`.
  */
 import { ErrorCode, TaikuError } from "../errors";
 import type { PluginFileInfo, PluginFileLimits } from "./bridgeTypes";
@@ -16,6 +18,13 @@ import type { JsonObject } from "./bridgeValue";
 
 /** Lines of `getShellOutput`, entries of `getChat` and `getAgentActivity`, when the caller names no count. */
 export const DEFAULT_LIST_LENGTH = 100;
+
+/**
+ * How long `getOtherPluginData` waits for the other plugin's session KV to
+ * sync with the relay on its first read (it is opened then) before it
+ * answers `unavailable` instead of a `null` that only means "not loaded yet".
+ */
+export const OTHER_KV_SYNC_WAIT_MS = 5_000;
 
 const MIB = 1024 * 1024;
 

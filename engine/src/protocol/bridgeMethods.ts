@@ -22,10 +22,17 @@
  *
  * Two methods carry the plugin's health, so the host can show a panel's error
  * state although it cannot see inside the sandboxed frame: `reportError
- * { message, stack? }` reports an uncaught error of the plugin (the panel
- * shows it, the plugin keeps running), and `pong { n }` answers the host's
+ * { message, stack?, starting? }` reports an uncaught error of the plugin
+ * (the panel shows it, the plugin keeps running; `starting: true` marks one
+ * thrown before the host had started the plugin, i.e. before `ready()`, and
+ * the panel shows it as an error card in place of the frame), and `pong { n }` answers the host's
  * `host:ping { n }` event (an instance that stops answering is shown as not
  * responding). Neither needs a permission; both answer `null`.
+ *
+ * `getPlugin {}` answers the calling plugin's own {@link RegisteredPlugin}
+ * (no permission: it is the plugin's own registration). `getLayout {}`
+ * answers the {@link WorkspaceLayout} on this participant's screen
+ * (`session.read`); the host sends `layout:change` whenever it changes.
  */
 import { MAX_BRIDGE_BINARY_BYTES, type BridgeValue, type JsonValue } from "./bridgeValue";
 import type {
@@ -36,9 +43,11 @@ import type {
   Participant,
   PluginFileInfo,
   QuotaUsage,
+  RegisteredPlugin,
   SessionInfo,
   ShellInfo,
   StorageUsage,
+  WorkspaceLayout,
 } from "./bridgeTypes";
 import type { Permission } from "./permission";
 import {
@@ -81,6 +90,8 @@ function spec<P extends Schema<unknown>>(permission: Permission | null, params: 
 /** The source of {@link BRIDGE_METHODS}, kept as an object literal so parameter types can be inferred. */
 const METHOD_SPECS = {
   getSession: spec("session.read", object({})),
+  getPlugin: spec(null, object({})),
+  getLayout: spec("session.read", object({})),
   getUsers: spec("session.read", object({})),
   getShells: spec("session.read", object({})),
   getShellOutput: spec("terminal.read", object({ shellId: shellNumber, lines: optional(integer({ min: 1, max: 100_000 })) })),
@@ -142,7 +153,11 @@ const METHOD_SPECS = {
   "kv.update": spec(null, object({ update: bytes({ max: 1024 * 1024 }) })),
   reportError: spec(
     null,
-    object({ message: string({ max: MAX_ERROR_MESSAGE }), stack: optional(string({ max: MAX_ERROR_STACK })) }),
+    object({
+      message: string({ max: MAX_ERROR_MESSAGE }),
+      stack: optional(string({ max: MAX_ERROR_STACK })),
+      starting: optional(boolean()),
+    }),
   ),
   pong: spec(null, object({ n: integer({ min: 0, max: Number.MAX_SAFE_INTEGER }) })),
 } as const;
@@ -156,6 +171,8 @@ export type BridgeMethodParams = { [M in BridgeMethod]: Infer<(typeof METHOD_SPE
 /** What each method's successful response carries as `result`. */
 export interface BridgeMethodResults {
   getSession: SessionInfo;
+  getPlugin: RegisteredPlugin;
+  getLayout: WorkspaceLayout;
   getUsers: Participant[];
   getShells: ShellInfo[];
   getShellOutput: string;

@@ -7,9 +7,13 @@ import { BRIDGE_HANDLERS, type BridgeHandlerTable } from "./bridgeHandlers";
 import { DEFAULT_PLUGIN_FILE_LIMITS } from "./bridgeLimits";
 import { createBridgeServer } from "./bridgeServer";
 import type { BridgeCaller, BridgeServices } from "./bridgeServices";
-import type { SessionShell } from "./bridgeTypes";
+import type { PluginId } from "../ids";
+import type { RegisteredPlugin, SessionShell, WorkspaceLayout } from "./bridgeTypes";
 
-function services(files = new Map<string, Uint8Array>()): BridgeServices {
+const registered: RegisteredPlugin = { id: "p", name: "P", version: "1.2.0", permissions: ["terminal.read"], source: "local", serverManaged: false };
+const layout: WorkspaceLayout = { panels: ["shells", "files", "git", "p/main"], openPanel: "git", sidebars: false, theme: "light" };
+
+function services(files = new Map<string, Uint8Array>(), otherSynced = true): BridgeServices {
   const shells: SessionShell[] = [
     { id: "tok.a", number: 1, title: "a", cwd: "/", host: "h", status: "running" },
     { id: "tok.b", title: "unnumbered", cwd: "/", host: "h", status: "running" },
@@ -20,7 +24,8 @@ function services(files = new Map<string, Uint8Array>()): BridgeServices {
   };
   return {
     sessionId: "s",
-    session: () => ({ title: "t", ownerId: "o", plugins: [] }),
+    session: () => ({ title: "t", ownerId: "o", plugins: [registered] }),
+    layout: () => layout,
     participants: () => [],
     shells: () => shells,
     shellOutput: (id, lines) => `${id}:${lines}`,
@@ -30,7 +35,8 @@ function services(files = new Map<string, Uint8Array>()): BridgeServices {
     activity: () => [],
     publish: unused,
     kv: () => kvHost,
-    otherPluginData: () => undefined,
+    otherKvSynced: () => Promise.resolve(otherSynced),
+    otherPluginData: () => "theirs",
     userKv: { get: unused, set: unused, list: unused, delete: unused },
     files: {
       write: async (_p, name, bytes) => void files.set(name, bytes),
@@ -119,5 +125,40 @@ describe("the bridge's request server", () => {
     expect(denied.kind === "answered" && denied.error?.code).toBe("permission_denied");
     const intercepted = await server.handle(createRequest("2", "getShellOutput", { shellId: 1 }), caller);
     expect(intercepted.kind === "answered" && intercepted.error).toEqual({ code: "unavailable", message: "down" });
+  });
+
+  it("getPlugin answers the caller's own registration without a permission, and not_found once it is unregistered", async () => {
+    const server = createBridgeServer(services());
+    const own = await server.handle(createRequest("1", "getPlugin", {}), caller);
+    expect(own.kind === "answered" && own.response).toEqual({ type: "taiku:response", id: "1", result: registered });
+    const stranger = { ...caller, plugin: { ...manifest, id: "q" as PluginId } };
+    const gone = await server.handle(createRequest("2", "getPlugin", {}), stranger);
+    expect(gone.kind === "answered" && gone.error?.code).toBe("not_found");
+  });
+
+  it("getLayout answers the screen's layout with session.read, and is permission_denied without it", async () => {
+    const server = createBridgeServer(services());
+    const denied = await server.handle(createRequest("1", "getLayout", {}), caller);
+    expect(denied.kind === "answered" && denied.error?.code).toBe("permission_denied");
+    const reader = { ...caller, granted: new Set(["session.read"] as const) };
+    const answered = await server.handle(createRequest("2", "getLayout", {}), reader);
+    expect(answered.kind === "answered" && answered.response).toEqual({ type: "taiku:response", id: "2", result: layout });
+  });
+
+  it("getOtherPluginData is unavailable while the other plugin's document has not synced, and answers once it has", async () => {
+    const reader = { ...caller, granted: new Set(["kv.read"] as const) };
+    const waiting = await createBridgeServer(services(new Map(), false)).handle(createRequest("1", "getOtherPluginData", { pluginId: "q", key: "k" }), reader);
+    expect(waiting.kind === "answered" && waiting.error).toEqual({ code: "unavailable", message: "the session data of q has not synced within 5 s; try again" });
+    const synced = await createBridgeServer(services()).handle(createRequest("2", "getOtherPluginData", { pluginId: "q", key: "k" }), reader);
+    expect(synced.kind === "answered" && synced.response).toEqual({ type: "taiku:response", id: "2", result: "theirs" });
+  });
+
+  it("reportError hands the caller whether the error was thrown while starting", async () => {
+    const reports: [string, boolean][] = [];
+    const watched = { ...caller, reportError: (report: { message: string }, starting: boolean) => void reports.push([report.message, starting]) };
+    const server = createBridgeServer(services());
+    await server.handle(createRequest("1", "reportError", { message: "early", starting: true }), watched);
+    await server.handle(createRequest("2", "reportError", { message: "later" }), watched);
+    expect(reports).toEqual([["early", true], ["later", false]]);
   });
 });

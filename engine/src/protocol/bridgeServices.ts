@@ -18,11 +18,12 @@ import type {
   Participant,
   PluginFileInfo,
   PluginFileLimits,
-  PluginSummary,
   QuotaUsage,
+  RegisteredPlugin,
   SessionShell,
   StatusLabel,
   ToastKind,
+  WorkspaceLayout,
 } from "./bridgeTypes";
 import type { BridgeValue, JsonValue } from "./bridgeValue";
 
@@ -34,8 +35,11 @@ export interface BridgeCaller {
   readonly granted: ReadonlySet<Permission>;
   /** Sends this frame an event about the plugin itself. */
   sendEvent(type: string, data: BridgeValue): void;
-  /** Hands the frame's reported uncaught error to its panel. */
-  reportError(report: { readonly message: string; readonly stack?: string }): void;
+  /**
+   * Hands the frame's reported uncaught error to its panel; `starting` when
+   * the SDK says it was thrown before the plugin called `ready()`.
+   */
+  reportError(report: { readonly message: string; readonly stack?: string }, starting: boolean): void;
   /** Records the frame's answer to `host:ping { n }`. */
   pong(n: number): void;
   /** Starts sending the frame remote updates of its session KV as `kv:update` (after its first `kv.sync`; idempotent). */
@@ -86,8 +90,10 @@ export interface BridgeFiles {
 export interface BridgeServices {
   /** The session's id. */
   readonly sessionId: string;
-  /** Session title, owner and the plugins this client runs. */
-  session(): { readonly title: string; readonly ownerId: string; readonly plugins: readonly PluginSummary[] };
+  /** Session title, owner and the plugins registered in this client (the caller's own entry is what `getPlugin()` answers). */
+  session(): { readonly title: string; readonly ownerId: string; readonly plugins: readonly RegisteredPlugin[] };
+  /** The workspace layout on this participant's screen. */
+  layout(): WorkspaceLayout;
   /** Who is connected (one entry per connection is fine; handlers keep one per user). */
   participants(): readonly Participant[];
   /** The session's shells, with internal ids and numbers. */
@@ -106,6 +112,13 @@ export interface BridgeServices {
   publish(type: string, data: JsonValue): void;
   /** The session KV of `pluginId` (opened on first use). */
   kv(pluginId: string): BridgeKv;
+  /**
+   * Whether another plugin's session KV (opened on first use) has synced
+   * with the relay, waiting up to `timeoutMs` for its first sync; `false`
+   * when it did not sync in that time or was refused. A host whose documents
+   * are always in sync answers `true`.
+   */
+  otherKvSynced(pluginId: string, timeoutMs: number): boolean | Promise<boolean>;
   /** A key of another plugin's session KV, or `undefined`. */
   otherPluginData(pluginId: string, key: string): JsonValue | undefined | Promise<JsonValue | undefined>;
   /** User KV. */

@@ -3,16 +3,54 @@
  * plain JSON (plus `Uint8Array` where noted) so they survive structured
  * clone over a `MessagePort` unchanged.
  */
+import type { Theme } from "./bridgeMessage";
 import type { JsonValue } from "./bridgeValue";
+import type { Permission } from "./permission";
 
-/** A plugin known to this client, as `getSession()` lists it. */
-export interface PluginSummary {
+/**
+ * A plugin registered in this client, as `getPlugin()` answers for the
+ * caller and `getSession()` lists every one. Its fields come from the
+ * plugin's package (`name`, `version`, `description`) and manifest
+ * (`permissions`); `serverManaged` says whether the session's owner enabled
+ * it for everyone (it was loaded without this user choosing it, and is
+ * unloaded when the session ends).
+ */
+export interface RegisteredPlugin {
   /** The plugin's id. */
   readonly id: string;
   /** Its display name. */
   readonly name: string;
+  /** Its package's `version`, or `""` when the package has none. */
+  readonly version: string;
+  /** What it is for, from its package's `description`, when there is one. */
+  readonly description?: string;
+  /** The permissions its manifest requests, all granted while it runs. */
+  readonly permissions: readonly Permission[];
+  /** Where the server found it: `bundled` with taiku or `local` under `TAIKU_DATA_DIR/plugins`. */
+  readonly source: string;
   /** True when the session owner enabled it for the session (every client loads it). */
   readonly serverManaged: boolean;
+}
+
+/** A plugin known to this client, as `getSession()` lists it (the same object as {@link RegisteredPlugin}). */
+export type PluginSummary = RegisteredPlugin;
+
+/**
+ * The workspace as this participant's screen shows it, as `getLayout()`
+ * answers and `layout:change` carries: the tabs in their order, the open one,
+ * whether the side bars (participants, chat and activity) are shown, and the
+ * colour scheme. Panels are named `shells`, `files` and `git` (the host's
+ * own tools, always first) or `<pluginId>/<panelId>`.
+ */
+export interface WorkspaceLayout {
+  /** Every tab, in the order shown. */
+  readonly panels: readonly string[];
+  /** The tab shown. */
+  readonly openPanel: string;
+  /** Whether the participants and chat side bars are shown next to the tabs (false on a narrow screen). */
+  readonly sidebars: boolean;
+  /** The host's colour scheme. */
+  readonly theme: Theme;
 }
 
 /** What `getSession()` returns. */
@@ -24,7 +62,7 @@ export interface SessionInfo {
   /** The user who owns the session. */
   readonly ownerId: string;
   /** Plugins registered in this client. */
-  readonly plugins: readonly PluginSummary[];
+  readonly plugins: readonly RegisteredPlugin[];
 }
 
 /** A participant, as `getUsers()` lists them and `user:join` carries. */

@@ -139,7 +139,11 @@ export class MockHost {
     this.sessionId = init.sessionId;
     this.manifest = mockManifest(pluginId, options.manifest);
     this.permissions = new Set(options.permissions ?? (options.manifest?.permissions === undefined ? PERMISSIONS : this.manifest.permissions));
-    this.state = createMockState(this.sessionId, this.pluginId, options.data);
+    this.state = createMockState(this.sessionId, this.pluginId, options.data, {
+      name: this.manifest.name,
+      permissions: [...this.permissions],
+      theme: init.theme,
+    });
     this.#server = createBridgeServer(
       createMockServices({ state: this.state, kvHost: this.#kvHost, deliver: (type, data) => void this.emit(type, data) }),
       { intercept: (call) => this.#rejects.get(call.method) },

@@ -11,12 +11,16 @@ import type {
   JsonRecord,
   JsonValue,
   Participant,
+  Permission,
   PluginFileLimits,
   PluginId,
+  RegisteredPlugin,
   SessionId,
   SessionInfo,
   ShellInfo,
   StatusLabel,
+  Theme,
+  WorkspaceLayout,
 } from "@taiku/engine";
 
 /** Data a `MockHost` starts with; every field is optional. */
@@ -57,6 +61,8 @@ export interface MockData {
    * `unavailable`, as in a session without `taiku share --fs`).
    */
   readonly workspace?: Readonly<Record<string, string>> | null;
+  /** What `getLayout()` answers; the built-in tools and one panel of the plugin, side bars shown, by default. */
+  readonly layout?: WorkspaceLayout;
 }
 
 /** The mutable state behind a `MockHost`; tests may read and change it. */
@@ -65,8 +71,10 @@ export interface MockState {
   readonly sessionId: SessionId;
   /** The plugin's id. */
   readonly pluginId: PluginId;
-  /** What `getSession()` answers. */
+  /** What `getSession()` answers; `getPlugin()` answers the plugin's own entry of its `plugins`. */
   session: SessionInfo;
+  /** What `getLayout()` answers. */
+  layout: WorkspaceLayout;
   /** The participants; the first is the current user (author of `sendChat`). */
   users: Participant[];
   /** The shared shells. */
@@ -109,8 +117,32 @@ export interface MockState {
 
 const encoder = new TextEncoder();
 
-/** Builds the state for a host from its options. */
-export function createMockState(sessionId: SessionId, pluginId: PluginId, data: MockData = {}): MockState {
+/** The plugin as its host registered it: its own entry of `getSession().plugins` (what `getPlugin()` answers) and its screen's theme. */
+export interface MockSelf {
+  /** Its display name (the manifest's `name`). */
+  readonly name: string;
+  /** The permissions it was granted. */
+  readonly permissions: readonly Permission[];
+  /** The theme sent in `taiku:init`, and the default layout's. */
+  readonly theme: Theme;
+}
+
+/** Builds the state for a host from its options and the plugin's own registration. */
+export function createMockState(
+  sessionId: SessionId,
+  pluginId: PluginId,
+  data: MockData = {},
+  registration: MockSelf = { name: pluginId, permissions: [], theme: "dark" },
+): MockState {
+  const { theme } = registration;
+  const self: RegisteredPlugin = {
+    id: pluginId,
+    name: registration.name,
+    version: "0.0.0",
+    permissions: [...registration.permissions],
+    source: "local",
+    serverManaged: false,
+  };
   const users = [...(data.users ?? [
     { userId: "user-1", name: "Owner", color: "#4f9dff" },
     { userId: "user-2", name: "Guest", color: "#f5a524" },
@@ -122,8 +154,9 @@ export function createMockState(sessionId: SessionId, pluginId: PluginId, data: 
       sessionId,
       title: data.session?.title ?? "Test session",
       ownerId: data.session?.ownerId ?? users[0]?.userId ?? "user-1",
-      plugins: [...(data.session?.plugins ?? [{ id: pluginId, name: pluginId, serverManaged: false }])],
+      plugins: [...(data.session?.plugins ?? [self])],
     },
+    layout: data.layout ?? { panels: ["shells", "files", "git", `${pluginId}/main`], openPanel: "shells", sidebars: true, theme },
     users,
     shells: [...(data.shells ?? [{ id: 1, title: "bash", cwd: "/work", host: "localhost", status: "running" }])],
     shellOutput: new Map(Object.entries(data.shellOutput ?? { 1: "$ echo ready\nready\n" }).map(([number, text]) => [Number(number), text])),

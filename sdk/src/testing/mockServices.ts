@@ -55,6 +55,7 @@ export function createMockServices(host: MockServicesHost): BridgeServices {
   return {
     sessionId: state.sessionId,
     session: () => ({ title: state.session.title, ownerId: state.session.ownerId, plugins: state.session.plugins }),
+    layout: () => state.layout,
     participants: () => state.users,
     shells: (): SessionShell[] => state.shells.map((shell) => ({ ...shell, id: mockShellId(shell.id), number: shell.id })),
     shellOutput: (shellId, lines) => lastLines(state.shellOutput.get(numberOf(shellId)) ?? "", lines),
@@ -78,6 +79,8 @@ export function createMockServices(host: MockServicesHost): BridgeServices {
       if (pluginId !== state.pluginId) throw new TaikuError(ErrorCode.Internal, `MockHost keeps only ${state.pluginId}'s session KV`);
       return host.kvHost;
     },
+    // Every document of a MockHost is in memory: always in sync.
+    otherKvSynced: () => true,
     otherPluginData: (pluginId, key) =>
       pluginId === state.pluginId ? host.kvHost.kv.get(key) : state.otherPluginData.get(pluginId)?.get(key),
     userKv: {
@@ -130,8 +133,13 @@ export function createMockServices(host: MockServicesHost): BridgeServices {
     setActionEnabled(_pluginId, actionId, enabled) {
       state.actionsEnabled.set(actionId, enabled);
     },
-    openPanel(_pluginId, panelId) {
+    openPanel(pluginId, panelId) {
       state.openedPanels.push(panelId);
+      // The panel's tab is shown, as on the real screen: the layout follows and plugins hear `layout:change`.
+      const key = `${pluginId}/${panelId}`;
+      if (state.layout.openPanel === key || !state.layout.panels.includes(key)) return;
+      state.layout = { ...state.layout, openPanel: key };
+      host.deliver("layout:change", { ...state.layout, panels: [...state.layout.panels] });
     },
     async fs(op, path, content) {
       const workspace = state.workspace;

@@ -1,7 +1,8 @@
 /**
  * The Content-Security-Policy sent with a plugin's HTML pages. The page may
- * load its own assets (`/plugins/<id>/…`) and the SDK module
- * (`/sdk/plugin-sdk.js`) and nothing else of the server (no `'self'`: that
+ * load its own assets (`/plugins/<id>/…`), the SDK module
+ * (`/sdk/plugin-sdk.js`) and the shared stylesheet (`/plugin.css`, the host's
+ * theme colours) and nothing else of the server (no `'self'`: that
  * would admit every other plugin's scripts), connect only to its own assets and the `https://`
  * origins its manifest lists in `network`, and be framed only by the taiku app. It is also
  * sandboxed by the policy itself, so even a page opened directly, outside
@@ -26,13 +27,14 @@ export interface PluginCspInput {
 export function buildPluginCsp({ manifest, serverOrigin, clientOrigins }: PluginCspInput): string {
   const assets = serverOrigin === undefined ? [] : [`${serverOrigin}/plugins/${manifest.id}/`];
   const sdk = serverOrigin === undefined ? [] : [`${serverOrigin}/sdk/plugin-sdk.js`];
+  const sharedStyles = serverOrigin === undefined ? [] : [`${serverOrigin}/plugin.css`];
   const ancestors = [...(serverOrigin === undefined ? ["'self'"] : [serverOrigin]), ...clientOrigins];
   // No 'self': it would be the whole server, every other plugin's folder included.
   const own = (sources: readonly string[]): readonly string[] => (sources.length === 0 ? ["'none'"] : sources);
   const directives: ReadonlyArray<readonly [string, readonly string[]]> = [
     ["default-src", own(assets)],
     ["script-src", own([...assets, ...sdk])],
-    ["style-src", [...assets, "'unsafe-inline'"]],
+    ["style-src", [...assets, ...sharedStyles, "'unsafe-inline'"]],
     ["img-src", [...assets, "data:", "blob:"]],
     ["font-src", [...assets, "data:"]],
     ["connect-src", [...assets, ...manifest.network].length === 0 ? ["'none'"] : [...assets, ...manifest.network]],

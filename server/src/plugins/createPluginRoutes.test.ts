@@ -99,6 +99,12 @@ describe("GET /plugins/manifest.json", () => {
     expect(plugins.find((p) => p.id === "real")).not.toHaveProperty("description");
   });
 
+  it("carries each package's version, which plugins read as their RegisteredPlugin version", async () => {
+    const { plugins } = await manifest();
+    expect(plugins.find((p) => p.id === "hello")?.version).toBe("0.1.0");
+    expect(plugins.find((p) => p.id === "real")?.version).toBe("1.0.0");
+  });
+
   it("reports every broken package by name instead of failing", async () => {
     const { errors } = await manifest();
     const byPackage = (name: string) => errors.filter((e) => e.package === name).map((e) => e.message);
@@ -176,6 +182,8 @@ describe("GET /plugins/:id/*", () => {
     // No 'self': that would admit every other plugin's scripts.
     expect(directive("script-src")).toBe(`script-src ${origin}/plugins/assets/ ${origin}/sdk/plugin-sdk.js`);
     expect(directive("frame-ancestors")).toBe(`frame-ancestors ${origin}`);
+    // The shared theme stylesheet, and no other file of the server.
+    expect(directive("style-src")).toBe(`style-src ${origin}/plugins/assets/ ${origin}/plugin.css 'unsafe-inline'`);
     expect(directive("sandbox")).toBe("sandbox allow-scripts allow-forms allow-popups allow-modals");
     expect(csp).not.toContain("allow-same-origin");
     const hello = (await get("/plugins/hello/index.html")).headers["content-security-policy"] ?? "";

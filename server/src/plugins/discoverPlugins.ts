@@ -73,6 +73,7 @@ export async function discoverPlugins(folders: PluginFolders, cache: DiscoveryCa
       if (read.root === undefined) continue;
       const { packageName, root } = read;
       const description = read.description === undefined ? {} : { description: read.description };
+      const version = read.version === undefined ? {} : { version: read.version };
       /** Claims `id` for this package, or reports the duplicate and returns false. */
       const claim = (id: string, kind: string): boolean => {
         const owner = owners.get(id);
@@ -91,7 +92,7 @@ export async function discoverPlugins(folders: PluginFolders, cache: DiscoveryCa
       };
       for (const { manifest, entryMtimeMs } of read.plugins) {
         if (!claim(manifest.id, "taiku plugin")) continue;
-        plugins.push({ manifest, source, packageName, ...description, folder, root, entryMtimeMs });
+        plugins.push({ manifest, source, packageName, ...description, ...version, folder, root, entryMtimeMs });
       }
       for (const { spec, moduleMtimeMs } of read.modules) {
         if (!claim(spec.id, "Pi Web module")) continue;

@@ -31,6 +31,7 @@ export const manifestPluginSchema = z.object({
   id: z.string().describe("plugin id, ^[a-z][a-z0-9.-]*$"),
   name: z.string(),
   description: z.string().optional().describe("what the plugin is for: its package.json description, at most 500 characters"),
+  version: z.string().optional().describe("its package.json version, when it has one"),
   source: sourceSchema,
   scope: scopeSchema,
   entryUrl: z.string().describe("/plugins/<id>/<entry>?v=<entry mtime>"),
@@ -117,10 +118,11 @@ export function moduleUrl(id: string, modulePath: string, mtimeMs: number): stri
 /** Builds the manifest document from a discovery. */
 export function toManifestResponse(discovery: PluginDiscovery): PluginManifestResponse {
   return {
-    plugins: discovery.plugins.map(({ manifest, source, entryMtimeMs, description }) => ({
+    plugins: discovery.plugins.map(({ manifest, source, entryMtimeMs, description, version }) => ({
       id: manifest.id,
       name: manifest.name,
       ...(description === undefined ? {} : { description }),
+      ...(version === undefined ? {} : { version }),
       source,
       scope: source,
       entryUrl: entryUrl(manifest.id, manifest.entry, entryMtimeMs),

@@ -37,6 +37,8 @@ export interface DiscoveredPlugin {
   readonly packageName: string;
   /** The package's `description`, when it has one. */
   readonly description?: string;
+  /** The package's `version`, when it has one. */
+  readonly version?: string;
   /** The package folder as found (for local plugins, possibly a symlink). */
   readonly folder: string;
   /** The package folder's real path; no asset is served from outside it. */

@@ -47,6 +47,8 @@ export interface ReadPackage {
   readonly packageName: string;
   /** The package's `description` (what its plugins are for), when it has one. */
   readonly description?: string;
+  /** The package's `version`, when it has one. */
+  readonly version?: string;
   /** Real path of the package folder; `undefined` when it could not be resolved. */
   readonly root: string | undefined;
   readonly plugins: readonly ReadPlugin[];
@@ -60,6 +62,7 @@ export interface PackageCacheEntry {
   readonly signature: string;
   readonly packageName: string;
   readonly description?: string;
+  readonly version?: string;
   readonly manifests: readonly PluginManifest[];
   readonly modules: readonly PiWebModuleSpec[];
   readonly problems: readonly PackageProblem[];
@@ -117,6 +120,7 @@ export async function readPluginPackage(folder: string, cache: PackageCache): Pr
   return {
     packageName: parsed.packageName,
     ...(parsed.description === undefined ? {} : { description: parsed.description }),
+    ...(parsed.version === undefined ? {} : { version: parsed.version }),
     root,
     plugins,
     modules,
@@ -191,10 +195,12 @@ async function readMetadata(root: string, folderName: string, cached: PackageCac
   }
   problems.push(...piWeb.problems);
   const description = readDescription(json);
+  const version = readVersion(json);
   return {
     signature,
     packageName: readName(json) ?? folderName,
     ...(description === undefined ? {} : { description }),
+    ...(version === undefined ? {} : { version }),
     manifests,
     modules: piWeb.modules,
     problems,
@@ -227,6 +233,13 @@ function readDescription(json: unknown): string | undefined {
   const description: unknown = (json as { description: unknown }).description;
   if (typeof description !== "string" || description.trim() === "") return undefined;
   return description.trim().slice(0, MAX_DESCRIPTION_LENGTH);
+}
+
+/** The package's `version` when it is a short string (npm allows 256 characters); anything else is ignored. */
+function readVersion(json: unknown): string | undefined {
+  if (typeof json !== "object" || json === null || !Object.prototype.hasOwnProperty.call(json, "version")) return undefined;
+  const version: unknown = (json as { version: unknown }).version;
+  return typeof version === "string" && version.trim() !== "" && version.length <= 256 ? version.trim() : undefined;
 }
 
 function readName(json: unknown): string | undefined {

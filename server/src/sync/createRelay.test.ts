@@ -258,6 +258,20 @@ describe("relay sync with stock y-websocket clients", () => {
     // The layout change was a separate update and stands.
     await eventually(() => alice.doc.getMap("layout").get("pane") === "left");
   });
+
+  it("refuses a member's forged end of the session (the lifecycle map): nobody else sees the session as ended", async () => {
+    const r = await relay();
+    const mallory = client(r, "sessions/s2", "mallory");
+    const alice = client(r, "sessions/s2", "alice");
+    await Promise.all([synced(mallory), synced(alice)]);
+    mallory.doc.getMap("lifecycle").set("ended", { at: 1, by: "owner" });
+    await eventually(() => mallory.notices.length === 1, 5_000, "notice");
+    expect(decodeRelayNotice(mallory.notices[0]!)).toMatchObject({ notice: { type: "error", code: "permission_denied" } });
+    await eventually(() => !mallory.doc.getMap("lifecycle").has("ended"));
+    alice.doc.getMap("layout").set("after", true);
+    await eventually(() => mallory.doc.getMap("layout").get("after") === true);
+    expect(alice.doc.getMap("lifecycle").toJSON()).toEqual({});
+  });
 });
 
 describe("relay under bad input", () => {

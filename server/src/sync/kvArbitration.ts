@@ -35,7 +35,7 @@ import type { LiveDocument } from "./liveDocument";
 import { updateFrame } from "./syncMessages";
 
 /** Roots of a session document that only the server writes. */
-export const SERVER_ONLY_ROOTS = ["members", "plugins"] as const;
+export const SERVER_ONLY_ROOTS = ["members", "plugins", "lifecycle"] as const;
 
 /** Live data a session document may hold, in bytes: 2 MiB (see the module header for why). */
 export const SESSION_QUOTA_BYTES = 2 * 1024 * 1024;

@@ -14,6 +14,8 @@ import { buildArtifacts } from "./buildArtifacts";
 export interface E2eServer {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
+  /** The server's `TAIKU_DATA_DIR` (local plugins live in its `plugins/`). */
+  readonly dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function startE2eServer(localPlugins: readonly string[] = [], limit
   const { port } = await server.listen();
   return {
     url: `http://127.0.0.1:${port}`,
+    dataDir,
     async stop() {
       await server.close();
       await rm(dataDir, { recursive: true, force: true });

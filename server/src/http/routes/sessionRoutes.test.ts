@@ -29,7 +29,7 @@ async function invite(sid: SessionId): Promise<string> {
 }
 
 /** A top-level map of the session document, as the relay holds it. */
-function sessionMap(sid: SessionId, name: "members" | "plugins"): Promise<Record<string, unknown>> {
+function sessionMap(sid: SessionId, name: "members" | "plugins" | "lifecycle"): Promise<Record<string, unknown>> {
   return t.relay.read(sessionDocName(sid), (doc) => doc.getMap(name).toJSON());
 }
 
@@ -136,6 +136,7 @@ describe("sessions", () => {
     }
     expect(await kvDocs(sid)).toHaveLength(1);
     expect(await sessionMap(sid, "plugins")).toEqual({});
+    expect(await sessionMap(sid, "lifecycle")).toEqual({});
   });
 
   it("ends a session: the relay deletes its KV documents, info shows it ended, joining is refused", async () => {
@@ -147,6 +148,7 @@ describe("sessions", () => {
     expect(ended.status).toBe(200);
     expect(ended.json.ended).toBe(true);
     expect(await kvDocs(sid)).toEqual([]);
+    expect(await sessionMap(sid, "lifecycle")).toEqual({ ended: { at: expect.any(Number), by: owner.userId } });
     const info = await t.call("GET", `/api/sessions/${sid}`, { token: owner.token });
     expect(info.json.ended).toBe(true);
     const join = await t.call("POST", `/api/sessions/${sid}/join`, { token: guest.token, body: { code } });

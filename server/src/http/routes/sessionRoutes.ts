@@ -2,7 +2,8 @@
  * Sessions: create, list, info, invites, join, end.
  */
 import { z } from "zod";
-import type { SessionId } from "@taiku/engine";
+import { sessionDocName, type SessionId } from "@taiku/engine";
+import { sessionEventsOf } from "../../shells/withSessionEvents";
 import { defineRoute } from "../defineRoute";
 import { forbidden, notFound } from "../httpError";
 import { pluginIdSchema, sessionIdSchema, sessionParams, timestampSchema, userIdSchema } from "../schemas";
@@ -123,20 +124,33 @@ export const joinSessionRoute = defineRoute(
   },
 );
 
-/** `POST /api/sessions/:sid/end`: the owner ends the session; its KV documents are deleted. */
+/**
+ * `POST /api/sessions/:sid/end`: the owner ends the session. The session
+ * document records it in its server-only `lifecycle` map (`ended`:
+ * `{ at, by }`), so every member's client sees it at once and unloads the
+ * session's plugins; its KV documents are closed and deleted, and the shells'
+ * hosts are disconnected. Chat, members and user KV and files stay.
+ */
 export const endSessionRoute = defineRoute(
   {
     method: "POST",
     path: "/api/sessions/:sid/end",
     auth: "user",
-    summary: "End the session (owner only); its KV documents are deleted, user KV and files stay.",
+    summary: "End the session (owner only): every member sees it ended, its KV documents are deleted and its shell hosts disconnected; chat, user KV and files stay.",
     request: { params: sessionParams },
     response: { status: 200, body: summarySchema },
   },
   async ({ params, user }, services) => {
     const record = await requireOwner(services, params.sid as SessionId, user, true);
     const ended = (await services.sessions.end(record.sessionId)) ?? record;
+    await services.relay.transact(sessionDocName(record.sessionId), (doc) => {
+      doc.getMap("lifecycle").set("ended", { at: Date.now(), by: user.userId });
+    });
     await services.relay.endSession(record.sessionId);
+    const channel = sessionEventsOf(services.relay);
+    for (const token of channel === undefined ? [] : await services.hostTokens.list(record.sessionId, () => true)) {
+      channel?.disconnectHosts(record.sessionId, token.tokenId, "the session has ended");
+    }
     services.logger.info({ sessionId: record.sessionId }, "session ended");
     return summary(ended);
   },
