@@ -7,7 +7,7 @@
  * diff, staged or not.
  */
 import { execFileSync } from "node:child_process";
-import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -83,6 +83,30 @@ describe("the Files and Git tools", () => {
     await page.click(".files-tool .toolbar >> text=Refresh");
     await page.waitForSelector(".files-tool .file-content:has-text('remember the bread')");
     await ada.screenshot("files-tool");
+  }, 60_000);
+
+  it("edit a text file and save it through the host; a refused save keeps the text and says why", async () => {
+    const page = ada.page;
+    await symlink(path.join(repo, "notes.txt"), path.join(repo, "notes-link.txt"));
+    await page.click(".tabs [data-tool=files]");
+    await page.click(".files-tool .toolbar >> text=Refresh");
+    await page.click(".files-tree li[data-path='notes.txt'] > button");
+    await page.waitForSelector(".files-tool .file-content:has-text('remember the')");
+    await page.click(".files-tool .file-actions >> text=Edit");
+    await page.fill(".files-tool .file-editor", "remember the eggs\n");
+    await page.click(".files-tool .file-actions >> text=Save");
+    await page.waitForSelector(".files-tool .file-content:has-text('remember the eggs')");
+    expect(await readFile(path.join(repo, "notes.txt"), "utf8")).toBe("remember the eggs\n");
+
+    await page.click(".files-tree li[data-path='notes-link.txt'] > button");
+    await page.waitForSelector(".files-tool .file-content:has-text('remember the eggs')");
+    await page.click(".files-tool .file-actions >> text=Edit");
+    await page.fill(".files-tool .file-editor", "through the link\n");
+    await page.click(".files-tool .file-actions >> text=Save");
+    await page.waitForSelector(".files-tool .tool-error:has-text('Not saved')");
+    expect(await page.inputValue(".files-tool .file-editor")).toBe("through the link\n");
+    expect(await readFile(path.join(repo, "notes.txt"), "utf8")).toBe("remember the eggs\n");
+    await page.click(".files-tool .file-actions >> text=Cancel");
   }, 60_000);
 
   it("follow the workspace of the shell the user types into", async () => {

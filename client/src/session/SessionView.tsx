@@ -354,7 +354,12 @@ export function SessionView(props: { sessionId: string; auth: Auth }): JSX.Eleme
               />
             </Show>
             <Show when={shownPanel() === "files"}>
-              <FilesTool workspace={runtime.workspaces.selected} version={runtime.tools.filesVersion} onRefresh={runtime.tools.refreshFiles} />
+              <FilesTool
+                workspace={runtime.workspaces.selected}
+                version={runtime.tools.filesVersion}
+                onRefresh={runtime.tools.refreshFiles}
+                onSave={(workspaceId, path, content) => runtime.channel.fs("write", path, content, workspaceId)}
+              />
             </Show>
             <Show when={shownPanel() === "git"}>
               <GitTool workspace={runtime.workspaces.selected} version={runtime.tools.gitVersion} onRefresh={runtime.tools.refreshGit} />

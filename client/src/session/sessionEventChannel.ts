@@ -28,7 +28,7 @@ export interface SessionEventChannel {
   /** Sends an event to the relay; false when the socket is not connected. */
   send(event: SessionEvent): boolean;
   /** Asks the session's `--fs` host for a file operation. */
-  fs(op: "list" | "read" | "write", path: string, data?: string): Promise<BridgeValue>;
+  fs(op: "list" | "read" | "write", path: string, data?: string, workspaceId?: string): Promise<BridgeValue>;
   dispose(): void;
 }
 
@@ -66,10 +66,10 @@ export function attachEventChannel(provider: WebsocketProvider, events: SessionE
 
   return {
     send,
-    fs(op, path, data) {
+    fs(op, path, data, workspaceId) {
       const id = `fs-${Date.now().toString(36)}-${nextId++}`;
       return new Promise((resolve, reject) => {
-        const request = sessionEvent("fs:request", data === undefined ? { id, op, path } : { id, op, path, data });
+        const request = sessionEvent("fs:request", { id, op, path, ...(data === undefined ? {} : { data }), ...(workspaceId === undefined ? {} : { workspaceId }) });
         if (!send(request)) {
           reject(new TaikuError(ErrorCode.Unavailable, "not connected to the session"));
           return;

@@ -5,7 +5,9 @@
  * file that says when a file is binary or cut short. Everything comes from
  * the host CLI sharing the workspace, through the workspace endpoints; it
  * reloads on Refresh, on `refreshFiles()`, and when the workspace changes.
- * Read-only.
+ * A whole text file can be edited and saved: the save goes to the same host
+ * (`fs:request` `write`), which writes only when it runs with `--fs`, and
+ * only members reach it.
  */
 import { createEffect, createSignal, For, on, Show, type Accessor, type JSX } from "solid-js";
 import type { SessionWorkspace } from "@taiku/engine";
@@ -25,6 +27,8 @@ export interface FilesToolProps {
   /** Changes when the tool should reload (`refreshFiles()`). */
   readonly version: Accessor<number>;
   readonly onRefresh: () => void;
+  /** Writes `content` to file `path` of workspace `workspaceId`; rejects with the host's reason. */
+  readonly onSave?: (workspaceId: string, path: string, content: string) => Promise<unknown>;
 }
 
 /** The Files tool. */
@@ -33,6 +37,24 @@ export function FilesTool(props: FilesToolProps): JSX.Element {
   const [open, setOpen] = createSignal<ReadonlySet<string>>(new Set([""]));
   const [selected, setSelected] = createSignal<string | undefined>(undefined);
   const [view, setView] = createSignal<Loaded<FileView> | undefined>(undefined);
+  const [draft, setDraft] = createSignal<string | undefined>(undefined);
+  const [saving, setSaving] = createSignal<{ readonly error?: string; readonly busy?: boolean; readonly saved?: boolean } | undefined>(undefined);
+
+  async function save(path: string): Promise<void> {
+    const workspace = props.workspace();
+    const content = draft();
+    if (workspace === undefined || content === undefined || props.onSave === undefined) return;
+    setSaving({ busy: true });
+    try {
+      await props.onSave(workspace.id, path, content);
+    } catch (cause) {
+      setSaving({ error: `Not saved: ${cause instanceof Error ? cause.message : String(cause)}. Your text is kept.` });
+      return;
+    }
+    setDraft(undefined);
+    setSaving({ saved: true });
+    void showFile(path);
+  }
 
   const setFolder = (path: string, state: Loaded<FolderState>): void => {
     setFolders((current) => new Map(current).set(path, state));
@@ -53,6 +75,10 @@ export function FilesTool(props: FilesToolProps): JSX.Element {
   async function showFile(path: string): Promise<void> {
     const workspace = props.workspace();
     if (workspace === undefined) return;
+    if (selected() !== path) {
+      setDraft(undefined);
+      setSaving(undefined);
+    }
     setSelected(path);
     setView({ loading: true });
     const file = await readFile(workspace, path);
@@ -166,7 +192,35 @@ export function FilesTool(props: FilesToolProps): JSX.Element {
                         {file().truncated ? " · truncated: showing the first 512 KiB" : ""}
                       </p>
                       <Show when={!file().binary} fallback={<p class="empty">Binary file — not shown.</p>}>
-                        <pre class="file-content">{file().content}</pre>
+                        <Show
+                          when={draft() !== undefined}
+                          fallback={
+                            <>
+                              <Show when={props.onSave !== undefined && !file().truncated}>
+                                <div class="row file-actions">
+                                  <button class="secondary" onClick={() => setDraft(file().content)}>
+                                    Edit
+                                  </button>
+                                  <Show when={saving()?.saved}>
+                                    <span class="muted">Saved.</span>
+                                  </Show>
+                                </div>
+                              </Show>
+                              <pre class="file-content">{file().content}</pre>
+                            </>
+                          }
+                        >
+                          <div class="row file-actions">
+                            <button onClick={() => void save(file().path)} disabled={saving()?.busy === true}>
+                              {saving()?.busy === true ? "Saving…" : "Save"}
+                            </button>
+                            <button class="secondary" onClick={() => (setDraft(undefined), setSaving(undefined))} disabled={saving()?.busy === true}>
+                              Cancel
+                            </button>
+                            <Show when={saving()?.error}>{(error) => <span class="tool-error">{error()}</span>}</Show>
+                          </div>
+                          <textarea class="file-editor" aria-label={`Edit ${file().path}`} value={draft()} onInput={(event) => setDraft(event.currentTarget.value)} />
+                        </Show>
                       </Show>
                     </>
                   )}
