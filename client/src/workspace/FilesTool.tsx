@@ -11,6 +11,7 @@
  */
 import { createEffect, createSignal, For, on, Show, type Accessor, type JSX } from "solid-js";
 import type { SessionWorkspace } from "@taiku/engine";
+import { LoadedView, ToolHeader, type Loaded } from "./toolParts";
 import { childPath, formatSize, readFile, readTree, type FileView, type TreeEntry } from "./workspaceApi";
 
 interface FolderState {
@@ -19,7 +20,6 @@ interface FolderState {
   readonly total: number;
 }
 
-type Loaded<T> = { readonly value: T } | { readonly error: string } | { readonly loading: true };
 
 /** Props of {@link FilesTool}. */
 export interface FilesToolProps {
@@ -115,64 +115,54 @@ export function FilesTool(props: FilesToolProps): JSX.Element {
   function Folder(folderProps: { path: string }): JSX.Element {
     const state = () => folders().get(folderProps.path);
     return (
-      <Show when={state()} fallback={<p class="muted">Loading…</p>}>
-        {(loaded) => (
-          <Show when={"value" in loaded() ? (loaded() as { value: FolderState }).value : undefined} fallback={<p class={"error" in loaded() ? "tool-error" : "muted"}>{"error" in loaded() ? (loaded() as { error: string }).error : "Loading…"}</p>}>
-            {(folder) => (
-              <ul class="tree">
-                <Show when={folder().entries.length === 0}>
-                  <li class="muted">Empty folder</li>
-                </Show>
-                <For each={folder().entries}>
-                  {(entry) => {
-                    const path = childPath(folderProps.path, entry.name);
-                    return (
-                      <li data-path={path} data-kind={entry.kind}>
-                        <Show
-                          when={entry.kind === "dir"}
-                          fallback={
-                            <button class="tree-item" classList={{ selected: selected() === path }} onClick={() => void showFile(path)} disabled={entry.kind === "other"}>
-                              {entry.kind === "symlink" ? "↪ " : ""}
-                              {entry.name} <span class="muted">{entry.kind === "file" ? formatSize(entry.size) : ""}</span>
-                            </button>
-                          }
-                        >
-                          <button class="tree-item folder" aria-expanded={open().has(path)} onClick={() => toggle(path)}>
-                            {open().has(path) ? "▾ " : "▸ "}
-                            {entry.name}/
-                          </button>
-                          <Show when={open().has(path)}>
-                            <Folder path={path} />
-                          </Show>
-                        </Show>
-                      </li>
-                    );
-                  }}
-                </For>
-                <Show when={folder().next !== null}>
-                  <li>
-                    <button class="link show-more" onClick={() => void loadFolder(folderProps.path, true)}>
-                      Show more ({Math.max(0, folder().total - folder().entries.length)} more)
-                    </button>
+      <LoadedView state={state()} fallback={<p class="muted">Loading…</p>}>
+        {(folder) => (
+          <ul class="tree">
+            <Show when={folder().entries.length === 0}>
+              <li class="muted">Empty folder</li>
+            </Show>
+            <For each={folder().entries}>
+              {(entry) => {
+                const path = childPath(folderProps.path, entry.name);
+                return (
+                  <li data-path={path} data-kind={entry.kind}>
+                    <Show
+                      when={entry.kind === "dir"}
+                      fallback={
+                        <button class="tree-item" classList={{ selected: selected() === path }} onClick={() => void showFile(path)} disabled={entry.kind === "other"}>
+                          {entry.kind === "symlink" ? "↪ " : ""}
+                          {entry.name} <span class="muted">{entry.kind === "file" ? formatSize(entry.size) : ""}</span>
+                        </button>
+                      }
+                    >
+                      <button class="tree-item folder" aria-expanded={open().has(path)} onClick={() => toggle(path)}>
+                        {open().has(path) ? "▾ " : "▸ "}
+                        {entry.name}/
+                      </button>
+                      <Show when={open().has(path)}>
+                        <Folder path={path} />
+                      </Show>
+                    </Show>
                   </li>
-                </Show>
-              </ul>
-            )}
-          </Show>
-        )}
-      </Show>
+                );
+              }}
+            </For>
+            <Show when={folder().next !== null}>
+              <li>
+                <button class="link show-more" onClick={() => void loadFolder(folderProps.path, true)}>
+                  Show more ({Math.max(0, folder().total - folder().entries.length)} more)
+                </button>
+              </li>
+            </Show>
+          </ul>
+    )}
+      </LoadedView>
     );
   }
 
   return (
     <section class="workspace-tool files-tool" data-tool="files">
-      <div class="toolbar">
-        <strong>Files</strong>
-        <span class="muted">{props.workspace()?.label ?? ""}</span>
-        <button onClick={() => props.onRefresh()} disabled={props.workspace() === undefined}>
-          Refresh
-        </button>
-      </div>
+      <ToolHeader title="Files" workspace={props.workspace()} onRefresh={props.onRefresh} />
       <Show
         when={props.workspace()}
         fallback={<p class="empty">No folder is shared into this session yet. Share one with <code>taiku share --fs</code> (see the Terminal tab's "Share a shell").</p>}
@@ -182,51 +172,47 @@ export function FilesTool(props: FilesToolProps): JSX.Element {
             <Folder path="" />
           </nav>
           <div class="viewer">
-            <Show when={view()} fallback={<p class="empty">Pick a file to view it.</p>}>
-              {(shown) => (
-                <Show when={"value" in shown() ? (shown() as { value: FileView }).value : undefined} fallback={<p class={"error" in shown() ? "tool-error" : "muted"}>{"error" in shown() ? (shown() as { error: string }).error : "Loading…"}</p>}>
-                  {(file) => (
-                    <>
-                      <p class="muted file-meta">
-                        {file().path} · {formatSize(file().size)}
-                        {file().truncated ? " · truncated: showing the first 512 KiB" : ""}
-                      </p>
-                      <Show when={!file().binary} fallback={<p class="empty">Binary file — not shown.</p>}>
-                        <Show
-                          when={draft() !== undefined}
-                          fallback={
-                            <>
-                              <Show when={props.onSave !== undefined && !file().truncated}>
-                                <div class="row file-actions">
-                                  <button class="secondary" onClick={() => setDraft(file().content)}>
-                                    Edit
-                                  </button>
-                                  <Show when={saving()?.saved}>
-                                    <span class="muted">Saved.</span>
-                                  </Show>
-                                </div>
+            <LoadedView state={view()} fallback={<p class="empty">Pick a file to view it.</p>}>
+              {(file) => (
+                <>
+                  <p class="muted file-meta">
+                    {file().path} · {formatSize(file().size)}
+                    {file().truncated ? " · truncated: showing the first 512 KiB" : ""}
+                  </p>
+                  <Show when={!file().binary} fallback={<p class="empty">Binary file — not shown.</p>}>
+                    <Show
+                      when={draft() !== undefined}
+                      fallback={
+                        <>
+                          <Show when={props.onSave !== undefined && !file().truncated}>
+                            <div class="row file-actions">
+                              <button class="secondary" onClick={() => setDraft(file().content)}>
+                                Edit
+                              </button>
+                              <Show when={saving()?.saved}>
+                                <span class="muted">Saved.</span>
                               </Show>
-                              <pre class="file-content">{file().content}</pre>
-                            </>
-                          }
-                        >
-                          <div class="row file-actions">
-                            <button onClick={() => void save(file().path)} disabled={saving()?.busy === true}>
-                              {saving()?.busy === true ? "Saving…" : "Save"}
-                            </button>
-                            <button class="secondary" onClick={() => (setDraft(undefined), setSaving(undefined))} disabled={saving()?.busy === true}>
-                              Cancel
-                            </button>
-                            <Show when={saving()?.error}>{(error) => <span class="tool-error">{error()}</span>}</Show>
-                          </div>
-                          <textarea class="file-editor" aria-label={`Edit ${file().path}`} value={draft()} onInput={(event) => setDraft(event.currentTarget.value)} />
-                        </Show>
-                      </Show>
-                    </>
-                  )}
-                </Show>
+                            </div>
+                          </Show>
+                          <pre class="file-content">{file().content}</pre>
+                        </>
+                      }
+                    >
+                      <div class="row file-actions">
+                        <button onClick={() => void save(file().path)} disabled={saving()?.busy === true}>
+                          {saving()?.busy === true ? "Saving…" : "Save"}
+                        </button>
+                        <button class="secondary" onClick={() => (setDraft(undefined), setSaving(undefined))} disabled={saving()?.busy === true}>
+                          Cancel
+                        </button>
+                        <Show when={saving()?.error}>{(error) => <span class="tool-error">{error()}</span>}</Show>
+                      </div>
+                      <textarea class="file-editor" aria-label={`Edit ${file().path}`} value={draft()} onInput={(event) => setDraft(event.currentTarget.value)} />
+                    </Show>
+                  </Show>
+                </>
               )}
-            </Show>
+            </LoadedView>
           </div>
         </div>
       </Show>

@@ -7,9 +7,9 @@
  */
 import { createEffect, createSignal, For, on, Show, type Accessor, type JSX } from "solid-js";
 import type { SessionWorkspace } from "@taiku/engine";
+import { LoadedView, ToolHeader, type Loaded } from "./toolParts";
 import { readGitDiff, readGitStatus, type ChangedFile, type GitDiff, type GitStatus } from "./workspaceApi";
 
-type Loaded<T> = { readonly value: T } | { readonly error: string } | { readonly loading: true };
 
 /** Props of {@link GitTool}. */
 export interface GitToolProps {
@@ -88,83 +88,63 @@ export function GitTool(props: GitToolProps): JSX.Element {
 
   return (
     <section class="workspace-tool git-tool" data-tool="git">
-      <div class="toolbar">
-        <strong>Git</strong>
-        <span class="muted">{props.workspace()?.label ?? ""}</span>
-        <button onClick={() => props.onRefresh()} disabled={props.workspace() === undefined}>
-          Refresh
-        </button>
-      </div>
+      <ToolHeader title="Git" workspace={props.workspace()} onRefresh={props.onRefresh} />
       <Show when={props.workspace()} fallback={<p class="empty">No folder is shared into this session yet. Share one with <code>taiku share --fs</code>.</p>}>
-        <Show when={status()} fallback={<p class="muted">Loading…</p>}>
-          {(loaded) => (
-            <Show
-              when={"value" in loaded() ? (loaded() as { value: GitStatus }).value : undefined}
-              fallback={<p class={"error" in loaded() ? "tool-error" : "muted"}>{"error" in loaded() ? (loaded() as { error: string }).error : "Loading…"}</p>}
-            >
-              {(git) => (
-                <div class="git-body">
-                  <div class="git-lists">
-                    <p class="git-branch">
-                      <strong>{git().branch ?? "detached HEAD"}</strong>
-                      <Show when={git().upstream} fallback={<span class="muted"> · no upstream</span>}>
-                        <span class="muted">
-                          {" "}
-                          · {git().upstream} · {git().ahead} ahead, {git().behind} behind
-                        </span>
+        <LoadedView state={status()} fallback={<p class="muted">Loading…</p>}>
+          {(git) => (
+            <div class="git-body">
+              <div class="git-lists">
+                <p class="git-branch">
+                  <strong>{git().branch ?? "detached HEAD"}</strong>
+                  <Show when={git().upstream} fallback={<span class="muted"> · no upstream</span>}>
+                    <span class="muted">
+                      {" "}
+                      · {git().upstream} · {git().ahead} ahead, {git().behind} behind
+                    </span>
+                  </Show>
+                </p>
+                <Show when={git().truncated}>
+                  <p class="muted">Only part of the status is shown: it was too long.</p>
+                </Show>
+                <Show
+                  when={git().staged.length + git().unstaged.length + git().untracked.length + git().conflicted.length > 0}
+                  fallback={<p class="empty">Nothing to commit: the working tree is clean.</p>}
+                >
+                  <Files title="Conflicted" kind="conflicted" staged={false} files={git().conflicted.map((path) => ({ path, status: "U" }))} />
+                  <Files title="Staged" kind="staged" staged={true} files={git().staged} />
+                  <Files title="Changed" kind="unstaged" staged={false} files={git().unstaged} />
+                  <Show when={git().untracked.length > 0}>
+                    <h4>
+                      Untracked <span class="muted">({git().untracked.length})</span>
+                    </h4>
+                    <ul class="git-files" data-group="untracked">
+                      <For each={git().untracked}>{(path) => <li class="muted">{path}</li>}</For>
+                    </ul>
+                  </Show>
+                </Show>
+              </div>
+              <div class="viewer">
+                <LoadedView state={diff()} fallback={<p class="empty">Pick a changed file to see its diff.</p>}>
+                  {(change) => (
+                    <>
+                      <p class="muted file-meta">
+                        {change().path} · {change().staged ? "staged" : "not staged"}
+                        {change().truncated ? " · truncated: showing the first 512 KiB" : ""}
+                      </p>
+                      <Show when={change().diff !== ""} fallback={<p class="empty">No {change().staged ? "staged" : "unstaged"} change in this file.</p>}>
+                        <pre class="diff">
+                          <For each={change().diff.split("\n")}>
+                            {(line) => <span class={line.startsWith("+") && !line.startsWith("+++") ? "diff-add" : line.startsWith("-") && !line.startsWith("---") ? "diff-del" : line.startsWith("@@") ? "diff-hunk" : undefined}>{line + "\n"}</span>}
+                          </For>
+                        </pre>
                       </Show>
-                    </p>
-                    <Show when={git().truncated}>
-                      <p class="muted">Only part of the status is shown: it was too long.</p>
-                    </Show>
-                    <Show
-                      when={git().staged.length + git().unstaged.length + git().untracked.length + git().conflicted.length > 0}
-                      fallback={<p class="empty">Nothing to commit: the working tree is clean.</p>}
-                    >
-                      <Files title="Conflicted" kind="conflicted" staged={false} files={git().conflicted.map((path) => ({ path, status: "U" }))} />
-                      <Files title="Staged" kind="staged" staged={true} files={git().staged} />
-                      <Files title="Changed" kind="unstaged" staged={false} files={git().unstaged} />
-                      <Show when={git().untracked.length > 0}>
-                        <h4>
-                          Untracked <span class="muted">({git().untracked.length})</span>
-                        </h4>
-                        <ul class="git-files" data-group="untracked">
-                          <For each={git().untracked}>{(path) => <li class="muted">{path}</li>}</For>
-                        </ul>
-                      </Show>
-                    </Show>
-                  </div>
-                  <div class="viewer">
-                    <Show when={diff()} fallback={<p class="empty">Pick a changed file to see its diff.</p>}>
-                      {(shown) => (
-                        <Show
-                          when={"value" in shown() ? (shown() as { value: GitDiff }).value : undefined}
-                          fallback={<p class={"error" in shown() ? "tool-error" : "muted"}>{"error" in shown() ? (shown() as { error: string }).error : "Loading…"}</p>}
-                        >
-                          {(change) => (
-                            <>
-                              <p class="muted file-meta">
-                                {change().path} · {change().staged ? "staged" : "not staged"}
-                                {change().truncated ? " · truncated: showing the first 512 KiB" : ""}
-                              </p>
-                              <Show when={change().diff !== ""} fallback={<p class="empty">No {change().staged ? "staged" : "unstaged"} change in this file.</p>}>
-                                <pre class="diff">
-                                  <For each={change().diff.split("\n")}>
-                                    {(line) => <span class={line.startsWith("+") && !line.startsWith("+++") ? "diff-add" : line.startsWith("-") && !line.startsWith("---") ? "diff-del" : line.startsWith("@@") ? "diff-hunk" : undefined}>{line + "\n"}</span>}
-                                  </For>
-                                </pre>
-                              </Show>
-                            </>
-                          )}
-                        </Show>
-                      )}
-                    </Show>
-                  </div>
-                </div>
-              )}
-            </Show>
+                    </>
+                  )}
+                </LoadedView>
+              </div>
+            </div>
           )}
-        </Show>
+        </LoadedView>
       </Show>
     </section>
   );
