@@ -53,6 +53,16 @@ async function history(base: string, sid: string, plugin: string, key: string, t
   return { status: response.status, body: await response.json() };
 }
 
+/** Alice's session with the `board` plugin, which bob joined; `room` is the plugin's KV document. */
+async function aliceAndBobOnBoard(server: ServerProcess) {
+  const alice = await signUp(server.base, "alice");
+  const bob = await signUp(server.base, "bob");
+  const sid = await createSession(server.base, alice.token, "test", ["board"]);
+  const { code } = await postJson<{ code: string }>(`${server.base}/api/sessions/${sid}/invites`, {}, alice.token);
+  await postJson(`${server.base}/api/sessions/${sid}/join`, { code }, bob.token);
+  return { alice, bob, sid, room: `sessions/${sid}/kv/board` };
+}
+
 const processes: ServerProcess[] = [];
 const clients: Client[] = [];
 afterAll(async () => {
@@ -64,12 +74,7 @@ describe("per-key history over the real relay", () => {
   it("two clients writing one key concurrently both appear, the one that lost on every replica marked superseded, the same after a restart", async () => {
     let server = await startServerProcess();
     processes.push(server);
-    const alice = await signUp(server.base, "alice");
-    const bob = await signUp(server.base, "bob");
-    const sid = await createSession(server.base, alice.token, "test", ["board"]);
-    const { code } = await postJson<{ code: string }>(`${server.base}/api/sessions/${sid}/invites`, {}, alice.token);
-    await postJson(`${server.base}/api/sessions/${sid}/join`, { code }, bob.token);
-    const room = `sessions/${sid}/kv/board`;
+    const { alice, bob, sid, room } = await aliceAndBobOnBoard(server);
     const a = connect(server.base, room, alice.token);
     const b = connect(server.base, room, bob.token);
     clients.push(a, b);
@@ -116,12 +121,7 @@ describe("per-key history over the real relay", () => {
   it("a write made offline that loses to one already on the relay reaches the history with its value", async () => {
     const server = await startServerProcess();
     processes.push(server);
-    const alice = await signUp(server.base, "alice");
-    const bob = await signUp(server.base, "bob");
-    const sid = await createSession(server.base, alice.token, "test", ["board"]);
-    const { code } = await postJson<{ code: string }>(`${server.base}/api/sessions/${sid}/invites`, {}, alice.token);
-    await postJson(`${server.base}/api/sessions/${sid}/join`, { code }, bob.token);
-    const room = `sessions/${sid}/kv/board`;
+    const { alice, bob, sid, room } = await aliceAndBobOnBoard(server);
     // Bob's client id is the lower one, so of two concurrent sets of one key, his is the one every replica drops.
     const a = connect(server.base, room, alice.token, 2_000_000);
     const b = connect(server.base, room, bob.token, 1_000_000);
