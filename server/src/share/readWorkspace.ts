@@ -10,14 +10,14 @@ import { execFile } from "node:child_process";
 import { realpath } from "node:fs/promises";
 import path from "node:path";
 import type { WorkspaceReport } from "@taiku/engine";
-import { SAFE_GIT_CONFIG } from "./workspaceGit";
+import { SAFE_GIT_CONFIG, safeGitEnv } from "./workspaceGit";
 
 /** Longest a git query may take before the folder is reported as it is without git. */
 const GIT_TIMEOUT_MS = 5_000;
 
 function git(dir: string, args: readonly string[]): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile("git", [...SAFE_GIT_CONFIG, "-C", dir, ...args], { timeout: GIT_TIMEOUT_MS, windowsHide: true, env: { ...process.env, GIT_OPTIONAL_LOCKS: "0", GIT_TERMINAL_PROMPT: "0" } }, (error, stdout) => {
+    execFile("git", [...SAFE_GIT_CONFIG, "-C", dir, ...args], { timeout: GIT_TIMEOUT_MS, windowsHide: true, env: safeGitEnv() }, (error, stdout) => {
       // Not a repository, no git installed, or no branch (detached HEAD): each is an answer, not a failure.
       resolve(error === null ? stdout.trim() : undefined);
     });

@@ -26,18 +26,21 @@ type GitError = { readonly code: ErrorCode; readonly message: string };
 /** The outcome of one git request. */
 export type GitOutcome = { readonly result: JsonValue } | { readonly error: GitError };
 
-const SAFE_CONFIG = ["-c", "core.fsmonitor=false", "-c", "core.pager=cat", "-c", "diff.external=", "-c", "core.quotePath=false"];
+/** The `-c` options every git command of the share runs with: no fsmonitor, pager or external diff; paths unquoted. */
+export const SAFE_GIT_CONFIG: readonly string[] = ["-c", "core.fsmonitor=false", "-c", "core.pager=cat", "-c", "diff.external=", "-c", "core.quotePath=false"];
 
-/** The git command line's options that keep it from running anything: {@link SAFE_CONFIG}. */
-export const SAFE_GIT_CONFIG: readonly string[] = SAFE_CONFIG;
+/** The environment git runs in: no optional locks (a status never writes the index), never a credentials prompt. */
+export function safeGitEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, GIT_OPTIONAL_LOCKS: "0", GIT_TERMINAL_PROMPT: "0" };
+}
 
 /** Runs git in `root`; `emptyOnExit1` takes an exit status of 1 with nothing on stderr as an empty answer (`git config` finding nothing). */
 function run(root: string, args: readonly string[], config: readonly string[] = [], emptyOnExit1 = false): Promise<{ stdout: string; truncated: boolean } | { error: GitError }> {
   return new Promise((resolve) => {
     execFile(
       "git",
-      [...SAFE_CONFIG, ...config, "-C", root, ...args],
-      { timeout: GIT_TIMEOUT_MS, maxBuffer: MAX_VIEW_BYTES * 4, windowsHide: true, env: { ...process.env, GIT_OPTIONAL_LOCKS: "0", GIT_TERMINAL_PROMPT: "0" } },
+      [...SAFE_GIT_CONFIG, ...config, "-C", root, ...args],
+      { timeout: GIT_TIMEOUT_MS, maxBuffer: MAX_VIEW_BYTES * 4, windowsHide: true, env: safeGitEnv() },
       (error, stdout, stderr) => {
         if (error === null) return resolve({ stdout, truncated: false });
         const code = (error as NodeJS.ErrnoException).code as unknown;
