@@ -29,8 +29,8 @@ function git(dir: string, ...args: string[]): void {
   execFileSync("git", ["-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.invalid", ...args], { env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", HOME: root } });
 }
 
-async function share(cwd: string, fs: boolean): Promise<ShareHost> {
-  const host = createShareHost({ server: server.base, token: await server.hostToken(sessionId, ada.token), sessionId, cwd, fs, initialShells: 0, hostName: "ada@laptop", workspacePollMs: 0 });
+async function share(cwd: string, fs: boolean, into: SessionId = sessionId): Promise<ShareHost> {
+  const host = createShareHost({ server: server.base, token: await server.hostToken(into, ada.token), sessionId: into, cwd, fs, initialShells: 0, hostName: "ada@laptop", workspacePollMs: 0 });
   hosts.push(host);
   await host.ready;
   return host;
@@ -99,6 +99,21 @@ describe("workspace endpoints", () => {
         ["shop-feature", "feature", true, false, sessionId],
       ]),
     );
+  });
+
+  it("count a folder shared into two of the caller's sessions once in its project, and list it per session", async () => {
+    const second = await server.createSession(ada.token);
+    const { code } = (await server.call("POST", `/api/sessions/${second}/invites`, ada.token)).json as { code: string };
+    await server.call("POST", `/api/sessions/${second}/join`, bob.token, { code });
+    const again = await share(repo, true, second);
+    try {
+      await until(() => again.doc.getMap("workspaces").size === 1, 8000, "the second session's workspace");
+      expect((await get("/api/projects", bob.token)).json.projects).toEqual([expect.objectContaining({ id: main.projectId, workspaces: 2 })]);
+      const listed = (await get(`/api/projects/${main.projectId}/workspaces`, bob.token)).json.workspaces as { id: string; sessionId: string }[];
+      expect(listed.filter((workspace) => workspace.id === main.id).map((workspace) => workspace.sessionId).sort()).toEqual([sessionId, second].sort());
+    } finally {
+      await again.close();
+    }
   });
 
   it("page a large folder, folders first, without walking the tree", async () => {

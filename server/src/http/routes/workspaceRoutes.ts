@@ -112,7 +112,11 @@ export const listProjectsRoute = defineRoute(
   },
   async ({ user }, services) => {
     const projects = new Map<string, { id: string; label: string; path: string; workspaces: number; main: boolean }>();
+    const counted = new Set<string>();
     for (const { workspace } of await visible(services, user)) {
+      // One folder shared into two of the caller's sessions is one workspace of its project.
+      if (counted.has(workspace.id)) continue;
+      counted.add(workspace.id);
       const known = projects.get(workspace.projectId);
       if (known === undefined) {
         projects.set(workspace.projectId, { id: workspace.projectId, label: workspace.label, path: workspace.path, workspaces: 1, main: workspace.isMain });
